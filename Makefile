@@ -1,0 +1,24 @@
+# The README's two commands: `make demo` (the main job on the bundled Shawan data) and
+# `make test` (every test). Both install missing system packages first.
+SHELL := /bin/bash
+export PATH := $(PATH):/opt/swift/usr/bin
+
+.PHONY: deps build release demo test leakcheck
+
+deps:
+	@tools/ensure-deps.sh
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release --product wangge
+
+demo: release
+	.build/release/wangge check --boundaries boundaries
+
+test: deps
+	swift test
+
+leakcheck: deps
+	tools/leakcheck.sh

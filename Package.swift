@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependency direction (see docs/ARCHITECTURE.md):
+//   wangge (CLI) → WanggeKit → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
+//   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
+let package = Package(
+    name: "Wangge",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "WanggeKit", targets: ["WanggeKit"]),
+        .executable(name: "wangge", targets: ["wangge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
+        .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        .target(name: "WanggeGeometry", dependencies: ["CGEOS"]),
+        .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
+        .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
+        .target(name: "WanggeKit", dependencies: [
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .executableTarget(name: "wangge", dependencies: [
+            "WanggeKit",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
+        .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
+        .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
+        .testTarget(name: "WanggeKitTests", dependencies: ["WanggeKit"]),
+    ]
+)

@@ -1,0 +1,2 @@
+// GeoJSON (RFC 7946) reading and writing.
+import WanggeGeometry

@@ -1,0 +1,178 @@
+// Plain geometry values: coordinates and nothing else. They carry no GEOS handle, so they are
+// Sendable, Hashable and cheap to pass around; `GEOSContext` turns them into handles when an
+// operation needs GEOS (see GEOS/).
+
+/// A position. `x` is longitude (or easting), `y` latitude (or northing), as in GeoJSON and GEOS.
+public struct Coordinate: Hashable, Sendable, CustomStringConvertible {
+    public var x: Double
+    public var y: Double
+
+    public init(x: Double, y: Double) {
+        self.x = x
+        self.y = y
+    }
+
+    public init(_ x: Double, _ y: Double) {
+        self.init(x: x, y: y)
+    }
+
+    public var description: String { "(\(x), \(y))" }
+}
+
+/// A polygon: one exterior ring and any number of holes. Rings are closed (first == last).
+public struct Polygon: Hashable, Sendable {
+    public var exterior: [Coordinate]
+    public var holes: [[Coordinate]]
+
+    public init(exterior: [Coordinate], holes: [[Coordinate]] = []) {
+        self.exterior = exterior
+        self.holes = holes
+    }
+
+    /// All rings, exterior first.
+    public var rings: [[Coordinate]] { [exterior] + holes }
+}
+
+/// Any of the seven OGC / GeoJSON geometry types.
+public indirect enum Geometry: Hashable, Sendable {
+    case point(Coordinate)
+    case multiPoint([Coordinate])
+    case lineString([Coordinate])
+    case multiLineString([[Coordinate]])
+    case polygon(Polygon)
+    case multiPolygon([Polygon])
+    case geometryCollection([Geometry])
+
+    /// The GeoJSON / OGC type name.
+    public var typeName: String {
+        switch self {
+        case .point: "Point"
+        case .multiPoint: "MultiPoint"
+        case .lineString: "LineString"
+        case .multiLineString: "MultiLineString"
+        case .polygon: "Polygon"
+        case .multiPolygon: "MultiPolygon"
+        case .geometryCollection: "GeometryCollection"
+        }
+    }
+
+    /// True when the geometry has no coordinates at all.
+    public var isEmpty: Bool {
+        switch self {
+        case .point: false
+        case .multiPoint(let c), .lineString(let c): c.isEmpty
+        case .multiLineString(let l): l.allSatisfy(\.isEmpty)
+        case .polygon(let p): p.exterior.isEmpty
+        case .multiPolygon(let ps): ps.allSatisfy { $0.exterior.isEmpty }
+        case .geometryCollection(let gs): gs.allSatisfy(\.isEmpty)
+        }
+    }
+
+    /// The same geometry with every coordinate passed through `transform`.
+    public func mapCoordinates(_ transform: (Coordinate) throws -> Coordinate) rethrows -> Geometry {
+        func ring(_ r: [Coordinate]) throws -> [Coordinate] { try r.map(transform) }
+        func poly(_ p: Polygon) throws -> Polygon {
+            Polygon(exterior: try ring(p.exterior), holes: try p.holes.map(ring))
+        }
+        switch self {
+        case .point(let c): return .point(try transform(c))
+        case .multiPoint(let cs): return .multiPoint(try ring(cs))
+        case .lineString(let cs): return .lineString(try ring(cs))
+        case .multiLineString(let ls): return .multiLineString(try ls.map(ring))
+        case .polygon(let p): return .polygon(try poly(p))
+        case .multiPolygon(let ps): return .multiPolygon(try ps.map(poly))
+        case .geometryCollection(let gs): return .geometryCollection(try gs.map { try $0.mapCoordinates(transform) })
+        }
+    }
+
+    /// Calls `body` for every coordinate, in order.
+    public func forEachCoordinate(_ body: (Coordinate) throws -> Void) rethrows {
+        switch self {
+        case .point(let c): try body(c)
+        case .multiPoint(let cs), .lineString(let cs): try cs.forEach(body)
+        case .multiLineString(let ls): for l in ls { try l.forEach(body) }
+        case .polygon(let p): for r in p.rings { try r.forEach(body) }
+        case .multiPolygon(let ps): for p in ps { for r in p.rings { try r.forEach(body) } }
+        case .geometryCollection(let gs): for g in gs { try g.forEachCoordinate(body) }
+        }
+    }
+
+    /// The bounding box, or nil for an empty geometry.
+    public var envelope: Envelope? {
+        var e: Envelope?
+        forEachCoordinate { c in
+            if e == nil { e = Envelope(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y) } else { e!.expand(toInclude: c) }
+        }
+        return e
+    }
+
+    /// The polygons of a Polygon or MultiPolygon (empty for other types).
+    public var polygons: [Polygon] {
+        switch self {
+        case .polygon(let p): [p]
+        case .multiPolygon(let ps): ps
+        case .geometryCollection(let gs): gs.flatMap(\.polygons)
+        default: []
+        }
+    }
+}
+
+/// An axis-aligned bounding box.
+public struct Envelope: Hashable, Sendable {
+    public var minX: Double
+    public var minY: Double
+    public var maxX: Double
+    public var maxY: Double
+
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+    }
+
+    public mutating func expand(toInclude c: Coordinate) {
+        minX = Swift.min(minX, c.x); maxX = Swift.max(maxX, c.x)
+        minY = Swift.min(minY, c.y); maxY = Swift.max(maxY, c.y)
+    }
+
+    public mutating func expand(toInclude e: Envelope) {
+        minX = Swift.min(minX, e.minX); maxX = Swift.max(maxX, e.maxX)
+        minY = Swift.min(minY, e.minY); maxY = Swift.max(maxY, e.maxY)
+    }
+
+    public var width: Double { maxX - minX }
+    public var height: Double { maxY - minY }
+
+    public func intersects(_ o: Envelope) -> Bool {
+        minX <= o.maxX && o.minX <= maxX && minY <= o.maxY && o.minY <= maxY
+    }
+
+    public func contains(_ c: Coordinate) -> Bool {
+        c.x >= minX && c.x <= maxX && c.y >= minY && c.y <= maxY
+    }
+}
+
+/// Planar ring measures, in the units of the coordinates. Used for orientation (RFC 7946's
+/// right-hand rule) without a GEOS round trip; metric areas go through a metric CRS first.
+public enum Ring {
+    /// Shoelace signed area: positive for counter-clockwise rings.
+    public static func signedArea(_ ring: [Coordinate]) -> Double {
+        guard ring.count >= 3 else { return 0 }
+        var sum = 0.0
+        // Relative to the first point, for precision with large (projected) coordinates.
+        let o = ring[0]
+        for i in 1..<(ring.count - 1) {
+            let a = ring[i], b = ring[i + 1]
+            sum += (a.x - o.x) * (b.y - o.y) - (b.x - o.x) * (a.y - o.y)
+        }
+        return sum / 2
+    }
+
+    public static func isCounterClockwise(_ ring: [Coordinate]) -> Bool { signedArea(ring) > 0 }
+
+    public static func isClosed(_ ring: [Coordinate]) -> Bool {
+        guard let f = ring.first, let l = ring.last else { return false }
+        return f == l
+    }
+}

@@ -1,0 +1,5 @@
+// WanggeKit: the library product. It re-exports the modules below it so that one
+// `import WanggeKit` gives the geometry values, GEOS operations, GeoJSON and coordinate systems.
+@_exported import WanggeGeometry
+@_exported import WanggeCRS
+@_exported import WanggeGeoJSON
