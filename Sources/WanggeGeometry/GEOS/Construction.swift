@@ -1,0 +1,54 @@
+import CGEOS
+
+/// How buffer ends look (GEOSBufCapStyles).
+public enum BufferCapStyle: Int32, Sendable {
+    case round = 1, flat = 2, square = 3
+}
+
+/// How buffer corners look (GEOSBufJoinStyles).
+public enum BufferJoinStyle: Int32, Sendable {
+    case round = 1, mitre = 2, bevel = 3
+}
+
+public struct BufferStyle: Hashable, Sendable {
+    /// Segments per quarter circle for round caps and joins.
+    public var quadrantSegments: Int
+    public var capStyle: BufferCapStyle
+    public var joinStyle: BufferJoinStyle
+    /// Mitre joins longer than this ratio of the width are bevelled.
+    public var mitreLimit: Double
+
+    public init(quadrantSegments: Int = 8, capStyle: BufferCapStyle = .round,
+                joinStyle: BufferJoinStyle = .round, mitreLimit: Double = 5) {
+        self.quadrantSegments = quadrantSegments
+        self.capStyle = capStyle
+        self.joinStyle = joinStyle
+        self.mitreLimit = mitreLimit
+    }
+}
+
+extension GEOSGeometryHandle {
+    /// The area within `width` (negative shrinks polygons), in coordinate units.
+    public func buffer(width: Double, style: BufferStyle = BufferStyle()) throws -> GEOSGeometryHandle {
+        guard width.isFinite else { throw GeometryInputError.nonFiniteCoordinate(Coordinate(width, width)) }
+        // GEOSBufferWithStyle_r: NULL on exception.
+        return try context.makeGeometry("GEOSBufferWithStyle_r") {
+            GEOSBufferWithStyle_r($0, pointer, width, Int32(style.quadrantSegments),
+                                  style.capStyle.rawValue, style.joinStyle.rawValue, style.mitreLimit)
+        }
+    }
+
+    /// Douglas–Peucker simplification that never makes rings cross or holes escape their shell.
+    public func simplifyPreservingTopology(tolerance: Double) throws -> GEOSGeometryHandle {
+        // GEOSTopologyPreserveSimplify_r: NULL on exception.
+        try context.makeGeometry("GEOSTopologyPreserveSimplify_r") { GEOSTopologyPreserveSimplify_r($0, pointer, tolerance) }
+    }
+
+    /// Moves this geometry's vertices (and adds vertices on its segments) onto `reference`'s
+    /// vertices within `tolerance`: closes slivers between neighbouring boundaries.
+    public func snapped(to reference: GEOSGeometryHandle, tolerance: Double) throws -> GEOSGeometryHandle {
+        sameContext(reference)
+        // GEOSSnap_r: NULL on exception.
+        return try context.makeGeometry("GEOSSnap_r") { GEOSSnap_r($0, pointer, reference.pointer, tolerance) }
+    }
+}

@@ -1,0 +1,114 @@
+import CGEOS
+
+/// A query-only GEOS STRtree over items numbered 0..<count.
+///
+/// GEOS 3.11 builds the tree on the first query and then silently ignores inserts, so this type
+/// takes every item at `init` and offers no insert: change the data, build a new tree. Queries
+/// return indices into the caller's own arrays (as Shapely's STRtree does), sorted ascending so
+/// results never depend on tree layout. Not `Sendable` (bound to its context's thread).
+public final class STRtree {
+    public let context: GEOSContext
+    private let tree: OpaquePointer
+    /// The indexed geometries, kept alive for the tree's lifetime: GEOS stores only pointers to
+    /// them (and the nearest-neighbour distance callback reads them).
+    private let items: [GEOSGeometryHandle]
+
+    public var count: Int { items.count }
+
+    /// Indexes the bounding boxes; item `i` is `envelopes[i]`.
+    public convenience init(context: GEOSContext, envelopes: [Envelope], nodeCapacity: Int = 10) throws {
+        try self.init(context: context, geometries: try envelopes.map { try context.geometry(from: $0) }, nodeCapacity: nodeCapacity)
+    }
+
+    /// Indexes geometries by their envelopes; item `i` is `geometries[i]`. Nearest-neighbour
+    /// queries measure exact distances to these geometries.
+    public init(context: GEOSContext, geometries: [GEOSGeometryHandle], nodeCapacity: Int = 10) throws {
+        self.context = context
+        self.items = geometries
+        // GEOSSTRtree_create_r: NULL on exception. Node capacity must be at least 2.
+        self.tree = try context.rawPointer("GEOSSTRtree_create_r") { GEOSSTRtree_create_r($0, Swift.max(2, nodeCapacity)) }
+        for (index, geometry) in geometries.enumerated() {
+            precondition(geometry.context === context, "GEOS handle from another context")
+            // Empty geometries have no envelope; GEOS would index them nowhere anyway.
+            if try geometry.isEmpty() { continue }
+            // GEOSSTRtree_insert_r returns nothing; errors only go to the handler. The item is
+            // the index itself, offset by one so that item 0 is not a NULL pointer.
+            GEOSSTRtree_insert_r(context.handle, tree, geometry.pointer, Self.item(for: index))
+        }
+    }
+
+    deinit {
+        // Frees the tree only; the inserted geometries are ours (in `items`).
+        GEOSSTRtree_destroy_r(context.handle, tree)
+    }
+
+    private static func item(for index: Int) -> UnsafeMutableRawPointer? {
+        UnsafeMutableRawPointer(bitPattern: index + 1)
+    }
+
+    private static func index(of item: UnsafeRawPointer?) -> Int {
+        Int(bitPattern: item) - 1
+    }
+
+    /// Indices of the items whose envelopes intersect `envelope`, ascending.
+    public func query(_ envelope: Envelope) throws -> [Int] {
+        try query(try context.geometry(from: envelope))
+    }
+
+    /// Indices of the items whose envelopes intersect `geometry`'s envelope, ascending.
+    /// Apply an exact predicate afterwards when envelopes are not enough.
+    public func query(_ geometry: GEOSGeometryHandle) throws -> [Int] {
+        precondition(geometry.context === context, "GEOS handle from another context")
+        var found: [Int] = []
+        context.clearMessages()
+        // The callback cannot capture, so the result array travels as userdata.
+        withUnsafeMutablePointer(to: &found) { results in
+            GEOSSTRtree_query_r(context.handle, tree, geometry.pointer, { item, userdata in
+                userdata!.assumingMemoryBound(to: [Int].self).pointee.append(STRtree.index(of: item))
+            }, results)
+        }
+        // GEOSSTRtree_query_r returns nothing; an exception shows only as a handler message.
+        if let message = context.lastError { throw GEOSError.operationFailed(function: "GEOSSTRtree_query_r", message: message) }
+        return found.sorted()
+    }
+
+    /// State for the nearest-neighbour distance callback, passed as userdata.
+    private struct NearestQuery {
+        let context: GEOSContextHandle_t
+        let items: [GEOSGeometryHandle]
+        let target: OpaquePointer
+    }
+
+    /// Marks the query geometry among the items the distance callback receives.
+    private static var targetItem: UnsafeRawPointer? { UnsafeRawPointer(bitPattern: -1) }
+
+    /// Index of the item nearest to `geometry` (exact geometry distance, not envelope distance),
+    /// or nil for an empty tree. Ties go to whichever GEOS reaches first.
+    public func nearest(to geometry: GEOSGeometryHandle) throws -> Int? {
+        precondition(geometry.context === context, "GEOS handle from another context")
+        guard !items.isEmpty else { return nil }
+        var state = NearestQuery(context: context.handle, items: items, target: geometry.pointer)
+        context.clearMessages()
+        let found = withUnsafeMutablePointer(to: &state) { statePointer in
+            // GEOSSTRtree_nearest_generic_r: NULL on exception (or empty tree).
+            GEOSSTRtree_nearest_generic_r(context.handle, tree, STRtree.targetItem, geometry.pointer, { a, b, distance, userdata in
+                let query = userdata!.assumingMemoryBound(to: NearestQuery.self).pointee
+                func geometry(_ item: UnsafeRawPointer?) -> OpaquePointer {
+                    item == STRtree.targetItem ? query.target : query.items[STRtree.index(of: item)].pointer
+                }
+                // GEOSDistance_r: 0 on exception; the callback reports failure as non-zero.
+                return GEOSDistance_r(query.context, geometry(a), geometry(b), distance) != 0 ? 0 : 1
+            }, statePointer)
+        }
+        guard let found else {
+            if let message = context.lastError { throw GEOSError.operationFailed(function: "GEOSSTRtree_nearest_generic_r", message: message) }
+            return nil
+        }
+        return withExtendedLifetime(geometry) { Self.index(of: found) }
+    }
+
+    /// Nearest item to a coordinate.
+    public func nearest(to c: Coordinate) throws -> Int? {
+        try nearest(to: try context.point(c))
+    }
+}
