@@ -50,6 +50,9 @@ public final class GEOSGeometryHandle {
 
     /// The `i`-th part of a collection (the geometry itself for a single geometry). Borrowed.
     public func geometry(at index: Int) throws -> GEOSGeometryHandle {
+        // GEOS 3.11 does not bounds-check this index (it dereferences out of range and crashes).
+        let count = try numberOfGeometries()
+        guard (0..<count).contains(index) else { throw GeometryInputError.indexOutOfRange(index: index, count: count) }
         // GEOSGetGeometryN_r: NULL on error; the child is owned by `self`, never freed by us.
         let child = try context.rawPointer("GEOSGetGeometryN_r") { GEOSGetGeometryN_r($0, pointer, Int32(index)) }
         return GEOSGeometryHandle(borrowing: child, from: self)
@@ -57,7 +60,10 @@ public final class GEOSGeometryHandle {
 
     /// All parts of a collection, borrowed.
     public func geometries() throws -> [GEOSGeometryHandle] {
-        try (0..<numberOfGeometries()).map { try geometry(at: $0) }
+        try (0..<numberOfGeometries()).map { i in
+            let child = try context.rawPointer("GEOSGetGeometryN_r") { GEOSGetGeometryN_r($0, pointer, Int32(i)) }
+            return GEOSGeometryHandle(borrowing: child, from: self)
+        }
     }
 
     /// The exterior ring of a polygon, borrowed.

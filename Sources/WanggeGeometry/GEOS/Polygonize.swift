@@ -45,7 +45,8 @@ extension GEOSContext {
     }
 
     /// Polygonize, also reporting cut edges, dangles and invalid rings: the diagnostics that say
-    /// why some linework did not close into faces.
+    /// why some linework did not close into faces. GEOS only makes nodes at line endpoints:
+    /// node() the linework first or a line ending mid-way along another counts as a dangle.
     public func polygonizeFull(_ lines: [GEOSGeometryHandle]) throws -> PolygonizeResult {
         let input = try collection(of: lines)
         clearMessages()

@@ -96,8 +96,10 @@ public final class STRtree {
                 func geometry(_ item: UnsafeRawPointer?) -> OpaquePointer {
                     item == STRtree.targetItem ? query.target : query.items[STRtree.index(of: item)].pointer
                 }
-                // GEOSDistance_r: 0 on exception; the callback reports failure as non-zero.
-                return GEOSDistance_r(query.context, geometry(a), geometry(b), distance) != 0 ? 0 : 1
+                // GEOSDistance_r: 0 on exception. The header says the callback returns zero on
+                // success, but GEOS 3.11 throws "Failed to compute distance" on zero: it
+                // really wants non-zero for success, so pass GEOSDistance_r's result through.
+                return GEOSDistance_r(query.context, geometry(a), geometry(b), distance)
             }, statePointer)
         }
         guard let found else {
