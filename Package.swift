@@ -29,6 +29,8 @@ let package = Package(
             "WanggeKit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // Runs the GEOS wrapper's allocation paths in a loop and fails if RSS keeps growing.
+        .executableTarget(name: "geos-leakcheck", dependencies: ["WanggeGeometry"], path: "tools/LeakCheck"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
