@@ -41,6 +41,12 @@ extension GEOSGeometryHandle {
         try context.predicate("GEOSisValid_r") { GEOSisValid_r($0, pointer) }
     }
 
+    /// GEOS's one-line verdict: "Valid Geometry", or e.g. "Self-intersection[1 1]".
+    public func validityReason() throws -> String {
+        // GEOSisValidReason_r: NULL on exception; freed with GEOSFree_r.
+        try context.string("GEOSisValidReason_r") { GEOSisValidReason_r($0, pointer) }
+    }
+
     /// Validity with GEOS's reason and the location of the problem.
     public func validity() throws -> ValidityReport {
         let ctx = context

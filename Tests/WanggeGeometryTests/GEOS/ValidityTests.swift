@@ -15,6 +15,11 @@ import Testing
         #expect(report.location == Coordinate(1, 1))
     }
 
+    @Test func validityReasonStringNamesProblemAndPlace() throws {
+        #expect(try context.geometry(wkt: bowtie).validityReason() == "Self-intersection[1 1]")
+        #expect(try context.geometry(from: .polygon(square(0, 0, 1, 1))).validityReason() == "Valid Geometry")
+    }
+
     @Test func makeValidSplitsBowtieIntoTwoHalvesOfTotalArea2() throws {
         let result = try context.geometry(wkt: bowtie).makeValid()
         #expect(try result.geometry.isValid())
