@@ -28,9 +28,16 @@ public struct BufferStyle: Hashable, Sendable {
 }
 
 extension GEOSGeometryHandle {
+    private func checkTolerance(_ tolerance: Double) throws {
+        guard tolerance.isFinite, tolerance >= 0 else { throw GeometryInputError.invalidParameter(name: "tolerance", value: tolerance) }
+    }
+
     /// The area within `width` (negative shrinks polygons), in coordinate units.
     public func buffer(width: Double, style: BufferStyle = BufferStyle()) throws -> GEOSGeometryHandle {
-        guard width.isFinite else { throw GeometryInputError.nonFiniteCoordinate(Coordinate(width, width)) }
+        guard width.isFinite else { throw GeometryInputError.invalidParameter(name: "buffer width", value: width) }
+        guard style.quadrantSegments >= 1 else {
+            throw GeometryInputError.invalidParameter(name: "quadrant segments", value: Double(style.quadrantSegments))
+        }
         // GEOSBufferWithStyle_r: NULL on exception.
         return try context.makeGeometry("GEOSBufferWithStyle_r") {
             GEOSBufferWithStyle_r($0, pointer, width, Int32(style.quadrantSegments),
@@ -40,14 +47,16 @@ extension GEOSGeometryHandle {
 
     /// Douglas–Peucker simplification that never makes rings cross or holes escape their shell.
     public func simplifyPreservingTopology(tolerance: Double) throws -> GEOSGeometryHandle {
+        try checkTolerance(tolerance)
         // GEOSTopologyPreserveSimplify_r: NULL on exception.
-        try context.makeGeometry("GEOSTopologyPreserveSimplify_r") { GEOSTopologyPreserveSimplify_r($0, pointer, tolerance) }
+        return try context.makeGeometry("GEOSTopologyPreserveSimplify_r") { GEOSTopologyPreserveSimplify_r($0, pointer, tolerance) }
     }
 
     /// Moves this geometry's vertices (and adds vertices on its segments) onto `reference`'s
     /// vertices within `tolerance`: closes slivers between neighbouring boundaries.
     public func snapped(to reference: GEOSGeometryHandle, tolerance: Double) throws -> GEOSGeometryHandle {
         sameContext(reference)
+        try checkTolerance(tolerance)
         // GEOSSnap_r: NULL on exception.
         return try context.makeGeometry("GEOSSnap_r") { GEOSSnap_r($0, pointer, reference.pointer, tolerance) }
     }

@@ -24,6 +24,8 @@ public enum GeometryInputError: Error, Equatable, CustomStringConvertible {
     case ringNotClosed(first: Coordinate, last: Coordinate)
     case tooFewCoordinates(kind: String, required: Int, actual: Int)
     case nonFiniteCoordinate(Coordinate)
+    /// A distance or tolerance that is NaN, infinite, or negative where that makes no sense.
+    case invalidParameter(name: String, value: Double)
     /// A part index outside 0..<count (GEOS would read out of bounds).
     case indexOutOfRange(index: Int, count: Int)
     /// A GEOS type id this module does not map to a `Geometry` value (should not happen).
@@ -35,6 +37,7 @@ public enum GeometryInputError: Error, Equatable, CustomStringConvertible {
         case .tooFewCoordinates(let kind, let required, let actual):
             "\(kind) needs at least \(required) coordinates, got \(actual)"
         case .nonFiniteCoordinate(let c): "coordinate is not finite: \(c)"
+        case .invalidParameter(let name, let value): "invalid \(name): \(value)"
         case .indexOutOfRange(let index, let count): "index \(index) out of range 0..<\(count)"
         case .unsupportedGeometryType(let id): "unsupported GEOS geometry type id \(id)"
         }

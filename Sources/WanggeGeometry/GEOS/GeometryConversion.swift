@@ -163,8 +163,9 @@ extension GEOSContext {
 }
 
 extension GEOSGeometryHandle {
-    /// The value form of this geometry. Lossy in two documented ways: a LinearRing becomes a
-    /// `.lineString`, and `POINT EMPTY` (which `Geometry` cannot express) becomes `.multiPoint([])`.
+    /// The value form of this geometry. Lossy in three documented ways, all about what `Geometry`
+    /// cannot express: a LinearRing becomes a `.lineString`, `POINT EMPTY` becomes
+    /// `.multiPoint([])`, and empty points inside a MultiPoint are dropped.
     public func value() throws -> Geometry {
         let typeId = try typeId()
         switch Int(typeId) {
@@ -176,7 +177,7 @@ extension GEOSGeometryHandle {
         case Int(GEOS_POLYGON.rawValue):
             return .polygon(try polygonValue())
         case Int(GEOS_MULTIPOINT.rawValue):
-            return .multiPoint(try geometries().map { try $0.coordinates()[0] })
+            return .multiPoint(try geometries().compactMap { try $0.coordinates().first })
         case Int(GEOS_MULTILINESTRING.rawValue):
             return .multiLineString(try geometries().map { try $0.coordinates() })
         case Int(GEOS_MULTIPOLYGON.rawValue):

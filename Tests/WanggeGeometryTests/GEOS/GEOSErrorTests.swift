@@ -23,6 +23,21 @@ import Testing
         #expect(throws: GEOSError.self) { try context.geometry(wkb: Array(wkb.prefix(wkb.count - 4))) }
     }
 
+    @Test func emptyInputsAreParseErrorsNotCrashes() {
+        #expect(throws: GEOSError.self) { try context.geometry(wkt: "") }
+        #expect(throws: GEOSError.self) { try context.geometry(wkb: []) }
+    }
+
+    @Test func nonFiniteParametersAreRejectedInSwift() throws {
+        let p = try context.point(Coordinate(0, 0))
+        #expect(throws: GeometryInputError.invalidParameter(name: "buffer width", value: .infinity)) {
+            try p.buffer(width: .infinity)
+        }
+        #expect(throws: GeometryInputError.invalidParameter(name: "tolerance", value: -1)) {
+            try p.simplifyPreservingTopology(tolerance: -1)
+        }
+    }
+
     @Test func unclosedRingIsRejectedInSwift() {
         let open = Polygon(exterior: [Coordinate(0, 0), Coordinate(1, 0), Coordinate(1, 1), Coordinate(0, 1)])
         #expect(throws: GeometryInputError.ringNotClosed(first: Coordinate(0, 0), last: Coordinate(0, 1))) {
