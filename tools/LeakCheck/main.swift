@@ -65,6 +65,16 @@ struct Workload {
         checksum += try context.union(of: [a, b]).area()
         checksum += try context.geometry(wkt: "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))").makeValid().report.areaAfter
 
+        // Validity detail (frees a reason string and a location point), constructive operations.
+        let bowtie = try context.geometry(wkt: "POLYGON ((0 0, 2 2, 2 0, 0 2, 0 0))")
+        checksum += try bowtie.validity().location?.x ?? 0
+        checksum += Double(try bowtie.validityReason().count)
+        checksum += try a.buffer(width: 0.5, style: BufferStyle(quadrantSegments: 4, joinStyle: .mitre)).area()
+        checksum += try a.simplifyPreservingTopology(tolerance: 0.1).area()
+        checksum += try b.snapped(to: a, tolerance: 0.2).area()
+        checksum += try noded.lineMerge().length()
+        checksum += try a.exteriorRing().clone().length()
+
         // Prepared point tests and a borrowed part.
         let prepared = try a.prepared()
         checksum += try prepared.contains(Coordinate(1, 1)) ? 1 : 0
@@ -81,6 +91,7 @@ struct Workload {
         checksum += try context.geometry(wkb: wkb).value().envelope?.maxX ?? 0
         checksum += Double(try a.wkt(precision: 3).count)
         if (try? context.geometry(wkt: "POLYGON ((0 0")) == nil { checksum += 1 }
+        if (try? full.polygons.geometry(at: 99)) == nil { checksum += 1 }
         return checksum
     }
 }
