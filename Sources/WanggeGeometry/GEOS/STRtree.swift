@@ -1,5 +1,10 @@
 import CGEOS
 
+/// The exact test applied after an envelope query, read as `predicate(query, item)`.
+public enum SpatialPredicate: Sendable, CaseIterable {
+    case intersects, contains, containsProperly, covers, within, coveredBy, touches
+}
+
 /// A query-only GEOS STRtree over items numbered 0..<count.
 ///
 /// GEOS 3.11 builds the tree on the first query and then silently ignores inserts, so this type
@@ -70,6 +75,29 @@ public final class STRtree {
         // GEOSSTRtree_query_r returns nothing; an exception shows only as a handler message.
         if let message = context.lastError { throw GEOSError.operationFailed(function: "GEOSSTRtree_query_r", message: message) }
         return found.sorted()
+    }
+
+    /// Indices of the items `i` for which `predicate(geometry, item i)` holds, ascending: the
+    /// envelope query first, then the exact predicate (Shapely's `query(geom, predicate=...)`).
+    /// E.g. `.within` finds the cells a point lies strictly inside; `.intersects` includes
+    /// boundaries. Items built from envelopes are tested as rectangles.
+    public func query(_ geometry: GEOSGeometryHandle, predicate: SpatialPredicate) throws -> [Int] {
+        let candidates = try query(geometry)
+        if candidates.isEmpty { return [] }
+        // Predicates with the query geometry as subject use it prepared, built once per query.
+        let prepared = try geometry.prepared()
+        return try candidates.filter { i in
+            let item = items[i]
+            switch predicate {
+            case .intersects: return try prepared.intersects(item)
+            case .contains: return try prepared.contains(item)
+            case .containsProperly: return try prepared.containsProperly(item)
+            case .covers: return try prepared.covers(item)
+            case .within: return try item.contains(geometry)
+            case .coveredBy: return try item.covers(geometry)
+            case .touches: return try geometry.touches(item)
+            }
+        }
     }
 
     /// State for the nearest-neighbour distance callback, passed as userdata.
