@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Dependency direction (see docs/ARCHITECTURE.md):
-//   wangge (CLI) → WanggeKit → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
+//   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 let package = Package(
     name: "Wangge",
@@ -21,8 +21,9 @@ let package = Package(
         .target(name: "WanggeGeometry", dependencies: ["CGEOS"]),
         .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
         .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
+        .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -31,9 +32,12 @@ let package = Package(
         ]),
         // Runs the GEOS wrapper's allocation paths in a loop and fails if RSS keeps growing.
         .executableTarget(name: "geos-leakcheck", dependencies: ["WanggeGeometry"], path: "tools/LeakCheck"),
+        // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
+        //GEN .executableTarget(name: "generate-shawan", dependencies: ["WanggeKit"], path: "tools/ShawanGenerator"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
+        .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict"]),
         .testTarget(name: "WanggeKitTests", dependencies: ["WanggeKit"]),
     ]
 )

@@ -1,0 +1,130 @@
+import Foundation
+import WanggeGeometry
+
+/// One polygon of a coverage, by id, in a metric CRS.
+public struct CoverageMember: Sendable {
+    public var id: String
+    public var geometry: Geometry
+
+    public init(id: String, geometry: Geometry) {
+        self.id = id
+        self.geometry = geometry
+    }
+}
+
+/// A problem found in a coverage, with where it is (metric coordinates).
+public struct CoverageIssue: Hashable, Sendable, CustomStringConvertible {
+    public enum Kind: String, Hashable, Sendable {
+        case invalid, notOnePiece = "not-one-piece", overlap, gap, outsideParent = "outside-parent", empty
+    }
+
+    public var kind: Kind
+    /// The members involved (one, or two for an overlap), or the parent for a gap.
+    public var ids: [String]
+    /// Area of the overlap, gap or outside part in m²; 0 for invalid / not one piece.
+    public var area: Double
+    public var location: Coordinate?
+    public var detail: String
+
+    public var description: String {
+        let at = location.map { String(format: " at (%.1f, %.1f)", $0.x, $0.y) } ?? ""
+        let size = area > 0 ? String(format: ", %.1f m²", area) : ""
+        return "\(kind.rawValue) \(ids.joined(separator: " / "))\(size)\(at): \(detail)"
+    }
+}
+
+/// Checks that polygons tile a parent: each valid and in one piece, no two overlapping, none
+/// outside the parent, and no gap, each above a tolerance in m². GEOS 3.11 has no coverage
+/// validation (3.12's GEOSCoverageIsValid_r), so it is built here from overlay operations.
+public struct CoverageCheck {
+    public var tolerance: Double
+    let context: GEOSContext
+
+    public init(tolerance: Double = 1.0, context: GEOSContext = GEOSContext()) {
+        self.tolerance = tolerance
+        self.context = context
+    }
+
+    /// Validity and one-piece checks for every member.
+    public func checkMembers(_ members: [CoverageMember]) throws -> [CoverageIssue] {
+        var issues: [CoverageIssue] = []
+        for m in members {
+            if m.geometry.isEmpty {
+                issues.append(CoverageIssue(kind: .empty, ids: [m.id], area: 0, location: nil, detail: "empty geometry"))
+                continue
+            }
+            let h = try context.geometry(from: m.geometry)
+            let v = try h.validity()
+            if !v.isValid {
+                issues.append(CoverageIssue(kind: .invalid, ids: [m.id], area: 0, location: v.location,
+                                            detail: v.reason ?? "invalid"))
+            }
+            let parts = m.geometry.polygons.count
+            if parts != 1 || m.geometry.typeName != "Polygon" && m.geometry.typeName != "MultiPolygon" {
+                issues.append(CoverageIssue(kind: .notOnePiece, ids: [m.id], area: 0,
+                                            location: m.geometry.polygons.dropFirst().first?.exterior.first,
+                                            detail: "\(m.geometry.typeName) with \(parts) polygon part(s)"))
+            }
+        }
+        return issues
+    }
+
+    /// Overlaps between members, found by an envelope sweep then exact intersection.
+    public func overlaps(_ members: [CoverageMember]) throws -> [CoverageIssue] {
+        let handles = try members.map { try context.geometry(from: $0.geometry) }
+        let envelopes = members.map { $0.geometry.envelope }
+        let order = members.indices.filter { envelopes[$0] != nil }.sorted {
+            (envelopes[$0]!.minX, $0) < (envelopes[$1]!.minX, $1)
+        }
+        var issues: [CoverageIssue] = []
+        for (k, a) in order.enumerated() {
+            for b in order[(k + 1)...] {
+                if envelopes[b]!.minX > envelopes[a]!.maxX { break }
+                guard envelopes[a]!.intersects(envelopes[b]!) else { continue }
+                let inter = try handles[a].intersection(handles[b])
+                let area = try inter.area()
+                if area > tolerance {
+                    let ids = [members[a].id, members[b].id].sorted()
+                    issues.append(CoverageIssue(kind: .overlap, ids: ids, area: area,
+                                                location: try inter.pointOnSurface().pointCoordinate(),
+                                                detail: "the two overlap"))
+                }
+            }
+        }
+        return issues.sorted { ($0.ids.joined(separator: "\u{1}"), $0.area) < ($1.ids.joined(separator: "\u{1}"), $1.area) }
+    }
+
+    /// Members that stick out of the parent, and gaps of the parent that no member covers.
+    public func gapsAndOutside(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
+        let p = try context.geometry(from: parent.geometry)
+        var issues: [CoverageIssue] = []
+        var handles: [GEOSGeometryHandle] = []
+        for m in members {
+            let h = try context.geometry(from: m.geometry)
+            handles.append(h)
+            let outside = try h.difference(p)
+            let area = try outside.area()
+            if area > tolerance {
+                issues.append(CoverageIssue(kind: .outsideParent, ids: [m.id], area: area,
+                                            location: try outside.pointOnSurface().pointCoordinate(),
+                                            detail: "lies partly outside \(parent.id)"))
+            }
+        }
+        let covered = try context.union(of: handles)
+        let gaps = try p.difference(covered)
+        for part in try gaps.geometries() {
+            let area = try part.area()
+            if area > tolerance {
+                issues.append(CoverageIssue(kind: .gap, ids: [parent.id], area: area,
+                                            location: try part.pointOnSurface().pointCoordinate(),
+                                            detail: "part of \(parent.id) is covered by none of its members"))
+            }
+        }
+        return issues
+    }
+
+    /// Everything above, for members that should tile `parent`.
+    public func check(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
+        try checkMembers(members) + overlaps(members) + gapsAndOutside(parent: parent, members: members)
+    }
+}
