@@ -21,9 +21,10 @@ let package = Package(
         .target(name: "WanggeGeometry", dependencies: ["CGEOS"]),
         .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
         .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
+        .target(name: "WanggeMap", dependencies: ["WanggeGeometry"]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -33,11 +34,12 @@ let package = Package(
         // Runs the GEOS wrapper's allocation paths in a loop and fails if RSS keeps growing.
         .executableTarget(name: "geos-leakcheck", dependencies: ["WanggeGeometry"], path: "tools/LeakCheck"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
-        //GEN .executableTarget(name: "generate-shawan", dependencies: ["WanggeKit"], path: "tools/ShawanGenerator"),
+        .executableTarget(name: "generate-shawan", dependencies: ["WanggeKit"], path: "tools/ShawanGenerator"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
         .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict"]),
+        .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeKitTests", dependencies: ["WanggeKit"]),
     ]
 )

@@ -4,3 +4,4 @@
 @_exported import WanggeCRS
 @_exported import WanggeGeoJSON
 @_exported import WanggeDistrict
+@_exported import WanggeMap
