@@ -28,14 +28,10 @@ struct CRSCommand: ParsableCommand {
 
     func run() throws {
         let source = try CRS(parsing: from), target = try CRS(parsing: to)
-        let transform: CoordinateTransform
-        let digits: Int
-        do {
-            transform = try CoordinateTransform(from: source, to: target)
-            digits = try decimals ?? (target.isGeographic() ? 7 : 3)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        // A CRSError (e.g. an EPSG code PROJ doesn't know) is printed by ArgumentParser as
+        // "Error: <PROJ's message>" with exit status 1.
+        let transform = try CoordinateTransform(from: source, to: target)
+        let digits = try decimals ?? (target.isGeographic() ? 7 : 3)
         var failures = 0
         var lineNumber = 0
         while let line = readLine(strippingNewline: true) {

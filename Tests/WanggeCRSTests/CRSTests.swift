@@ -148,6 +148,24 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
     }
 }
 
+@Suite struct GeometryTransformTests {
+    @Test func transformsEveryCoordinateAndKeepsStructure() throws {
+        let ring = [Coordinate(103.5, 29.3), Coordinate(103.6, 29.3), Coordinate(103.6, 29.4), Coordinate(103.5, 29.3)]
+        let g = Geometry.geometryCollection([.point(ring[0]), .polygon(Polygon(exterior: ring))])
+        let t = try CoordinateTransform(from: .wgs84, to: .gcj02)
+        let out = try t.transform(g)
+        guard case .geometryCollection(let parts) = out, case .polygon(let p) = parts[1] else {
+            Issue.record("structure changed: \(out)"); return
+        }
+        #expect(p.exterior == ring.map(GCJ02.fromWGS84))
+        let back = try CoordinateTransform(from: .gcj02, to: .wgs84).transform(out)
+        var i = 0
+        let original = [ring[0]] + ring
+        back.forEachCoordinate { c in #expect(metres(c, original[i]) < 1e-3); i += 1 }
+        #expect(try PROJTransformer(from: .wgs84, to: .shawanMetric).transform(g).polygons.count == 1)
+    }
+}
+
 @Suite struct OutlineAreaTests {
     /// The district outline (GCJ-02) → WGS-84 → shawanMetric, planar shoelace area.
     /// Expected: `python3 tools/reference/outline_area.py` (Shapely 2.2.0 + pyproj 3.7.2, same

@@ -14,8 +14,8 @@ import os
 import sys
 
 from pyproj import Transformer
+import shapely
 from shapely.geometry import shape
-from shapely.ops import transform as shp_transform
 
 # Keep in sync with CRS.shawanMetric in Sources/WanggeCRS/CRS.swift.
 SHAWAN_TM = "+proj=tmerc +lat_0=0 +lon_0=103.6 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
@@ -77,13 +77,12 @@ def main():
         fc = json.load(f)
     to_tm = Transformer.from_crs("EPSG:4326", SHAWAN_TM, always_xy=True)
 
-    def gcj_to_tm(xs, ys, zs=None):
-        out = [to_tm.transform(*gcj02_to_wgs84(x, y)) for x, y in zip(xs, ys)]
-        return [p[0] for p in out], [p[1] for p in out]
+    def gcj_to_tm(coords):  # (N, 2) array in, (N, 2) list out
+        return [to_tm.transform(*gcj02_to_wgs84(x, y)) for x, y in coords]
 
     area = perimeter = 0.0
     for feat in fc["features"]:
-        g = shp_transform(gcj_to_tm, shape(feat["geometry"]))
+        g = shapely.transform(shape(feat["geometry"]), gcj_to_tm)
         area += g.area
         perimeter += g.length
     print(f"area_m2 {area:.3f}")
