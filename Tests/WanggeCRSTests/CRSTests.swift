@@ -67,6 +67,13 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
         #expect(d > 100 && d < 1000)
     }
 
+    /// gcj02_to_bd09(128.543, 37.065) computed with the x_pi formula in Python; the longitude
+    /// 128.54944656269413 is also the value shown in the coordtransform README.
+    @Test func bd09ForwardMatchesReferenceValue() {
+        let b = BD09.fromGCJ02(Coordinate(128.543, 37.065))
+        #expect(abs(b.x - 128.54944656269413) < 1e-12 && abs(b.y - 37.07113427883019) < 1e-12)
+    }
+
     @Test func noOffsetOutsideChina() throws {
         let paris = Coordinate(2.35, 48.85)
         #expect(GCJ02.fromWGS84(paris) == paris)
