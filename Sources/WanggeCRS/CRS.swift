@@ -29,8 +29,8 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     ///
     /// Why not an official zone: the district straddles 103.5°E, the border between the CGCS2000
     /// 3° Gauss–Krüger zones CM 102°E (EPSG:4543) and CM 105°E (EPSG:4544); either zone puts
-    /// part of the district 1.3–1.7° (150–170 km) off its central meridian, a scale error of
-    /// ~3×10⁻⁴ (~0.07 % on areas), and splitting the district between two zones is worse. Centred
+    /// the far edge of the district 1.6–1.7° (155–170 km) off its central meridian, a scale error of
+    /// up to ~3.5×10⁻⁴ (~0.07 % on areas), and splitting the district between two zones is worse. Centred
     /// on the district (at most 0.18°, ~18 km off), the scale error stays below ~4 ppm.
     public static let shawanMetric = CRS.proj(shawanMetricDefinition)
 
