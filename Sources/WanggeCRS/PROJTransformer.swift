@@ -1,0 +1,148 @@
+// The only file that talks to PROJ. Each object owns its own PJ_CONTEXT: PROJ contexts are not
+// thread-safe, and Swift Testing (like any caller) may run work in parallel.
+import CPROJ
+import WanggeGeometry
+
+/// Owns one PROJ context. Not Sendable on purpose: a PJ_CONTEXT must be used by one thread at a
+/// time, so each owner (a transformer, a task) makes its own.
+final class PROJContext {
+    let handle: OpaquePointer
+    /// Messages PROJ logged since the last `takeMessages()`; PROJ's errno strings are generic
+    /// ("Unknown error"), its log lines say *what* was wrong ("crs not found: EPSG:999999").
+    private let log = LogBuffer()
+
+    init() {
+        // proj_context_create returns NULL only when out of memory.
+        handle = proj_context_create()!
+        // Route PROJ's error log to us instead of stderr; the text ends up in CRSError.
+        proj_log_level(handle, PJ_LOG_ERROR)
+        proj_log_func(handle, Unmanaged.passUnretained(log).toOpaque()) { data, _, message in
+            guard let data, let message else { return }
+            Unmanaged<LogBuffer>.fromOpaque(data).takeUnretainedValue().lines.append(String(cString: message))
+        }
+    }
+
+    deinit { proj_context_destroy(handle) }
+
+    /// PROJ's errno text for `code`, plus anything it logged, then clears both.
+    func errorMessage(code: Int32) -> String {
+        var parts: [String] = []
+        if !log.lines.isEmpty { parts.append(log.lines.joined(separator: "; ")) }
+        if code != 0, let s = proj_context_errno_string(handle, code) {
+            let text = String(cString: s)
+            if !parts.contains(where: { $0.contains(text) }) { parts.append(text) }
+        }
+        log.lines.removeAll()
+        return parts.isEmpty ? "unknown PROJ error" : parts.joined(separator: " — ")
+    }
+
+    func isGeographic(_ crs: CRS) throws(CRSError) -> Bool {
+        guard let def = crs.projDefinition else { return true }
+        guard let pj = proj_create(handle, def) else {
+            throw .projCreationFailed(source: crs.description, target: crs.description,
+                                      message: errorMessage(code: proj_context_errno(handle)))
+        }
+        defer { proj_destroy(pj) }
+        switch proj_get_type(pj) {
+        case PJ_TYPE_GEOGRAPHIC_2D_CRS, PJ_TYPE_GEOGRAPHIC_3D_CRS, PJ_TYPE_GEOGRAPHIC_CRS: return true
+        case PJ_TYPE_COMPOUND_CRS, PJ_TYPE_BOUND_CRS:
+            // Look at the horizontal part.
+            guard let sub = proj_crs_get_sub_crs(handle, pj, 0) ?? proj_get_source_crs(handle, pj) else { return false }
+            defer { proj_destroy(sub) }
+            let t = proj_get_type(sub)
+            return t == PJ_TYPE_GEOGRAPHIC_2D_CRS || t == PJ_TYPE_GEOGRAPHIC_3D_CRS || t == PJ_TYPE_GEOGRAPHIC_CRS
+        default: return false
+        }
+    }
+}
+
+private final class LogBuffer { var lines: [String] = [] }
+
+/// A PROJ transformation between two PROJ-known CRSs, with lon/lat (x/y) axis order on both
+/// sides. Not Sendable: it owns a PJ_CONTEXT; make one per thread or task.
+///
+/// WGS-84 ↔ CGCS2000: EPSG has no transformation between them, so PROJ uses its no-shift
+/// "ballpark" step. The two datums agree to within about a metre in China, which is well below
+/// what GCJ-02 source data or district outlines can resolve.
+public final class PROJTransformer {
+    public let source: CRS
+    public let target: CRS
+    private let context: PROJContext
+    private let pj: OpaquePointer
+
+    /// Throws `CRSError.projCreationFailed` with PROJ's message if either CRS is unknown or no
+    /// transformation exists; GCJ-02 / BD-09 are rejected (use `CoordinateTransform`).
+    public init(from source: CRS, to target: CRS) throws(CRSError) {
+        self.source = source
+        self.target = target
+        let context = PROJContext()
+        self.context = context
+        guard let s = source.projDefinition, let t = target.projDefinition else {
+            throw .projCreationFailed(source: source.description, target: target.description,
+                                      message: "GCJ-02 and BD-09 are not PROJ CRSs; use CoordinateTransform")
+        }
+        guard let raw = proj_create_crs_to_crs(context.handle, s, t, nil) else {
+            throw .projCreationFailed(source: source.description, target: target.description,
+                                      message: context.errorMessage(code: proj_context_errno(context.handle)))
+        }
+        // EPSG:4326 is lat/lon and EPSG:4544 northing/easting; normalising makes both x-first.
+        let normalized = proj_normalize_for_visualization(context.handle, raw)
+        proj_destroy(raw)
+        guard let normalized else {
+            throw .projCreationFailed(source: source.description, target: target.description,
+                                      message: context.errorMessage(code: proj_context_errno(context.handle)))
+        }
+        pj = normalized
+    }
+
+    deinit { proj_destroy(pj) }
+
+    /// Transforms one coordinate; throws with PROJ's message when PROJ returns infinity.
+    public func transform(_ c: Coordinate) throws(CRSError) -> Coordinate {
+        guard c.x.isFinite, c.y.isFinite else { throw .nonFiniteCoordinate(c) }
+        proj_errno_reset(pj)
+        let out = proj_trans(pj, PJ_FWD, proj_coord(c.x, c.y, 0, 0))
+        let r = Coordinate(out.xy.x, out.xy.y)
+        guard r.x.isFinite, r.y.isFinite else {
+            throw .transformFailed(input: c, message: context.errorMessage(code: proj_errno(pj)))
+        }
+        return r
+    }
+
+    /// Transforms many coordinates in one `proj_trans_generic` call. Any failure throws,
+    /// naming the first input coordinate PROJ could not transform.
+    public func transform(_ cs: [Coordinate]) throws(CRSError) -> [Coordinate] {
+        if let bad = cs.first(where: { !$0.x.isFinite || !$0.y.isFinite }) { throw .nonFiniteCoordinate(bad) }
+        let n = cs.count
+        if n == 0 { return [] }
+        var xs = cs.map(\.x), ys = cs.map(\.y)
+        let stride = MemoryLayout<Double>.stride
+        proj_errno_reset(pj)
+        xs.withUnsafeMutableBufferPointer { xp in
+            ys.withUnsafeMutableBufferPointer { yp in
+                _ = proj_trans_generic(pj, PJ_FWD, xp.baseAddress, stride, n,
+                                       yp.baseAddress, stride, n, nil, 0, 0, nil, 0, 0)
+            }
+        }
+        var result: [Coordinate] = []
+        result.reserveCapacity(n)
+        for i in 0..<n {
+            guard xs[i].isFinite, ys[i].isFinite else {
+                throw .transformFailed(input: cs[i], message: context.errorMessage(code: proj_errno(pj)))
+            }
+            result.append(Coordinate(xs[i], ys[i]))
+        }
+        return result
+    }
+
+    /// Transforms every coordinate of a geometry, keeping its structure.
+    public func transform(_ g: Geometry) throws(CRSError) -> Geometry {
+        do {
+            return try g.mapCoordinates { try transform($0) }
+        } catch let e as CRSError {
+            throw e
+        } catch {
+            fatalError("unreachable: transform(_: Coordinate) throws only CRSError")
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import WanggeKit
+
+/// `wangge crs --from gcj02 --to wgs84`: a cs2cs-like filter from standard input to standard
+/// output. Bad lines are reported on stderr and skipped so one typo doesn't lose a whole file;
+/// the exit status is 1 if any line failed.
+struct CRSCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crs",
+        abstract: "Convert lon,lat lines from standard input between coordinate systems.",
+        discussion: """
+            CRS names: wgs84, cgcs2000, gcj02, bd09, shawan-tm (the district's metric CRS), \
+            EPSG:<code>, or a +proj= string. Input: 'x,y' or 'x y' per line, extra columns are \
+            passed through; blank lines and lines starting with # are ignored.
+            """)
+
+    @Option(help: "Source CRS.") var from: String
+    @Option(help: "Target CRS.") var to: String
+    @Option(help: "Digits after the point (default 7 for degrees, 3 for metres).") var decimals: Int?
+
+    func validate() throws {
+        for name in [from, to] {
+            do { _ = try CRS(parsing: name) } catch { throw ValidationError(error.description) }
+        }
+        if let decimals, !(0...15).contains(decimals) { throw ValidationError("--decimals must be 0…15") }
+    }
+
+    func run() throws {
+        let source = try CRS(parsing: from), target = try CRS(parsing: to)
+        // A CRSError (e.g. an EPSG code PROJ doesn't know) is printed by ArgumentParser as
+        // "Error: <PROJ's message>" with exit status 1.
+        let transform = try CoordinateTransform(from: source, to: target)
+        let digits = try decimals ?? (target.isGeographic() ? 7 : 3)
+        var failures = 0
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            do {
+                guard case .coordinate(let c, let rest) = try CoordinateText.parse(line) else { continue }
+                let r = try transform.transform(c)
+                print(CoordinateText.format(r, rest: rest, decimals: digits))
+            } catch {
+                failures += 1
+                FileHandle.standardError.write(Data("wangge crs: line \(lineNumber): \(error)\n".utf8))
+            }
+        }
+        if failures > 0 {
+            FileHandle.standardError.write(Data("wangge crs: \(failures) line(s) failed\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
