@@ -70,17 +70,15 @@ public struct GeoJSONReader: Sendable {
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>, fileName: String?) throws(GeoJSONError) -> GeoJSONDocument {
         var decoder = GeoJSONDecoder(scanner: JSONScanner(bytes), options: options, fileName: fileName)
-        do {
+        do throws(DecodingFailure) {
             return try decoder.decodeDocument()
-        } catch let failure as DecodingFailure {
-            switch failure {
+        } catch {
+            switch error {
             case .geoJSON(let e): throw e
             case .syntax(let e):
                 throw GeoJSONError(kind: .syntax, file: fileName, featureIndex: decoder.featureIndex,
                                    featureID: decoder.featureID, line: e.line, column: e.column, message: e.message)
             }
-        } catch {
-            throw GeoJSONError(kind: .structure, file: fileName, message: "\(error)")
         }
     }
 }
