@@ -33,7 +33,7 @@ let package = Package(
         .executableTarget(name: "geojson-bench", dependencies: ["WanggeGeoJSON"], path: "tools/GeoJSONBench"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
-        .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
+        .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WanggeKitTests", dependencies: ["WanggeKit"]),
     ]
 )

@@ -521,7 +521,8 @@ struct GeoJSONDecoder {
 
     func line(_ node: CoordinateNode, _ what: String) throws(DecodingFailure) -> [Coordinate] {
         let cs = try positions(node, what)
-        if cs.count < 2 {
+        // An empty array is an empty geometry (RFC 7946 §3.1); one position is not a line.
+        if cs.count == 1 {
             throw failure(.geometry, line: node.line, "\(what) has \(cs.count) position\(cs.count == 1 ? "" : "s"), needs at least 2")
         }
         return cs

@@ -51,8 +51,7 @@ struct JSONOutput {
     private func hexDigit(_ v: UInt8) -> UInt8 { v < 10 ? 0x30 + v : 0x61 + v - 10 }
 
     mutating func number(_ n: JSONNumber) {
-        // Non-finite numbers have no JSON spelling; null is the conventional stand-in.
-        if n.value.isFinite { bytes.append(contentsOf: n.text.utf8) } else { raw("null") }
+        bytes.append(contentsOf: n.text.utf8)
     }
 
     mutating func write(_ value: JSONValue) {

@@ -4,7 +4,8 @@
 /// A JSON number: its value, plus the exact text it was written with (so `1.50` stays `1.50`).
 public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     public var value: Double
-    /// Valid JSON number text; what the writer emits.
+    /// The JSON text the writer emits. Parsed numbers keep their text even when the value
+    /// overflows a Double (`1e400`), so properties survive byte for byte.
     public var text: String
 
     /// A number parsed from `text`; the caller guarantees `text` is valid JSON for `value`.
@@ -14,10 +15,12 @@ public struct JSONNumber: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// A number made in code. Integral values print without a fraction (`3`, not `3.0`).
-    /// Non-finite values have no JSON form, so they become `null` when written (see JSONWriter).
+    /// Non-finite values have no JSON spelling, so they are written as `null`.
     public init(_ value: Double) {
         self.value = value
-        if value.isFinite, value == value.rounded(), abs(value) < 1e15 {
+        if !value.isFinite {
+            text = "null"
+        } else if value == value.rounded(), abs(value) < 1e15 {
             text = String(Int64(value))
         } else {
             text = "\(value)"
