@@ -234,7 +234,7 @@ struct GeoJSONDecoder {
                             }
                         }
                         if let otherMember {
-                            raw.geometriesOther = .array([otherMember])
+                            raw.geometriesOther = otherMember
                         } else {
                             raw.geometries = members
                         }
@@ -450,7 +450,7 @@ struct GeoJSONDecoder {
         }
         if type == "GeometryCollection" {
             if let other = raw.geometriesOther {
-                throw failure(.structure, line: raw.line, "\"geometries\" must be an array of geometry objects, found \(other.kindName)")
+                throw failure(.structure, line: raw.line, "\"geometries\" must be an array of geometry objects (found \(other.kindName))")
             }
             guard let members = raw.geometries else {
                 throw failure(.structure, line: raw.line, "GeometryCollection has no \"geometries\" member")

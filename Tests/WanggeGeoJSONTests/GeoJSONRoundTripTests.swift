@@ -176,3 +176,33 @@ private let everyGeometry: [Geometry] = [
         #expect(try GeoJSONWriter().encode(collection) == GeoJSONWriter().encode(collection))
     }
 }
+
+@Suite struct GeoJSONErrorLocationTests {
+    @Test func errorNamesFileFeatureIdAndLine() {
+        var lines = ["{\"type\":\"FeatureCollection\",\"features\":["]
+        for i in 0..<20 {
+            let ring = i == 12 ? "[[103.1,29.2],[103.2,29.2],[103.2,29.3],[103.1,29.3]]"
+                               : "[[103.1,29.2],[103.2,29.2],[103.2,29.3],[103.1,29.2]]"
+            let id = i == 12 ? "\"X\"" : "\(i)"
+            lines.append("{\"type\":\"Feature\",\"id\":\(id),\"properties\":{},\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[\(ring)]}}" + (i < 19 ? "," : ""))
+        }
+        lines.append("]}")
+        do {
+            _ = try GeoJSONReader().read(lines.joined(separator: "\n"), fileName: "district.geojson")
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == "district.geojson: feature 12 (id \"X\"), line 14: polygon ring 0 is not closed (first (103.1, 29.2) ≠ last (103.1, 29.3))")
+            #expect(error.featureIndex == 12)
+            #expect(error.featureID == .string("X"))
+            #expect(error.kind == .geometry)
+        }
+    }
+
+    @Test func missingFileIsAnIOError() {
+        #expect {
+            try GeoJSONReader().read(contentsOf: "/nonexistent/沙湾.geojson")
+        } throws: { error in
+            (error as? GeoJSONError)?.kind == .io
+        }
+    }
+}
