@@ -206,3 +206,15 @@ private let everyGeometry: [Geometry] = [
         }
     }
 }
+
+@Suite struct GeoJSONRobustnessTests {
+    /// Every truncation of a valid file must fail cleanly, never crash or return a partial result.
+    @Test func everyTruncationFailsWithAnError() throws {
+        let text = #"{"type":"FeatureCollection","name":"沙湾","features":[{"type":"Feature","id":"\ud83d\ude00","properties":{"a":[1.5e3,{"b":null}]},"geometry":{"type":"MultiPolygon","coordinates":[[[[103.5,29.4],[103.6,29.4],[103.6,29.5],[103.5,29.4]]]]}}]}"#
+        let bytes = Array(text.utf8)
+        #expect(throws: Never.self) { try GeoJSONReader().read(bytes) }
+        for length in 0..<bytes.count {
+            #expect(throws: GeoJSONError.self, "prefix \(length)") { try GeoJSONReader().read(Array(bytes[..<length])) }
+        }
+    }
+}
