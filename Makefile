@@ -14,11 +14,14 @@ build: deps
 release: deps
 	swift build -c release --product wangge
 
+# The main job until `wangge partition` lands: load and validate the bundled district.
 demo: release
 	.build/release/wangge check --boundaries boundaries
 
+# Every unit and property test, then the proof that boundaries/ regenerates byte for byte.
 test: deps
 	swift test
+	tools/check-boundaries-reproducible.sh
 
 leakcheck: deps
 	tools/leakcheck.sh

@@ -258,3 +258,11 @@ func writeAtomically(_ bytes: [UInt8], to path: String) throws(GeoJSONError) {
 private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
     write(fd, buffer, count)
 }
+
+/// Atomic replacement of any output file (CSV, SVG, ...) with the same guarantees as the
+/// GeoJSON writer: the old file or the new one, never half of one. Errors are `.io` GeoJSONErrors.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(GeoJSONError) {
+        try writeAtomically(bytes, to: path)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import WanggeGeometry
+import WanggeGeoJSON
+
+/// A township-level unit (镇, 乡 or 街道): 9-digit code 511111 + 3 digits.
+public struct Township: Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var kind: String
+    /// WGS-84.
+    public var geometry: Geometry
+}
+
+/// A village (村) or community (社区): 12-digit code, its township's code + 3 digits.
+public struct Village: Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var kind: String
+    public var townshipCode: String
+    public var township: String
+    /// WGS-84.
+    public var geometry: Geometry
+}
+
+/// A problem with a boundaries file that is not GeoJSON syntax: a missing or malformed property.
+public struct BoundaryDataError: Error, Hashable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var featureIndex: Int?
+    public var featureID: String?
+    public var message: String
+
+    public var description: String {
+        var s = file
+        if let featureIndex { s += ": feature \(featureIndex)" }
+        if let featureID { s += " (id \"\(featureID)\")" }
+        return s + ": " + message
+    }
+}
+
+/// The district's administrative layers as loaded from a boundaries directory
+/// (`district.geojson`, `townships.geojson`, `villages.geojson`).
+public struct DistrictBoundaries: Sendable {
+    public var code: String
+    public var name: String
+    public var outline: Geometry
+    public var townships: [Township]
+    public var villages: [Village]
+
+    /// Reads and checks the three administrative layers; every error names the file and feature.
+    public static func load(directory: String) throws -> DistrictBoundaries {
+        let reader = GeoJSONReader()
+        func read(_ name: String) throws -> (String, FeatureCollection) {
+            let path = (directory as NSString).appendingPathComponent(name)
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw BoundaryDataError(file: path, message: "file not found")
+            }
+            return (path, try reader.readFeatureCollection(contentsOf: path))
+        }
+        func required(_ f: Feature, _ key: String, _ file: String, _ index: Int, pattern: ((String) -> Bool)? = nil,
+                      expected: String = "") throws -> String {
+            guard let v = f.string(key), !v.isEmpty else {
+                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                        message: "property \"\(key)\" is missing or not a string")
+            }
+            if let pattern, !pattern(v) {
+                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                        message: "property \"\(key)\" is \"\(v)\", expected \(expected)")
+            }
+            return v
+        }
+        func geometry(_ f: Feature, _ file: String, _ index: Int) throws -> Geometry {
+            guard let g = f.geometry, !g.polygons.isEmpty else {
+                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                        message: "expected a Polygon or MultiPolygon geometry")
+            }
+            return g
+        }
+        func digits(_ n: Int) -> (String) -> Bool { { $0.count == n && $0.allSatisfy { $0.isASCII && $0.isNumber } } }
+
+        let (districtFile, districtFC) = try read("district.geojson")
+        guard districtFC.features.count == 1 else {
+            throw BoundaryDataError(file: districtFile, message: "expected exactly 1 feature, found \(districtFC.features.count)")
+        }
+        let d = districtFC.features[0]
+        let code = try required(d, "code", districtFile, 0, pattern: digits(6), expected: "a 6-digit code")
+        let name = try required(d, "name", districtFile, 0)
+        let outline = try geometry(d, districtFile, 0)
+
+        let (townshipFile, townshipFC) = try read("townships.geojson")
+        var townships: [Township] = []
+        for (i, f) in townshipFC.features.enumerated() {
+            let c = try required(f, "code", townshipFile, i, pattern: { digits(9)($0) && $0.hasPrefix(code) },
+                                 expected: "9 digits starting with \(code)")
+            townships.append(Township(code: c, name: try required(f, "name", townshipFile, i),
+                                      kind: f.string("kind") ?? "", geometry: try geometry(f, townshipFile, i)))
+        }
+        let (villageFile, villageFC) = try read("villages.geojson")
+        let townshipsByCode = Dictionary(townships.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var villages: [Village] = []
+        for (i, f) in villageFC.features.enumerated() {
+            let tc = try required(f, "township_code", villageFile, i, pattern: { townshipsByCode[$0] != nil },
+                                  expected: "the code of a township in townships.geojson")
+            let c = try required(f, "code", villageFile, i, pattern: { digits(12)($0) && $0.hasPrefix(tc) },
+                                 expected: "12 digits starting with its township code \(tc)")
+            villages.append(Village(code: c, name: try required(f, "name", villageFile, i), kind: f.string("kind") ?? "",
+                                    townshipCode: tc, township: townshipsByCode[tc]!.name,
+                                    geometry: try geometry(f, villageFile, i)))
+        }
+        for (file, codes) in [(townshipFile, townships.map(\.code)), (villageFile, villages.map(\.code))] {
+            var seen: Set<String> = []
+            for (i, c) in codes.enumerated() where !seen.insert(c).inserted {
+                throw BoundaryDataError(file: file, featureIndex: i, featureID: c, message: "code \(c) is used twice")
+            }
+        }
+        return DistrictBoundaries(code: code, name: name, outline: outline,
+                                  townships: townships.sorted { $0.code < $1.code },
+                                  villages: villages.sorted { $0.code < $1.code })
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import WanggeCRS
+import WanggeGeometry
+
+/// The result of checking a district's boundaries: sizes of each level and every coverage issue.
+public struct DistrictCheckReport: Sendable {
+    public struct Level: Sendable {
+        public var name: String
+        public var count: Int
+        public var areaM2: Double
+        public var smallestM2: Double
+        public var largestM2: Double
+    }
+
+    public var levels: [Level] = []
+    public var issues: [CoverageIssue] = []
+    /// Villages per township, in township code order.
+    public var villagesPerTownship: [(code: String, name: String, villages: Int, communities: Int)] = []
+
+    public var passed: Bool { issues.isEmpty }
+}
+
+/// Checks that townships tile the district and villages tile their townships (no gap or overlap
+/// above the tolerance, each valid and in one piece), measuring in the district's metric CRS.
+public struct DistrictCheck {
+    public var tolerance: Double
+    public var metricCRS: CRS
+
+    public init(tolerance: Double = 1, metricCRS: CRS = .shawanMetric) {
+        self.tolerance = tolerance
+        self.metricCRS = metricCRS
+    }
+
+    public func run(_ b: DistrictBoundaries) throws -> DistrictCheckReport {
+        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        let context = GEOSContext()
+        let coverage = CoverageCheck(tolerance: tolerance, context: context)
+        let outline = CoverageMember(id: b.code, geometry: try toMetric.transform(b.outline))
+        let townships = try b.townships.map { CoverageMember(id: $0.code, geometry: try toMetric.transform($0.geometry)) }
+        let villages = try b.villages.map { CoverageMember(id: $0.code, geometry: try toMetric.transform($0.geometry)) }
+
+        var report = DistrictCheckReport()
+        func level(_ name: String, _ members: [CoverageMember]) throws -> DistrictCheckReport.Level {
+            let areas = try members.map { try context.geometry(from: $0.geometry).area() }
+            return .init(name: name, count: members.count, areaM2: areas.reduce(0, +),
+                         smallestM2: areas.min() ?? 0, largestM2: areas.max() ?? 0)
+        }
+        report.levels = [try level("district", [outline]), try level("townships", townships), try level("villages", villages)]
+        report.issues += try coverage.checkMembers([outline])
+        report.issues += try coverage.check(parent: outline, members: townships)
+        for (t, township) in b.townships.enumerated() {
+            let members = b.villages.indices.filter { b.villages[$0].townshipCode == township.code }.map { villages[$0] }
+            report.issues += try coverage.check(parent: townships[t], members: members)
+            let own = b.villages.filter { $0.townshipCode == township.code }
+            report.villagesPerTownship.append((township.code, township.name, own.filter { $0.kind != "community" }.count,
+                                               own.filter { $0.kind == "community" }.count))
+        }
+        return report
+    }
+}

@@ -1,0 +1,120 @@
+import WanggeGeometry
+
+/// The faces that a set of lines cuts a district into, and which faces share an edge.
+struct FaceNetwork {
+    var faces: [Polygon]
+    var graph: FaceGraph
+    var centroids: [Coordinate]
+
+    /// Nodes and polygonizes `lines` together with the outline, keeps the faces inside it, and
+    /// finds shared edges by matching identical segments (polygonize builds every face from the
+    /// same noded edges, so neighbours share exactly equal coordinates).
+    init(lines: [[Coordinate]], outline: Polygon, context ctx: GEOSContext) throws {
+        let all = lines.filter { $0.count >= 2 } + outline.rings
+        let noded = try ctx.geometry(from: .multiLineString(all)).node()
+        let polygons = try ctx.polygonize([noded]).value().polygons
+        var kept: [Polygon] = []
+        for p in polygons {
+            let probe = FaceNetwork.interiorPoint(p)
+            if FaceNetwork.contains(outline, probe) { kept.append(p) }
+        }
+        // A canonical order (by centroid, west→east then north→south) so ids do not depend on
+        // GEOS's internal order.
+        let cents = kept.map(FaceNetwork.centroid)
+        let order = kept.indices.sorted {
+            (cents[$0].x, -cents[$0].y) < (cents[$1].x, -cents[$1].y)
+        }
+        faces = order.map { kept[$0] }
+        centroids = order.map { cents[$0] }
+
+        struct Segment: Hashable { let ax, ay, bx, by: Double }
+        func key(_ a: Coordinate, _ b: Coordinate) -> Segment {
+            (a.x, a.y) < (b.x, b.y) ? Segment(ax: a.x, ay: a.y, bx: b.x, by: b.y)
+                                    : Segment(ax: b.x, ay: b.y, bx: a.x, by: a.y)
+        }
+        var owner: [Segment: Int] = [:]
+        var shared = [[Int: Double]](repeating: [:], count: faces.count)
+        var perimeter = [Double](repeating: 0, count: faces.count)
+        for (f, p) in faces.enumerated() {
+            for ring in p.rings {
+                for k in 0..<(ring.count - 1) {
+                    let a = ring[k], b = ring[k + 1]
+                    let len = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+                    perimeter[f] += len
+                    let s = key(a, b)
+                    if let g = owner[s], g != f {
+                        shared[f][g, default: 0] += len
+                        shared[g][f, default: 0] += len
+                    } else {
+                        owner[s] = f
+                    }
+                }
+            }
+        }
+        graph = FaceGraph(
+            area: faces.map { abs(Ring.signedArea($0.exterior)) - $0.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) } },
+            perimeter: perimeter,
+            neighbours: shared.map { d in d.keys.sorted().map { (face: $0, shared: d[$0]!) } }
+        )
+    }
+
+    /// Index of the face containing `p`, if any.
+    func face(containing p: Coordinate) -> Int? {
+        faces.indices.first { f in
+            let e = Geometry.polygon(faces[f]).envelope!
+            return e.contains(p) && FaceNetwork.contains(faces[f], p)
+        }
+    }
+
+    static func centroid(_ p: Polygon) -> Coordinate {
+        let r = p.exterior
+        var a = 0.0, cx = 0.0, cy = 0.0
+        let o = r[0]
+        for k in 0..<(r.count - 1) {
+            let x0 = r[k].x - o.x, y0 = r[k].y - o.y, x1 = r[k + 1].x - o.x, y1 = r[k + 1].y - o.y
+            let c = x0 * y1 - x1 * y0
+            a += c; cx += (x0 + x1) * c; cy += (y0 + y1) * c
+        }
+        guard abs(a) > 1e-12 else { return o }
+        return Coordinate(o.x + cx / (3 * a), o.y + cy / (3 * a))
+    }
+
+    /// Even–odd point in polygon (holes included).
+    static func contains(_ p: Polygon, _ c: Coordinate) -> Bool {
+        var inside = false
+        for ring in p.rings {
+            for k in 0..<(ring.count - 1) {
+                let a = ring[k], b = ring[k + 1]
+                if (a.y > c.y) != (b.y > c.y), c.x < a.x + (c.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+                    inside.toggle()
+                }
+            }
+        }
+        return inside
+    }
+
+    /// A point strictly inside the polygon: the midpoint of the widest inside span on the
+    /// horizontal line through the middle of its extent (centroids can fall outside).
+    static func interiorPoint(_ p: Polygon) -> Coordinate {
+        let e = Geometry.polygon(p).envelope!
+        for frac in [0.5, 0.37, 0.63, 0.25, 0.75, 0.12, 0.88] {
+            let y = e.minY + (e.maxY - e.minY) * frac
+            var xs: [Double] = []
+            for ring in p.rings {
+                for k in 0..<(ring.count - 1) {
+                    let a = ring[k], b = ring[k + 1]
+                    if (a.y > y) != (b.y > y) { xs.append(a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x)) }
+                }
+            }
+            xs.sort()
+            var best: (Double, Double)? = nil
+            var k = 0
+            while k + 1 < xs.count {
+                if best == nil || xs[k + 1] - xs[k] > best!.1 - best!.0 { best = (xs[k], xs[k + 1]) }
+                k += 2
+            }
+            if let b = best, b.1 > b.0 { return Coordinate((b.0 + b.1) / 2, y) }
+        }
+        return p.exterior[0]
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import WanggeGeometry
+
+/// A named street or road, in metric coordinates.
+struct Street {
+    var name: String
+    /// 主干道 (arterial), 街 (street), 巷 (alley), 乡道 (rural road).
+    var kind: String
+    var town: String
+    var line: [Coordinate]
+}
+
+/// Invented street names in the local style: a two-character stem and a suffix.
+struct StreetNamer {
+    static let stems = [
+        "绥山", "沫江", "铜河", "凤凰", "滨河", "人民", "建设", "文化", "新华", "育才", "金鱼", "银河",
+        "桂花", "文昌", "永兴", "兴业", "幸福", "迎宾", "胜利", "解放", "和平", "团结", "长青", "青龙",
+        "白鹤", "黄桷", "紫薇", "玉带", "碧水", "锦江", "双龙", "福寿", "安康", "振兴", "光明", "朝阳",
+        "翠屏", "鹤鸣", "书院", "盐井", "铁厂", "龙泉", "石桥", "望江", "观澜", "临江", "柳岸", "桃源",
+        "杏花", "松林", "竹园", "梨园", "茶园", "新村", "老街", "正街", "横街", "环城", "学府", "工农",
+    ]
+    private var used: Set<String> = []
+    private var rng: SeededGenerator
+
+    init(seed: UInt64) { rng = SeededGenerator.stream(seed, "street-names") }
+
+    /// A name not used before in the same town, e.g. "绥山路" or "桂花巷".
+    mutating func next(town: String, suffix: String) -> String {
+        for attempt in 0..<1000 {
+            let stem = StreetNamer.stems[Int(rng.next() % UInt64(StreetNamer.stems.count))]
+            let name = attempt < 500 ? stem + suffix : stem + ["东", "西", "南", "北", "一", "二"][attempt % 6] + suffix
+            if used.insert(town + "|" + name).inserted { return name }
+        }
+        return "无名" + suffix // unreachable with 60 stems × 7 variants per town
+    }
+}
+
+enum StreetPlan {
+    /// A street grid around a town seat: straight streets along and across the valley, spaced
+    /// `spacing` metres, clipped to an irregular built-up area of about `radius`; alleys between.
+    static func townGrid(seat: Coordinate, radius: Double, direction: Double, town: String,
+                         river: PolylineMeasure, riverClearance: Double,
+                         namer: inout StreetNamer, rng: inout SeededGenerator) -> [Street] {
+        let shapeNoise = ValueNoise(seed: rng.next())
+        // Built-up area: a blob whose radius wobbles with the bearing.
+        func inside(_ p: Coordinate) -> Bool {
+            let dx = p.x - seat.x, dy = p.y - seat.y
+            let bearing = atan2(dy, dx)
+            let r = radius * (1 + 0.35 * shapeNoise.value(cos(bearing) * 1.5 + 10, sin(bearing) * 1.5 + 10, octave: 0))
+            return hypot(dx, dy) <= r
+        }
+        let ux = Coordinate(cos(direction), sin(direction))
+        let uy = Coordinate(-sin(direction), cos(direction))
+        var streets: [Street] = []
+        let spacing = radius > 1000 ? 220.0 : 180.0
+        let reach = radius * 1.4
+        for (family, (along, across)) in [(0, (ux, uy)), (1, (uy, ux))] {
+            var offset = -reach
+            var k = 0
+            while offset <= reach {
+                let jitter = rng.uniform(-0.2, 0.2) * spacing
+                let o = offset + jitter
+                let isAlley = k % 2 == 1 && radius > 700
+                let runs = clippedRuns(origin: Coordinate(seat.x + across.x * o, seat.y + across.y * o),
+                                       direction: along, halfLength: reach, step: 10) { p in
+                    inside(p) && (river.distanceAndStation(p).0 > riverClearance || (family == 1 && k % 4 == 0))
+                }
+                for run in runs where polylineLength(run) >= (isAlley ? 120 : 200) {
+                    let suffix = isAlley ? "巷" : (family == 0 ? "路" : "街")
+                    streets.append(Street(name: namer.next(town: town, suffix: suffix),
+                                          kind: isAlley ? "巷" : "街", town: town, line: run))
+                }
+                offset += isAlley ? spacing : spacing * (radius > 700 ? 0.5 : 1)
+                k += 1
+            }
+        }
+        return streets
+    }
+
+    /// The parts of a straight line inside a region, sampled every `step` metres.
+    static func clippedRuns(origin: Coordinate, direction: Coordinate, halfLength: Double, step: Double,
+                            inside: (Coordinate) -> Bool) -> [[Coordinate]] {
+        var runs: [[Coordinate]] = []
+        var current: [Coordinate] = []
+        var s = -halfLength
+        while s <= halfLength {
+            let p = Coordinate(origin.x + direction.x * s, origin.y + direction.y * s)
+            if inside(p) {
+                current.append(p)
+            } else if current.count >= 2 {
+                runs.append([current.first!, current.last!]); current = []
+            } else {
+                current = []
+            }
+            s += step
+        }
+        if current.count >= 2 { runs.append([current.first!, current.last!]) }
+        return runs
+    }
+
+    static func polylineLength(_ line: [Coordinate]) -> Double {
+        zip(line, line.dropFirst()).reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
+    }
+
+    /// A least-cost road between two cells over the terrain: cost grows with slope, so roads
+    /// wind along valleys and contours as mountain roads do.
+    static func road(from a: Int, to b: Int, terrain t: Terrain, existing: [Bool]) -> [Int] {
+        let f = t.frame
+        var dist = [Double](repeating: .infinity, count: f.count)
+        var prev = [Int32](repeating: -1, count: f.count)
+        var heap = CellHeap()
+        dist[a] = 0; heap.push(0, a)
+        while !heap.isEmpty {
+            let (d, i) = heap.pop()
+            if i == b { break }
+            if d > dist[i] { continue }
+            for k in 0..<8 {
+                guard let j = f.neighbour(i, k) else { continue }
+                let run = f.cellSize * (k % 2 == 1 ? 1.4142135623730951 : 1)
+                let slope = abs(t.elevation[j] - t.elevation[i]) / run
+                // Reusing an existing road is cheap, so roads share trunks instead of running
+                // side by side.
+                let c = run * (existing[j] ? 0.35 : 1 + 60 * slope * slope)
+                if d + c < dist[j] { dist[j] = d + c; prev[j] = Int32(i); heap.push(d + c, j) }
+            }
+        }
+        var path: [Int] = []
+        var i = b
+        while i >= 0 { path.append(i); if i == a { break }; i = Int(prev[i]) }
+        return path.reversed()
+    }
+}
