@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependency direction (see docs/ARCHITECTURE.md):
 //   wangge (CLI) → WanggeKit → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
+//   WanggeKit → WanggePartition (no dependencies: graphs and numbers, never geometry).
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 let package = Package(
     name: "Wangge",
@@ -21,8 +22,12 @@ let package = Package(
         .target(name: "WanggeGeometry", dependencies: ["CGEOS"]),
         .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
         .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
+        // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only:
+        // no geometry, no GEOS, no dependencies.
+        // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
+        .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggePartition",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -31,9 +36,12 @@ let package = Package(
         ]),
         // Runs the GEOS wrapper's allocation paths in a loop and fails if RSS keeps growing.
         .executableTarget(name: "geos-leakcheck", dependencies: ["WanggeGeometry"], path: "tools/LeakCheck"),
+        // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
+        .executableTarget(name: "partition-bench", dependencies: ["WanggePartition"], path: "tools/PartitionBench"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"]),
         .testTarget(name: "WanggeKitTests", dependencies: ["WanggeKit"]),
+        .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
     ]
 )

@@ -3,3 +3,4 @@
 @_exported import WanggeGeometry
 @_exported import WanggeCRS
 @_exported import WanggeGeoJSON
+@_exported import WanggePartition
