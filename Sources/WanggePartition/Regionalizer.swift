@@ -247,19 +247,13 @@ struct SearchEngine {
         // 2. Growth.
         for i in 0..<n { assign[i] = -1 }
         for r in 0..<k { load[r] = 0 }
-        var shared = Array(repeating: 0.0, count: k * n)
-        var listed = Array(repeating: false, count: k * n)
+        // Memory O(n + E), not O(k·n): candidate lists may hold repeats (dropped when scanned),
+        // and a candidate's shared length with the region is summed when it is scored.
         var candidates = Array(repeating: [Int](), count: k)
         func absorb(_ v: Int, into r: Int) {
             assign[v] = r
             load[r] += graph.weights[v]
-            for (u, len) in graph.neighbourLengths(of: v) where assign[u] < 0 {
-                shared[r * n + u] += len
-                if !listed[r * n + u] {
-                    listed[r * n + u] = true
-                    candidates[r].append(u)
-                }
-            }
+            for u in graph.neighbours(of: v) where assign[u] < 0 { candidates[r].append(u) }
         }
         for (r, s) in seeds.enumerated() { absorb(s, into: r) }
         var remaining = n - k
@@ -268,16 +262,25 @@ struct SearchEngine {
             order.sort { (load[$0], $0) < (load[$1], $1) }
             var grown = false
             for r in order {
-                candidates[r].removeAll { assign[$0] >= 0 }
+                stamp += 1
+                candidates[r].removeAll { u in
+                    if assign[u] >= 0 || visitStamp[u] == stamp { return true }
+                    visitStamp[u] = stamp
+                    return false
+                }
                 guard !candidates[r].isEmpty else { continue }
                 var best = -1
                 var bestScore = -Double.infinity
                 for u in candidates[r] {
+                    var shared = 0.0
+                    for i in graph.offsets[u]..<graph.offsets[u + 1] where assign[graph.adjacency[i]] == r {
+                        shared += graph.adjacencyLength[i]
+                    }
                     let p = graph.perimeters[u]
-                    let s = p > 0 ? shared[r * n + u] / p : shared[r * n + u]
-                    if s > bestScore || (s == bestScore && u < best) {
+                    let score = p > 0 ? shared / p : shared
+                    if score > bestScore || (score == bestScore && u < best) {
                         best = u
-                        bestScore = s
+                        bestScore = score
                     }
                 }
                 absorb(best, into: r)
@@ -405,8 +408,10 @@ struct SearchEngine {
         let a = assign[v]
         guard size[a] > 1 else { return false }
         touched.removeAll(keepingCapacity: true)
-        for (u, len) in graph.neighbourLengths(of: v) {
-            let r = assign[u]
+        // Direct CSR loops here and below: this is the hot path (no per-call array).
+        for i in graph.offsets[v]..<graph.offsets[v + 1] {
+            let r = assign[graph.adjacency[i]]
+            let len = graph.adjacencyLength[i]
             if !touchedFlag[r] {
                 touchedFlag[r] = true
                 sharedScratch[r] = 0
@@ -448,8 +453,9 @@ struct SearchEngine {
     /// Sum of shared lengths from `v` to nodes in regions `a` and `b`.
     func sharedWith(_ v: Int, _ a: Int, _ b: Int) -> (Double, Double) {
         var sa = 0.0, sb = 0.0
-        for (u, len) in graph.neighbourLengths(of: v) {
-            if assign[u] == a { sa += len } else if assign[u] == b { sb += len }
+        for i in graph.offsets[v]..<graph.offsets[v + 1] {
+            let r = assign[graph.adjacency[i]]
+            if r == a { sa += graph.adjacencyLength[i] } else if r == b { sb += graph.adjacencyLength[i] }
         }
         return (sa, sb)
     }
@@ -460,22 +466,42 @@ struct SearchEngine {
     /// be adjacent: trading a bump of a for a notch of b is how ragged equal-load borders get
     /// straightened. Returns the number of swaps made.
     mutating func swapPass() -> Int {
-        // bordering[a * k + b]: nodes of a with a neighbour in b, ascending.
-        var bordering = Array(repeating: [Int](), count: k * k)
+        // (a, b, v): v in region a borders region b. Sorted, so each (a, b) run is ascending in
+        // v; memory is O(boundary), not O(k²).
+        var bordering: [(a: Int, b: Int, v: Int)] = []
         for v in 0..<n {
             let a = assign[v]
-            for u in graph.neighbours(of: v) {
-                let b = assign[u]
-                if b != a && bordering[a * k + b].last != v { bordering[a * k + b].append(v) }
+            for u in graph.neighbours(of: v) where assign[u] != a {
+                bordering.append((a, assign[u], v))
             }
         }
+        bordering.sort { ($0.a, $0.b, $0.v) < ($1.a, $1.b, $1.v) }
+        var runs: [(a: Int, b: Int, range: Range<Int>)] = []
+        var i = 0
+        var deduped: [(a: Int, b: Int, v: Int)] = []
+        for t in bordering where deduped.last.map({ $0 != t }) ?? true { deduped.append(t) }
+        while i < deduped.count {
+            var j = i
+            while j < deduped.count && deduped[j].a == deduped[i].a && deduped[j].b == deduped[i].b { j += 1 }
+            runs.append((deduped[i].a, deduped[i].b, i..<j))
+            i = j
+        }
+        // Runs are sorted by (a, b): find the (b, a) partner of each a < b run by binary search.
+        func run(_ a: Int, _ b: Int) -> Range<Int>? {
+            var lo = 0, hi = runs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if (runs[mid].a, runs[mid].b) < (a, b) { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < runs.count && runs[lo].a == a && runs[lo].b == b ? runs[lo].range : nil
+        }
         var swapped = 0
-        for a in 0..<k {
-            for b in (a + 1)..<k {
-                for v in bordering[a * k + b] {
-                    for u in bordering[b * k + a] {
-                        if assign[v] == a && assign[u] == b && trySwap(v, u) { swapped += 1 }
-                    }
+        for r in runs where r.a < r.b {
+            guard let partner = run(r.b, r.a) else { continue }
+            for x in r.range {
+                for y in partner {
+                    let v = deduped[x].v, u = deduped[y].v
+                    if assign[v] == r.a && assign[u] == r.b && trySwap(v, u) { swapped += 1 }
                 }
             }
         }

@@ -67,3 +67,10 @@ let within = results.filter(\.withinTolerance).count
 let worst = results.map(\.maxAbsoluteDeviation).max()!
 print("district: 148 graphs, \(nodes) nodes → 204 regions: median \(runs[2]), min \(runs[0]);",
       "\(within)/148 villages within ±10%, worst |dev| \(worst)")
+
+// Stress: the whole district as one graph (not the intended use: villages are separate graphs).
+let big = village(nodes: 20_000, seed: 99)
+var bigResult: Regionalization?
+let bigTime = try clock.measure { bigResult = try Regionalizer(options: .init(restarts: 1)).partition(big, regions: 204, seed: 1) }
+print("stress: 20000 nodes → 204 regions, 1 restart: \(bigTime); within ±10%: \(bigResult!.withinTolerance),",
+      "max |dev| \(bigResult!.maxAbsoluteDeviation), sweeps \(bigResult!.sweeps)")
