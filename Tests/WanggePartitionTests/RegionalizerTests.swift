@@ -7,7 +7,13 @@ import WanggePartition
     @Test(arguments: 2...7)
     func uniformGridIsContiguousAndBalanced(k: Int) throws {
         let g = Fixtures.grid(rows: 10, cols: 10)
-        let result = try regionalizer.partition(g, regions: k, seed: 1)
+        for seed in UInt64(0)..<4 {
+            let result = try regionalizer.partition(g, regions: k, seed: seed)
+            try check(result, g, k)
+        }
+    }
+
+    func check(_ result: Regionalization, _ g: PartitionGraph, _ k: Int) throws {
         #expect(result.regionOfNode.count == 100)
         #expect(Fixtures.regionsAreContiguous(g, result.regionOfNode, k: k))
         #expect(result.regions.count == k)
