@@ -15,13 +15,14 @@
 ///    unassigned node takes the unassigned neighbour sharing the largest fraction of its
 ///    perimeter with the region (shared length alone when perimeters are unknown; ties → lower
 ///    node index). Every region stays contiguous by construction.
-/// 3. Local search: single boundary-node moves, then (if none helps) swaps across an edge, each
+/// 3. Local search: single boundary-node moves, then (if none helps) swaps of two border nodes
+///    of neighbouring regions (not necessarily adjacent to each other), each
 ///    accepted only if it lowers the objective and keeps both regions contiguous and non-empty.
 ///    Tallies (load, area, perimeter) are updated per move and moves are scored by delta.
 /// 4. `restarts` seeded restarts; the lowest objective wins (ties → earliest restart).
 ///
-/// Deterministic: all randomness comes from `SplitMix64(seed:)`; all loops run over sorted
-/// indices; no `Dictionary`/`Set` iteration.
+/// Deterministic: all randomness comes from `SplitMix64(seed:)`; loops run over sorted indices
+/// (the move pass over a seeded shuffle of them); no `Dictionary`/`Set` iteration.
 public struct Regionalizer: Sendable {
     public struct Options: Sendable, Equatable {
         /// Allowed relative deviation of a region's load from the mean (default 0.10 = ±10%).
@@ -34,7 +35,8 @@ public struct Regionalizer: Sendable {
         public var restarts: Int
         /// Cap on local-search passes per restart (default 200). 0 = construction only.
         public var maxSweeps: Int
-        /// Also try swapping the two ends of a cut edge when no single move helps (default true).
+        /// When no single move helps, try swapping a node of region a that borders b with a node
+        /// of b that borders a (default true).
         public var swaps: Bool
 
         public init(
