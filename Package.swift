@@ -4,6 +4,7 @@ import PackageDescription
 // Dependency direction (see docs/ARCHITECTURE.md):
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
+//   WanggePartition has no dependencies: graphs and numbers, never geometry.
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v13)],
@@ -22,9 +23,12 @@ let package = Package(
         .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
         .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
         .target(name: "WanggeMap", dependencies: ["WanggeGeometry"]),
+        // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only.
+        // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
+        .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap", "WanggePartition",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -35,6 +39,8 @@ let package = Package(
         .executableTarget(name: "geos-leakcheck", dependencies: ["WanggeGeometry"], path: "tools/LeakCheck"),
         // Measures reading a generated ~100 MB FeatureCollection: swift run -c release geojson-bench
         .executableTarget(name: "geojson-bench", dependencies: ["WanggeGeoJSON"], path: "tools/GeoJSONBench"),
+        // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
+        .executableTarget(name: "partition-bench", dependencies: ["WanggePartition"], path: "tools/PartitionBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
                           dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap"],
@@ -44,5 +50,6 @@ let package = Package(
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
+        .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
     ]
 )

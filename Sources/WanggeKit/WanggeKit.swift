@@ -5,3 +5,4 @@
 @_exported import WanggeGeoJSON
 @_exported import WanggeDistrict
 @_exported import WanggeMap
+@_exported import WanggePartition
