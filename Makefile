@@ -14,9 +14,10 @@ build: deps
 release: deps
 	swift build -c release --product wangge
 
-# The main job until `wangge partition` lands: load and validate the bundled district.
+# The main job: split the bundled Shawan into its 204 grids (out/), then validate the result.
 demo: release
-	.build/release/wangge check --boundaries boundaries
+	.build/release/wangge partition --boundaries boundaries --out out
+	.build/release/wangge validate out/grids.geojson --boundaries boundaries
 
 # Every unit and property test, then the proof that boundaries/ regenerates byte for byte.
 test: deps

@@ -27,8 +27,9 @@ let package = Package(
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
         .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap", "WanggePartition",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -43,13 +44,14 @@ let package = Package(
         .executableTarget(name: "partition-bench", dependencies: ["WanggePartition"], path: "tools/PartitionBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
-                          dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeMap"],
+                          dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
                           path: "tools/ShawanGenerator"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
         .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
+        .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
     ]
 )

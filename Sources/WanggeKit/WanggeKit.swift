@@ -6,3 +6,4 @@
 @_exported import WanggeDistrict
 @_exported import WanggeMap
 @_exported import WanggePartition
+@_exported import WanggeGrids

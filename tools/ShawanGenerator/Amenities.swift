@@ -3,6 +3,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeGrids
 import WanggeMap
 
 /// A place intake callers name ("XX小学对面", "王场村村委会旁").

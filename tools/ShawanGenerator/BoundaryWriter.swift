@@ -3,6 +3,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeGrids
 import WanggeMap
 
 /// Writes every layer of the synthetic district into `boundaries/`: GeoJSON in WGS-84 (RFC 7946,

@@ -3,6 +3,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeGrids
 import WanggeMap
 
 /// Everything the generator derives, in the metric CRS (`CRS.shawanMetric`).

@@ -3,6 +3,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeGrids
 import WanggeMap
 
 /// One address point (the seed article's 基础信息 record): a house on a street in a town, or a

@@ -1,12 +1,4 @@
-/// Faces of the line network and which of them share an edge, as plain numbers.
-struct FaceGraph {
-    var area: [Double]
-    var perimeter: [Double]
-    /// Neighbours of each face with the length of the shared edge, sorted by neighbour index.
-    var neighbours: [[(face: Int, shared: Double)]]
-
-    var count: Int { area.count }
-}
+import WanggeGrids
 
 /// Grows contiguous regions over a face graph from seed faces toward target areas: the region
 /// furthest below its target takes the neighbouring free face that shares the most of its edge

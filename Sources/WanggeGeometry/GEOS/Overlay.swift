@@ -38,6 +38,17 @@ extension GEOSGeometryHandle {
         try context.makeGeometry("GEOSUnaryUnion_r") { GEOSUnaryUnion_r($0, pointer) }
     }
 
+    /// Unary union with snap-rounding to a grid of `gridSize` (OverlayNG): robust where
+    /// floating-point noding fails, e.g. on nearly coincident lines. Of linework, it is the
+    /// noded, dissolved network that polygonize needs.
+    public func unaryUnion(gridSize: Double) throws -> GEOSGeometryHandle {
+        guard gridSize.isFinite, gridSize > 0 else {
+            throw GeometryInputError.invalidParameter(name: "gridSize", value: gridSize)
+        }
+        // GEOSUnaryUnionPrec_r: NULL on exception.
+        return try context.makeGeometry("GEOSUnaryUnionPrec_r") { GEOSUnaryUnionPrec_r($0, pointer, gridSize) }
+    }
+
     // All predicates return 2 on exception.
     public func intersects(_ other: GEOSGeometryHandle) throws -> Bool {
         try relation("GEOSIntersects_r", other, GEOSIntersects_r)

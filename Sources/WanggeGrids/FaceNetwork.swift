@@ -1,17 +1,47 @@
 import WanggeGeometry
 
-/// The faces that a set of lines cuts a district into, and which faces share an edge.
-struct FaceNetwork {
-    var faces: [Polygon]
-    var graph: FaceGraph
-    var centroids: [Coordinate]
+/// Faces of a line network and which of them share an edge, as plain numbers.
+public struct FaceGraph: Sendable {
+    public var area: [Double]
+    public var perimeter: [Double]
+    /// Neighbours of each face with the length of the shared edge, sorted by neighbour index.
+    public var neighbours: [[(face: Int, shared: Double)]]
+
+    public var count: Int { area.count }
+
+    public init(area: [Double], perimeter: [Double], neighbours: [[(face: Int, shared: Double)]]) {
+        self.area = area
+        self.perimeter = perimeter
+        self.neighbours = neighbours
+    }
+}
+
+/// The faces that a set of lines cuts a polygon into (node + polygonize), and which faces share
+/// an edge. Used for the district's faces (generator) and each village's blocks (partition).
+public struct FaceNetwork: Sendable {
+    public var faces: [Polygon]
+    public var graph: FaceGraph
+    public var centroids: [Coordinate]
 
     /// Nodes and polygonizes `lines` together with the outline, keeps the faces inside it, and
     /// finds shared edges by matching identical segments (polygonize builds every face from the
     /// same noded edges, so neighbours share exactly equal coordinates).
-    init(lines: [[Coordinate]], outline: Polygon, context ctx: GEOSContext) throws {
-        let all = lines.filter { $0.count >= 2 } + outline.rings
-        let noded = try ctx.geometry(from: .multiLineString(all)).node()
+    /// - Parameters:
+    ///   - gridSize: when set, lines are noded by snap-rounding to this grid, which is robust for
+    ///     lines that nearly coincide with the outline (as when they were its source). Keep it
+    ///     tiny (1 µm): the outline itself is rounded to it too.
+    ///   - snapTolerance: line vertices this close to the outline are first snapped onto it.
+    public init(lines: [[Coordinate]], outline: Polygon, context ctx: GEOSContext, gridSize: Double? = nil,
+                snapTolerance: Double = 0.05) throws {
+        let noded: GEOSGeometryHandle
+        if let gridSize {
+            let ring = try ctx.geometry(from: .multiLineString(outline.rings))
+            var linework = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 }))
+            linework = try linework.snapped(to: ring, tolerance: snapTolerance)
+            noded = try ctx.collection(of: [linework, ring]).unaryUnion(gridSize: gridSize)
+        } else {
+            noded = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 } + outline.rings)).node()
+        }
         let polygons = try ctx.polygonize([noded]).value().polygons
         var kept: [Polygon] = []
         for p in polygons {
@@ -59,14 +89,14 @@ struct FaceNetwork {
     }
 
     /// Index of the face containing `p`, if any.
-    func face(containing p: Coordinate) -> Int? {
+    public func face(containing p: Coordinate) -> Int? {
         faces.indices.first { f in
             let e = Geometry.polygon(faces[f]).envelope!
             return e.contains(p) && FaceNetwork.contains(faces[f], p)
         }
     }
 
-    static func centroid(_ p: Polygon) -> Coordinate {
+    public static func centroid(_ p: Polygon) -> Coordinate {
         let r = p.exterior
         var a = 0.0, cx = 0.0, cy = 0.0
         let o = r[0]
@@ -80,7 +110,7 @@ struct FaceNetwork {
     }
 
     /// Even–odd point in polygon (holes included).
-    static func contains(_ p: Polygon, _ c: Coordinate) -> Bool {
+    public static func contains(_ p: Polygon, _ c: Coordinate) -> Bool {
         var inside = false
         for ring in p.rings {
             for k in 0..<(ring.count - 1) {
@@ -95,7 +125,7 @@ struct FaceNetwork {
 
     /// A point strictly inside the polygon: the midpoint of the widest inside span on the
     /// horizontal line through the middle of its extent (centroids can fall outside).
-    static func interiorPoint(_ p: Polygon) -> Coordinate {
+    public static func interiorPoint(_ p: Polygon) -> Coordinate {
         let e = Geometry.polygon(p).envelope!
         for frac in [0.5, 0.37, 0.63, 0.25, 0.75, 0.12, 0.88] {
             let y = e.minY + (e.maxY - e.minY) * frac

@@ -2,12 +2,14 @@ import WanggeGeometry
 
 /// Which kind of line each stretch of village boundary lies on (ridge, river, street, road, the
 /// district outline): the evidence that boundaries follow the lines people recognise.
-struct BoundaryLineage {
+public struct BoundaryLineage: Sendable {
+    public init() {}
+
     private var segments: [(a: Coordinate, b: Coordinate, kind: String)] = []
     private var buckets: [Int: [Int]] = [:]
     private let size = 250.0
 
-    mutating func add(_ line: [Coordinate], kind: String) {
+    public mutating func add(_ line: [Coordinate], kind: String) {
         guard line.count >= 2 else { return }
         for k in 0..<(line.count - 1) {
             let a = line[k], b = line[k + 1]
@@ -22,7 +24,7 @@ struct BoundaryLineage {
     private func bucket(_ v: Double) -> Int { Int((v / size).rounded(.down)) }
 
     /// The kind of the nearest source line within `tolerance` of `p` (first added wins a tie).
-    func kind(at p: Coordinate, tolerance: Double = 0.05) -> String? {
+    public func kind(at p: Coordinate, tolerance: Double = 0.05) -> String? {
         var best: (Double, Int)? = nil
         for id in buckets[bucket(p.x) &* 1_000_003 &+ bucket(p.y)] ?? [] {
             let s = segments[id]
@@ -36,7 +38,7 @@ struct BoundaryLineage {
     }
 
     /// Length of boundary (each shared edge once) by the kind of line it lies on.
-    func shares(of polygons: [Polygon]) -> [(kind: String, metres: Double)] {
+    public func shares(of polygons: [Polygon]) -> [(kind: String, metres: Double)] {
         struct Key: Hashable { let ax, ay, bx, by: Double }
         var seen: Set<Key> = []
         var total: [String: Double] = [:]

@@ -1,0 +1,144 @@
+import WanggeGeometry
+import WanggePartition
+
+/// How much work each thing in a block is. The default — households only — is the rule Chinese
+/// districts use; the other figures are available with a weight (see docs/PARTITION.md).
+public struct WorkloadWeights: Sendable, Equatable {
+    public var households: Double
+    public var residents: Double
+    /// Elderly living alone, disabled, low-income households and key persons, counted together.
+    public var flagged: Double
+    public var incidents: Double
+    public var addresses: Double
+
+    public init(households: Double = 1, residents: Double = 0, flagged: Double = 0, incidents: Double = 0, addresses: Double = 0) {
+        self.households = households
+        self.residents = residents
+        self.flagged = flagged
+        self.incidents = incidents
+        self.addresses = addresses
+    }
+
+    func load(_ f: Figures) -> Double {
+        households * Double(f.households) + residents * Double(f.residents) + flagged * Double(f.flagged)
+            + incidents * Double(f.incidents) + addresses * Double(f.addresses)
+    }
+}
+
+/// What lies in a block or grid.
+public struct Figures: Sendable, Equatable {
+    public var addresses = 0
+    public var households = 0
+    public var residents = 0
+    public var flagged = 0
+    public var incidents = 0
+
+    public init() {}
+
+    static func + (a: Figures, b: Figures) -> Figures {
+        var s = a
+        s.addresses += b.addresses; s.households += b.households; s.residents += b.residents
+        s.flagged += b.flagged; s.incidents += b.incidents
+        return s
+    }
+}
+
+public struct PartitionOptions: Sendable {
+    public enum GridCount: Sendable, Equatable {
+        /// This many grids in the district, shared out by the divisor method (at least one each).
+        case total(Int)
+        /// Each village gets max(1, round(workload / load)) grids.
+        case loadPerGrid(Double)
+    }
+
+    /// Default: the Shawan plan, 204 grids.
+    public var gridCount: GridCount = .total(204)
+    public var method: ApportionmentMethod = .huntingtonHill
+    public var seed: UInt64 = 1
+    /// Every grid within ±tolerance of its village's mean workload, where blocks allow.
+    public var tolerance = 0.10
+    public var weights = WorkloadWeights()
+    public var rules = BlockRules.seed
+    /// Most blocks one village may have split when they are too coarse to balance.
+    public var maxRefinements = 30
+
+    public init() {}
+}
+
+/// One block: a face of a village cut by its lines (metric CRS).
+public struct Block: Sendable {
+    /// The village code and a 4-digit sequence, e.g. "511111100201-0007".
+    public var id: String
+    public var villageCode: String
+    public var polygon: Polygon
+    public var area: Double
+    public var perimeter: Double
+    public var figures: Figures
+    public var workload: Double
+    /// True when the block is a piece of a block Wangge split to balance its village.
+    public var refined: Bool
+    /// Index into `GridPlan.grids`.
+    public var grid: Int
+}
+
+/// One grid: one grid worker's area (metric CRS).
+public struct Grid: Sendable {
+    /// 15 digits: the village's 12-digit code + a 3-digit sequence, west → east.
+    public var code: String
+    /// e.g. "绥山社区第2网格".
+    public var name: String
+    public var villageCode: String
+    public var village: String
+    public var townshipCode: String
+    public var township: String
+    public var polygon: Polygon
+    public var figures: Figures
+    public var workload: Double
+    public var area: Double
+    public var perimeter: Double
+    public var polsbyPopper: Double
+    public var blockCount: Int
+}
+
+/// How one village came out.
+public struct VillageOutcome: Sendable {
+    public var code: String
+    public var name: String
+    public var township: String
+    public var kind: String
+    public var blocks: Int
+    public var grids: Int
+    public var meanWorkload: Double
+    public var maxWorkload: Double
+    public var maxOverMean: Double
+    public var coefficientOfVariation: Double
+    public var meanPolsbyPopper: Double
+    /// Every grid within ±tolerance of the village mean (trivially true for one grid).
+    public var balanced: Bool
+    /// Blocks split to make balance possible.
+    public var refinements: Int
+    /// Why balance was impossible, when it was.
+    public var note: String?
+}
+
+/// A whole district's grids, their blocks, and the figures that judge the plan.
+public struct GridPlan: Sendable {
+    public var blocks: [Block]
+    public var grids: [Grid]
+    public var villages: [VillageOutcome]
+    /// Internal grid boundary (between grids of one village) by the line it lies on, metres.
+    public var internalBoundary: [(category: String, metres: Double)]
+    public var tolerance: Double
+    public var options: PartitionOptions
+    /// Addresses or incidents whose village code matched no village, or that fell in no block
+    /// of their village (placed in its nearest block).
+    public var unplacedPoints: Int
+
+    /// Share of internal grid-boundary length on a street, river, ridge or area edge.
+    public var naturalShare: Double {
+        let total = internalBoundary.reduce(0) { $0 + $1.metres }
+        let natural = internalBoundary.filter { $0.category != LineCategory.refinement.rawValue && $0.category != "other" }
+            .reduce(0) { $0 + $1.metres }
+        return total > 0 ? natural / total : 1
+    }
+}

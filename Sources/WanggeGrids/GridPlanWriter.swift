@@ -1,0 +1,113 @@
+import Foundation
+import WanggeCRS
+import WanggeGeometry
+import WanggeGeoJSON
+
+/// Writes a plan: grids.geojson and blocks.geojson (WGS-84, RFC 7946) and report.json, each
+/// atomically.
+public struct GridPlanWriter {
+    public init() {}
+
+    private func n(_ v: Double, _ decimals: Int) -> JSONValue {
+        let scale = pow(10, Double(decimals))
+        return .number(JSONNumber((v * scale).rounded() / scale))
+    }
+
+    private func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
+
+    public func gridsCollection(_ plan: GridPlan) throws -> FeatureCollection {
+        let toWGS84 = try CoordinateTransform(from: .shawanMetric, to: .wgs84)
+        return FeatureCollection(features: try plan.grids.map { g in
+            Feature(id: .string(g.code), properties: [
+                "code": .string(g.code), "name": .string(g.name),
+                "village_code": .string(g.villageCode), "village": .string(g.village),
+                "township_code": .string(g.townshipCode), "township": .string(g.township),
+                "workload": n(g.workload, 2), "households": i(g.figures.households), "residents": i(g.figures.residents),
+                "flagged": i(g.figures.flagged), "incidents": i(g.figures.incidents), "addresses": i(g.figures.addresses),
+                "area_m2": n(g.area, 0), "perimeter_m": n(g.perimeter, 0), "polsby_popper": n(g.polsbyPopper, 3),
+                "blocks": i(g.blockCount),
+            ], geometry: try toWGS84.transform(.polygon(g.polygon)))
+        }, foreignMembers: [JSONMember("name", .string("grids"))])
+    }
+
+    public func blocksCollection(_ plan: GridPlan) throws -> FeatureCollection {
+        let toWGS84 = try CoordinateTransform(from: .shawanMetric, to: .wgs84)
+        return FeatureCollection(features: try plan.blocks.map { b in
+            Feature(id: .string(b.id), properties: [
+                "id": .string(b.id), "village_code": .string(b.villageCode), "grid_code": .string(plan.grids[b.grid].code),
+                "workload": n(b.workload, 2), "households": i(b.figures.households), "residents": i(b.figures.residents),
+                "flagged": i(b.figures.flagged), "incidents": i(b.figures.incidents), "addresses": i(b.figures.addresses),
+                "area_m2": n(b.area, 0), "refined": .bool(b.refined),
+            ], geometry: try toWGS84.transform(.polygon(b.polygon)))
+        }, foreignMembers: [JSONMember("name", .string("blocks"))])
+    }
+
+    /// The run report: overall figures and one entry per village.
+    public func report(_ plan: GridPlan, seconds: Double?) -> JSONValue {
+        let s = GridPlanSummary(plan)
+        var overall: JSONObject = [
+            "grids": i(plan.grids.count), "villages": i(plan.villages.count), "blocks": i(plan.blocks.count),
+            "workload_mean": n(s.meanWorkload, 2), "workload_max_over_mean": n(s.maxOverMean, 4),
+            "workload_cv": n(s.coefficientOfVariation, 4), "mean_polsby_popper": n(s.meanPolsbyPopper, 4),
+            "villages_balanced": i(s.balancedVillages), "villages_with_several_grids": i(s.villagesWithSeveralGrids),
+            "grids_within_tolerance_of_village_mean": i(s.gridsWithinTolerance), "tolerance": n(plan.tolerance, 3),
+            "refined_blocks": i(plan.blocks.filter(\.refined).count),
+            "internal_boundary_m": .object(JSONObject(plan.internalBoundary.map { JSONMember($0.category, n($0.metres, 1)) })),
+            "internal_boundary_on_natural_lines": n(plan.naturalShare, 4),
+            "unplaced_points": i(plan.unplacedPoints),
+        ]
+        if let seconds { overall.members.append(JSONMember("seconds", n(seconds, 3))) }
+        let villages = plan.villages.map { v -> JSONValue in
+            var o: JSONObject = [
+                "code": .string(v.code), "name": .string(v.name), "township": .string(v.township), "kind": .string(v.kind),
+                "blocks": i(v.blocks), "grids": i(v.grids), "workload_mean": n(v.meanWorkload, 2),
+                "workload_max": n(v.maxWorkload, 2), "workload_max_over_mean": n(v.maxOverMean, 4),
+                "workload_cv": n(v.coefficientOfVariation, 4), "mean_polsby_popper": n(v.meanPolsbyPopper, 4),
+                "balanced": .bool(v.balanced), "refinements": i(v.refinements),
+            ]
+            if let note = v.note { o.members.append(JSONMember("note", .string(note))) }
+            return .object(o)
+        }
+        return .object(["overall": .object(overall), "villages": .array(villages)])
+    }
+
+    /// Writes grids.geojson, blocks.geojson and report.json into `directory`.
+    public func write(_ plan: GridPlan, to directory: String, seconds: Double?) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let writer = GeoJSONWriter(options: .init(decimals: 7))
+        try writer.write(try gridsCollection(plan), toFile: (directory as NSString).appendingPathComponent("grids.geojson"))
+        try writer.write(try blocksCollection(plan), toFile: (directory as NSString).appendingPathComponent("blocks.geojson"))
+        try AtomicFile.write(Array((report(plan, seconds: seconds).jsonText + "\n").utf8),
+                             to: (directory as NSString).appendingPathComponent("report.json"))
+    }
+}
+
+/// District-wide figures of a plan.
+public struct GridPlanSummary: Sendable {
+    public var meanWorkload: Double
+    /// Worst grid's workload over its own village's mean, over villages with several grids.
+    public var maxOverMean: Double
+    /// Mean over villages with several grids of their coefficient of variation.
+    public var coefficientOfVariation: Double
+    public var meanPolsbyPopper: Double
+    public var balancedVillages: Int
+    public var villagesWithSeveralGrids: Int
+    public var gridsWithinTolerance: Int
+
+    public init(_ plan: GridPlan) {
+        let several = plan.villages.filter { $0.grids > 1 }
+        meanWorkload = plan.grids.reduce(0) { $0 + $1.workload } / Double(max(plan.grids.count, 1))
+        maxOverMean = several.map(\.maxOverMean).max() ?? 1
+        coefficientOfVariation = several.isEmpty ? 0 : several.reduce(0) { $0 + $1.coefficientOfVariation } / Double(several.count)
+        meanPolsbyPopper = plan.grids.reduce(0) { $0 + $1.polsbyPopper } / Double(max(plan.grids.count, 1))
+        balancedVillages = several.filter(\.balanced).count
+        villagesWithSeveralGrids = several.count
+        var within = 0
+        for v in plan.villages {
+            for g in plan.grids where g.villageCode == v.code {
+                if v.grids == 1 || v.meanWorkload == 0 || abs(g.workload - v.meanWorkload) <= plan.tolerance * v.meanWorkload + 1e-9 { within += 1 }
+            }
+        }
+        gridsWithinTolerance = within
+    }
+}

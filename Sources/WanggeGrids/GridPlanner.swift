@@ -1,0 +1,356 @@
+import Foundation
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeometry
+import WanggePartition
+
+public enum GridPlanError: Error, CustomStringConvertible {
+    case apportionment(String)
+    case village(code: String, name: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .apportionment(let m): "cannot share out the grids: \(m)"
+        case .village(let code, let name, let m): "village \(code) \(name): \(m)"
+        }
+    }
+}
+
+/// Splits every village into blocks along its lines, shares the grids out among villages by
+/// workload, and splits each village's block graph into contiguous, balanced, compact grids.
+public struct GridPlanner {
+    public var options: PartitionOptions
+
+    public init(options: PartitionOptions = PartitionOptions()) {
+        self.options = options
+    }
+
+    /// - Parameter progress: called after each village with (done, total, village name).
+    public func plan(boundaries b: DistrictBoundaries, layers: DistrictLayers,
+                     progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
+        let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        let ctx = GEOSContext()
+        let cutter = BlockCutter(rules: options.rules, context: ctx)
+
+        // Lines that may cut, in metres, with their categories.
+        var cutting: [CuttingLine] = []
+        for l in layers.lines {
+            guard let c = LineCategory(kind: l.kind) else { continue }
+            cutting.append(CuttingLine(category: c, points: try toMetric.transform(l.line)))
+        }
+        for a in layers.areas {
+            for p in try toMetric.transform(a.geometry).polygons {
+                for ring in p.rings { cutting.append(CuttingLine(category: .area, points: ring)) }
+            }
+        }
+        let index = LineIndex(cutting)
+        var lineage = BoundaryLineage()
+        for l in cutting { lineage.add(l.points, kind: l.category.rawValue) }
+
+        // Points with their figures, by village code.
+        var pointsByVillage: [String: [(Coordinate, Figures)]] = [:]
+        for a in layers.addresses {
+            var f = Figures()
+            f.addresses = 1; f.households = a.households; f.residents = a.residents; f.flagged = a.flagged
+            pointsByVillage[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
+        }
+        for i in layers.incidents {
+            var f = Figures()
+            f.incidents = 1
+            pointsByVillage[i.villageCode, default: []].append((try toMetric.transform(i.position), f))
+        }
+        let known = Set(b.villages.map(\.code))
+        var unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
+
+        // Blocks of every village.
+        var villageBlocks: [[Polygon]] = []
+        var villageFigures: [[Figures]] = []
+        var villagePoints: [[(Coordinate, Figures)]] = []
+        for (n, v) in b.villages.enumerated() {
+            let parts = try toMetric.transform(v.geometry).polygons
+            var blocks: [Polygon] = []
+            for part in parts {
+                let lines = cutter.lines(near: part, categories: options.rules.categories(forVillageKind: v.kind), index: index)
+                blocks += try cutter.blocks(of: part, lines: lines)
+            }
+            let points = pointsByVillage[v.code] ?? []
+            let (figures, missed) = Self.tally(points, in: blocks)
+            unplaced += missed
+            villageBlocks.append(blocks)
+            villageFigures.append(figures)
+            villagePoints.append(points)
+            progress?(n + 1, b.villages.count * 2, v.name)
+        }
+
+        // How many grids each village gets.
+        let villageLoads = villageFigures.map { $0.reduce(0) { $0 + options.weights.load($1) } }
+        let counts: [Int]
+        do {
+            switch options.gridCount {
+            case .total(let total):
+                counts = try Apportionment.divisor(options.method, weights: villageLoads, total: total, minimum: 1)
+            case .loadPerGrid(let load):
+                counts = try Apportionment.fromTargetLoad(weights: villageLoads, loadPerRegion: load)
+            }
+        } catch {
+            throw GridPlanError.apportionment(String(describing: error))
+        }
+
+        // Grids inside each village.
+        var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
+                            options: options, unplacedPoints: unplaced)
+        var boundaryByCategory: [String: Double] = [:]
+        let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance))
+        for (n, v) in b.villages.enumerated() {
+            var blocks = villageBlocks[n], figures = villageFigures[n]
+            var refinedFlags = [Bool](repeating: false, count: blocks.count)
+            let k = counts[n]
+            var refinements = 0
+            var region = [Int](repeating: 0, count: blocks.count)
+            var note: String?
+            var adjacency: [(Int, Int, Double)] = []
+            if k > 1 {
+                while true {
+                    adjacency = try Self.adjacency(blocks, context: ctx)
+                    let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
+                                               village: v)
+                    let report = regionalizer.diagnose(graph, regions: k)
+                    var result: Regionalization?
+                    if report.isSolvable {
+                        do {
+                            result = try regionalizer.partition(graph, regions: k, seed: options.seed ^ Self.stableHash(v.code))
+                        } catch {
+                            throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+                        }
+                    }
+                    if let r = result, r.withinTolerance || refinements >= options.maxRefinements {
+                        region = r.regionOfNode
+                        if !r.withinTolerance {
+                            note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
+                        }
+                        break
+                    }
+                    if result == nil && refinements >= options.maxRefinements {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: report.description)
+                    }
+                    // Too coarse: split the heaviest block (the largest, when there are fewer
+                    // blocks than grids) between its address clusters, and try again.
+                    let loads = figures.map { options.weights.load($0) }
+                    let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
+                        ? blocks.indices.max { (Self.area(blocks[$0]), $0) < (Self.area(blocks[$1]), $1) }!
+                        : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
+                    let pieces = try Self.split(blocks[target], points: villagePoints[n], weights: options.weights, context: ctx)
+                    refinements += 1
+                    guard pieces.count >= 2 else {
+                        // The heaviest block cannot be split (one house, or no room): accept.
+                        if let r = result { region = r.regionOfNode }
+                        note = "block \(target + 1) cannot be split further (a single address cluster)"
+                        if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
+                        break
+                    }
+                    blocks.remove(at: target); refinedFlags.remove(at: target)
+                    blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
+                    let (f, _) = Self.tally(villagePoints[n], in: blocks)
+                    figures = f
+                }
+            } else {
+                region = [Int](repeating: 0, count: blocks.count)
+                adjacency = []
+            }
+
+            // Grids: unions of their blocks, numbered west → east (then north → south).
+            var members = [[Int]](repeating: [], count: max(k, 1))
+            for (i, r) in region.enumerated() { members[r].append(i) }
+            members = members.filter { !$0.isEmpty }
+            var gridPolygons: [Polygon] = []
+            for m in members {
+                if m.count == 1 { gridPolygons.append(blocks[m[0]]); continue }
+                let u = try ctx.collection(of: m.map { try ctx.geometry(from: .polygon(blocks[$0])) })
+                    .unaryUnion(gridSize: options.rules.gridSize).value()
+                guard u.polygons.count == 1, let p = u.polygons.first else {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: "a grid is not in one piece (\(u.typeName) of \(u.polygons.count) parts)")
+                }
+                gridPolygons.append(p)
+            }
+            let centroids = gridPolygons.map(FaceNetwork.centroid)
+            let order = gridPolygons.indices.sorted {
+                (centroids[$0].x.rounded(), -centroids[$0].y, $0) < (centroids[$1].x.rounded(), -centroids[$1].y, $1)
+            }
+            let first = plan.grids.count
+            var gridOfMember = [Int](repeating: 0, count: members.count)
+            for (seq, g) in order.enumerated() {
+                gridOfMember[g] = first + seq
+                let fig = members[g].reduce(Figures()) { $0 + figures[$1] }
+                let area = Self.area(gridPolygons[g]), perimeter = Self.perimeter(gridPolygons[g])
+                plan.grids.append(Grid(
+                    code: v.code + String(format: "%03d", seq + 1), name: "\(v.name)第\(seq + 1)网格",
+                    villageCode: v.code, village: v.name, townshipCode: v.townshipCode, township: v.township,
+                    polygon: gridPolygons[g], figures: fig, workload: options.weights.load(fig), area: area,
+                    perimeter: perimeter, polsbyPopper: perimeter > 0 ? 4 * .pi * area / (perimeter * perimeter) : 0,
+                    blockCount: members[g].count))
+            }
+            var regionToGrid = [Int: Int]()
+            for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
+            for (i, p) in blocks.enumerated() {
+                plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
+                                         area: Self.area(p), perimeter: Self.perimeter(p), figures: figures[i],
+                                         workload: options.weights.load(figures[i]), refined: refinedFlags[i],
+                                         grid: regionToGrid[i]!))
+            }
+            // Internal grid boundary: shared edges between blocks in different grids.
+            for (a, c, _) in adjacency where regionToGrid[a] != regionToGrid[c] {
+                for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, context: ctx) {
+                    boundaryByCategory[category, default: 0] += metres
+                }
+            }
+            let grids = plan.grids[first...]
+            let loads = grids.map(\.workload)
+            let mean = loads.reduce(0, +) / Double(loads.count)
+            let sd = (loads.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(loads.count)).squareRoot()
+            let balanced = loads.count == 1 || loads.allSatisfy { mean == 0 || abs($0 - mean) <= options.tolerance * mean + 1e-9 }
+            plan.villages.append(VillageOutcome(
+                code: v.code, name: v.name, township: v.township, kind: v.kind, blocks: blocks.count, grids: grids.count,
+                meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
+                coefficientOfVariation: mean > 0 ? sd / mean : 0,
+                meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
+                balanced: balanced, refinements: refinements, note: balanced ? nil : note))
+            progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
+        }
+        plan.internalBoundary = boundaryByCategory.keys.sorted().map { ($0, boundaryByCategory[$0]!) }
+        return plan
+    }
+
+    // MARK: - Pieces
+
+    static func area(_ p: Polygon) -> Double {
+        abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
+    }
+
+    static func perimeter(_ p: Polygon) -> Double {
+        p.rings.reduce(0) { total, ring in
+            total + zip(ring, ring.dropFirst()).reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
+        }
+    }
+
+    /// FNV-1a of a string: a per-village seed that does not depend on the process.
+    static func stableHash(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return h
+    }
+
+    /// Adds every point's figures to the block containing it; a point in no block (on an edge,
+    /// or a little outside its village) goes to the nearest block by centroid and is counted.
+    static func tally(_ points: [(Coordinate, Figures)], in blocks: [Polygon]) -> ([Figures], Int) {
+        var figures = [Figures](repeating: Figures(), count: blocks.count)
+        let envelopes = blocks.map { Geometry.polygon($0).envelope! }
+        let centroids = blocks.map(FaceNetwork.centroid)
+        var missed = 0
+        for (p, f) in points {
+            var home = blocks.indices.first { envelopes[$0].contains(p) && FaceNetwork.contains(blocks[$0], p) }
+            if home == nil, !blocks.isEmpty {
+                missed += 1
+                home = blocks.indices.min { hypot(centroids[$0].x - p.x, centroids[$0].y - p.y) < hypot(centroids[$1].x - p.x, centroids[$1].y - p.y) }
+            }
+            if let h = home { figures[h] = figures[h] + f }
+        }
+        return (figures, missed)
+    }
+
+    /// Pairs of blocks sharing an edge (not just a point), with the shared length.
+    static func adjacency(_ blocks: [Polygon], context ctx: GEOSContext) throws -> [(Int, Int, Double)] {
+        let envelopes = blocks.map { Geometry.polygon($0).envelope! }
+        let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
+        var out: [(Int, Int, Double)] = []
+        for a in blocks.indices {
+            for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
+                // Snapping first: a block split by refinement has its new vertices rounded to the
+                // noding grid, so its edges can be a fraction of a millimetre off its neighbour's.
+                let shared = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c]).length()
+                if shared > 0.01 { out.append((a, c, shared)) }
+            }
+        }
+        return out
+    }
+
+    static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],
+                      weights: WorkloadWeights, village: Village) throws -> PartitionGraph {
+        do {
+            return try PartitionGraph(weights: figures.map { weights.load($0) }, areas: blocks.map(area),
+                                      perimeters: blocks.map(perimeter),
+                                      edges: adjacency.map { PartitionGraph.Edge($0.0, $0.1, sharedLength: $0.2) })
+        } catch {
+            throw GridPlanError.village(code: village.code, name: village.name, message: String(describing: error))
+        }
+    }
+
+    /// The shared edge of two blocks, by the category of the line each stretch lies on.
+    static func classifySharedEdge(_ a: Polygon, _ c: Polygon, lineage: BoundaryLineage,
+                                   context ctx: GEOSContext) throws -> [(String, Double)] {
+        let ringsC = try ctx.geometry(from: .multiLineString(c.rings))
+        let shared = try ctx.geometry(from: .multiLineString(a.rings)).snapped(to: ringsC, tolerance: 0.01).intersection(ringsC).value()
+        var lines: [[Coordinate]] = []
+        func collect(_ g: Geometry) {
+            switch g {
+            case .lineString(let l): lines.append(l)
+            case .multiLineString(let ls): lines += ls
+            case .geometryCollection(let gs): gs.forEach(collect)
+            default: break
+            }
+        }
+        collect(shared)
+        var out: [String: Double] = [:]
+        for l in lines {
+            for (p, q) in zip(l, l.dropFirst()) {
+                let len = hypot(q.x - p.x, q.y - p.y)
+                let kind = lineage.kind(at: Coordinate((p.x + q.x) / 2, (p.y + q.y) / 2), tolerance: 0.05) ?? LineCategory.refinement.rawValue
+                out[kind, default: 0] += len
+            }
+        }
+        return out.keys.sorted().map { ($0, out[$0]!) }
+    }
+
+    /// Splits a block between its two address clusters: a straight cut across the block,
+    /// perpendicular to the line joining the clusters, where the households on each side are
+    /// closest to equal (the block's longer axis at its middle when it has no houses).
+    static func split(_ block: Polygon, points: [(Coordinate, Figures)], weights: WorkloadWeights,
+                      context ctx: GEOSContext) throws -> [Polygon] {
+        let env = Geometry.polygon(block).envelope!
+        let inside = points.filter { env.contains($0.0) && FaceNetwork.contains(block, $0.0) }
+        var axis = env.width >= env.height ? Coordinate(1, 0) : Coordinate(0, 1)
+        var position: Double
+        if inside.count >= 2 {
+            // Principal axis of the points (weighted by load, at least 1 each).
+            let w = inside.map { max(1, weights.load($0.1)) }
+            let total = w.reduce(0, +)
+            let mx = zip(inside, w).reduce(0) { $0 + $1.0.0.x * $1.1 } / total
+            let my = zip(inside, w).reduce(0) { $0 + $1.0.0.y * $1.1 } / total
+            var sxx = 0.0, sxy = 0.0, syy = 0.0
+            for (p, wi) in zip(inside, w) {
+                let dx = p.0.x - mx, dy = p.0.y - my
+                sxx += wi * dx * dx; sxy += wi * dx * dy; syy += wi * dy * dy
+            }
+            let angle = 0.5 * atan2(2 * sxy, sxx - syy)
+            axis = Coordinate(cos(angle), sin(angle))
+            // The weighted median of the projections, halfway between the two points around it.
+            let proj = zip(inside, w).map { (($0.0.x - mx) * axis.x + ($0.0.y - my) * axis.y, $1) }.sorted { $0.0 < $1.0 }
+            var acc = 0.0
+            position = proj[proj.count / 2].0
+            for k in 0..<(proj.count - 1) {
+                acc += proj[k].1
+                if acc >= total / 2 { position = (proj[k].0 + proj[k + 1].0) / 2; break }
+            }
+            position += mx * axis.x + my * axis.y
+        } else {
+            position = ((env.minX + env.maxX) / 2) * axis.x + ((env.minY + env.maxY) / 2) * axis.y
+        }
+        // The cut: all points p with p·axis = position, long enough to cross the block.
+        let reach = env.width + env.height
+        let origin = Coordinate(axis.x * position, axis.y * position)
+        let centre = Coordinate((env.minX + env.maxX) / 2, (env.minY + env.maxY) / 2)
+        let along = (centre.x - origin.x) * -axis.y + (centre.y - origin.y) * axis.x
+        let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
+        let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
+        return try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6).faces
+    }
+}

@@ -1,0 +1,112 @@
+import ArgumentParser
+import Foundation
+import WanggeKit
+
+/// `wangge partition`: the main job — split the villages into balanced grids along their lines.
+struct PartitionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "partition",
+        abstract: "Split every village/community into grids along streets, rivers and ridges, balanced by workload.",
+        discussion: """
+            Writes OUT/grids.geojson, OUT/blocks.geojson and OUT/report.json. Without --grids or \
+            --households-per-grid, the Shawan plan: 204 grids shared out by the Huntington–Hill method. \
+            See docs/PARTITION.md for the objective and constraints.
+            """)
+
+    @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
+    @Option(help: "Directory to write grids.geojson, blocks.geojson and report.json to.") var out = "out"
+    @Option(help: "Total number of grids (default 204, the Shawan plan).") var grids: Int?
+    @Option(name: .customLong("households-per-grid"), help: "Derive each village's grid count from this load instead.")
+    var householdsPerGrid: Double?
+    @Option(help: "Apportionment method: huntington-hill or webster.") var method = "huntington-hill"
+    @Option(help: "Seed of the search (same seed, same bytes).") var seed: UInt64 = 1
+    @Option(help: "Allowed deviation from the village mean workload.") var tolerance = 0.10
+
+    func validate() throws {
+        if grids != nil && householdsPerGrid != nil { throw ValidationError("give --grids or --households-per-grid, not both") }
+        if let g = grids, g < 1 { throw ValidationError("--grids must be at least 1") }
+        if let h = householdsPerGrid, !(h > 0) { throw ValidationError("--households-per-grid must be positive") }
+        if !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be between 0 and 1") }
+        if !["huntington-hill", "webster"].contains(method) { throw ValidationError("--method must be huntington-hill or webster") }
+    }
+
+    func run() throws {
+        let started = Date()
+        var options = PartitionOptions()
+        if let h = householdsPerGrid { options.gridCount = .loadPerGrid(h) } else { options.gridCount = .total(grids ?? 204) }
+        options.method = method == "webster" ? .webster : .huntingtonHill
+        options.seed = seed
+        options.tolerance = tolerance
+        let district = try DistrictBoundaries.load(directory: boundaries)
+        let layers = try DistrictLayers.load(directory: boundaries)
+        let bar = ProgressBar(label: "partition")
+        let plan = try GridPlanner(options: options).plan(boundaries: district, layers: layers) { done, total, name in
+            bar.update(done, of: total, detail: name)
+        }
+        bar.finish()
+        let seconds = Date().timeIntervalSince(started)
+        try GridPlanWriter().write(plan, to: out, seconds: seconds)
+        print(PlanTable.render(plan))
+        print(String(format: "wrote %@/grids.geojson (%d grids), %@/blocks.geojson (%d blocks), %@/report.json — %.2f s",
+                     out, plan.grids.count, out, plan.blocks.count, out, seconds))
+    }
+}
+
+/// A one-line progress bar on standard error, redrawn in place when it is a terminal.
+final class ProgressBar {
+    let label: String
+    let isTerminal = isatty(STDERR_FILENO) == 1
+    var lastDrawn = -1
+
+    init(label: String) { self.label = label }
+
+    func update(_ done: Int, of total: Int, detail: String) {
+        guard isTerminal, total > 0 else { return }
+        let percent = done * 100 / total
+        guard percent != lastDrawn else { return }
+        lastDrawn = percent
+        let width = 30, filled = done * width / total
+        let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
+        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(detail)\u{1B}[K".utf8))
+    }
+
+    func finish() {
+        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// The terminal summary of a plan: per township, then overall.
+enum PlanTable {
+    static func render(_ plan: GridPlan) -> String {
+        var rows: [[String]] = []
+        let townships = plan.villages.map(\.township).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
+        for t in townships {
+            let vs = plan.villages.filter { $0.township == t }
+            let grids = plan.grids.filter { $0.township == t }
+            let several = vs.filter { $0.grids > 1 }
+            rows.append([t, String(vs.count), String(grids.count),
+                         String(grids.reduce(0) { $0 + $1.figures.households }),
+                         several.isEmpty ? "-" : String(format: "%.3f", several.map(\.maxOverMean).max()!),
+                         several.isEmpty ? "-" : String(format: "%.3f", several.reduce(0) { $0 + $1.coefficientOfVariation } / Double(several.count)),
+                         String(format: "%.3f", grids.reduce(0) { $0 + $1.polsbyPopper } / Double(max(grids.count, 1))),
+                         "\(several.filter(\.balanced).count)/\(several.count)"])
+        }
+        let s = GridPlanSummary(plan)
+        rows.append(["total", String(plan.villages.count), String(plan.grids.count),
+                     String(plan.grids.reduce(0) { $0 + $1.figures.households }),
+                     String(format: "%.3f", s.maxOverMean), String(format: "%.3f", s.coefficientOfVariation),
+                     String(format: "%.3f", s.meanPolsbyPopper), "\(s.balancedVillages)/\(s.villagesWithSeveralGrids)"])
+        var text = Table(header: ["township", "villages", "grids", "households", "max/mean", "CV", "Polsby–Popper", "balanced"],
+                         rows: rows).render()
+        text += String(format: "\ngrids within ±%.0f%% of their village mean: %d of %d; internal grid boundary on streets, rivers, ridges or area edges: %.1f%%",
+                       plan.tolerance * 100, s.gridsWithinTolerance, plan.grids.count, plan.naturalShare * 100)
+        let refined = plan.villages.filter { $0.refinements > 0 }
+        if !refined.isEmpty {
+            text += "\nblocks refined between address clusters in \(refined.count) villages: " + refined.map { "\($0.name) (\($0.refinements))" }.joined(separator: ", ")
+        }
+        for v in plan.villages where !v.balanced {
+            text += "\nnot balanced: \(v.code) \(v.name): \(v.note ?? "")"
+        }
+        return text
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+@testable import WanggeGrids
+
+/// The whole partition on the bundled Shawan: 204 grids that tile their villages, balanced,
+/// contiguous, coded, along natural lines — and the same bytes every run.
+@Suite(.serialized) struct GridPlannerTests {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("boundaries").path
+
+    static let bundled: (DistrictBoundaries, DistrictLayers) = {
+        (try! DistrictBoundaries.load(directory: dir), try! DistrictLayers.load(directory: dir))
+    }()
+
+    static let plan: GridPlan = try! GridPlanner().plan(boundaries: bundled.0, layers: bundled.1)
+
+    @Test func theShawanPlanHas204GridsEveryVillageAtLeastOne() {
+        let plan = Self.plan
+        #expect(plan.grids.count == 204)
+        #expect(Set(plan.grids.map(\.villageCode)) == Set(Self.bundled.0.villages.map(\.code)))
+        #expect(plan.grids.reduce(0) { $0 + $1.figures.households } == Self.bundled.1.addresses.reduce(0) { $0 + $1.households })
+        #expect(plan.unplacedPoints == 0)
+    }
+
+    @Test func gridsTileTheirVillagesInOnePieceEach() throws {
+        let plan = Self.plan
+        let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        let check = CoverageCheck(tolerance: 1)
+        var issues: [CoverageIssue] = []
+        for v in Self.bundled.0.villages {
+            let parent = CoverageMember(id: v.code, geometry: try toMetric.transform(v.geometry))
+            issues += try check.check(parent: parent, members: plan.grids.filter { $0.villageCode == v.code }
+                .map { CoverageMember(id: $0.code, geometry: .polygon($0.polygon)) })
+        }
+        #expect(issues.isEmpty, "\(issues.prefix(5))")
+    }
+
+    @Test func everyGridIsWithinTenPercentOfItsVillageMeanAndMostBoundaryIsNatural() {
+        let plan = Self.plan
+        for v in plan.villages where v.grids > 1 {
+            let loads = plan.grids.filter { $0.villageCode == v.code }.map(\.workload)
+            let mean = loads.reduce(0, +) / Double(loads.count)
+            #expect(loads.allSatisfy { abs($0 - mean) <= 0.1 * mean + 1e-9 } == v.balanced, "\(v.name)")
+        }
+        #expect(plan.villages.filter { $0.grids > 1 && !$0.balanced }.allSatisfy { $0.note != nil })
+        #expect(plan.naturalShare > 0.85)
+        // Everything not on a natural line is a refinement cut, and refinements are reported.
+        let refinement = plan.internalBoundary.first { $0.category == "refinement" }?.metres ?? 0
+        #expect(refinement == 0 || plan.blocks.contains(where: \.refined))
+    }
+
+    @Test func codesAreFifteenDigitsUniqueAndNumberedWestToEast() {
+        let plan = Self.plan
+        #expect(Set(plan.grids.map(\.code)).count == plan.grids.count)
+        for g in plan.grids {
+            #expect(g.code.count == 15 && g.code.hasPrefix(g.villageCode) && g.code.allSatisfy(\.isNumber))
+            #expect(g.name == "\(g.village)第\(Int(g.code.suffix(3))!)网格")
+        }
+        for v in plan.villages where v.grids > 1 {
+            let xs = plan.grids.filter { $0.villageCode == v.code }.map { FaceNetwork.centroid($0.polygon).x.rounded() }
+            #expect(xs == xs.sorted(), "\(v.name)")
+        }
+    }
+
+    @Test func blocksBelongToExactlyTheGridTheyFormAndRegionsAreContiguous() throws {
+        let plan = Self.plan
+        let ctx = GEOSContext()
+        for (g, grid) in plan.grids.enumerated().filter({ $0.element.blockCount > 1 }).prefix(40) {
+            let blocks = plan.blocks.filter { $0.grid == g }
+            #expect(blocks.count == grid.blockCount)
+            let union = try ctx.collection(of: blocks.map { try ctx.geometry(from: .polygon($0.polygon)) }).unaryUnion(gridSize: 1e-6).value()
+            #expect(union.polygons.count == 1, "grid \(grid.code) is in \(union.polygons.count) pieces")
+        }
+    }
+
+    @Test func sameSeedSameBytes() throws {
+        let writer = GridPlanWriter()
+        let again = try GridPlanner().plan(boundaries: Self.bundled.0, layers: Self.bundled.1)
+        #expect(try GeoJSONWriter().encode(writer.gridsCollection(again)) == GeoJSONWriter().encode(writer.gridsCollection(Self.plan)))
+    }
+
+    @Test func householdsPerGridDerivesTheCount() throws {
+        var options = PartitionOptions()
+        options.gridCount = .loadPerGrid(300)
+        let plan = try GridPlanner(options: options).plan(boundaries: Self.bundled.0, layers: Self.bundled.1)
+        for v in plan.villages {
+            let households = plan.grids.filter { $0.villageCode == v.code }.reduce(0) { $0 + $1.figures.households }
+            #expect(v.grids == max(1, Int((Double(households) / 300).rounded())), "\(v.name)")
+        }
+    }
+}
