@@ -6,6 +6,6 @@ struct Wangge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wangge",
         abstract: "Grid-based service governance (网格化服务治理) for Chinese districts.",
-        subcommands: [CheckCommand.self, CRSCommand.self]
+        subcommands: [CheckCommand.self, CRSCommand.self, ValidateCommand.self]
     )
 }
