@@ -147,7 +147,9 @@ public struct GridValidation {
                     g.subject = s
                 } else {
                     g.subject = s.isEmpty ? g.subject : s
-                    problem(.badCode, "code \"\(s)\" is not 15 digits (12-digit village code + sequence 001–999)")
+                    problem(.badCode, Self.isDigits(s, 15)
+                        ? "code \"\(s)\" has sequence 000 (grids are numbered 001–999)"
+                        : "code \"\(s)\" is not 15 digits (12-digit village code + sequence 001–999)")
                 }
             case nil, .null?:
                 if let idString, Self.isGridCode(idString) {

@@ -149,6 +149,8 @@ import WanggeGeometry
             let problems = try validate(fc).problems
             #expect(problems.map(\.kind) == [.badCode], "\(bad): \(problems)")
             #expect(problems.first?.subject == bad)
+            #expect(problems.first?.message.hasSuffix(bad.hasSuffix("000") ? "(grids are numbered 001–999)"
+                                                      : "is not 15 digits (12-digit village code + sequence 001–999)") == true)
         }
         // A code written as a number (a QGIS integer field) is not accepted: codes are strings.
         var fc = Self.fixture.collection
