@@ -244,6 +244,27 @@ import WanggeGeometry
         #expect(problems.contains { $0.kind == .gap } && problems.contains { $0.kind == .outsideVillage })
     }
 
+    @Test func unparsableFileGetsTheReadersErrorWithFileFeatureAndLine() throws {
+        let path = NSTemporaryDirectory() + "grids-\(UUID().uuidString).geojson"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try ("{\"type\":\"FeatureCollection\",\"features\":[\n"
+             + #"{"type":"Feature","properties":{},"geometry":null},"# + "\n"
+             + #"{"type":"Feature","properties":{},"geometry":{"type":"Polygon","coordinates":[[[103.5,29.4],[103.6,29.4],[103.5,29.5]]]}}]}"#)
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: GeoJSONError.self) { try GridValidation().run(file: path, boundaries: Self.boundaries) }
+        #expect(error?.description == "\(path): feature 1, line 3: polygon ring 0 has 3 positions, needs at least 4")
+    }
+
+    @Test func numericFeatureIDsFromQGISAreIgnoredButStringIDsMustMatch() throws {
+        var fc = Self.fixture.collection
+        let i = Self.fixture.single.index
+        fc.features[i].id = .number(JSONNumber(i))
+        #expect(try validate(fc).problems.isEmpty)
+        fc.features[i].id = .string("511111100001001")
+        let problems = try validate(fc).problems
+        #expect(problems.map(\.description) == ["\(code(i)): feature id \"511111100001001\" differs from code \"\(code(i))\""])
+    }
+
     @Test func problemDescriptionFormat() {
         let p = GridProblem(kind: .overlap, subject: "511111100201002", others: ["511111100201003"], area: 152.3,
                             message: "overlaps 511111100201003 by 152.3 m²", location: Coordinate(103.551234, 29.402106))
