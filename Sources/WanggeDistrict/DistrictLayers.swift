@@ -98,63 +98,85 @@ public struct DistrictLayers: Sendable {
     }
 }
 
-/// Reads the address CSV written by the generator (header row, comma-separated, no quoting
-/// needed by its fields; quoted fields are still understood).
+/// Reads the address CSV written by the generator: a header row, then comma-separated fields
+/// (double-quoted fields are understood). Parsed on UTF-8 bytes: 57,000 rows in milliseconds.
 public enum AddressTable {
     public static func read(path: String) throws -> [AddressRecord] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw BoundaryDataError(file: path, message: "cannot read file")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        return try parse([UInt8](data), file: path)
+    }
+
+    public static func parse(_ bytes: [UInt8], file: String) throws -> [AddressRecord] {
         var out: [AddressRecord] = []
         var columns: [String: Int] = [:]
         var lineNumber = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count && bytes[end] != 0x0A { end += 1 }
             lineNumber += 1
-            let row = line.hasSuffix("\r") ? line.dropLast() : line
-            if row.isEmpty { continue }
-            let fields = split(row)
+            var rowEnd = end
+            if rowEnd > start && bytes[rowEnd - 1] == 0x0D { rowEnd -= 1 }
+            defer { start = end + 1 }
+            if rowEnd == start { continue }
+            let fields = split(bytes[start..<rowEnd])
             if columns.isEmpty {
-                columns = Dictionary(fields.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+                columns = Dictionary(fields.enumerated().map { (String(decoding: $1, as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
                 for required in ["id", "lon", "lat", "village_code", "households"] where columns[required] == nil {
-                    throw BoundaryDataError(file: path, message: "line 1: the header has no \"\(required)\" column")
+                    throw BoundaryDataError(file: file, message: "line 1: the header has no \"\(required)\" column")
                 }
                 continue
             }
-            func field(_ name: String) -> String? { columns[name].flatMap { $0 < fields.count ? fields[$0] : nil } }
+            func text(_ name: String) -> String? {
+                columns[name].flatMap { $0 < fields.count ? String(decoding: fields[$0], as: UTF8.self) : nil }
+            }
             func int(_ name: String) throws -> Int {
-                guard let s = field(name) else { return 0 }
-                if s.isEmpty { return 0 }
-                guard let v = Int(s), v >= 0 else {
-                    throw BoundaryDataError(file: path, message: "line \(lineNumber): \(name) is \"\(s)\", not a whole number ≥ 0")
+                guard let c = columns[name], c < fields.count, !fields[c].isEmpty else { return 0 }
+                var v = 0
+                for b in fields[c] {
+                    guard b >= 0x30 && b <= 0x39, v < Int.max / 10 - 10 else {
+                        throw BoundaryDataError(file: file, message: "line \(lineNumber): \(name) is \"\(text(name) ?? "")\", not a whole number ≥ 0")
+                    }
+                    v = v * 10 + Int(b - 0x30)
                 }
                 return v
             }
-            guard let lon = field("lon").flatMap(Double.init), let lat = field("lat").flatMap(Double.init),
+            guard let lon = text("lon").flatMap(Double.init), let lat = text("lat").flatMap(Double.init),
                   lon.isFinite, lat.isFinite, abs(lon) <= 180, abs(lat) <= 90 else {
-                throw BoundaryDataError(file: path, message: "line \(lineNumber): lon/lat \"\(field("lon") ?? "")\", \"\(field("lat") ?? "")\" are not valid coordinates")
+                throw BoundaryDataError(file: file, message: "line \(lineNumber): lon/lat \"\(text("lon") ?? "")\", \"\(text("lat") ?? "")\" are not valid coordinates")
             }
             out.append(AddressRecord(
-                id: field("id") ?? "", position: Coordinate(lon, lat), villageCode: field("village_code") ?? "",
+                id: text("id") ?? "", position: Coordinate(lon, lat), villageCode: text("village_code") ?? "",
                 households: try int("households"), residents: try int("residents"),
                 flagged: try int("elderly_alone") + int("disabled") + int("low_income") + int("key_persons")))
         }
         return out
     }
 
-    /// One CSV row into fields, honouring double quotes.
-    static func split(_ row: Substring) -> [String] {
-        guard row.contains("\"") else { return row.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-        var fields: [String] = [], current = "", quoted = false
-        var it = row.makeIterator()
-        while let ch = it.next() {
+    /// One CSV row into fields, honouring double quotes ("" inside quotes is a quote).
+    static func split(_ row: ArraySlice<UInt8>) -> [[UInt8]] {
+        var fields: [[UInt8]] = []
+        var current: [UInt8] = []
+        var quoted = false
+        var i = row.startIndex
+        while i < row.endIndex {
+            let b = row[i]
             if quoted {
-                if ch == "\"" {
-                    if let next = it.next() {
-                        if next == "\"" { current.append("\"") } else { quoted = false; if next == "," { fields.append(current); current = "" } else { current.append(next) } }
-                    } else { quoted = false }
-                } else { current.append(ch) }
-            } else if ch == "\"" { quoted = true } else if ch == "," { fields.append(current); current = "" } else { current.append(ch) }
+                if b == 0x22 {
+                    if i + 1 < row.endIndex && row[i + 1] == 0x22 { current.append(0x22); i += 1 } else { quoted = false }
+                } else {
+                    current.append(b)
+                }
+            } else if b == 0x22 {
+                quoted = true
+            } else if b == 0x2C {
+                fields.append(current); current = []
+            } else {
+                current.append(b)
+            }
+            i += 1
         }
         fields.append(current)
         return fields

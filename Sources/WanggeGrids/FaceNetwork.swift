@@ -30,14 +30,16 @@ public struct FaceNetwork: Sendable {
     ///   - gridSize: when set, lines are noded by snap-rounding to this grid, which is robust for
     ///     lines that nearly coincide with the outline (as when they were its source). Keep it
     ///     tiny (1 µm): the outline itself is rounded to it too.
-    ///   - snapTolerance: line vertices this close to the outline are first snapped onto it.
+    ///   - snapTolerance: when set, line vertices this close to the outline are first snapped
+    ///     onto it (costly on long outlines; without it, a line running a hair inside the
+    ///     outline leaves a sliver face, which callers merge).
     public init(lines: [[Coordinate]], outline: Polygon, context ctx: GEOSContext, gridSize: Double? = nil,
-                snapTolerance: Double = 0.05) throws {
+                snapTolerance: Double? = nil) throws {
         let noded: GEOSGeometryHandle
         if let gridSize {
             let ring = try ctx.geometry(from: .multiLineString(outline.rings))
             var linework = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 }))
-            linework = try linework.snapped(to: ring, tolerance: snapTolerance)
+            if let snapTolerance { linework = try linework.snapped(to: ring, tolerance: snapTolerance) }
             noded = try ctx.collection(of: [linework, ring]).unaryUnion(gridSize: gridSize)
         } else {
             noded = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 } + outline.rings)).node()

@@ -137,8 +137,17 @@ public struct GridPlan: Sendable {
     /// Share of internal grid-boundary length on a street, river, ridge or area edge.
     public var naturalShare: Double {
         let total = internalBoundary.reduce(0) { $0 + $1.metres }
-        let natural = internalBoundary.filter { $0.category != LineCategory.refinement.rawValue && $0.category != "other" }
+        return total > 0 ? naturalMetres / total : 1
+    }
+
+    /// The same share, leaving out the cuts made to refine blocks that were too coarse.
+    public var naturalShareOutsideRefinements: Double {
+        let total = internalBoundary.filter { $0.category != LineCategory.refinement.rawValue }.reduce(0) { $0 + $1.metres }
+        return total > 0 ? naturalMetres / total : 1
+    }
+
+    private var naturalMetres: Double {
+        internalBoundary.filter { $0.category != LineCategory.refinement.rawValue && $0.category != "other" }
             .reduce(0) { $0 + $1.metres }
-        return total > 0 ? natural / total : 1
     }
 }

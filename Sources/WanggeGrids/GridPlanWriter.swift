@@ -54,6 +54,7 @@ public struct GridPlanWriter {
             "refined_blocks": i(plan.blocks.filter(\.refined).count),
             "internal_boundary_m": .object(JSONObject(plan.internalBoundary.map { JSONMember($0.category, n($0.metres, 1)) })),
             "internal_boundary_on_natural_lines": n(plan.naturalShare, 4),
+            "internal_boundary_on_natural_lines_outside_refinements": n(plan.naturalShareOutsideRefinements, 6),
             "unplaced_points": i(plan.unplacedPoints),
         ]
         if let seconds { overall.members.append(JSONMember("seconds", n(seconds, 3))) }

@@ -106,12 +106,13 @@ public struct GridPlanner {
             var refinedFlags = [Bool](repeating: false, count: blocks.count)
             let k = counts[n]
             var refinements = 0
+            var cuts = BoundaryLineage()
             var region = [Int](repeating: 0, count: blocks.count)
             var note: String?
             var adjacency: [(Int, Int, Double)] = []
             if k > 1 {
                 while true {
-                    adjacency = try Self.adjacency(blocks, context: ctx)
+                    adjacency = try Self.adjacency(blocks, refined: refinedFlags, context: ctx)
                     let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                                village: v)
                     let report = regionalizer.diagnose(graph, regions: k)
@@ -139,7 +140,8 @@ public struct GridPlanner {
                     let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
                         ? blocks.indices.max { (Self.area(blocks[$0]), $0) < (Self.area(blocks[$1]), $1) }!
                         : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
-                    let pieces = try Self.split(blocks[target], points: villagePoints[n], weights: options.weights, context: ctx)
+                    let (pieces, cut) = try Self.split(blocks[target], points: villagePoints[n], weights: options.weights, context: ctx)
+                    cuts.add(cut, kind: LineCategory.refinement.rawValue)
                     refinements += 1
                     guard pieces.count >= 2 else {
                         // The heaviest block cannot be split (one house, or no room): accept.
@@ -199,7 +201,7 @@ public struct GridPlanner {
             }
             // Internal grid boundary: shared edges between blocks in different grids.
             for (a, c, _) in adjacency where regionToGrid[a] != regionToGrid[c] {
-                for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, context: ctx) {
+                for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, cuts: cuts, context: ctx) {
                     boundaryByCategory[category, default: 0] += metres
                 }
             }
@@ -216,7 +218,8 @@ public struct GridPlanner {
                 balanced: balanced, refinements: refinements, note: balanced ? nil : note))
             progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
         }
-        plan.internalBoundary = boundaryByCategory.keys.sorted().map { ($0, boundaryByCategory[$0]!) }
+        plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
+            .map { ($0, boundaryByCategory[$0]!) }
         return plan
     }
 
@@ -258,15 +261,18 @@ public struct GridPlanner {
     }
 
     /// Pairs of blocks sharing an edge (not just a point), with the shared length.
-    static func adjacency(_ blocks: [Polygon], context ctx: GEOSContext) throws -> [(Int, Int, Double)] {
+    static func adjacency(_ blocks: [Polygon], refined: [Bool], context ctx: GEOSContext) throws -> [(Int, Int, Double)] {
         let envelopes = blocks.map { Geometry.polygon($0).envelope! }
         let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
         var out: [(Int, Int, Double)] = []
         for a in blocks.indices {
             for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
-                // Snapping first: a block split by refinement has its new vertices rounded to the
-                // noding grid, so its edges can be a fraction of a millimetre off its neighbour's.
-                let shared = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c]).length()
+                var shared = try rings[a].intersection(rings[c]).length()
+                // A block split by refinement has new vertices on its old edges that its
+                // neighbour lacks, a hair off the straight line: snap before measuring.
+                if shared <= 0.01 && (refined[a] || refined[c]) {
+                    shared = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c]).length()
+                }
                 if shared > 0.01 { out.append((a, c, shared)) }
             }
         }
@@ -285,7 +291,7 @@ public struct GridPlanner {
     }
 
     /// The shared edge of two blocks, by the category of the line each stretch lies on.
-    static func classifySharedEdge(_ a: Polygon, _ c: Polygon, lineage: BoundaryLineage,
+    static func classifySharedEdge(_ a: Polygon, _ c: Polygon, lineage: BoundaryLineage, cuts: BoundaryLineage,
                                    context ctx: GEOSContext) throws -> [(String, Double)] {
         let ringsC = try ctx.geometry(from: .multiLineString(c.rings))
         let shared = try ctx.geometry(from: .multiLineString(a.rings)).snapped(to: ringsC, tolerance: 0.01).intersection(ringsC).value()
@@ -303,7 +309,8 @@ public struct GridPlanner {
         for l in lines {
             for (p, q) in zip(l, l.dropFirst()) {
                 let len = hypot(q.x - p.x, q.y - p.y)
-                let kind = lineage.kind(at: Coordinate((p.x + q.x) / 2, (p.y + q.y) / 2), tolerance: 0.05) ?? LineCategory.refinement.rawValue
+                let mid = Coordinate((p.x + q.x) / 2, (p.y + q.y) / 2)
+                let kind = lineage.kind(at: mid, tolerance: 0.05) ?? cuts.kind(at: mid, tolerance: 0.05) ?? "other"
                 out[kind, default: 0] += len
             }
         }
@@ -314,7 +321,7 @@ public struct GridPlanner {
     /// perpendicular to the line joining the clusters, where the households on each side are
     /// closest to equal (the block's longer axis at its middle when it has no houses).
     static func split(_ block: Polygon, points: [(Coordinate, Figures)], weights: WorkloadWeights,
-                      context ctx: GEOSContext) throws -> [Polygon] {
+                      context ctx: GEOSContext) throws -> (pieces: [Polygon], cut: [Coordinate]) {
         let env = Geometry.polygon(block).envelope!
         let inside = points.filter { env.contains($0.0) && FaceNetwork.contains(block, $0.0) }
         var axis = env.width >= env.height ? Coordinate(1, 0) : Coordinate(0, 1)
@@ -351,6 +358,6 @@ public struct GridPlanner {
         let along = (centre.x - origin.x) * -axis.y + (centre.y - origin.y) * axis.x
         let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
         let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
-        return try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6).faces
+        return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6).faces, cut)
     }
 }

@@ -98,8 +98,9 @@ enum PlanTable {
                      String(format: "%.3f", s.meanPolsbyPopper), "\(s.balancedVillages)/\(s.villagesWithSeveralGrids)"])
         var text = Table(header: ["township", "villages", "grids", "households", "max/mean", "CV", "Polsby–Popper", "balanced"],
                          rows: rows).render()
-        text += String(format: "\ngrids within ±%.0f%% of their village mean: %d of %d; internal grid boundary on streets, rivers, ridges or area edges: %.1f%%",
-                       plan.tolerance * 100, s.gridsWithinTolerance, plan.grids.count, plan.naturalShare * 100)
+        text += String(format: "\ngrids within ±%.0f%% of their village mean: %d of %d", plan.tolerance * 100, s.gridsWithinTolerance, plan.grids.count)
+        text += String(format: "\ninternal grid boundary on streets, rivers, ridges or area edges: %.1f%% (%.3f%% of what is not a refinement cut)",
+                       plan.naturalShare * 100, plan.naturalShareOutsideRefinements * 100)
         let refined = plan.villages.filter { $0.refinements > 0 }
         if !refined.isEmpty {
             text += "\nblocks refined between address clusters in \(refined.count) villages: " + refined.map { "\($0.name) (\($0.refinements))" }.joined(separator: ", ")

@@ -48,6 +48,7 @@ import WanggeGeometry
         }
         #expect(plan.villages.filter { $0.grids > 1 && !$0.balanced }.allSatisfy { $0.note != nil })
         #expect(plan.naturalShare > 0.85)
+        #expect(plan.naturalShareOutsideRefinements > 0.999)
         // Everything not on a natural line is a refinement cut, and refinements are reported.
         let refinement = plan.internalBoundary.first { $0.category == "refinement" }?.metres ?? 0
         #expect(refinement == 0 || plan.blocks.contains(where: \.refined))
