@@ -119,6 +119,10 @@ public struct VillageOutcome: Sendable {
     public var refinements: Int
     /// Why balance was impossible, when it was.
     public var note: String?
+    /// The final block graph: shared edges between this village's blocks (indices in the order
+    /// the blocks appear in `GridPlan.blocks`), with shared length in metres. Empty for a
+    /// village with one grid, whose graph is never built.
+    public var edges: [(a: Int, b: Int, length: Double)] = []
 }
 
 /// A whole district's grids, their blocks, and the figures that judge the plan.

@@ -72,6 +72,29 @@ public struct GridPlanWriter {
         return .object(["overall": .object(overall), "villages": .array(villages)])
     }
 
+    /// The plan's block graphs as a partition problem (docs/PARTITION.md, "interchange JSON"):
+    /// the same blocks, adjacency, workloads and grid counts the planner used, for comparing
+    /// partitioners. Villages with one grid have nothing to partition and are left out.
+    public func problem(_ plan: GridPlan, name: String) -> JSONValue {
+        var blocksByVillage: [String: [Block]] = [:]
+        for b in plan.blocks { blocksByVillage[b.villageCode, default: []].append(b) }
+        let villages = plan.villages.filter { $0.grids > 1 }.map { v -> JSONValue in
+            let blocks = blocksByVillage[v.code] ?? []
+            return .object([
+                "code": .string(v.code), "k": i(v.grids),
+                "weights": .array(blocks.map { n($0.workload, 3) }),
+                "areas": .array(blocks.map { n($0.area, 1) }),
+                "perimeters": .array(blocks.map { n($0.perimeter, 1) }),
+                "edges": .array(v.edges.map { .array([i($0.a), i($0.b), n($0.length, 2)]) }),
+                "centroids": .array(blocks.map { b in
+                    let c = FaceNetwork.centroid(b.polygon)
+                    return .array([n(c.x, 1), n(c.y, 1)])
+                }),
+            ])
+        }
+        return .object(["name": .string(name), "villages": .array(villages)])
+    }
+
     /// Writes grids.geojson, blocks.geojson and report.json into `directory`.
     public func write(_ plan: GridPlan, to directory: String, seconds: Double?) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -215,7 +215,8 @@ public struct GridPlanner {
                 meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
                 coefficientOfVariation: mean > 0 ? sd / mean : 0,
                 meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
-                balanced: balanced, refinements: refinements, note: balanced ? nil : note))
+                balanced: balanced, refinements: refinements, note: balanced ? nil : note,
+                edges: adjacency.map { ($0.0, $0.1, $0.2) }))
             progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
         }
         plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }

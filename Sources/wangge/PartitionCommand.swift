@@ -21,6 +21,9 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Apportionment method: huntington-hill or webster.") var method = "huntington-hill"
     @Option(help: "Seed of the search (same seed, same bytes).") var seed: UInt64 = 1
     @Option(help: "Allowed deviation from the village mean workload.") var tolerance = 0.10
+    @Option(name: .customLong("export-problem"),
+            help: "Also write the block graphs as a partition problem (JSON, docs/PARTITION.md) for tools/compare_partition.py.")
+    var exportProblem: String?
 
     func validate() throws {
         if grids != nil && householdsPerGrid != nil { throw ValidationError("give --grids or --households-per-grid, not both") }
@@ -46,6 +49,10 @@ struct PartitionCommand: ParsableCommand {
         bar.finish()
         let seconds = Date().timeIntervalSince(started)
         try GridPlanWriter().write(plan, to: out, seconds: seconds)
+        if let exportProblem {
+            let json = GridPlanWriter().problem(plan, name: "\(district.name) blocks (wangge partition, seed \(seed))")
+            try AtomicFile.write(Array((json.jsonText + "\n").utf8), to: exportProblem)
+        }
         print(PlanTable.render(plan))
         print(String(format: "wrote %@/grids.geojson (%d grids), %@/blocks.geojson (%d blocks), %@/report.json — %.2f s",
                      out, plan.grids.count, out, plan.blocks.count, out, seconds))
