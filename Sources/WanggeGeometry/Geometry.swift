@@ -176,3 +176,35 @@ public enum Ring {
         return f == l
     }
 }
+
+/// Adding vertices so that no segment is longer than a limit.
+public enum Densify {
+    /// Splits every segment longer than `maxSegment` into equal parts. Each segment is split
+    /// the same way whichever direction it is walked in (points are computed from its
+    /// lexicographically smaller end), so two polygons sharing an edge keep sharing every vertex.
+    public static func ring(_ ring: [Coordinate], maxSegment: Double) -> [Coordinate] {
+        guard ring.count >= 2, maxSegment > 0 else { return ring }
+        var out: [Coordinate] = [ring[0]]
+        for k in 0..<(ring.count - 1) {
+            let a = ring[k], b = ring[k + 1]
+            let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+            let parts = Int((length / maxSegment).rounded(.up))
+            if parts > 1 {
+                let forward = (a.x, a.y) <= (b.x, b.y)
+                let (o, e) = forward ? (a, b) : (b, a)
+                var inner: [Coordinate] = []
+                for i in 1..<parts {
+                    let t = Double(i) / Double(parts)
+                    inner.append(Coordinate(o.x + (e.x - o.x) * t, o.y + (e.y - o.y) * t))
+                }
+                out += forward ? inner : inner.reversed()
+            }
+            out.append(b)
+        }
+        return out
+    }
+
+    public static func polygon(_ p: Polygon, maxSegment: Double) -> Polygon {
+        Polygon(exterior: ring(p.exterior, maxSegment: maxSegment), holes: p.holes.map { ring($0, maxSegment: maxSegment) })
+    }
+}

@@ -36,13 +36,14 @@ public struct FaceNetwork: Sendable {
     public init(lines: [[Coordinate]], outline: Polygon, context ctx: GEOSContext, gridSize: Double? = nil,
                 snapTolerance: Double? = nil) throws {
         let noded: GEOSGeometryHandle
+        let all = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 } + outline.rings))
         if let gridSize {
             let ring = try ctx.geometry(from: .multiLineString(outline.rings))
             var linework = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 }))
             if let snapTolerance { linework = try linework.snapped(to: ring, tolerance: snapTolerance) }
             noded = try ctx.collection(of: [linework, ring]).unaryUnion(gridSize: gridSize)
         } else {
-            noded = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 } + outline.rings)).node()
+            noded = try all.node()
         }
         let polygons = try ctx.polygonize([noded]).value().polygons
         var kept: [Polygon] = []

@@ -137,6 +137,9 @@ public struct GridPlan: Sendable {
     /// Addresses or incidents whose village code matched no village, or that fell in no block
     /// of their village (placed in its nearest block).
     public var unplacedPoints: Int
+    /// Each village's outline as read (WGS-84) and as projected (metric), part by part: the
+    /// writer puts grid vertices that lie on a village edge back onto the WGS-84 edge.
+    public var villageOutlines: [String: (wgs84: [Polygon], metric: [Polygon])] = [:]
 
     /// Share of internal grid-boundary length on a street, river, ridge or area edge.
     public var naturalShare: Double {

@@ -16,8 +16,8 @@ public struct GridPlanWriter {
     private func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
 
     public func gridsCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let toWGS84 = try CoordinateTransform(from: .shawanMetric, to: .wgs84)
-        return FeatureCollection(features: try plan.grids.map { g in
+        let geometry = try projected(plan.grids.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        return FeatureCollection(features: plan.grids.enumerated().map { k, g in
             Feature(id: .string(g.code), properties: [
                 "code": .string(g.code), "name": .string(g.name),
                 "village_code": .string(g.villageCode), "village": .string(g.village),
@@ -26,20 +26,35 @@ public struct GridPlanWriter {
                 "flagged": i(g.figures.flagged), "incidents": i(g.figures.incidents), "addresses": i(g.figures.addresses),
                 "area_m2": n(g.area, 0), "perimeter_m": n(g.perimeter, 0), "polsby_popper": n(g.polsbyPopper, 3),
                 "blocks": i(g.blockCount),
-            ], geometry: try toWGS84.transform(.polygon(g.polygon)))
+            ], geometry: .polygon(geometry[k]))
         }, foreignMembers: [JSONMember("name", .string("grids"))])
     }
 
     public func blocksCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let toWGS84 = try CoordinateTransform(from: .shawanMetric, to: .wgs84)
-        return FeatureCollection(features: try plan.blocks.map { b in
+        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        return FeatureCollection(features: plan.blocks.enumerated().map { k, b in
             Feature(id: .string(b.id), properties: [
                 "id": .string(b.id), "village_code": .string(b.villageCode), "grid_code": .string(plan.grids[b.grid].code),
                 "workload": n(b.workload, 2), "households": i(b.figures.households), "residents": i(b.figures.residents),
                 "flagged": i(b.figures.flagged), "incidents": i(b.figures.incidents), "addresses": i(b.figures.addresses),
                 "area_m2": n(b.area, 0), "refined": .bool(b.refined),
-            ], geometry: try toWGS84.transform(.polygon(b.polygon)))
+            ], geometry: .polygon(geometry[k]))
         }, foreignMembers: [JSONMember("name", .string("blocks"))])
+    }
+
+    /// Pieces (grids or blocks) in WGS-84, projected village by village so they fit the village
+    /// outlines as read (see `OutlineFaithfulProjection`); same order as given.
+    private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan) throws -> [Polygon] {
+        let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: .shawanMetric, to: .wgs84), decimals: 7)
+        var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
+        var byVillage: [String: [Int]] = [:]
+        for (k, p) in pieces.enumerated() { byVillage[p.village, default: []].append(k) }
+        for code in byVillage.keys.sorted() {
+            let members = byVillage[code]!
+            let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code])
+            for (k, p) in zip(members, done) { out[k] = p }
+        }
+        return out
     }
 
     /// The run report: overall figures and one entry per village.

@@ -30,7 +30,6 @@ public struct GridPlanner {
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
         let ctx = GEOSContext()
-        let cutter = BlockCutter(rules: options.rules, context: ctx)
 
         // Lines that may cut, in metres, with their categories.
         var cutting: [CuttingLine] = []
@@ -62,16 +61,20 @@ public struct GridPlanner {
         let known = Set(b.villages.map(\.code))
         var unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
 
-        // Blocks of every village.
+        // Blocks of every village, cut in parallel: one GEOS context per worker thread.
+        var outlines: [String: (wgs84: [Polygon], metric: [Polygon])] = [:]
+        let villageParts = try b.villages.map { try toMetric.transform($0.geometry).polygons }
+        for (v, parts) in zip(b.villages, villageParts) { outlines[v.code] = (v.geometry.polygons, parts) }
+        let cut = Self.cutInParallel(villageParts, kinds: b.villages.map(\.kind), rules: options.rules, index: index)
         var villageBlocks: [[Polygon]] = []
         var villageFigures: [[Figures]] = []
         var villagePoints: [[(Coordinate, Figures)]] = []
         for (n, v) in b.villages.enumerated() {
-            let parts = try toMetric.transform(v.geometry).polygons
-            var blocks: [Polygon] = []
-            for part in parts {
-                let lines = cutter.lines(near: part, categories: options.rules.categories(forVillageKind: v.kind), index: index)
-                blocks += try cutter.blocks(of: part, lines: lines)
+            guard case .success(let blocks) = cut[n] else {
+                if case .failure(let error) = cut[n] {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: "cutting blocks: \(error)")
+                }
+                continue
             }
             let points = pointsByVillage[v.code] ?? []
             let (figures, missed) = Self.tally(points, in: blocks)
@@ -98,7 +101,7 @@ public struct GridPlanner {
 
         // Grids inside each village.
         var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
-                            options: options, unplacedPoints: unplaced)
+                            options: options, unplacedPoints: unplaced, villageOutlines: outlines)
         var boundaryByCategory: [String: Double] = [:]
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance))
         for (n, v) in b.villages.enumerated() {
@@ -165,8 +168,11 @@ public struct GridPlanner {
             for (i, r) in region.enumerated() { members[r].append(i) }
             members = members.filter { !$0.isEmpty }
             var gridPolygons: [Polygon] = []
+            let villageParts = outlines[v.code]?.metric ?? []
             for m in members {
                 if m.count == 1 { gridPolygons.append(blocks[m[0]]); continue }
+                // One grid for the whole village: the village itself, exactly.
+                if members.count == 1 && villageParts.count == 1 { gridPolygons.append(villageParts[0]); continue }
                 let u = try ctx.collection(of: m.map { try ctx.geometry(from: .polygon(blocks[$0])) })
                     .unaryUnion(gridSize: options.rules.gridSize).value()
                 guard u.polygons.count == 1, let p = u.polygons.first else {
@@ -225,6 +231,38 @@ public struct GridPlanner {
     }
 
     // MARK: - Pieces
+
+    /// Cuts every village into blocks, villages shared round-robin among one worker per core.
+    /// Each worker has its own GEOS context (contexts are not thread-safe); results are stored
+    /// by village index, so the outcome does not depend on scheduling.
+    static func cutInParallel(_ villages: [[Polygon]], kinds: [String], rules: BlockRules,
+                              index: LineIndex) -> [Result<[Polygon], any Error>] {
+        final class Slots: @unchecked Sendable {
+            // Written under `lock` only, each index by exactly one worker.
+            var results: [Result<[Polygon], any Error>?]
+            let lock = NSLock()
+            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        }
+        let slots = Slots(villages.count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, villages.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let cutter = BlockCutter(rules: rules, context: GEOSContext())
+            var n = w
+            while n < villages.count {
+                let result = Result { () throws -> [Polygon] in
+                    var blocks: [Polygon] = []
+                    for part in villages[n] {
+                        let lines = cutter.lines(near: part, categories: rules.categories(forVillageKind: kinds[n]), index: index)
+                        blocks += try cutter.blocks(of: part, lines: lines)
+                    }
+                    return blocks
+                }
+                slots.lock.lock(); slots.results[n] = result; slots.lock.unlock()
+                n += workers
+            }
+        }
+        return slots.results.map { $0! }
+    }
 
     static func area(_ p: Polygon) -> Double {
         abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import WanggeGeometry
 
@@ -12,5 +13,18 @@ import Testing
     @Test func envelopeCoversEveryCoordinate() {
         let g = Geometry.multiLineString([[Coordinate(3, -1), Coordinate(5, 2)], [Coordinate(-2, 7)]])
         #expect(g.envelope == Envelope(minX: -2, minY: -1, maxX: 5, maxY: 7))
+    }
+}
+
+@Suite struct DensifyTests {
+    @Test func sharedEdgesGetTheSameVerticesInBothDirections() {
+        let a = [Coordinate(0, 0), Coordinate(103.7, 0.3), Coordinate(103.7, 50), Coordinate(0, 0)]
+        let dense = Densify.ring(a, maxSegment: 10)
+        #expect(zip(dense, dense.dropFirst()).allSatisfy { hypot($1.x - $0.x, $1.y - $0.y) <= 10 + 1e-9 })
+        // The neighbour walks the first edge backwards: same points, reversed, bit for bit.
+        let back = Densify.ring([Coordinate(103.7, 0.3), Coordinate(0, 0)], maxSegment: 10)
+        let forwardEdge = Array(dense.prefix(while: { $0 != Coordinate(103.7, 0.3) })) + [Coordinate(103.7, 0.3)]
+        #expect(back == forwardEdge.reversed())
+        #expect(abs(Ring.signedArea(dense) - Ring.signedArea(a)) < 1e-9)
     }
 }

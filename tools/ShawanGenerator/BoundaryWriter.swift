@@ -21,6 +21,12 @@ struct BoundaryWriter {
     }
     private func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
 
+    /// Polygons are written with no edge longer than 25 m. A long straight edge in the metric
+    /// CRS is slightly curved in lon/lat (centimetres over a kilometre), and a vertex that only
+    /// one of two neighbours has on it (where a later cut meets the edge) would otherwise open
+    /// square-metre slivers once rounded to 7 decimals.
+    private func dense(_ p: Polygon) -> Polygon { Densify.polygon(p, maxSegment: 25) }
+
     private func area(_ p: Polygon) -> Double {
         abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
     }
@@ -42,7 +48,8 @@ struct BoundaryWriter {
         let synthetic = "synthetic (Wangge generator, seed \(seed))"
         // The outline is written with every vertex where a township boundary meets it, so the
         // layers share vertices exactly and still tile after rounding to 7 decimals.
-        let outline = try toWGS84.transform(unionOfTownships)
+        let parts = unionOfTownships.polygons.map(dense)
+        let outline = try toWGS84.transform(parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts))
         try write("district.geojson", [Feature(id: .string("511111"), properties: [
             "code": s("511111"), "name": s("沙湾区"), "parent": s("乐山市"), "province": s("四川省"),
             "area_m2": n(area(d.outline), 0),
@@ -54,7 +61,7 @@ struct BoundaryWriter {
             Feature(id: .string(t.info.code), properties: [
                 "code": s(t.info.code), "name": s(t.info.name), "kind": s(t.info.kind),
                 "villages": i(t.info.units.count), "area_m2": n(area(t.polygon), 0), "source": s(synthetic),
-            ], geometry: try toWGS84.transform(.polygon(t.polygon)))
+            ], geometry: try toWGS84.transform(.polygon(dense(t.polygon))))
         }, about: "14 township-level units (real names, synthetic shapes and codes).")
 
         try write("villages.geojson", try d.villages.map { v in
@@ -62,7 +69,7 @@ struct BoundaryWriter {
                 "code": s(v.code), "name": s(v.unit.village), "kind": s(v.unit.kind),
                 "township": s(v.township.name), "township_code": s(v.township.code),
                 "area_m2": n(area(v.polygon), 0), "source": s(synthetic),
-            ], geometry: try toWGS84.transform(.polygon(v.polygon)))
+            ], geometry: try toWGS84.transform(.polygon(dense(v.polygon))))
         }, about: "148 villages and communities (real names, synthetic shapes and codes).")
 
         try write("rivers.geojson", try d.rivers.enumerated().map { k, r in
@@ -90,7 +97,7 @@ struct BoundaryWriter {
             if let parent = a.parent { props.members.append(JSONMember("parent", s(parent))) }
             props.members.append(JSONMember("village_code", s(a.villageCode)))
             props.members.append(JSONMember("area_m2", n(area(a.polygon), 0)))
-            return Feature(id: .string(a.id), properties: props, geometry: try toWGS84.transform(.polygon(a.polygon)))
+            return Feature(id: .string(a.id), properties: props, geometry: try toWGS84.transform(.polygon(dense(a.polygon))))
         }, about: "An industrial park and scenic areas with their enterprise / attraction sub-areas (synthetic).")
 
         try write("landmarks.geojson", try landmarks.map { l in

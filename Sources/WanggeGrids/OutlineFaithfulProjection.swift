@@ -1,0 +1,145 @@
+import Foundation
+import WanggeCRS
+import WanggeGeometry
+
+/// Takes the grids (or blocks) of one village from the metric CRS back to WGS-84 so that they
+/// still tile the village exactly as the village file has it.
+///
+/// The pieces were cut in metric coordinates from the village outline as read. Along that
+/// outline they carry, besides the outline's own vertices, vertices where lines met it. Written
+/// as they are and rounded to 7 decimals (±5 mm), each such vertex would open a sliver of a few
+/// hundredths of a square metre against the neighbouring village — hundreds of them add up to
+/// square metres. So, on the outline, a piece keeps exactly the village's own WGS-84 vertices,
+/// plus only the junctions where two pieces meet it (placed on the village's WGS-84 edge, at the
+/// same fraction). Elsewhere vertices are projected and rounded as usual; repeated vertices and
+/// zero-width spikes that rounding leaves are removed.
+struct OutlineFaithfulProjection {
+    let toWGS84: CoordinateTransform
+    let decimals: Int
+
+    /// One edge of the village outline, in both CRSs.
+    struct Edge {
+        let ma: Coordinate, mb: Coordinate, a: Coordinate, b: Coordinate
+
+        func fraction(_ c: Coordinate) -> Double {
+            let dx = mb.x - ma.x, dy = mb.y - ma.y, len2 = dx * dx + dy * dy
+            return len2 > 0 ? ((c.x - ma.x) * dx + (c.y - ma.y) * dy) / len2 : 0
+        }
+
+        func distance(_ c: Coordinate) -> Double {
+            let t = max(0, min(1, fraction(c)))
+            return hypot(ma.x + t * (mb.x - ma.x) - c.x, ma.y + t * (mb.y - ma.y) - c.y)
+        }
+    }
+
+    /// Village vertices and edges in buckets, for quick "is this on the outline?" questions.
+    struct Outline {
+        var vertices: [Int: [(metric: Coordinate, wgs84: Coordinate)]] = [:]
+        var edges: [Int: [Edge]] = [:]
+        let size = 50.0
+
+        func key(_ i: Int, _ j: Int) -> Int { i &* 1_000_003 &+ j }
+        func cell(_ v: Double) -> Int { Int((v / size).rounded(.down)) }
+
+        init(wgs84: [Polygon], metric: [Polygon]) {
+            for (pw, pm) in zip(wgs84, metric) {
+                for (rw, rm) in zip(pw.rings, pm.rings) where rw.count == rm.count {
+                    for k in 0..<rm.count {
+                        vertices[key(cell(rm[k].x), cell(rm[k].y)), default: []].append((rm[k], rw[k]))
+                        guard k + 1 < rm.count else { continue }
+                        let e = Edge(ma: rm[k], mb: rm[k + 1], a: rw[k], b: rw[k + 1])
+                        for i in cell(min(e.ma.x, e.mb.x) - 0.02)...cell(max(e.ma.x, e.mb.x) + 0.02) {
+                            for j in cell(min(e.ma.y, e.mb.y) - 0.02)...cell(max(e.ma.y, e.mb.y) + 0.02) {
+                                edges[key(i, j), default: []].append(e)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        func vertex(near c: Coordinate) -> Coordinate? {
+            vertices[key(cell(c.x), cell(c.y))]?.first { hypot($0.metric.x - c.x, $0.metric.y - c.y) < 1e-4 }?.wgs84
+        }
+
+        func edge(near c: Coordinate) -> Edge? {
+            edges[key(cell(c.x), cell(c.y))]?.first { $0.distance(c) < 0.01 }
+        }
+    }
+
+    /// The pieces of one village, in WGS-84, in the same order.
+    func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?) throws -> [Polygon] {
+        guard let village else { return try pieces.map { try plain($0) } }
+        let outline = Outline(wgs84: village.wgs84, metric: village.metric)
+        // Vertices used by two or more pieces: where pieces meet (junctions).
+        struct Key: Hashable { let x: Int64, y: Int64 }
+        func key(_ c: Coordinate) -> Key { Key(x: Int64((c.x * 1e4).rounded()), y: Int64((c.y * 1e4).rounded())) }
+        var users: [Key: Int] = [:]
+        for (n, p) in pieces.enumerated() {
+            var mine: Set<Key> = []
+            for r in p.rings { for c in r { mine.insert(key(c)) } }
+            for k in mine { users[k, default: 0] += 1 }
+            _ = n
+        }
+        return try pieces.map { p in
+            func ring(_ r: [Coordinate]) throws -> [Coordinate] {
+                var out: [Coordinate] = []
+                for c in r.dropLast() {
+                    if let w = outline.vertex(near: c) {
+                        out.append(w)
+                    } else if let e = outline.edge(near: c) {
+                        // On the outline but not one of its vertices: keep only junctions.
+                        guard users[key(c)] ?? 0 >= 2 else { continue }
+                        let t = max(0, min(1, e.fraction(c)))
+                        out.append(Coordinate(round(e.a.x + t * (e.b.x - e.a.x)), round(e.a.y + t * (e.b.y - e.a.y))))
+                    } else {
+                        let w = try toWGS84.transform(c)
+                        out.append(Coordinate(round(w.x), round(w.y)))
+                    }
+                }
+                guard let first = out.first else { return [] }
+                return Self.cleaned(out + [first])
+            }
+            return Polygon(exterior: try ring(p.exterior), holes: try p.holes.map(ring).filter { $0.count >= 4 })
+        }
+    }
+
+    private func plain(_ p: Polygon) throws -> Polygon {
+        func ring(_ r: [Coordinate]) throws -> [Coordinate] {
+            Self.cleaned(try r.map { let w = try toWGS84.transform($0); return Coordinate(round(w.x), round(w.y)) })
+        }
+        return Polygon(exterior: try ring(p.exterior), holes: try p.holes.map(ring).filter { $0.count >= 4 })
+    }
+
+    private func round(_ v: Double) -> Double {
+        let s = pow(10, Double(decimals))
+        return (v * s).rounded() / s
+    }
+
+    /// Drops repeated vertices and zero-width spikes that rounding leaves: a vertex where the
+    /// ring turns straight back on itself (a → b → c with c on the line a–b, behind b).
+    static func cleaned(_ ring: [Coordinate], tolerance: Double = 2e-7) -> [Coordinate] {
+        var pts: [Coordinate] = []
+        for c in ring.dropLast() where pts.last != c { pts.append(c) }
+        if pts.count > 1 && pts.first == pts.last { pts.removeLast() }
+        var changed = true
+        while changed && pts.count >= 3 {
+            changed = false
+            var k = 0
+            while pts.count >= 3 && k < pts.count {
+                let a = pts[(k + pts.count - 1) % pts.count], b = pts[k], c = pts[(k + 1) % pts.count]
+                let abx = b.x - a.x, aby = b.y - a.y, bcx = c.x - b.x, bcy = c.y - b.y
+                let ab = (abx * abx + aby * aby).squareRoot()
+                let offLine = ab > 0 ? abs(abx * (c.y - a.y) - aby * (c.x - a.x)) / ab : (bcx * bcx + bcy * bcy).squareRoot()
+                if b == c || (abx * bcx + aby * bcy < 0 && offLine < tolerance) {
+                    pts.remove(at: k)
+                    changed = true
+                    k = max(0, k - 1)
+                } else {
+                    k += 1
+                }
+            }
+        }
+        return pts.count < 3 ? [] : pts + [pts[0]]
+    }
+}
