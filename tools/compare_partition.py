@@ -276,7 +276,7 @@ COLUMNS = [
     ("villages", "villages", "{:d}"),
     ("regions", "regions", "{:d}"),
     ("seconds", "time (s)", "{:.4f}"),
-    ("speedup", "ours faster ×", "{:.1f}"),
+    ("speedup", "time ÷ ours (>1: ours faster)", "{:.2f}"),
     ("meanMaxMeanRatio", "mean max/mean", "{:.4f}"),
     ("worstMaxMeanRatio", "worst max/mean", "{:.3f}"),
     ("worstMinMeanRatio", "worst min/mean", "{:.3f}"),
@@ -447,7 +447,7 @@ def main() -> int:
           f"(k = 1 is trivial for all). Times are sums of per-village solve times "
           f"(ours and METIS: median of {args.repetitions}; spopt: median of {args.spopt_repetitions}).", "",
           table(rows), "",
-          "Ratios: `ours faster ×` = method time / our time; `CV / ours` > 1 means worse balance than ours; "
+          "Ratios: `time ÷ ours` = method time / our time (> 1: ours is faster); `CV / ours` > 1 means worse balance than ours; "
           "`PP / ours` < 1 means less compact than ours. `our objective F` is a diagnostic, not a criterion: "
           "our Regionalizer's own objective (docs/PARTITION.md) evaluated on each method's result.", "",
           "Per village vs ours (lower CV = better balance, higher PP = more compact):", "",

@@ -55,14 +55,18 @@ func jsonString(_ s: String) -> String {
 
 func jsonArray(_ xs: [Double]) -> String { "[" + xs.map(jsonNumber).joined(separator: ",") + "]" }
 
-/// `partition-bench export-problem FILE [--villages N] [--grids K]`: the synthetic district
+/// `partition-bench export-problem FILE [--villages N] [--grids K] [--holes P]`: the synthetic district
 /// (same seeds as the bench and the tests) as a partition problem.
 func exportProblem(_ args: [String]) throws {
-    guard let path = args.first else { throw ToolError("usage: partition-bench export-problem FILE [--villages 148] [--grids 204]") }
+    guard let path = args.first else { throw ToolError("usage: partition-bench export-problem FILE [--villages 148] [--grids 204] [--holes 0]") }
     let villagesCount = Int(option("--villages", in: args) ?? "148") ?? 148
     let grids = Int(option("--grids", in: args) ?? "204") ?? 204
-    let (villages, counts) = try syntheticDistrict(villages: villagesCount, grids: grids)
-    var out = "{\"name\":" + jsonString("synthetic Shawan district (PartitionBench, \(villagesCount) villages, \(grids) grids)")
+    let holes = Double(option("--holes", in: args) ?? "0") ?? 0
+    guard holes >= 0 && holes < 1 else { throw ToolError("--holes must be in [0, 1)") }
+    let (villages, counts) = try syntheticDistrict(villages: villagesCount, grids: grids, holes: holes)
+    let label = "synthetic Shawan district (PartitionBench, \(villagesCount) villages, \(grids) grids"
+        + (holes > 0 ? ", holes \(holes))" : ")")
+    var out = "{\"name\":" + jsonString(label)
     out += ",\n\"villages\":[\n"
     for (i, (v, k)) in zip(villages, counts).enumerated() {
         let g = v.graph

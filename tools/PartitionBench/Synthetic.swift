@@ -47,9 +47,25 @@ func syntheticVillage(nodes n: Int, seed: UInt64) -> SyntheticVillage {
 
 /// The synthetic district: 148 villages of 20–300 blocks (sizes from SplitMix64(2026), village
 /// i from seed i), 204 grids apportioned by Huntington–Hill with the block count as cap.
-func syntheticDistrict(villages count: Int = 148, grids: Int = 204) throws -> (villages: [SyntheticVillage], k: [Int]) {
+///
+/// `holes` > 0 makes the villages irregular: each block is dropped with that probability
+/// (SplitMix64(1_000_000 + i) for village i) and the largest remaining connected piece is kept
+/// (ties → the one with the smallest node), like a village cut by lakes, rivers and fields.
+/// Perimeters are unchanged (a dropped neighbour's shared edge becomes outer boundary).
+func syntheticDistrict(villages count: Int = 148, grids: Int = 204, holes: Double = 0) throws -> (villages: [SyntheticVillage], k: [Int]) {
     var rng = SplitMix64(seed: 2026)
-    let villages = (0..<count).map { i in syntheticVillage(nodes: 20 + rng.nextIndex(below: 281), seed: UInt64(i)) }
+    var villages = (0..<count).map { i in syntheticVillage(nodes: 20 + rng.nextIndex(below: 281), seed: UInt64(i)) }
+    if holes > 0 {
+        villages = try villages.enumerated().map { i, v in
+            var drop = SplitMix64(seed: 1_000_000 + UInt64(i))
+            let kept = (0..<v.graph.nodeCount).filter { _ in Double(drop.nextIndex(below: 1_000_000)) >= holes * 1_000_000 }
+            let sub = try v.graph.induced(on: kept)
+            var largest: [Int] = []
+            for c in sub.connectedComponents() where c.count > largest.count { largest = c }
+            let nodes = largest.map { kept[$0] }
+            return SyntheticVillage(graph: try v.graph.induced(on: nodes), centroids: nodes.map { v.centroids[$0] })
+        }
+    }
     let k = try Apportionment.divisor(
         .huntingtonHill, weights: villages.map(\.graph.totalWeight), total: grids,
         caps: villages.map(\.graph.nodeCount))
