@@ -326,6 +326,10 @@ def main() -> int:
     ap.add_argument("--max-villages", type=int, default=0, help="only the first N villages (0 = all)")
     args = ap.parse_args()
 
+    if args.report:
+        base = args.report[:-3] if args.report.endswith(".md") else args.report[:-5] if args.report.endswith(".json") else args.report
+        if os.path.abspath(base + ".json") == os.path.abspath(args.problem):
+            ap.error(f"--report {args.report} would overwrite the problem file; pick another name")
     with open(args.problem) as f:
         raw = json.load(f)
     villages = [Village(x) for x in raw["villages"]]
