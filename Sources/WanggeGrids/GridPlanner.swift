@@ -103,7 +103,7 @@ public struct GridPlanner {
         var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
                             options: options, unplacedPoints: unplaced, villageOutlines: outlines)
         var boundaryByCategory: [String: Double] = [:]
-        let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance))
+        let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
         for (n, v) in b.villages.enumerated() {
             var blocks = villageBlocks[n], figures = villageFigures[n]
             var refinedFlags = [Bool](repeating: false, count: blocks.count)
