@@ -31,6 +31,22 @@ public struct Polygon: Hashable, Sendable {
 
     /// All rings, exterior first.
     public var rings: [[Coordinate]] { [exterior] + holes }
+
+    /// Planar area in the units of the coordinates (exterior minus holes, whatever their
+    /// orientation); measure in a metric CRS for square metres.
+    public var planarArea: Double {
+        abs(Ring.signedArea(exterior)) - holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
+    }
+
+    /// Planar length of all rings.
+    public var planarPerimeter: Double {
+        rings.reduce(0) { total, ring in
+            total + zip(ring, ring.dropFirst()).reduce(0) { sum, pair in
+                let dx = pair.1.x - pair.0.x, dy = pair.1.y - pair.0.y
+                return sum + (dx * dx + dy * dy).squareRoot()
+            }
+        }
+    }
 }
 
 /// Any of the seven OGC / GeoJSON geometry types.

@@ -85,7 +85,7 @@ public struct FaceNetwork: Sendable {
             }
         }
         graph = FaceGraph(
-            area: faces.map { abs(Ring.signedArea($0.exterior)) - $0.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) } },
+            area: faces.map(\.planarArea),
             perimeter: perimeter,
             neighbours: shared.map { d in d.keys.sorted().map { (face: $0, shared: d[$0]!) } }
         )

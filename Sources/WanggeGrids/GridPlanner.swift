@@ -264,15 +264,9 @@ public struct GridPlanner {
         return slots.results.map { $0! }
     }
 
-    static func area(_ p: Polygon) -> Double {
-        abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
-    }
+    static func area(_ p: Polygon) -> Double { p.planarArea }
 
-    static func perimeter(_ p: Polygon) -> Double {
-        p.rings.reduce(0) { total, ring in
-            total + zip(ring, ring.dropFirst()).reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
-        }
-    }
+    static func perimeter(_ p: Polygon) -> Double { p.planarPerimeter }
 
     /// FNV-1a of a string: a per-village seed that does not depend on the process.
     static func stableHash(_ s: String) -> UInt64 {

@@ -28,3 +28,13 @@ import Testing
         #expect(abs(Ring.signedArea(dense) - Ring.signedArea(a)) < 1e-9)
     }
 }
+
+@Suite struct PolygonMeasureTests {
+    @Test func areaSubtractsHolesWhateverTheirOrientation() {
+        let outer = [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 10), Coordinate(0, 10), Coordinate(0, 0)]
+        let hole = [Coordinate(2, 2), Coordinate(4, 2), Coordinate(4, 4), Coordinate(2, 4), Coordinate(2, 2)]
+        let p = Polygon(exterior: Array(outer.reversed()), holes: [hole])
+        #expect(p.planarArea == 96)
+        #expect(p.planarPerimeter == 48)
+    }
+}

@@ -28,7 +28,7 @@ struct BoundaryWriter {
     private func dense(_ p: Polygon) -> Polygon { Densify.polygon(p, maxSegment: 25) }
 
     private func area(_ p: Polygon) -> Double {
-        abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
+        p.planarArea
     }
 
     private func perimeter(_ p: Polygon) -> Double {

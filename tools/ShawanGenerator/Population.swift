@@ -131,7 +131,7 @@ struct PopulationPlan {
     }
 
     private func area(_ p: Polygon) -> Double {
-        abs(Ring.signedArea(p.exterior)) - p.holes.reduce(0) { $0 + abs(Ring.signedArea($1)) }
+        p.planarArea
     }
 
     private func address(at p: Coordinate, village: (unit: Division, code: String, township: TownshipInfo, polygon: Polygon),
