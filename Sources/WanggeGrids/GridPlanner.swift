@@ -105,63 +105,11 @@ public struct GridPlanner {
         var boundaryByCategory: [String: Double] = [:]
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
         for (n, v) in b.villages.enumerated() {
-            var blocks = villageBlocks[n], figures = villageFigures[n]
-            var refinedFlags = [Bool](repeating: false, count: blocks.count)
+            let split = try regionalize(v, into: counts[n], blocks: villageBlocks[n], figures: villageFigures[n],
+                                        points: villagePoints[n], regionalizer: regionalizer, context: ctx)
             let k = counts[n]
-            var refinements = 0
-            var cuts = BoundaryLineage()
-            var region = [Int](repeating: 0, count: blocks.count)
-            var note: String?
-            var adjacency: [(Int, Int, Double)] = []
-            if k > 1 {
-                while true {
-                    adjacency = try Self.adjacency(blocks, refined: refinedFlags, context: ctx)
-                    let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
-                                               village: v)
-                    let report = regionalizer.diagnose(graph, regions: k)
-                    var result: Regionalization?
-                    if report.isSolvable {
-                        do {
-                            result = try regionalizer.partition(graph, regions: k, seed: options.seed ^ Self.stableHash(v.code))
-                        } catch {
-                            throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
-                        }
-                    }
-                    if let r = result, r.withinTolerance || refinements >= options.maxRefinements {
-                        region = r.regionOfNode
-                        if !r.withinTolerance {
-                            note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
-                        }
-                        break
-                    }
-                    if result == nil && refinements >= options.maxRefinements {
-                        throw GridPlanError.village(code: v.code, name: v.name, message: report.description)
-                    }
-                    // Too coarse: split the heaviest block (the largest, when there are fewer
-                    // blocks than grids) between its address clusters, and try again.
-                    let loads = figures.map { options.weights.load($0) }
-                    let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
-                        ? blocks.indices.max { (Self.area(blocks[$0]), $0) < (Self.area(blocks[$1]), $1) }!
-                        : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
-                    let (pieces, cut) = try Self.split(blocks[target], points: villagePoints[n], weights: options.weights, context: ctx)
-                    cuts.add(cut, kind: LineCategory.refinement.rawValue)
-                    refinements += 1
-                    guard pieces.count >= 2 else {
-                        // The heaviest block cannot be split (one house, or no room): accept.
-                        if let r = result { region = r.regionOfNode }
-                        note = "block \(target + 1) cannot be split further (a single address cluster)"
-                        if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
-                        break
-                    }
-                    blocks.remove(at: target); refinedFlags.remove(at: target)
-                    blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
-                    let (f, _) = Self.tally(villagePoints[n], in: blocks)
-                    figures = f
-                }
-            } else {
-                region = [Int](repeating: 0, count: blocks.count)
-                adjacency = []
-            }
+            let (blocks, figures, refinedFlags, region) = (split.blocks, split.figures, split.refined, split.region)
+            let (adjacency, refinements, note, cuts) = (split.adjacency, split.refinements, split.note, split.cuts)
 
             // Grids: unions of their blocks, numbered west → east (then north → south).
             var members = [[Int]](repeating: [], count: max(k, 1))
@@ -228,6 +176,79 @@ public struct GridPlanner {
         plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
             .map { ($0, boundaryByCategory[$0]!) }
         return plan
+    }
+
+    /// One village's blocks after refinement and the grid of each block.
+    struct VillageSplit {
+        var blocks: [Polygon]
+        var figures: [Figures]
+        var refined: [Bool]
+        var region: [Int]
+        var adjacency: [(Int, Int, Double)]
+        var refinements: Int
+        var note: String?
+        var cuts: BoundaryLineage
+    }
+
+    /// Splits one village's blocks into `k` grids; while the blocks are too coarse to balance,
+    /// refines the heaviest block between its address clusters and tries again.
+    func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
+                     regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+        var blocks = blocks, figures = figures
+        var refinedFlags = [Bool](repeating: false, count: blocks.count)
+        var refinements = 0
+        var cuts = BoundaryLineage()
+        var region = [Int](repeating: 0, count: blocks.count)
+        var note: String?
+        var adjacency: [(Int, Int, Double)] = []
+        if k > 1 {
+            while true {
+                adjacency = try Self.adjacency(blocks, refined: refinedFlags, context: ctx)
+                let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
+                                           village: v)
+                let report = regionalizer.diagnose(graph, regions: k)
+                var result: Regionalization?
+                if report.isSolvable {
+                    do {
+                        result = try regionalizer.partition(graph, regions: k, seed: options.seed ^ Self.stableHash(v.code))
+                    } catch {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+                    }
+                }
+                if let r = result, r.withinTolerance || refinements >= options.maxRefinements {
+                    region = r.regionOfNode
+                    if !r.withinTolerance {
+                        note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
+                    }
+                    break
+                }
+                if result == nil && refinements >= options.maxRefinements {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: report.description)
+                }
+                // Too coarse: split the heaviest block (the largest, when there are fewer
+                // blocks than grids) between its address clusters, and try again.
+                let loads = figures.map { options.weights.load($0) }
+                let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
+                    ? blocks.indices.max { (Self.area(blocks[$0]), $0) < (Self.area(blocks[$1]), $1) }!
+                    : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
+                let (pieces, cut) = try Self.split(blocks[target], points: points, weights: options.weights, context: ctx)
+                cuts.add(cut, kind: LineCategory.refinement.rawValue)
+                refinements += 1
+                guard pieces.count >= 2 else {
+                    // The heaviest block cannot be split (one house, or no room): accept.
+                    if let r = result { region = r.regionOfNode }
+                    note = "block \(target + 1) cannot be split further (a single address cluster)"
+                    if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
+                    break
+                }
+                blocks.remove(at: target); refinedFlags.remove(at: target)
+                blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
+                let (f, _) = Self.tally(points, in: blocks)
+                figures = f
+            }
+        }
+        return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
+                            refinements: refinements, note: note, cuts: cuts)
     }
 
     // MARK: - Pieces
