@@ -114,6 +114,17 @@ import WanggeGeometry
         }
     }
 
+    @Test func theBundledFilesStayUnder20MB() throws {
+        let fm = FileManager.default
+        var total = 0
+        let walker = fm.enumerator(atPath: Self.dir)!
+        while let name = walker.nextObject() as? String {
+            let attributes = try fm.attributesOfItem(atPath: Self.dir + "/" + name)
+            if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? Int) ?? 0 }
+        }
+        #expect(total < 20_000_000, "boundaries/ holds \(total) bytes")
+    }
+
     @Test func linesLandmarksAndIncidentsMatchTheSeedArticle() throws {
         let rivers = try layer("rivers.geojson")
         #expect(rivers.features.contains { $0.string("name") == "大渡河" })

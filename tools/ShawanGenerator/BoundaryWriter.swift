@@ -126,35 +126,40 @@ struct BoundaryWriter {
                              to: outDir.appendingPathComponent("shawan.svg").path)
     }
 
-    /// The district at a glance: townships in soft colours, village lines, rivers, streets, areas,
-    /// one dot per 20 addresses, township names at their seats.
+    /// The district at a glance: townships in soft colours, village lines, rivers and streams,
+    /// streets, areas, one dot per 50 addresses, township names at their seats.
     func picture(_ d: SyntheticDistrict, addresses: [AddressPoint], areas: [SpecialArea]) -> String {
         let palette = ["#f4d6a0", "#cfe3b4", "#b9d7ea", "#f2c4c4", "#d9c8ea", "#f7e8a6", "#c6e6d8",
                        "#ecd2b8", "#c9d3f0", "#e8c9dc", "#d6e8b0", "#f0d0b0", "#bfe0e0", "#e0d8c0"]
         var map = SVGMap(extent: Geometry.polygon(d.outline).envelope!, width: 1000, margin: 24)
-        map.layer("townships", d.townships.map { .polygon($0.polygon) }, style: .init(fill: "#ccc"))
+        // At 1000 px for 30 km a pixel is 30 m: vertices closer than 8 m to the drawn line are
+        // invisible, so they are left out of the picture (not of the data).
+        func drawn(_ p: Polygon) -> Geometry {
+            .polygon(Polygon(exterior: Smoothing.simplify(p.exterior, tolerance: 8), holes: p.holes.map { Smoothing.simplify($0, tolerance: 8) }))
+        }
+        func drawn(_ l: [Coordinate]) -> Geometry { .lineString(Smoothing.simplify(l, tolerance: 8)) }
         for (k, t) in d.townships.enumerated() {
-            map.layer("township-\(t.info.code)", [.polygon(t.polygon)], style: .init(fill: palette[k % palette.count]),
+            map.layer("township-\(t.info.code)", [drawn(t.polygon)], style: .init(fill: palette[k % palette.count]),
                       titles: ["\(t.info.name) \(t.info.code)"])
         }
-        map.layer("villages", d.villages.map { .polygon($0.polygon) }, style: .init(stroke: "#8a8070", strokeWidth: 0.6),
+        map.layer("villages", d.villages.map { drawn($0.polygon) }, style: .init(stroke: "#8a8070", strokeWidth: 0.6),
                   titles: d.villages.map { "\($0.unit.village) \($0.code)" })
         map.layer("areas", areas.filter { $0.parent == nil }.map { .polygon($0.polygon) },
                   style: .init(fill: "#b04a9a", fillOpacity: 0.25, stroke: "#b04a9a", strokeWidth: 1))
-        map.layer("streams", d.rivers.filter { $0.kind == "stream" || $0.kind == "gully" }.map { .lineString($0.line) },
+        map.layer("streams", d.rivers.filter { $0.kind == "stream" }.map { drawn($0.line) },
                   style: .init(stroke: "#6fa8dc", strokeWidth: 0.5))
-        map.layer("rivers", d.rivers.filter { $0.kind == "river" && $0.name != "大渡河" }.map { .lineString($0.line) },
+        map.layer("rivers", d.rivers.filter { $0.kind == "river" && $0.name != "大渡河" }.map { drawn($0.line) },
                   style: .init(stroke: "#3d85c6", strokeWidth: 1.2))
-        map.layer("dadu", d.rivers.filter { $0.name == "大渡河" }.map { .lineString($0.line) },
+        map.layer("dadu", d.rivers.filter { $0.name == "大渡河" }.map { drawn($0.line) },
                   style: .init(stroke: "#1c5fa8", strokeWidth: 4))
-        map.layer("roads", d.streets.filter { $0.kind == "乡道" }.map { .lineString($0.line) },
+        map.layer("roads", d.streets.filter { $0.kind == "乡道" }.map { drawn($0.line) },
                   style: .init(stroke: "#b45f06", strokeWidth: 1))
-        map.layer("streets", d.streets.filter { $0.kind != "乡道" }.map { .lineString($0.line) },
+        map.layer("streets", d.streets.filter { $0.kind != "乡道" }.map { drawn($0.line) },
                   style: .init(stroke: "#7f3f00", strokeWidth: 0.5))
-        map.layer("addresses", [.multiPoint(addresses.enumerated().filter { $0.offset % 20 == 0 }.map(\.element.position))],
+        map.layer("addresses", [.multiPoint(addresses.enumerated().filter { $0.offset % 50 == 0 }.map(\.element.position))],
                   style: .init(fill: "#333", radius: 0.7))
-        map.layer("township-lines", d.townships.map { .polygon($0.polygon) }, style: .init(stroke: "#3a3a3a", strokeWidth: 1.6))
-        map.layer("outline", [.polygon(d.outline)], style: .init(stroke: "#000", strokeWidth: 2.2))
+        map.layer("township-lines", d.townships.map { drawn($0.polygon) }, style: .init(stroke: "#3a3a3a", strokeWidth: 1.6))
+        map.layer("outline", [drawn(d.outline)], style: .init(stroke: "#000", strokeWidth: 2.2))
         let seats = Dictionary(uniqueKeysWithValues: Layout.seats.map { ($0.township, $0) })
         map.labels("names", d.townships.map { t in
             let p = (try? toMetric(seats[t.info.name]!.position)) ?? FaceNetwork.interiorPoint(t.polygon)
@@ -163,7 +168,7 @@ struct BoundaryWriter {
         return map.render(title: "沙湾区 (synthetic): 14 townships, 148 villages/communities, rivers, streets",
                           legend: [("大渡河 / rivers", .init(fill: "#1c5fa8")), ("roads and streets", .init(fill: "#b45f06")),
                                    ("industrial park / scenic areas", .init(fill: "#b04a9a", fillOpacity: 0.4)),
-                                   ("addresses (1 dot : 20)", .init(fill: "#333"))])
+                                   ("addresses (1 dot : 50)", .init(fill: "#333"))])
     }
 
     /// Addresses as CSV, one file per township in addresses/ (57,000 rows in one GeoJSON file
