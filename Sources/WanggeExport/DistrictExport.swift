@@ -52,8 +52,9 @@ public struct ExportInput: Sendable {
     }
 
     /// Loads `boundaries/`; the grids come from `gridsFile` (and blocks.geojson beside it, when
-    /// present), or — without one — from partitioning the bundled plan with the default options.
-    public static func load(boundaries directory: String, gridsFile: String?,
+    /// present), or — without one — from `planned`, else from partitioning the bundled plan with
+    /// the default options.
+    public static func load(boundaries directory: String, gridsFile: String?, planned: GridPlan? = nil,
                             progress: ((Int, Int, String) -> Void)? = nil) throws -> ExportInput {
         let district = try DistrictBoundaries.load(directory: directory)
         let layers = try DistrictLayers.load(directory: directory)
@@ -69,7 +70,7 @@ public struct ExportInput: Sendable {
             let blocks = FileManager.default.fileExists(atPath: blocksPath) ? try reader.readFeatureCollection(contentsOf: blocksPath) : nil
             return ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)
         }
-        let plan = try GridPlanner().plan(boundaries: district, layers: layers) { done, total, name in progress?(done, total, name) }
+        let plan = try planned ?? GridPlanner().plan(boundaries: district, layers: layers) { done, total, name in progress?(done, total, name) }
         return try ExportInput(plan: plan, boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents)
     }
 

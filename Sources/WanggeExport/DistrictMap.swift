@@ -197,7 +197,7 @@ public struct DistrictMap {
         }
         svg += "</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n"
         for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\"/>\n" }
-        svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n"
+        svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
         svg += "<g id=\"glabels\" class=\"labels\">\n"
         for g in grids {
             let c = Self.labelPoint(g.metric)
@@ -242,8 +242,6 @@ html,body{margin:0;height:100%;overflow:hidden;background:#fbfaf6;font-family:"N
 #map path{vector-effect:non-scaling-stroke}
 #map .grid{stroke:#fff;stroke-width:0.5}
 #map .grid:hover{stroke:#000;stroke-width:2}
-#map .grid.hit{stroke:#0050ff;stroke-width:3}
-#map .village.hit{stroke:#0050ff;stroke-width:3}
 #map .labels text{text-anchor:middle;dominant-baseline:middle;fill:#222;stroke:#fff;stroke-width:0.25em;paint-order:stroke;pointer-events:none}
 #map #glabels,#map #vlabels{display:none}
 #map.z2 #vlabels{display:inline}
@@ -296,7 +294,8 @@ svg.addEventListener("pointermove",function(e){
 svg.addEventListener("pointerup",function(){drag=null;svg.classList.remove("drag");});
 svg.addEventListener("pointerleave",function(){tip.style.display="none";});
 function esc(s){return String(s).replace(/[&<>"]/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;"}[c];});}
-function clear(){Array.prototype.forEach.call(svg.querySelectorAll(".hit"),function(n){n.classList.remove("hit");});}
+var hits=document.getElementById("hits");
+function clear(){hits.textContent="";}
 function zoomTo(nodes){
   var b=null;nodes.forEach(function(n){var r=n.getBBox();b=b?{x0:Math.min(b.x0,r.x),y0:Math.min(b.y0,r.y),x1:Math.max(b.x1,r.x+r.width),y1:Math.max(b.y1,r.y+r.height)}:{x0:r.x,y0:r.y,x1:r.x+r.width,y1:r.y+r.height};});
   var pad=Math.max(b.x1-b.x0,b.y1-b.y0)*0.25+2;view={x:b.x0-pad,y:b.y0-pad,w:b.x1-b.x0+2*pad,h:b.y1-b.y0+2*pad};
@@ -309,7 +308,7 @@ function search(q){
   var villages=Array.prototype.filter.call(svg.querySelectorAll(".village"),function(n){return n.dataset.name.indexOf(q)>=0||n.dataset.code===q;});
   var all=grids.concat(villages);
   if(!all.length){status.textContent="未找到 not found: "+q;return 0;}
-  all.forEach(function(n){n.classList.add("hit");});zoomTo(all);
+  all.forEach(function(n){var c=document.createElementNS("http://www.w3.org/2000/svg","path");c.setAttribute("d",n.getAttribute("d"));c.setAttribute("class","hit");hits.appendChild(c);});zoomTo(all);
   status.textContent=grids.length+" 个网格 grids, "+villages.length+" 个村/社区 villages";
   return grids.length;
 }
