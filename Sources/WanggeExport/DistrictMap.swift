@@ -198,22 +198,22 @@ public struct DistrictMap {
         svg += "</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n"
         for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\"/>\n" }
         svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
-        svg += "<g id=\"glabels\" class=\"labels\">\n"
+        svg += "<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n"
         for g in grids {
             let c = Self.labelPoint(g.metric)
             let name = g.feature.string("name") ?? ""
             let short = name.range(of: "第").map { String(name[$0.lowerBound...]).replacingOccurrences(of: "网格", with: "") } ?? (g.feature.string("code") ?? "")
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-size=\"2.2\">\(Self.escape(short))</text>\n"
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(short))</text>\n"
         }
-        svg += "</g>\n<g id=\"vlabels\" class=\"labels\">\n"
+        svg += "</g>\n<g id=\"vlabels\" class=\"labels\" font-size=\"6.5\">\n"
         for (v, g) in villages {
             let c = Self.labelPoint(g)
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-size=\"4.5\">\(Self.escape(v.name))</text>\n"
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(v.name))</text>\n"
         }
-        svg += "</g>\n<g id=\"tlabels\" class=\"labels\">\n"
+        svg += "</g>\n<g id=\"tlabels\" class=\"labels\" font-size=\"15\">\n"
         for (t, g) in townships {
             let c = Self.labelPoint(g)
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-size=\"15\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n"
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n"
         }
         svg += "</g>\n</svg>"
         var legendHTML = ""
@@ -267,10 +267,15 @@ html,body{margin:0;height:100%;overflow:hidden;background:#fbfaf6;font-family:"N
 (function(){
 "use strict";
 var svg=document.getElementById("map"),tip=document.getElementById("tip"),status=document.getElementById("status");
+var tl=document.getElementById("tlabels"),vl=document.getElementById("vlabels"),gl=document.getElementById("glabels");
 var W=+svg.dataset.width,H=+svg.dataset.height,view={x:0,y:0,w:W,h:H};
 function apply(){
   svg.setAttribute("viewBox",view.x+" "+view.y+" "+view.w+" "+view.h);
   var z=W/view.w;svg.classList.toggle("z2",z>=2);svg.classList.toggle("z5",z>=5);
+  // Labels keep a readable size on screen: townships grow slowly, villages and grids stay put.
+  tl.setAttribute("font-size",(15/Math.sqrt(Math.max(z,1))).toFixed(3));
+  vl.setAttribute("font-size",(13/Math.max(z,2)).toFixed(3));
+  gl.setAttribute("font-size",(11/Math.max(z,5)).toFixed(3));
 }
 function toMap(cx,cy){var p=svg.createSVGPoint();p.x=cx;p.y=cy;return p.matrixTransform(svg.getScreenCTM().inverse());}
 svg.addEventListener("wheel",function(e){
