@@ -41,10 +41,10 @@ public struct GeoPackageError: Error, CustomStringConvertible, Sendable {
 /// geometries as GeoPackage binary with WKB, and an R-tree index per layer
 /// (`rtree_<table>_geom`, registered in `gpkg_extensions` as `gpkg_rtree_index`).
 ///
-/// The R-tree is filled directly from the feature envelopes. **No R-tree triggers are installed**
-/// (they call ST_IsEmpty/ST_MinX…, which plain SQLite lacks): the file is written once and is
-/// read-only for us; a client that edits it (QGIS, GDAL) must rebuild the index or add the
-/// triggers itself. GDAL reads it as is.
+/// The R-tree is filled directly from the feature envelopes; the six maintenance triggers of the
+/// R-tree extension (insert, update1–4, delete) are created only afterwards, because they call
+/// ST_IsEmpty/ST_MinX/… which plain SQLite lacks and which this writer never needs. Clients that
+/// edit the file (GDAL, QGIS, SpatiaLite) provide those functions and keep the index up to date.
 ///
 /// The file is built in a temporary file in the target's directory, VACUUMed, closed and renamed
 /// over the target: a crash never leaves half a GeoPackage where a good one stood. Same layers,
@@ -165,6 +165,27 @@ public struct GeoPackageWriter: Sendable {
         }
     }
 
+    /// The R-tree extension's triggers (GeoPackage 1.3, F.3), for table `t`, column geom, id fid.
+    func createRTreeTriggers(table: String, _ db: Database) throws {
+        let t = Self.quote(table), r = Self.quote("rtree_\(table)_geom")
+        func name(_ suffix: String) -> String { Self.quote("rtree_\(table)_geom_\(suffix)") }
+        let values = "VALUES (NEW.fid, ST_MinX(NEW.geom), ST_MaxX(NEW.geom), ST_MinY(NEW.geom), ST_MaxY(NEW.geom))"
+        try db.execute(sql: """
+            CREATE TRIGGER \(name("insert")) AFTER INSERT ON \(t) WHEN (new.geom NOT NULL AND NOT ST_IsEmpty(NEW.geom))
+            BEGIN INSERT OR REPLACE INTO \(r) \(values); END;
+            CREATE TRIGGER \(name("update1")) AFTER UPDATE OF geom ON \(t) WHEN OLD.fid = NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+            BEGIN INSERT OR REPLACE INTO \(r) \(values); END;
+            CREATE TRIGGER \(name("update2")) AFTER UPDATE OF geom ON \(t) WHEN OLD.fid = NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+            BEGIN DELETE FROM \(r) WHERE id = OLD.fid; END;
+            CREATE TRIGGER \(name("update3")) AFTER UPDATE ON \(t) WHEN OLD.fid != NEW.fid AND (NEW.geom NOTNULL AND NOT ST_IsEmpty(NEW.geom))
+            BEGIN DELETE FROM \(r) WHERE id = OLD.fid; INSERT OR REPLACE INTO \(r) \(values); END;
+            CREATE TRIGGER \(name("update4")) AFTER UPDATE ON \(t) WHEN OLD.fid != NEW.fid AND (NEW.geom ISNULL OR ST_IsEmpty(NEW.geom))
+            BEGIN DELETE FROM \(r) WHERE id IN (OLD.fid, NEW.fid); END;
+            CREATE TRIGGER \(name("delete")) AFTER DELETE ON \(t) WHEN old.geom NOT NULL
+            BEGIN DELETE FROM \(r) WHERE id = OLD.fid; END;
+            """)
+    }
+
     func createCoreTables(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE gpkg_spatial_ref_sys (srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
@@ -227,6 +248,7 @@ public struct GeoPackageWriter: Sendable {
             }
             try insert.execute(arguments: StatementArguments(values))
         }
+        try createRTreeTriggers(table: layer.name, db)
         try db.execute(sql: "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id) VALUES (?, 'features', ?, ?, ?, ?, ?, ?, ?, ?)",
                        arguments: [layer.name, layer.name, layer.description, lastChange, extent?.minX, extent?.minY, extent?.maxX, extent?.maxY, srsID])
         try db.execute(sql: "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?, 'geom', ?, ?, 0, 0)",

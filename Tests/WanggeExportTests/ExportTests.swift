@@ -21,6 +21,26 @@ import WanggeGeometry
         }
     }
 
+    /// GDAL's own GeoPackage validator (python3-gdal, which gdal-bin depends on) finds nothing.
+    @Test func gdalValidatorAcceptsTheGeoPackage() throws {
+        let r = try run("python3", package: "python3-gdal", ["-m", "osgeo_utils.samples.validate_gpkg",
+                                                              (Fixture.exportDirectory as NSString).appendingPathComponent("wangge.gpkg")],
+                        executable: "/usr/bin/python3")
+        #expect(r.status == 0 && r.out.isEmpty && r.err.isEmpty, "\(String(decoding: r.out, as: UTF8.self).prefix(800)) \(r.err.prefix(800))")
+    }
+
+    /// The R-tree triggers work when a client that has the ST_ functions (GDAL) edits the file.
+    @Test func rtreeTriggersKeepTheIndexWhenGDALEdits() throws {
+        let dir = Fixture.temporaryDirectory("edit")
+        let copy = (dir as NSString).appendingPathComponent("copy.gpkg")
+        try FileManager.default.copyItem(atPath: (Fixture.exportDirectory as NSString).appendingPathComponent("wangge.gpkg"), toPath: copy)
+        func sql(_ q: String) throws -> String { String(decoding: try run("ogrinfo", package: "gdal-bin", ["-q", copy, "-sql", q]).out, as: UTF8.self) }
+        #expect(try sql("SELECT COUNT(*) AS n FROM rtree_grids_geom").contains("n (Integer) = 204"))
+        _ = try sql("UPDATE grids SET geom = NULL WHERE fid = 1")
+        _ = try sql("DELETE FROM grids WHERE fid = 2")
+        #expect(try sql("SELECT COUNT(*) AS n FROM rtree_grids_geom").contains("n (Integer) = 202"))
+    }
+
     @Test func ogrinfoReadsEveryGeoJSONFile() throws {
         for (name, count) in Self.expected + [("blocks", Fixture.input.blocks!.features.count), ("landmarks", Fixture.input.landmarks.features.count),
                                               ("incidents", Fixture.input.incidents.features.count), ("addresses", Fixture.input.layers.addresses.count)] {

@@ -45,8 +45,9 @@ func which(_ tool: String) -> String? {
 
 /// Runs a real client; throws (failing the test) with the package to install when it is missing.
 @discardableResult
-func run(_ tool: String, package: String, _ arguments: [String], stdin: Data? = nil) throws -> (status: Int32, out: Data, err: String) {
-    guard let exe = which(tool) else {
+func run(_ tool: String, package: String, _ arguments: [String], stdin: Data? = nil,
+         executable: String? = nil) throws -> (status: Int32, out: Data, err: String) {
+    guard let exe = executable.flatMap({ FileManager.default.isExecutableFile(atPath: $0) ? $0 : nil }) ?? (executable == nil ? which(tool) : nil) else {
         throw ClientError(description: "\(tool) is not installed: install the Debian package \(package) (tools/ensure-test-clients.sh, run by `make test`)")
     }
     let p = Process()
