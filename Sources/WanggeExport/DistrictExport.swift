@@ -206,11 +206,12 @@ public struct DistrictExport {
                 JSONMember("name", .string(layer.name)), JSONMember("coordinate_system", .string(crs.note)),
             ])
             try writer.write(fc, toFile: path(layer.name + ".geojson"))
-            written.append(ExportedFile(path: path(layer.name + ".geojson"), count: features.count, detail: crs.rawValue))
+            written.append(ExportedFile(path: path(layer.name + ".geojson"), count: features.count,
+                                        detail: crs == .wgs84 ? "RFC 7946, WGS-84" : "\(crs == .gcj02 ? "GCJ-02" : "BD-09") (not RFC 7946 WGS-84)"))
         }
         try GeoPackageWriter().write(layers, to: path(Self.geoPackageName))
         written.append(ExportedFile(path: path(Self.geoPackageName), count: layers.reduce(0) { $0 + $1.features.count },
-                                    detail: layers.map { "\($0.name) \($0.features.count)" }.joined(separator: ", ")))
+                                    detail: "GeoPackage 1.3, \(layers.count) layers, EPSG:4326, R-tree per layer"))
         try AtomicFile.write(Array(gridsCSV().utf8), to: path("grids.csv"))
         written.append(ExportedFile(path: path("grids.csv"), count: grids.count, detail: "worker column empty"))
         let assignments = assignmentsCSV()
