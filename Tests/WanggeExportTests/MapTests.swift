@@ -59,6 +59,13 @@ import Testing
         #expect((found.histogram()[blue] ?? 0) > 200)
     }
 
+    /// The README's picture is what `wangge partition` draws for the bundled plan today.
+    @Test func readmePictureIsUpToDate() throws {
+        let root = URL(fileURLWithPath: Fixture.boundaries).deletingLastPathComponent()
+        let committed = try String(contentsOf: root.appendingPathComponent("docs/grids.svg"), encoding: .utf8)
+        #expect(committed == (try DistrictMap(Fixture.input).svg()), "docs/grids.svg is stale: run tools/readme-map.sh")
+    }
+
     @Test func staticSVGHasEveryGridAndALegend() throws {
         let svg = try DistrictMap(Fixture.input).svg()
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
