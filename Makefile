@@ -14,13 +14,17 @@ build: deps
 release: deps
 	swift build -c release --product wangge
 
-# The main job: split the bundled Shawan into its 204 grids (out/), then validate the result.
+# The main job: split the bundled Shawan into its 204 grids (out/), validate the result, draw the
+# HTML map (out/map.html).
 demo: release
 	.build/release/wangge partition --boundaries boundaries --out out
 	.build/release/wangge validate out/grids.geojson --boundaries boundaries
+	.build/release/wangge map --grids out/grids.geojson --out out/map.html
 
-# Every unit and property test, then the proof that boundaries/ regenerates byte for byte.
+# Every unit and property test (the export/map tests drive ogrinfo and headless Chromium, installed
+# on demand), then the proof that boundaries/ regenerates byte for byte.
 test: deps
+	tools/ensure-test-clients.sh
 	swift test --disable-xctest
 	tools/check-boundaries-reproducible.sh
 

@@ -5,6 +5,7 @@ import PackageDescription
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 //   WanggePartition has no dependencies: graphs and numbers, never geometry.
+//   WanggeExport → WanggeStore → GRDB: only WanggeStore imports GRDB.
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v13)],
@@ -28,9 +29,13 @@ let package = Package(
         .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        // GeoPackage writing; the only module that imports GRDB.
+        .target(name: "WanggeStore", dependencies: ["WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
+        .target(name: "WanggeExport", dependencies: ["WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "WanggeStore", "WanggeExport",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -53,5 +58,6 @@ let package = Package(
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
+        .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
     ]
 )

@@ -7,3 +7,5 @@
 @_exported import WanggeMap
 @_exported import WanggePartition
 @_exported import WanggeGrids
+@_exported import WanggeStore
+@_exported import WanggeExport

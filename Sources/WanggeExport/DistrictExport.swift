@@ -1,0 +1,274 @@
+import Foundation
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+import WanggeGrids
+import WanggeStore
+
+/// The coordinate system of exported GeoJSON. The GeoPackage is always WGS-84 (EPSG:4326):
+/// GCJ-02 and BD-09 have no EPSG code and only Chinese web base maps expect them.
+public enum ExportCRS: String, Sendable, CaseIterable {
+    case wgs84, gcj02, bd09
+
+    var crs: CRS {
+        switch self {
+        case .wgs84: .wgs84
+        case .gcj02: .gcj02
+        case .bd09: .bd09
+        }
+    }
+
+    /// The top-level "coordinate_system" member of exported GeoJSON.
+    var note: String {
+        switch self {
+        case .wgs84: "WGS-84 (EPSG:4326, RFC 7946)"
+        case .gcj02: "GCJ-02 (offset for Amap/Tencent base maps; not the RFC 7946 WGS-84 — convert back before other use)"
+        case .bd09: "BD-09 (offset for Baidu base maps; not the RFC 7946 WGS-84 — convert back before other use)"
+        }
+    }
+}
+
+/// What an export or a map is made from: the district, its point layers, and a set of grids
+/// (WGS-84 features with at least code, name, village_code, village, township, households,
+/// residents, workload), plus their blocks when known.
+public struct ExportInput: Sendable {
+    public var boundaries: DistrictBoundaries
+    public var layers: DistrictLayers
+    /// landmarks.geojson and incidents.geojson as read (empty when missing).
+    public var landmarks: FeatureCollection
+    public var incidents: FeatureCollection
+    public var grids: FeatureCollection
+    public var blocks: FeatureCollection?
+
+    public init(boundaries: DistrictBoundaries, layers: DistrictLayers, landmarks: FeatureCollection = .init(),
+                incidents: FeatureCollection = .init(), grids: FeatureCollection, blocks: FeatureCollection?) {
+        self.boundaries = boundaries
+        self.layers = layers
+        self.landmarks = landmarks
+        self.incidents = incidents
+        self.grids = grids
+        self.blocks = blocks
+    }
+
+    /// Loads `boundaries/`; the grids come from `gridsFile` (and blocks.geojson beside it, when
+    /// present), or — without one — from `planned`, else from partitioning the bundled plan with
+    /// the default options.
+    public static func load(boundaries directory: String, gridsFile: String?, planned: GridPlan? = nil,
+                            progress: ((Int, Int, String) -> Void)? = nil) throws -> ExportInput {
+        let district = try DistrictBoundaries.load(directory: directory)
+        let layers = try DistrictLayers.load(directory: directory)
+        let reader = GeoJSONReader()
+        func optional(_ name: String) throws -> FeatureCollection {
+            let path = (directory as NSString).appendingPathComponent(name)
+            return FileManager.default.fileExists(atPath: path) ? try reader.readFeatureCollection(contentsOf: path) : .init()
+        }
+        let landmarks = try optional("landmarks.geojson"), incidents = try optional("incidents.geojson")
+        if let gridsFile {
+            let grids = try reader.readFeatureCollection(contentsOf: gridsFile)
+            let blocksPath = ((gridsFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent("blocks.geojson")
+            let blocks = FileManager.default.fileExists(atPath: blocksPath) ? try reader.readFeatureCollection(contentsOf: blocksPath) : nil
+            return ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)
+        }
+        let plan = try planned ?? GridPlanner().plan(boundaries: district, layers: layers) { done, total, name in progress?(done, total, name) }
+        return try ExportInput(plan: plan, boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents)
+    }
+
+    public init(plan: GridPlan, boundaries: DistrictBoundaries, layers: DistrictLayers,
+                landmarks: FeatureCollection = .init(), incidents: FeatureCollection = .init()) throws {
+        let writer = GridPlanWriter()
+        self.init(boundaries: boundaries, layers: layers, landmarks: landmarks, incidents: incidents,
+                  grids: try writer.gridsCollection(plan), blocks: try writer.blocksCollection(plan))
+    }
+}
+
+/// One file an export wrote.
+public struct ExportedFile: Sendable, Equatable {
+    public var path: String
+    /// Features (GeoJSON, per layer in the GeoPackage) or data rows (CSV).
+    public var count: Int
+    public var detail: String
+}
+
+/// `wangge export`: every layer as GeoJSON (RFC 7946, 7 decimals, optionally GCJ-02/BD-09), one
+/// GeoPackage with all layers (WGS-84), and CSV tables of grids and of assignments. Every file is
+/// replaced atomically. Features are sorted by id/code, so the same input gives the same bytes.
+public struct DistrictExport {
+    public let input: ExportInput
+    /// Grid features sorted by code, with an empty "worker" (网格员) property added where missing.
+    public let grids: [Feature]
+    /// Address id → grid code (point in grid polygon, searched among its own village's grids first).
+    public let addressGrid: [String: String]
+
+    /// The name of the GeoPackage written into the output directory.
+    public static let geoPackageName = "wangge.gpkg"
+
+    public init(_ input: ExportInput) {
+        self.input = input
+        var grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        for k in grids.indices where grids[k].properties?["worker"] == nil { grids[k][property: "worker"] = .string("") }
+        self.grids = grids
+        addressGrid = PointAssignment(grids: grids).assign(input.layers.addresses)
+    }
+
+    func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
+
+    /// The layers in export order, WGS-84, each sorted by id or code.
+    public func layers() -> [GeoPackageLayer] {
+        let b = input.boundaries
+        var out: [GeoPackageLayer] = []
+        out.append(GeoPackageLayer(name: "district", description: "District outline", features: [
+            Feature(id: .string(b.code), properties: ["code": .string(b.code), "name": .string(b.name),
+                                                     "townships": int(b.townships.count), "villages": int(b.villages.count),
+                                                     "grids": int(grids.count)], geometry: b.outline)]))
+        func gridCount(_ key: String, _ code: String) -> Int { grids.filter { $0.string(key) == code }.count }
+        let gridsByTownship = Dictionary(grouping: grids, by: { String(($0.string("village_code") ?? "").prefix(9)) }).mapValues(\.count)
+        let gridsByVillage = Dictionary(grouping: grids, by: { $0.string("village_code") ?? "" }).mapValues(\.count)
+        out.append(GeoPackageLayer(name: "townships", description: "Townships (镇/乡/街道)", features: b.townships.map { t in
+            Feature(id: .string(t.code), properties: [
+                "code": .string(t.code), "name": .string(t.name), "kind": .string(t.kind),
+                "villages": int(b.villages.filter { $0.townshipCode == t.code }.count), "grids": int(gridsByTownship[t.code] ?? 0),
+            ], geometry: t.geometry)
+        }))
+        out.append(GeoPackageLayer(name: "villages", description: "Villages and communities (村/社区)", features: b.villages.map { v in
+            Feature(id: .string(v.code), properties: [
+                "code": .string(v.code), "name": .string(v.name), "kind": .string(v.kind),
+                "township_code": .string(v.townshipCode), "township": .string(v.township), "grids": int(gridsByVillage[v.code] ?? 0),
+            ], geometry: v.geometry)
+        }))
+        out.append(GeoPackageLayer(name: "grids", description: "Grids (网格), one grid worker each", features: grids,
+                                   columnKinds: ["workload": .real, "polsby_popper": .real]))
+        if let blocks = input.blocks {
+            out.append(GeoPackageLayer(name: "blocks", description: "Blocks the grids are made of",
+                                       features: blocks.features.sorted { ($0.string("id") ?? "") < ($1.string("id") ?? "") },
+                                       columnKinds: ["workload": .real]))
+        }
+        let villages = Dictionary(b.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        out.append(GeoPackageLayer(name: "addresses", description: "Address points with their grid",
+                                   features: input.layers.addresses.sorted { $0.id < $1.id }.map { a in
+            Feature(id: .string(a.id), properties: [
+                "id": .string(a.id), "village_code": .string(a.villageCode), "village": .string(villages[a.villageCode]?.name ?? ""),
+                "grid_code": addressGrid[a.id].map { .string($0) } ?? .null,
+                "households": int(a.households), "residents": int(a.residents), "flagged": int(a.flagged),
+            ], geometry: .point(a.position))
+        }))
+        func byID(_ fs: [Feature]) -> [Feature] { fs.sorted { ($0.id?.description ?? "") < ($1.id?.description ?? "") } }
+        out.append(GeoPackageLayer(name: "landmarks", description: "Landmarks callers name", features: byID(input.landmarks.features)))
+        out.append(GeoPackageLayer(name: "incidents", description: "Cases (synthetic)", features: byID(input.incidents.features)))
+        return out
+    }
+
+    /// grids.csv: code, name, village, township, households, residents, workload, worker.
+    /// `worker` (网格员) is left empty: Wangge assigns no people; fill it in before publishing.
+    public func gridsCSV() -> String {
+        var s = "code,name,village,township,households,residents,workload,worker\n"
+        for g in grids {
+            let fields = ["code", "name", "village", "township", "households", "residents", "workload", "worker"].map { key -> String in
+                switch g.properties?[key] {
+                case .string(let v)?: v
+                case .number(let n)?: n.text
+                case .bool(let b)?: b ? "true" : "false"
+                default: ""
+                }
+            }
+            s += fields.map(CSV.field).joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    /// assignments.csv: kind (block/address), id, village_code, grid_code — blocks by id, then
+    /// addresses by id. An address in no grid polygon has an empty grid_code.
+    public func assignmentsCSV() -> String {
+        var s = "kind,id,village_code,grid_code\n"
+        for f in (input.blocks?.features ?? []).sorted(by: { ($0.string("id") ?? "") < ($1.string("id") ?? "") }) {
+            s += ["block", f.string("id") ?? "", f.string("village_code") ?? "", f.string("grid_code") ?? ""].map(CSV.field).joined(separator: ",") + "\n"
+        }
+        for a in input.layers.addresses.sorted(by: { $0.id < $1.id }) {
+            s += ["address", a.id, a.villageCode, addressGrid[a.id] ?? ""].map(CSV.field).joined(separator: ",") + "\n"
+        }
+        return s
+    }
+
+    /// Writes `<layer>.geojson` per layer, `wangge.gpkg`, `grids.csv` and `assignments.csv`.
+    public func write(to directory: String, crs: ExportCRS = .wgs84) throws -> [ExportedFile] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        let layers = layers()
+        var written: [ExportedFile] = []
+        let writer = GeoJSONWriter(options: .init(decimals: 7))
+        let transform = crs == .wgs84 ? nil : try CoordinateTransform(from: .wgs84, to: crs.crs)
+        for layer in layers {
+            var features = layer.features
+            if let transform {
+                for k in features.indices { features[k].geometry = try features[k].geometry.map { g throws(CRSError) in try transform.transform(g) } }
+            }
+            let fc = FeatureCollection(features: features, foreignMembers: [
+                JSONMember("name", .string(layer.name)), JSONMember("coordinate_system", .string(crs.note)),
+            ])
+            try writer.write(fc, toFile: path(layer.name + ".geojson"))
+            written.append(ExportedFile(path: path(layer.name + ".geojson"), count: features.count,
+                                        detail: crs == .wgs84 ? "RFC 7946, WGS-84" : "\(crs == .gcj02 ? "GCJ-02" : "BD-09") (not RFC 7946 WGS-84)"))
+        }
+        try GeoPackageWriter().write(layers, to: path(Self.geoPackageName))
+        written.append(ExportedFile(path: path(Self.geoPackageName), count: layers.reduce(0) { $0 + $1.features.count },
+                                    detail: "GeoPackage 1.3, \(layers.count) layers, EPSG:4326, R-tree per layer"))
+        try AtomicFile.write(Array(gridsCSV().utf8), to: path("grids.csv"))
+        written.append(ExportedFile(path: path("grids.csv"), count: grids.count, detail: "worker column empty"))
+        let assignments = assignmentsCSV()
+        try AtomicFile.write(Array(assignments.utf8), to: path("assignments.csv"))
+        written.append(ExportedFile(path: path("assignments.csv"), count: assignments.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1,
+                                    detail: "blocks and addresses → grid"))
+        return written
+    }
+}
+
+enum CSV {
+    /// RFC 4180 quoting when a field holds a comma, quote or line break.
+    static func field(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
+
+/// Which grid polygon holds each point: even–odd ray casting over the grids of the point's own
+/// village (by envelope first), then over all grids.
+struct PointAssignment {
+    struct Entry { var code: String; var village: String; var polygons: [Polygon]; var envelope: Envelope }
+    var entries: [Entry] = []
+    var byVillage: [String: [Int]] = [:]
+
+    init(grids: [Feature]) {
+        for g in grids {
+            guard let geom = g.geometry, let e = geom.envelope else { continue }
+            byVillage[g.string("village_code") ?? "", default: []].append(entries.count)
+            entries.append(Entry(code: g.string("code") ?? "", village: g.string("village_code") ?? "", polygons: geom.polygons, envelope: e))
+        }
+    }
+
+    static func contains(_ p: Polygon, _ c: Coordinate) -> Bool {
+        var inside = false
+        for ring in p.rings where ring.count >= 3 {
+            var j = ring.count - 1
+            for i in 0..<ring.count {
+                let a = ring[i], b = ring[j]
+                if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                j = i
+            }
+        }
+        return inside
+    }
+
+    func grid(of c: Coordinate, village: String) -> String? {
+        let local = byVillage[village] ?? []
+        for k in local + Array(entries.indices) where entries[k].envelope.contains(c) {
+            if entries[k].polygons.contains(where: { Self.contains($0, c) }) { return entries[k].code }
+        }
+        return nil
+    }
+
+    func assign(_ addresses: [AddressRecord]) -> [String: String] {
+        var out: [String: String] = [:]
+        for a in addresses { if let g = grid(of: a.position, village: a.villageCode) { out[a.id] = g } }
+        return out
+    }
+}

@@ -1,0 +1,330 @@
+import Foundation
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+import WanggeMap
+
+/// How grids are coloured on a map.
+public enum MapColouring: String, Sendable, CaseIterable {
+    /// Five classes of workload (quintiles of the grids' workloads), yellow → red.
+    case workload
+    /// One colour per township.
+    case township
+    /// A distinct colour per grid (for checking that every grid is drawn, pixel by pixel).
+    case grid
+}
+
+/// Maps of a district and its grids, drawn in the Shawan metric CRS: a self-contained HTML page
+/// (inline SVG, plain JavaScript, no network) and a static SVG via `SVGMap`.
+public struct DistrictMap {
+    public static let workloadPalette = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+    public static let townshipPalette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
+                                         "#ff9da7", "#9c755f", "#bab0ac", "#8cd17d", "#b6992d", "#86bcb6", "#d37295"]
+
+    public let input: ExportInput
+    public let colouring: MapColouring
+    /// Grid features sorted by code, each with its metric geometry.
+    let grids: [(feature: Feature, metric: Geometry)]
+    let outline: Geometry
+    let townships: [(Township, Geometry)]
+    let villages: [(Village, Geometry)]
+    public let extent: Envelope
+    /// Workload class breaks (upper bounds of classes 1–4).
+    public let breaks: [Double]
+
+    public init(_ input: ExportInput, colouring: MapColouring = .workload) throws {
+        self.input = input
+        self.colouring = colouring
+        let t = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        outline = try t.transform(input.boundaries.outline)
+        townships = try input.boundaries.townships.map { ($0, try t.transform($0.geometry)) }
+        villages = try input.boundaries.villages.map { ($0, try t.transform($0.geometry)) }
+        grids = try input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+            .compactMap { f in try f.geometry.map { (f, try t.transform($0)) } }
+        var e = outline.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
+        for g in grids { if let ge = g.metric.envelope { e.expand(toInclude: ge) } }
+        extent = e
+        let loads = grids.map { $0.feature.double("workload") ?? 0 }.sorted()
+        breaks = loads.isEmpty ? [] : (1..<5).map { loads[min(loads.count - 1, loads.count * $0 / 5)] }
+    }
+
+    /// The fill of grid `k`.
+    public func colour(_ k: Int) -> String {
+        let f = grids[k].feature
+        switch colouring {
+        case .workload:
+            let w = f.double("workload") ?? 0
+            return Self.workloadPalette[breaks.firstIndex { w < $0 } ?? 4]
+        case .township:
+            let code = String((f.string("village_code") ?? "").prefix(9))
+            let i = input.boundaries.townships.firstIndex { $0.code == code } ?? 0
+            return Self.townshipPalette[i % Self.townshipPalette.count]
+        case .grid:
+            return Self.distinctColour(k)
+        }
+    }
+
+    /// Colour `k` of a set of distinct, well-separated colours (no near-white, no near-black).
+    public static func distinctColour(_ k: Int) -> String {
+        // 6 × 6 × 6 levels from 40 to 215: 216 colours, enough for 204 grids; shuffled by a
+        // multiplier coprime to 216 so neighbours (consecutive codes) differ strongly.
+        let i = (k * 97) % 216
+        let levels = [40, 75, 110, 145, 180, 215]
+        return String(format: "#%02x%02x%02x", levels[i / 36], levels[(i / 6) % 6], levels[i % 6])
+    }
+
+    public var legend: [(String, String)] {
+        switch colouring {
+        case .workload:
+            let b = breaks.map { String(Int($0.rounded())) }
+            guard b.count == 4 else { return [] }
+            return [("< \(b[0]) 户", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 户", Self.workloadPalette[1]),
+                    ("\(b[1])–\(b[2]) 户", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 户", Self.workloadPalette[3]),
+                    ("≥ \(b[3]) 户", Self.workloadPalette[4])]
+        case .township:
+            return input.boundaries.townships.enumerated().map { ($1.name, Self.townshipPalette[$0 % Self.townshipPalette.count]) }
+        case .grid:
+            return []
+        }
+    }
+
+    var title: String { "\(input.boundaries.name) \(grids.count) 个网格" }
+
+    // MARK: Static SVG
+
+    /// A static SVG (north up, scale bar, legend) through `SVGMap`.
+    public func svg(width: Double = 1200) -> String {
+        var map = SVGMap(extent: extent, width: width, margin: 24)
+        var classes: [String: [Geometry]] = [:]
+        var order: [String] = []
+        for k in grids.indices {
+            let c = colour(k)
+            if classes[c] == nil { order.append(c) }
+            classes[c, default: []].append(grids[k].metric)
+        }
+        for (i, c) in order.enumerated() {
+            map.layer("grids-\(i)", classes[c]!, style: .init(fill: c, stroke: "#ffffff", strokeWidth: 0.4))
+        }
+        map.layer("villages", villages.map(\.1), style: .init(stroke: "#555555", strokeWidth: 0.6))
+        map.layer("townships", townships.map(\.1), style: .init(stroke: "#222222", strokeWidth: 1.4))
+        map.layer("district", [outline], style: .init(stroke: "#000000", strokeWidth: 2))
+        map.labels("township-labels", townships.map { t, g in SVGMap.Label(t.name, at: Self.labelPoint(g), size: 15, weight: "bold") })
+        return map.render(title: title, legend: legend.map { ($0.0, SVGMap.Style(fill: $0.1, stroke: "#888888", strokeWidth: 0.5)) })
+    }
+
+    /// A point inside the largest polygon of `g`, for a label: the centre of the envelope when
+    /// inside, else the middle of the widest horizontal chord through it.
+    static func labelPoint(_ g: Geometry) -> Coordinate {
+        guard let p = g.polygons.max(by: { abs(Ring.signedArea($0.exterior)) < abs(Ring.signedArea($1.exterior)) }),
+              let e = Geometry.polygon(p).envelope else { return Coordinate(0, 0) }
+        var best = Coordinate((e.minX + e.maxX) / 2, (e.minY + e.maxY) / 2)
+        var bestWidth = -1.0
+        for step in 1..<8 {
+            let y = e.minY + e.height * Double(step) / 8
+            var xs: [Double] = []
+            for ring in p.rings where ring.count > 1 {
+                for i in 1..<ring.count {
+                    let a = ring[i - 1], b = ring[i]
+                    if (a.y > y) != (b.y > y) { xs.append(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y)) }
+                }
+            }
+            xs.sort()
+            var i = 0
+            while i + 1 < xs.count {
+                let w = xs[i + 1] - xs[i]
+                // Prefer chords near the vertical middle.
+                let score = w * (1 - abs(Double(step) - 4) / 8)
+                if score > bestWidth { bestWidth = score; best = Coordinate((xs[i] + xs[i + 1]) / 2, y) }
+                i += 2
+            }
+        }
+        return best
+    }
+
+    // MARK: HTML
+
+    struct Projection {
+        let extent: Envelope
+        let width: Double
+        let margin: Double
+        var scale: Double { (width - 2 * margin) / extent.width }
+        var height: Double { extent.height * scale + 2 * margin }
+        func x(_ c: Coordinate) -> Double { margin + (c.x - extent.minX) * scale }
+        func y(_ c: Coordinate) -> Double { margin + (extent.maxY - c.y) * scale }
+        func fmt(_ v: Double) -> String {
+            let r = (v * 100).rounded() / 100
+            return r == r.rounded() ? String(Int(r)) : String(format: "%.2f", r)
+        }
+        func path(_ g: Geometry) -> String {
+            var d = ""
+            for p in g.polygons {
+                for ring in p.rings where !ring.isEmpty {
+                    d += "M" + fmt(x(ring[0])) + "," + fmt(y(ring[0]))
+                    for c in ring.dropFirst().dropLast() { d += "L" + fmt(x(c)) + "," + fmt(y(c)) }
+                    d += "Z"
+                }
+            }
+            return d
+        }
+    }
+
+    static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+
+    /// The whole page: inline SVG, CSS and JavaScript; nothing is fetched.
+    public func html() -> String {
+        let pr = Projection(extent: extent, width: 1000, margin: 10)
+        let w = pr.fmt(pr.width), h = pr.fmt(pr.height)
+        var svg = "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\">\n"
+        svg += "<path id=\"district\" d=\"\(pr.path(outline))\" fill=\"#f2efe6\" stroke=\"none\"/>\n<g id=\"grids\">\n"
+        for (k, g) in grids.enumerated() {
+            let f = g.feature
+            func attr(_ key: String) -> String {
+                switch f.properties?[key] {
+                case .string(let s)?: Self.escape(s)
+                case .number(let n)?: n.text
+                default: ""
+                }
+            }
+            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\"/>\n"
+        }
+        svg += "</g>\n<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
+        for (v, g) in villages {
+            svg += "<path class=\"village\" d=\"\(pr.path(g))\" data-code=\"\(v.code)\" data-name=\"\(Self.escape(v.name))\"/>\n"
+        }
+        svg += "</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n"
+        for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\"/>\n" }
+        svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
+        svg += "<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n"
+        for g in grids {
+            let c = Self.labelPoint(g.metric)
+            let name = g.feature.string("name") ?? ""
+            let short = name.range(of: "第").map { String(name[$0.lowerBound...]).replacingOccurrences(of: "网格", with: "") } ?? (g.feature.string("code") ?? "")
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(short))</text>\n"
+        }
+        svg += "</g>\n<g id=\"vlabels\" class=\"labels\" font-size=\"6.5\">\n"
+        for (v, g) in villages {
+            let c = Self.labelPoint(g)
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(v.name))</text>\n"
+        }
+        svg += "</g>\n<g id=\"tlabels\" class=\"labels\" font-size=\"15\">\n"
+        for (t, g) in townships {
+            let c = Self.labelPoint(g)
+            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n"
+        }
+        svg += "</g>\n</svg>"
+        var legendHTML = ""
+        for (name, colour) in legend {
+            legendHTML += "<div><i style=\"background:\(colour)\"></i>\(Self.escape(name))</div>"
+        }
+        let heading = colouring == .township ? "按街道/乡镇着色" : colouring == .workload ? "工作量（户数）" : "每个网格一色"
+        return Self.page
+            .replacingOccurrences(of: "%TITLE%", with: Self.escape(title))
+            .replacingOccurrences(of: "%LEGENDTITLE%", with: heading)
+            .replacingOccurrences(of: "%LEGEND%", with: legendHTML)
+            .replacingOccurrences(of: "%SVG%", with: svg)
+    }
+
+    static let page = #"""
+<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>%TITLE%</title>
+<style>
+html,body{margin:0;height:100%;overflow:hidden;background:#fbfaf6;font-family:"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif}
+#map{position:absolute;inset:0;width:100%;height:100%;cursor:grab;user-select:none}
+#map.drag{cursor:grabbing}
+#map path{vector-effect:non-scaling-stroke}
+#map .grid{stroke:#fff;stroke-width:0.5}
+#map .grid:hover{stroke:#000;stroke-width:2}
+#map .labels text{text-anchor:middle;dominant-baseline:middle;fill:#222;stroke:#fff;stroke-width:0.25em;paint-order:stroke;pointer-events:none}
+#map #glabels,#map #vlabels{display:none}
+#map.z2 #vlabels{display:inline}
+#map.z5 #glabels{display:inline}
+#panel{position:absolute;left:10px;top:10px;background:rgba(255,255,255,.92);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.3);font-size:13px}
+#panel h1{font-size:15px;margin:0 0 6px}
+#legend div{margin:2px 0}
+#legend i{display:inline-block;width:14px;height:11px;margin-right:6px;border:1px solid #888;vertical-align:middle}
+#tip{position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #888;padding:5px 8px;font-size:12px;border-radius:4px;white-space:nowrap}
+#status{color:#555;margin-top:4px;min-height:1em}
+</style>
+</head>
+<body>
+%SVG%
+<div id="panel">
+<h1>%TITLE%</h1>
+<form id="search"><input id="q" type="search" placeholder="网格编码或村/社区名称" size="22"> <button>查找</button> <button type="button" id="reset">全图</button></form>
+<div id="status"></div>
+<div id="legend"><b>%LEGENDTITLE%</b>%LEGEND%</div>
+</div>
+<div id="tip"></div>
+<script>
+(function(){
+"use strict";
+var svg=document.getElementById("map"),tip=document.getElementById("tip"),status=document.getElementById("status");
+var tl=document.getElementById("tlabels"),vl=document.getElementById("vlabels"),gl=document.getElementById("glabels");
+var W=+svg.dataset.width,H=+svg.dataset.height,view={x:0,y:0,w:W,h:H};
+function apply(){
+  svg.setAttribute("viewBox",view.x+" "+view.y+" "+view.w+" "+view.h);
+  var z=W/view.w;svg.classList.toggle("z2",z>=2);svg.classList.toggle("z5",z>=5);
+  // Labels keep a readable size on screen: townships grow slowly, villages and grids stay put.
+  tl.setAttribute("font-size",(15/Math.sqrt(Math.max(z,1))).toFixed(3));
+  vl.setAttribute("font-size",(13/Math.max(z,2)).toFixed(3));
+  gl.setAttribute("font-size",(11/Math.max(z,5)).toFixed(3));
+}
+function toMap(cx,cy){var p=svg.createSVGPoint();p.x=cx;p.y=cy;return p.matrixTransform(svg.getScreenCTM().inverse());}
+svg.addEventListener("wheel",function(e){
+  e.preventDefault();var p=toMap(e.clientX,e.clientY),f=Math.pow(1.0015,e.deltaY);
+  var w=Math.min(W*2,Math.max(W/200,view.w*f)),k=w/view.w;
+  view={x:p.x-(p.x-view.x)*k,y:p.y-(p.y-view.y)*k,w:w,h:view.h*k};apply();
+},{passive:false});
+var drag=null;
+svg.addEventListener("pointerdown",function(e){drag={x:e.clientX,y:e.clientY,v:Object.assign({},view)};svg.classList.add("drag");svg.setPointerCapture(e.pointerId);});
+svg.addEventListener("pointermove",function(e){
+  if(drag){var m=svg.getScreenCTM(),s=m?m.a:1;view.x=drag.v.x-(e.clientX-drag.x)/s;view.y=drag.v.y-(e.clientY-drag.y)/s;apply();return;}
+  var t=e.target;
+  if(t.classList&&t.classList.contains("grid")){
+    var d=t.dataset;
+    tip.innerHTML="<b>"+esc(d.code)+"</b> "+esc(d.name)+"<br>"+esc(d.township)+" · "+esc(d.village)+
+      "<br>户数 households: "+esc(d.households)+"　人口 residents: "+esc(d.residents)+
+      "<br>工作量 load: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
+    tip.style.display="block";tip.style.left=(e.clientX+14)+"px";tip.style.top=(e.clientY+14)+"px";
+  }else{tip.style.display="none";}
+});
+svg.addEventListener("pointerup",function(){drag=null;svg.classList.remove("drag");});
+svg.addEventListener("pointerleave",function(){tip.style.display="none";});
+function esc(s){return String(s).replace(/[&<>"]/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;"}[c];});}
+var hits=document.getElementById("hits");
+function clear(){hits.textContent="";}
+function zoomTo(nodes){
+  var b=null;nodes.forEach(function(n){var r=n.getBBox();b=b?{x0:Math.min(b.x0,r.x),y0:Math.min(b.y0,r.y),x1:Math.max(b.x1,r.x+r.width),y1:Math.max(b.y1,r.y+r.height)}:{x0:r.x,y0:r.y,x1:r.x+r.width,y1:r.y+r.height};});
+  var pad=Math.max(b.x1-b.x0,b.y1-b.y0)*0.25+2;view={x:b.x0-pad,y:b.y0-pad,w:b.x1-b.x0+2*pad,h:b.y1-b.y0+2*pad};
+  var r=W/H;if(view.w/view.h<r){var nw=view.h*r;view.x-=(nw-view.w)/2;view.w=nw;}else{var nh=view.w/r;view.y-=(nh-view.h)/2;view.h=nh;}
+  apply();
+}
+function search(q){
+  clear();q=q.trim();if(!q){status.textContent="";return 0;}
+  var grids=Array.prototype.filter.call(svg.querySelectorAll(".grid"),function(n){return n.dataset.code===q||n.dataset.code.indexOf(q)===0&&q.length>=12||n.dataset.village.indexOf(q)>=0||n.dataset.name.indexOf(q)>=0;});
+  var villages=Array.prototype.filter.call(svg.querySelectorAll(".village"),function(n){return n.dataset.name.indexOf(q)>=0||n.dataset.code===q;});
+  var all=grids.concat(villages);
+  if(!all.length){status.textContent="未找到 not found: "+q;return 0;}
+  all.forEach(function(n){var c=document.createElementNS("http://www.w3.org/2000/svg","path");c.setAttribute("d",n.getAttribute("d"));c.setAttribute("class","hit");hits.appendChild(c);});zoomTo(all);
+  status.textContent=grids.length+" 个网格 grids, "+villages.length+" 个村/社区 villages";
+  return grids.length;
+}
+window.wanggeSearch=search;
+document.getElementById("search").addEventListener("submit",function(e){e.preventDefault();search(document.getElementById("q").value);});
+document.getElementById("reset").addEventListener("click",function(){clear();view={x:0,y:0,w:W,h:H};apply();status.textContent="";});
+if(location.hash.length>1){document.getElementById("q").value=decodeURIComponent(location.hash.slice(1));search(document.getElementById("q").value);}
+apply();
+})();
+</script>
+</body>
+</html>
+"""#
+}

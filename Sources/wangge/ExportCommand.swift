@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import WanggeKit
+
+/// `wangge export`: GeoJSON per layer, one GeoPackage, CSV tables.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write every layer as GeoJSON, one GeoPackage (wangge.gpkg) and CSV tables of grids and assignments.",
+        discussion: """
+            Layers: district, townships, villages, grids, blocks (when known), addresses, landmarks, incidents. \
+            GeoJSON is RFC 7946 WGS-84 with 7 decimals unless --crs gcj02|bd09 (then a top-level \
+            "coordinate_system" member says so); the GeoPackage is always WGS-84 (EPSG:4326). \
+            Without --grids, the bundled plan is partitioned first (default options).
+            """)
+
+    @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
+    @Option(help: "A grids.geojson from `wangge partition` (blocks.geojson beside it is used too).") var grids: String?
+    @Option(help: "Directory to write to.") var out: String
+    @Option(help: "Coordinates of the GeoJSON files: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu).") var crs = "wgs84"
+
+    func validate() throws {
+        if ExportCRS(rawValue: crs) == nil { throw ValidationError("--crs must be wgs84, gcj02 or bd09") }
+    }
+
+    func run() throws {
+        let started = Date()
+        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids)
+        let files = try DistrictExport(input).write(to: out, crs: ExportCRS(rawValue: crs)!)
+        print(Table(header: ["file", "rows/features", "detail"],
+                    rows: files.map { [$0.path, String($0.count), $0.detail] }).render())
+        print(String(format: "exported %d files to %@ — %.2f s", files.count, out, Date().timeIntervalSince(started)))
+    }
+}
+
+/// `wangge map`: one self-contained HTML page, optionally a static SVG.
+struct MapCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "map",
+        abstract: "Draw the district, townships, villages and grids as a self-contained HTML map (and optionally SVG).",
+        discussion: """
+            The HTML page needs no network: inline SVG, zoom with the wheel, pan by dragging, hover a \
+            grid for its details, search a grid code or village name. Without --grids, the bundled plan \
+            is partitioned first (default options).
+            """)
+
+    @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
+    @Option(help: "A grids.geojson from `wangge partition`.") var grids: String?
+    @Option(help: "The HTML file to write.") var out: String?
+    @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
+    @Option(help: "Colour grids by workload, township or grid (one colour each).") var colour = "workload"
+
+    func validate() throws {
+        if out == nil && svg == nil { throw ValidationError("give --out FILE.html and/or --svg FILE.svg") }
+        if MapColouring(rawValue: colour) == nil { throw ValidationError("--colour must be workload, township or grid") }
+    }
+
+    func run() throws {
+        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids)
+        let map = try DistrictMap(input, colouring: MapColouring(rawValue: colour)!)
+        if let out {
+            try AtomicFile.write(Array(map.html().utf8), to: out)
+            print("wrote \(out): \(input.grids.features.count) grids, \(input.boundaries.villages.count) villages, \(input.boundaries.townships.count) townships (open it in a browser; works offline)")
+        }
+        if let svg {
+            try AtomicFile.write(Array(map.svg().utf8), to: svg)
+            print("wrote \(svg)")
+        }
+    }
+}
+
+enum MapInputLoader {
+    static func load(boundaries: String, grids: String?) throws -> ExportInput {
+        if grids == nil { FileHandle.standardError.write(Data("no --grids: partitioning \(boundaries) first\n".utf8)) }
+        let bar = ProgressBar(label: "partition")
+        let input = try ExportInput.load(boundaries: boundaries, gridsFile: grids) { done, total, name in
+            bar.update(done, of: total, detail: name)
+        }
+        bar.finish()
+        return input
+    }
+}

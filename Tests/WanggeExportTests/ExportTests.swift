@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import WanggeGeoJSON
+import WanggeGeometry
+@testable import WanggeExport
+
+/// `wangge export` on the bundled Shawan, checked by GDAL's ogrinfo and by reading back.
+@Suite(.serialized) struct ExportTests {
+    static let expected: [(String, Int)] = [("district", 1), ("townships", 14), ("villages", 148), ("grids", 204)]
+
+    @Test func ogrinfoReadsTheGeoPackageLayersCountsAndCRS() throws {
+        let info = try ogrinfo((Fixture.exportDirectory as NSString).appendingPathComponent("wangge.gpkg"))
+        let ls = layers(inOgrinfo: info)
+        #expect(ls.map(\.name) == ["district", "townships", "villages", "grids", "blocks", "addresses", "landmarks", "incidents"])
+        for (name, count) in Self.expected { #expect(ls.first { $0.name == name }?.count == count, "\(name)") }
+        #expect(ls.first { $0.name == "addresses" }?.count == Fixture.input.layers.addresses.count)
+        #expect(ls.allSatisfy { $0.epsg == 4326 }, "\(ls.map { "\($0.name) \($0.epsg.map(String.init) ?? "?")" })")
+        // Typed attribute columns.
+        for column in ["code: String", "households: Integer64", "residents: Integer64", "workload: Real", "worker: String"] {
+            #expect(info.contains(column), "\(column)")
+        }
+    }
+
+    /// GDAL's own GeoPackage validator (python3-gdal, which gdal-bin depends on) finds nothing.
+    @Test func gdalValidatorAcceptsTheGeoPackage() throws {
+        let r = try run("python3", package: "python3-gdal", ["-m", "osgeo_utils.samples.validate_gpkg",
+                                                              (Fixture.exportDirectory as NSString).appendingPathComponent("wangge.gpkg")],
+                        executable: "/usr/bin/python3")
+        #expect(r.status == 0 && r.out.isEmpty && r.err.isEmpty, "\(String(decoding: r.out, as: UTF8.self).prefix(800)) \(r.err.prefix(800))")
+    }
+
+    /// The R-tree triggers work when a client that has the ST_ functions (GDAL) edits the file.
+    @Test func rtreeTriggersKeepTheIndexWhenGDALEdits() throws {
+        let dir = Fixture.temporaryDirectory("edit")
+        let copy = (dir as NSString).appendingPathComponent("copy.gpkg")
+        try FileManager.default.copyItem(atPath: (Fixture.exportDirectory as NSString).appendingPathComponent("wangge.gpkg"), toPath: copy)
+        func sql(_ q: String) throws -> String { String(decoding: try run("ogrinfo", package: "gdal-bin", ["-q", copy, "-sql", q]).out, as: UTF8.self) }
+        #expect(try sql("SELECT COUNT(*) AS n FROM rtree_grids_geom").contains("n (Integer) = 204"))
+        _ = try sql("UPDATE grids SET geom = NULL WHERE fid = 1")
+        _ = try sql("DELETE FROM grids WHERE fid = 2")
+        #expect(try sql("SELECT COUNT(*) AS n FROM rtree_grids_geom").contains("n (Integer) = 202"))
+    }
+
+    @Test func ogrinfoReadsEveryGeoJSONFile() throws {
+        for (name, count) in Self.expected + [("blocks", Fixture.input.blocks!.features.count), ("landmarks", Fixture.input.landmarks.features.count),
+                                              ("incidents", Fixture.input.incidents.features.count), ("addresses", Fixture.input.layers.addresses.count)] {
+            let info = try ogrinfo((Fixture.exportDirectory as NSString).appendingPathComponent(name + ".geojson"))
+            let ls = layers(inOgrinfo: info)
+            #expect(ls.count == 1 && ls.first?.name == name && ls.first?.count == count, "\(name): \(ls)")
+            #expect(ls.first?.epsg == 4326, "\(name)")
+        }
+    }
+
+    @Test func geoJSONIsRFC7946WithSevenDecimalsAndSortedIDs() throws {
+        let path = (Fixture.exportDirectory as NSString).appendingPathComponent("grids.geojson")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("{\"type\":\"FeatureCollection\",\"name\":\"grids\",\"coordinate_system\":\"WGS-84 (EPSG:4326, RFC 7946)\""))
+        let fc = try GeoJSONReader().readFeatureCollection(contentsOf: path)
+        let codes = fc.features.map { $0.string("code")! }
+        #expect(codes == codes.sorted() && codes.count == 204)
+        // No coordinate has more than 7 decimals.
+        let decimals = text.split(whereSeparator: { !"0123456789.".contains($0) }).compactMap { $0.split(separator: ".").dropFirst().first?.count }
+        #expect((decimals.max() ?? 0) <= 7)
+        // Exterior rings counter-clockwise (right-hand rule).
+        for f in fc.features { for p in f.geometry!.polygons { #expect(Ring.isCounterClockwise(p.exterior)) } }
+    }
+
+    @Test func gcj02ExportIsOffsetAndSaysSo() throws {
+        let dir = Fixture.temporaryDirectory("gcj02")
+        _ = try DistrictExport(Fixture.input).write(to: dir, crs: .gcj02)
+        let path = (dir as NSString).appendingPathComponent("villages.geojson")
+        let fc = try GeoJSONReader().readFeatureCollection(contentsOf: path)
+        #expect(fc[foreignMember: "coordinate_system"]?.stringValue?.hasPrefix("GCJ-02") == true)
+        let wgs = try GeoJSONReader().readFeatureCollection(contentsOf: (Fixture.exportDirectory as NSString).appendingPathComponent("villages.geojson"))
+        let a = wgs.features[0].geometry!.envelope!, b = fc.features[0].geometry!.envelope!
+        // The GCJ-02 offset in Sichuan is a few hundred metres: about 0.002–0.006° each way.
+        #expect(abs(b.minX - a.minX) > 0.001 && abs(b.minX - a.minX) < 0.01)
+        #expect(abs(b.minY - a.minY) > 0.0005 && abs(b.minY - a.minY) < 0.01)
+        // GDAL still opens it (it cannot know the offset; the member tells people).
+        #expect(layers(inOgrinfo: try ogrinfo(path)).first?.count == 148)
+    }
+
+    @Test func csvTablesOfGridsAndAssignments() throws {
+        let grids = try String(contentsOfFile: (Fixture.exportDirectory as NSString).appendingPathComponent("grids.csv"), encoding: .utf8)
+        let rows = grids.split(separator: "\n")
+        #expect(rows.first == "code,name,village,township,households,residents,workload,worker")
+        #expect(rows.count == 205)
+        #expect(rows[1].split(separator: ",", omittingEmptySubsequences: false).count == 8)
+        #expect(rows[1].hasSuffix(","))   // worker left empty
+        let total = rows.dropFirst().reduce(0) { $0 + Int($1.split(separator: ",", omittingEmptySubsequences: false)[4])! }
+        #expect(total == Fixture.input.layers.addresses.reduce(0) { $0 + $1.households })
+
+        let assignments = try String(contentsOfFile: (Fixture.exportDirectory as NSString).appendingPathComponent("assignments.csv"), encoding: .utf8)
+        let lines = assignments.split(separator: "\n")
+        #expect(lines.first == "kind,id,village_code,grid_code")
+        let blocks = lines.filter { $0.hasPrefix("block,") }, addresses = lines.filter { $0.hasPrefix("address,") }
+        #expect(blocks.count == Fixture.input.blocks!.features.count)
+        #expect(addresses.count == Fixture.input.layers.addresses.count)
+        // Every address lies in a grid of its own village.
+        let bad = addresses.filter { l in
+            let f = l.split(separator: ",", omittingEmptySubsequences: false)
+            return f[3].isEmpty || !f[3].hasPrefix(f[2])
+        }
+        #expect(bad.isEmpty, "\(bad.prefix(3))")
+    }
+
+    @Test func sameInputSameBytes() throws {
+        let dir = Fixture.temporaryDirectory("again")
+        let files = try DistrictExport(Fixture.input).write(to: dir)
+        for f in files {
+            let name = (f.path as NSString).lastPathComponent
+            #expect(FileManager.default.contents(atPath: f.path) == FileManager.default.contents(atPath: (Fixture.exportDirectory as NSString).appendingPathComponent(name)), "\(name)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".") }.isEmpty)
+    }
+}

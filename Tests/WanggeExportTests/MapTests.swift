@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import WanggeExport
+
+/// `wangge map`: the HTML page is self-contained, and headless Chromium draws every grid.
+@Suite(.serialized) struct MapTests {
+    static func write(_ colouring: MapColouring) throws -> String {
+        let map = try DistrictMap(Fixture.input, colouring: colouring)
+        let path = (Fixture.temporaryDirectory("map-\(colouring.rawValue)") as NSString).appendingPathComponent("map.html")
+        try Data(map.html().utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    @Test func htmlIsSelfContained() throws {
+        let html = try DistrictMap(Fixture.input).html()
+        // The only URL is the SVG namespace; no scripts, styles, images or tiles fetched.
+        let urls = html.components(separatedBy: "http").dropFirst().map { String($0.prefix(30)) }
+        #expect(urls.allSatisfy { $0.hasPrefix("://www.w3.org/2000/svg") }, "\(urls)")
+        #expect(!html.contains("<script src") && !html.contains("<link") && !html.contains("<img") && !html.contains("@import"))
+        #expect(html.components(separatedBy: "class=\"grid\"").count - 1 == 204)
+        #expect(html.components(separatedBy: "class=\"village\"").count - 1 == 148)
+        #expect(html.components(separatedBy: "class=\"township\"").count - 1 == 14)
+    }
+
+    /// Each grid gets its own colour; Chromium's screenshot must contain all 204 of them.
+    @Test func chromiumDrawsAll204Grids() throws {
+        let path = try Self.write(.grid)
+        let image = try screenshot("file://" + path, width: 2400, height: 2000, name: "grid")
+        let histogram = image.histogram()
+        let colours = (0..<204).map { rgb(DistrictMap.distinctColour($0)) }
+        #expect(Set(colours).count == 204)
+        let missing = colours.enumerated().filter { (histogram[$0.element] ?? 0) < 3 }
+        #expect(missing.isEmpty, "grids not visible: \(missing.map { Fixture.input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }[$0.offset].string("code") ?? "" })")
+        // And the DOM Chromium built holds the 204 grid paths.
+        let dom = try run("chromium", package: "chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + path])
+        #expect(String(decoding: dom.out, as: UTF8.self).components(separatedBy: "class=\"grid\"").count - 1 == 204)
+    }
+
+    @Test func workloadColoursFillTheDistrict() throws {
+        let path = try Self.write(.workload)
+        let image = try screenshot("file://" + path, width: 1400, height: 1100, name: "workload")
+        let histogram = image.histogram()
+        let classes = DistrictMap.workloadPalette.map { histogram[rgb($0)] ?? 0 }
+        #expect(classes.allSatisfy { $0 > 500 }, "\(classes)")
+        // Painted: at least a quarter of the window is grid colour (the district covers about a
+        // third of a 1400×1100 window; outlines, labels and the panel take the rest).
+        #expect(classes.reduce(0, +) > image.pixels.count / 4, "\(classes.reduce(0, +)) of \(image.pixels.count)")
+        // Chinese labels render with a CJK font (glyph pixels in dark text colour exist).
+        #expect((histogram[0x222222] ?? 0) > 200)
+    }
+
+    @Test func searchZoomsToAGridAndOutlinesIt() throws {
+        let path = try Self.write(.workload)
+        let code = Fixture.input.grids.features.map { $0.string("code")! }.sorted()[0]
+        let whole = try screenshot("file://" + path, width: 1000, height: 800, name: "whole")
+        let found = try screenshot("file://" + path + "#" + code, width: 1000, height: 800, name: "found")
+        let blue = rgb("#0050ff")
+        #expect((whole.histogram()[blue] ?? 0) == 0)
+        #expect((found.histogram()[blue] ?? 0) > 200)
+    }
+
+    /// The README's picture is what `wangge partition` draws for the bundled plan today.
+    @Test func readmePictureIsUpToDate() throws {
+        let root = URL(fileURLWithPath: Fixture.boundaries).deletingLastPathComponent()
+        let committed = try String(contentsOf: root.appendingPathComponent("docs/grids.svg"), encoding: .utf8)
+        #expect(committed == (try DistrictMap(Fixture.input).svg()), "docs/grids.svg is stale: run tools/readme-map.sh")
+    }
+
+    @Test func staticSVGHasEveryGridAndALegend() throws {
+        let svg = try DistrictMap(Fixture.input).svg()
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        #expect(svg.components(separatedBy: "<path d=").count - 1 >= 204)   // grids + villages + townships + outline
+        for c in DistrictMap.workloadPalette { #expect(svg.contains("fill=\"\(c)\"")) }
+        #expect(try DistrictMap(Fixture.input).svg() == svg)
+    }
+}
