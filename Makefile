@@ -15,11 +15,11 @@ release: deps
 	swift build -c release --product wangge
 
 # The main job: split the bundled Shawan into its 204 grids (out/), validate the result, draw the
-# HTML map (out/map.html).
+# HTML map (out/map.html) and a static one (out/grids.svg).
 demo: release
 	.build/release/wangge partition --boundaries boundaries --out out
 	.build/release/wangge validate out/grids.geojson --boundaries boundaries
-	.build/release/wangge map --grids out/grids.geojson --out out/map.html
+	.build/release/wangge map --grids out/grids.geojson --out out/map.html --svg out/grids.svg
 
 # Every unit and property test (the export/map tests drive ogrinfo and headless Chromium, installed
 # on demand), then the proof that boundaries/ regenerates byte for byte.

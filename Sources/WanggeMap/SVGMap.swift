@@ -68,10 +68,19 @@ public struct SVGMap {
 
     func path(_ g: Geometry) -> String {
         var d = ""
+        // Vertices closer than half a pixel to the last one drawn cannot be seen: they are
+        // skipped (the last vertex of a ring always stays), which keeps pictures of dense
+        // boundaries small.
+        let minimum = 0.5 / scale
         func ring(_ r: [Coordinate], close: Bool) {
             guard let first = r.first else { return }
             d += "M" + px(first)
-            for c in r.dropFirst() { d += "L" + px(c) }
+            var last = first
+            for (k, c) in r.enumerated().dropFirst() {
+                if k < r.count - 1 && abs(c.x - last.x) < minimum && abs(c.y - last.y) < minimum { continue }
+                d += "L" + px(c)
+                last = c
+            }
             if close { d += "Z" }
         }
         switch g {

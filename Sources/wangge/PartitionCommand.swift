@@ -8,7 +8,7 @@ struct PartitionCommand: ParsableCommand {
         commandName: "partition",
         abstract: "Split every village/community into grids along streets, rivers and ridges, balanced by workload.",
         discussion: """
-            Writes OUT/grids.geojson, OUT/blocks.geojson, OUT/report.json and a static map OUT/grids.svg. Without --grids or \
+            Writes OUT/grids.geojson, OUT/blocks.geojson and OUT/report.json (draw them with `wangge map`). Without --grids or \
             --households-per-grid, the Shawan plan: 204 grids shared out by the Huntington–Hill method. \
             See docs/PARTITION.md for the objective and constraints.
             """)
@@ -53,11 +53,9 @@ struct PartitionCommand: ParsableCommand {
             let json = GridPlanWriter().problem(plan, name: "\(district.name) blocks (wangge partition, seed \(seed))")
             try AtomicFile.write(Array((json.jsonText + "\n").utf8), to: exportProblem)
         }
-        let svgPath = (out as NSString).appendingPathComponent("grids.svg")
-        try AtomicFile.write(Array(try DistrictMap(try ExportInput(plan: plan, boundaries: district, layers: layers)).svg().utf8), to: svgPath)
         print(PlanTable.render(plan))
-        print(String(format: "wrote %@/grids.geojson (%d grids), %@/blocks.geojson (%d blocks), %@/report.json, %@ — %.2f s",
-                     out, plan.grids.count, out, plan.blocks.count, out, svgPath, seconds))
+        print(String(format: "wrote %@/grids.geojson (%d grids), %@/blocks.geojson (%d blocks), %@/report.json — %.2f s",
+                     out, plan.grids.count, out, plan.blocks.count, out, seconds))
     }
 }
 
