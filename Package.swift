@@ -27,9 +27,11 @@ let package = Package(
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
         .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
+        .target(name: "WanggeAssign", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
+            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition", "WanggeAssign",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -53,5 +55,6 @@ let package = Package(
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
+        .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
     ]
 )
