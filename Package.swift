@@ -44,6 +44,8 @@ let package = Package(
         .executableTarget(name: "geojson-bench", dependencies: ["WanggeGeoJSON"], path: "tools/GeoJSONBench"),
         // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
         .executableTarget(name: "partition-bench", dependencies: ["WanggePartition"], path: "tools/PartitionBench"),
+        // Point-in-grid lookup throughput on coordinate arrays (tools/bench_assign.py compares).
+        .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
                           dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],

@@ -183,6 +183,12 @@ public final class AssignPipeline {
 
     // MARK: - Chunks
 
+    enum Bytes {
+        static let insideCSV = Array(",inside,,\n".utf8)
+        static let edgeCSV = Array(",edge,,\n".utf8)
+        static let outsideCSV = Array(",,,,,outside,".utf8)
+    }
+
     struct RunState {
         let pipeline: AssignPipeline
         let output: ByteSink
@@ -289,19 +295,23 @@ public final class AssignPipeline {
                 locations[i] = l
                 if case .outside = l { outsideRows.append(i) }
             }
-            var nearest = [Int: (Int, Double)]()
+            var nearestGrid = [Int32](repeating: -1, count: n)
+            var nearestDistance = [Double](repeating: 0, count: n)
             if !outsideRows.isEmpty {
                 let cs = outsideRows.map { Coordinate(xs[$0], ys[$0]) }
                 let metric: [Coordinate?]
                 if let r = try? pipeline.toMetric.transform(cs) { metric = r }
                 else { metric = cs.map { try? pipeline.toMetric.transform($0) } }
                 for (k, i) in outsideRows.enumerated() {
-                    if let m = metric[k] { nearest[i] = pipeline.grids.nearest.nearest(m.x, m.y) }
+                    if let m = metric[k] {
+                        let (g, d) = pipeline.grids.nearest.nearest(m.x, m.y)
+                        nearestGrid[i] = Int32(g); nearestDistance[i] = d
+                    }
                 }
             }
             try buf.withUnsafeBufferPointer { b in
                 for i in 0..<n where ok[i] {
-                    try write(b, i, locations[i], nearest[i])
+                    try write(b, i, locations[i], nearestGrid[i] >= 0 ? (Int(nearestGrid[i]), nearestDistance[i]) : nil)
                     if out.count >= 1 << 20 { try drain() }
                 }
             }
@@ -331,9 +341,9 @@ public final class AssignPipeline {
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[starts[i]..<ends[i]]))
                 if let g = loc.gridIndex {
                     out += pipeline.csvSuffix[g]
-                    out += Array(",\(status),,\n".utf8)
+                    out += status == "inside" ? Bytes.insideCSV : Bytes.edgeCSV
                 } else {
-                    out += Array(",,,,,outside,".utf8)
+                    out += Bytes.outsideCSV
                     if let (g, d) = near {
                         out += Array(Format.csvField(pipeline.grids.grids[g].code).utf8)
                         out.append(0x2C)

@@ -14,6 +14,9 @@ public final class NearestGrid: @unchecked Sendable {
     let n: Int
     var start: [Int32] = []
     var list: [Int32] = []
+    /// Distance from the cell centre to `list[j]`'s edge; each cell's list is sorted by it, so a
+    /// query stops once dist(centre, e) − |q − centre| exceeds the best distance found.
+    var listDistance: [Double] = []
 
     /// `metricPolygons[i]`: grid i's polygons in a metric CRS (index order = `GridIndex` order).
     public init(metricPolygons: [[Polygon]], resolution: Int = 128) {
@@ -57,7 +60,7 @@ public final class NearestGrid: @unchecked Sendable {
         for r in 0..<coarse {
             for c in 0..<coarse {
                 let cx = minX + (Double(c) + 0.5) * ccw, cy = minY + (Double(r) + 0.5) * cch
-                coarseLists.append(candidates(cx, cy, 0.5 * (ccw * ccw + cch * cch).squareRoot(), everything))
+                coarseLists.append(candidates(cx, cy, 0.5 * (ccw * ccw + cch * cch).squareRoot(), everything).map(\.0))
             }
         }
         start = [0]
@@ -65,13 +68,15 @@ public final class NearestGrid: @unchecked Sendable {
             for c in 0..<n {
                 let parent = coarseLists[Swift.min(coarse - 1, r * coarse / n) * coarse + Swift.min(coarse - 1, c * coarse / n)]
                 let cx = minX + (Double(c) + 0.5) * cw, cy = minY + (Double(r) + 0.5) * ch
-                list += candidates(cx, cy, 0.5 * (cw * cw + ch * ch).squareRoot(), parent)
+                for (k, d) in candidates(cx, cy, 0.5 * (cw * cw + ch * ch).squareRoot(), parent) {
+                    list.append(k); listDistance.append(d)
+                }
                 start.append(Int32(list.count))
             }
         }
     }
 
-    private func candidates(_ x: Double, _ y: Double, _ halfDiagonal: Double, _ from: [Int32]) -> [Int32] {
+    private func candidates(_ x: Double, _ y: Double, _ halfDiagonal: Double, _ from: [Int32]) -> [(Int32, Double)] {
         var d = [Double](repeating: 0, count: from.count)
         var best = Double.infinity
         for (i, k) in from.enumerated() {
@@ -79,7 +84,7 @@ public final class NearestGrid: @unchecked Sendable {
             best = Swift.min(best, d[i])
         }
         let limit = best + 2 * halfDiagonal + 1e-6 * (1 + best)
-        return from.indices.filter { d[$0] <= limit }.map { from[$0] }
+        return from.indices.filter { d[$0] <= limit }.map { (from[$0], d[$0]) }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
     }
 
     @inline(__always)
@@ -106,7 +111,14 @@ public final class NearestGrid: @unchecked Sendable {
         }
         if c >= 0, c < n, r >= 0, r < n {
             let cell = r * n + c
-            for j in Int(start[cell])..<Int(start[cell + 1]) { visit(Int(list[j])) }
+            let dx = x - (minX + (Double(c) + 0.5) * cw), dy = y - (minY + (Double(r) + 0.5) * ch)
+            let offset = (dx * dx + dy * dy).squareRoot() * (1 + 1e-12) + 1e-9
+            var bestDistance = Double.infinity
+            for j in Int(start[cell])..<Int(start[cell + 1]) {
+                if listDistance[j] - offset > bestDistance { break }
+                visit(Int(list[j]))
+                bestDistance = best.squareRoot() * (1 + 1e-12)
+            }
         } else {
             for k in edges.indices { visit(k) }
         }
