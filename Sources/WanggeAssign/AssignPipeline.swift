@@ -53,6 +53,8 @@ public final class AssignPipeline {
     private let toMetric: CoordinateTransform
     private var csvSuffix: [[UInt8]] = []
     private var jsonFields: [[UInt8]] = []
+    private var csvCode: [[UInt8]] = []
+    private var jsonCode: [[UInt8]] = []
 
     public init(grids: GridSet, options: AssignOptions) throws {
         self.grids = grids
@@ -66,6 +68,10 @@ public final class AssignPipeline {
                 Format.appendJSONString(&j, k.utf8); j.append(0x3A); Format.appendJSONString(&j, v.utf8); j.append(0x2C)
             }
             jsonFields.append(j)
+            csvCode.append(Array(Format.csvField(g.code).utf8))
+            var jc: [UInt8] = []
+            Format.appendJSONString(&jc, g.code.utf8)
+            jsonCode.append(jc)
         }
     }
 
@@ -187,6 +193,8 @@ public final class AssignPipeline {
         static let insideCSV = Array(",inside,,\n".utf8)
         static let edgeCSV = Array(",edge,,\n".utf8)
         static let outsideCSV = Array(",,,,,outside,".utf8)
+        static let insideJSON = Array("\"status\":\"inside\",\"nearest_grid\":null,\"distance_m\":null}".utf8)
+        static let edgeJSON = Array("\"status\":\"edge\",\"nearest_grid\":null,\"distance_m\":null}".utf8)
     }
 
     struct RunState {
@@ -330,22 +338,22 @@ public final class AssignPipeline {
 
         mutating func write(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, _ loc: Location, _ near: (Int, Double)?) throws {
             summary.rows += 1
-            let status: String
+            let isInside: Bool
             switch loc {
-            case .inside: summary.inside += 1; status = "inside"
-            case .edge: summary.edge += 1; status = "edge"
-            case .outside: summary.outside += 1; status = "outside"
+            case .inside: summary.inside += 1; isInside = true
+            case .edge: summary.edge += 1; isInside = false
+            case .outside: summary.outside += 1; isInside = false
             }
             switch pipeline.options.output {
             case .csv:
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: b[starts[i]..<ends[i]]))
                 if let g = loc.gridIndex {
                     out += pipeline.csvSuffix[g]
-                    out += status == "inside" ? Bytes.insideCSV : Bytes.edgeCSV
+                    out += isInside ? Bytes.insideCSV : Bytes.edgeCSV
                 } else {
                     out += Bytes.outsideCSV
                     if let (g, d) = near {
-                        out += Array(Format.csvField(pipeline.grids.grids[g].code).utf8)
+                        out += pipeline.csvCode[g]
                         out.append(0x2C)
                         Format.appendFixed(&out, d, 1)
                     } else { out.append(0x2C) }
@@ -374,11 +382,11 @@ public final class AssignPipeline {
                 }
                 if let g = loc.gridIndex {
                     out += pipeline.jsonFields[g]
-                    out += Array("\"status\":\"\(status)\",\"nearest_grid\":null,\"distance_m\":null}".utf8)
+                    out += isInside ? Bytes.insideJSON : Bytes.edgeJSON
                 } else {
                     out += Array("\"grid_code\":null,\"grid_name\":null,\"village\":null,\"township\":null,\"status\":\"outside\",\"nearest_grid\":".utf8)
                     if let (g, d) = near {
-                        Format.appendJSONString(&out, pipeline.grids.grids[g].code.utf8)
+                        out += pipeline.jsonCode[g]
                         out += Array(",\"distance_m\":".utf8)
                         Format.appendFixed(&out, d, 1)
                         out.append(0x7D)

@@ -52,16 +52,20 @@ public final class GridIndex: @unchecked Sendable {
     let invW: Double, invH: Double
     let cellW: Double, cellH: Double
     let nx: Int, ny: Int
-    /// ≥ 0: whole cell inside that grid; −1: whole cell outside; ≤ −2: edge cell −2 − value.
-    var cells: [Int32]
-    var edgeStart: [Int32] = [0]
-    var edgeCoords: [SIMD4<Double>] = []
-    var edgeGrid: [Int32] = []
-    var refX: [Double] = [], refY: [Double] = []
-    var refOwner: [Int32] = []
+    /// The raster, built once (a `let` struct: no exclusivity checks in the query loop).
+    struct Tables {
+        /// ≥ 0: whole cell inside that grid; −1: whole cell outside; ≤ −2: edge cell −2 − value.
+        var cells: [Int32] = []
+        var edgeStart: [Int32] = [0]
+        var edgeCoords: [SIMD4<Double>] = []
+        var edgeGrid: [Int32] = []
+        var refX: [Double] = [], refY: [Double] = []
+        var refOwner: [Int32] = []
+    }
+    let t: Tables
 
     public var cellCount: Int { nx * ny }
-    public var edgeCellCount: Int { refOwner.count }
+    public var edgeCellCount: Int { t.refOwner.count }
 
     /// `grids[i]` covers `polygons[i]` (WGS-84). Grids are reordered by code.
     public init(grids unsorted: [(GridInfo, [Polygon])], targetCells: Int? = nil) throws(AssignError) {
@@ -95,14 +99,25 @@ public final class GridIndex: @unchecked Sendable {
         ny = Swift.max(1, Int((bh / side).rounded(.up)))
         cellW = bw / Double(nx); cellH = bh / Double(ny)
         invW = 1 / cellW; invH = 1 / cellH
-        cells = Array(repeating: -1, count: nx * ny)
-        build(raw)
+        t = GridIndex.build(raw, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
+                            cellW: cellW, cellH: cellH, gridCount: grids.count)
+    }
+
+    struct Frame {
+        let minX: Double, minY: Double, invW: Double, invH: Double, nx: Int, ny: Int
+        @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
+        @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
     }
 
     @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
     @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
 
-    private func build(_ raw: [(SIMD4<Double>, Int32)]) {
+    private static func build(_ raw: [(SIMD4<Double>, Int32)], _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
+        let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
+        func column(_ x: Double) -> Int { frame.column(x) }
+        func row(_ y: Double) -> Int { frame.row(y) }
+        var t = Tables()
+        t.cells = Array(repeating: -1, count: nx * ny)
         // Cells touched by each edge's bounding box (CSR over all cells, then compacted).
         var count = [Int32](repeating: 0, count: nx * ny)
         func forCells(_ e: SIMD4<Double>, _ body: (Int) -> Void) {
@@ -118,7 +133,7 @@ public final class GridIndex: @unchecked Sendable {
         for (k, (e, _)) in raw.enumerated() { forCells(e) { cellEdges[Int(fill[$0])] = Int32(k); fill[$0] += 1 } }
 
         // Row sweep: crossings of each row's centre line, in x order, with their grid.
-        var parity = [UInt8](repeating: 0, count: grids.count)
+        var parity = [UInt8](repeating: 0, count: gridCount)
         var seen = [Int32](repeating: -1, count: raw.count)
         var mixedOf = [Int32](repeating: -1, count: nx * ny)
         var nextMixed: Int32 = 0
@@ -155,7 +170,7 @@ public final class GridIndex: @unchecked Sendable {
                 let x0 = minX + Double(c) * cellW
                 if start[cell] == start[cell + 1] {
                     advance(to: x0 + 0.5 * cellW)
-                    cells[cell] = owner()
+                    t.cells[cell] = owner()
                     continue
                 }
                 // Edge cell: a reference point clear of every crossing and every edge of the cell.
@@ -172,24 +187,25 @@ public final class GridIndex: @unchecked Sendable {
                     if clearOfCrossings && clearOfEdges && column(rx) == c { break }
                 }
                 advance(to: rx)
-                cells[cell] = -2 - nextMixed
+                t.cells[cell] = -2 - nextMixed
                 mixedOf[cell] = nextMixed
                 nextMixed += 1
-                refX.append(rx); refY.append(y); refOwner.append(owner())
+                t.refX.append(rx); t.refY.append(y); t.refOwner.append(owner())
                 for k in local {
-                    edgeCoords.append(raw[Int(k)].0)
-                    edgeGrid.append(raw[Int(k)].1)
+                    t.edgeCoords.append(raw[Int(k)].0)
+                    t.edgeGrid.append(raw[Int(k)].1)
                 }
-                edgeStart.append(Int32(edgeCoords.count))
+                t.edgeStart.append(Int32(t.edgeCoords.count))
             }
         }
+        return t
     }
 
     /// The grid holding (x, y) (WGS-84 lon, lat, the grid file's coordinates).
     @inline(__always)
     public func locate(_ x: Double, _ y: Double) -> Location {
         guard x >= minX, x <= maxX, y >= minY, y <= maxY else { return .outside }
-        let v = cells[row(y) * nx + column(x)]
+        let v = t.cells[row(y) * nx + column(x)]
         if v >= 0 { return .inside(Int(v)) }
         if v == -1 { return .outside }
         return locateInEdgeCell(Int(-2 - v), x, y)
@@ -197,14 +213,14 @@ public final class GridIndex: @unchecked Sendable {
 
     @inline(__always)
     private func locateInEdgeCell(_ m: Int, _ px: Double, _ py: Double) -> Location {
-        let lo = Int(edgeStart[m]), hi = Int(edgeStart[m + 1])
-        let rx = refX[m], ry = refY[m]
+        let lo = Int(t.edgeStart[m]), hi = Int(t.edgeStart[m + 1])
+        let rx = t.refX[m], ry = t.refY[m]
         // Parities as a tiny inline set: grids whose boundary R→P crossed an odd number of times.
         var flipped: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
         var overflow: [Int32] = []
         var onEdge = Int32.max
-        edgeCoords.withUnsafeBufferPointer { ec in
-            edgeGrid.withUnsafeBufferPointer { eg in
+        t.edgeCoords.withUnsafeBufferPointer { ec in
+            t.edgeGrid.withUnsafeBufferPointer { eg in
                 withUnsafeMutableBytes(of: &flipped) { fb in
                     let f = fb.bindMemory(to: Int32.self)
                     for j in lo..<hi {
@@ -241,7 +257,7 @@ public final class GridIndex: @unchecked Sendable {
             }
         }
         if onEdge != Int32.max { return .edge(Int(onEdge)) }
-        let r = refOwner[m]
+        let r = t.refOwner[m]
         var rFlipped = false
         var entered = Int32.max
         withUnsafeBytes(of: flipped) { fb in
