@@ -78,6 +78,7 @@ def main():
     ap.add_argument("--seed", type=int, default=20261126)
     ap.add_argument("--nearest-sample", type=int, default=2000)
     ap.add_argument("--lib-bench", default=".build/release/assign-bench", help="swift build -c release --product assign-bench")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of the fastest Shapely method (best is kept)")
     ap.add_argument("--e2e-sizes", type=int, nargs="*", default=[1_000_000], help="sizes for the Shapely CSV→CSV pipeline")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
@@ -105,7 +106,7 @@ def main():
             p = subprocess.run([args.lib_bench, args.grids, src], capture_output=True, text=True)
             for l in p.stdout.splitlines():
                 print("  assign-bench: " + l)
-                m = re.match(r"locate: \d+ points in ([0-9.]+) s", l)
+                m = re.match(r"locate: \d+ points in ([0-9.]+) s", l)  # best of 5
                 if m:
                     lib_rate = n / float(m.group(1))
 
@@ -126,18 +127,22 @@ def main():
         print(f"shapely STRtree.query(covered_by) {t_tree:8.2f} s  {n / t_tree:12,.0f} pts/s")
 
         # Shapely (b): prepared polygon per grid + envelope filter on the coordinate arrays.
-        t0 = time.perf_counter()
-        owner_b = np.full(n, -1, dtype=np.int64)
-        for i, poly in enumerate(polys):
-            shapely.prepare(poly)
-            x0, y0, x1, y1 = poly.bounds
-            idx = np.nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
-            hit = shapely.intersects_xy(poly, x[idx], y[idx])
-            sel = idx[hit]
-            first = owner_b[sel] < 0
-            owner_b[sel[first]] = i
-        t_prep = time.perf_counter() - t0
-        print(f"shapely prepared + envelope + intersects_xy {t_prep:8.2f} s  {n / t_prep:12,.0f} pts/s")
+        # Best of --repeat runs (wangge's locate figure is best of 5), each preparing afresh.
+        t_prep = float("inf")
+        for _ in range(args.repeat):
+            fresh = shapely.from_wkb(shapely.to_wkb(polys))
+            t0 = time.perf_counter()
+            owner_b = np.full(n, -1, dtype=np.int64)
+            for i, poly in enumerate(fresh):
+                shapely.prepare(poly)
+                x0, y0, x1, y1 = poly.bounds
+                idx = np.nonzero((x >= x0) & (x <= x1) & (y >= y0) & (y <= y1))[0]
+                hit = shapely.intersects_xy(poly, x[idx], y[idx])
+                sel = idx[hit]
+                first = owner_b[sel] < 0
+                owner_b[sel[first]] = i
+            t_prep = min(t_prep, time.perf_counter() - t0)
+        print(f"shapely prepared + envelope + intersects_xy (best of {args.repeat}) {t_prep:8.2f} s  {n / t_prep:12,.0f} pts/s")
         t_shapely = min(t_tree, t_prep)
         best = "STRtree.query" if t_tree <= t_prep else "prepared+envelope"
 

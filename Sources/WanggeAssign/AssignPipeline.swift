@@ -306,10 +306,15 @@ public final class AssignPipeline {
             var nearestGrid = [Int32](repeating: -1, count: n)
             var nearestDistance = [Double](repeating: 0, count: n)
             if !outsideRows.isEmpty {
-                let cs = outsideRows.map { Coordinate(xs[$0], ys[$0]) }
-                let metric: [Coordinate?]
-                if let r = try? pipeline.toMetric.transform(cs) { metric = r }
-                else { metric = cs.map { try? pipeline.toMetric.transform($0) } }
+                // Near the district the lattice projects; farther points go to PROJ.
+                let lattice = pipeline.grids.lattice
+                var metric = outsideRows.map { lattice.project(xs[$0], ys[$0]) }
+                let far = metric.indices.filter { metric[$0] == nil }
+                if !far.isEmpty {
+                    let cs = far.map { Coordinate(xs[outsideRows[$0]], ys[outsideRows[$0]]) }
+                    if let r = try? pipeline.toMetric.transform(cs) { for (k, m) in zip(far, r) { metric[k] = m } }
+                    else { for (k, c) in zip(far, cs) { metric[k] = try? pipeline.toMetric.transform(c) } }
+                }
                 for (k, i) in outsideRows.enumerated() {
                     if let m = metric[k] {
                         let (g, d) = pipeline.grids.nearest.nearest(m.x, m.y)

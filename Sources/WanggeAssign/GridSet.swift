@@ -10,6 +10,8 @@ public final class GridSet: @unchecked Sendable {
     public let nearest: NearestGrid
     /// The metric CRS of `nearest` (Shawan transverse Mercator).
     public let metricCRS: CRS
+    /// WGS-84 → `metricCRS` around the grids, without PROJ per point.
+    public let lattice: MetricLattice
 
     public var grids: [GridInfo] { index.grids }
 
@@ -35,6 +37,9 @@ public final class GridSet: @unchecked Sendable {
             }
         }
         nearest = NearestGrid(metricPolygons: metric)
+        var envelope = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for polys in index.geometries { for p in polys { for c in p.exterior { envelope.expand(toInclude: c) } } }
+        lattice = try MetricLattice(envelope: envelope, to: toMetric)
     }
 
     public convenience init(contentsOf path: String) throws {

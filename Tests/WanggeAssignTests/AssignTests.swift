@@ -118,6 +118,20 @@ enum Fixture {
         }
     }
 
+    @Test func latticeMatchesPROJ() throws {
+        let proj = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        var worst = 0.0
+        for i in 0..<2000 {
+            let lon = 103.40 + Double(i % 50) * 0.0071 + 0.00013 * Double(i % 7)
+            let lat = 29.17 + Double(i / 50) * 0.0093 + 0.00011 * Double(i % 5)
+            let a = try proj.transform(Coordinate(lon, lat))
+            let b = try #require(set.lattice.project(lon, lat))
+            worst = max(worst, ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot())
+        }
+        #expect(worst < 0.001)
+        #expect(set.lattice.project(105, 29.3) == nil)
+    }
+
     @Test func exactOrientation() {
         #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5) == 0)
         #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5 + 1e-17) == 0)  // 0.5 + 1e-17 == 0.5

@@ -39,29 +39,37 @@ data.withUnsafeBytes { raw in
     }
 }
 let n = xs.count
+// Best of 5 passes (the machine is shared; the minimum is the least disturbed run).
 var counts = [0, 0, 0]
 var codeSum = 0
-let t1 = Date()
-for i in 0..<n {
-    switch set.index.locate(xs[i], ys[i]) {
-    case .inside(let g): counts[0] += 1; codeSum &+= g
-    case .edge(let g): counts[1] += 1; codeSum &+= g
-    case .outside: counts[2] += 1
+var tLocate = Double.infinity
+for _ in 0..<5 {
+    counts = [0, 0, 0]; codeSum = 0
+    let t1 = Date()
+    for i in 0..<n {
+        switch set.index.locate(xs[i], ys[i]) {
+        case .inside(let g): counts[0] += 1; codeSum &+= g
+        case .edge(let g): counts[1] += 1; codeSum &+= g
+        case .outside: counts[2] += 1
+        }
     }
+    tLocate = min(tLocate, Date().timeIntervalSince(t1))
 }
-let tLocate = Date().timeIntervalSince(t1)
 var outside: [Coordinate] = []
 for i in 0..<n { if case .outside = set.index.locate(xs[i], ys[i]) { outside.append(Coordinate(xs[i], ys[i])) } }
 let t2 = Date()
-let metric = try CoordinateTransform(from: .wgs84, to: set.metricCRS).transform(outside)
+let proj = try CoordinateTransform(from: .wgs84, to: set.metricCRS)
+var metric: [Coordinate] = []
+metric.reserveCapacity(outside.count)
+for c in outside { metric.append(try set.lattice.project(c.x, c.y) ?? proj.transform(c)) }
 let tProject = Date().timeIntervalSince(t2)
 var dsum = 0.0
 for m in metric { dsum += set.nearest.nearest(m.x, m.y).distance }
 let tNearest = Date().timeIntervalSince(t2)
 print(String(format: "grids %d, raster %d cells (%d with edges); build %.3f s", set.grids.count, set.index.cellCount, set.index.edgeCellCount, tBuild))
-print(String(format: "locate: %d points in %.3f s = %.0f points/s (inside %d, edge %d, outside %d; checksum %d)",
+print(String(format: "locate: %d points in %.4f s = %.0f points/s (inside %d, edge %d, outside %d; checksum %d)",
              n, tLocate, Double(n) / tLocate, counts[0], counts[1], counts[2], codeSum))
 print(String(format: "nearest (project + search): %d outside points in %.3f s = %.0f points/s (mean %.0f m)",
              outside.count, tNearest, Double(outside.count) / max(tNearest, 1e-9), dsum / Double(max(1, outside.count))))
-print(String(format: "  of which PROJ projection %.3f s", tProject))
+print(String(format: "  of which projection to metres (lattice, PROJ beyond it) %.3f s", tProject))
 print(String(format: "locate + nearest for all: %.0f points/s", Double(n) / (tLocate + tNearest)))
