@@ -193,6 +193,17 @@ public final class AssignPipeline {
         static let insideCSV = Array(",inside,,\n".utf8)
         static let edgeCSV = Array(",edge,,\n".utf8)
         static let outsideCSV = Array(",,,,,outside,".utf8)
+        static let featureOpen = Array("{\"type\":\"Feature\",\"properties\":".utf8)
+        static let lineKey = Array("{\"line\":".utf8)
+        static let null = Array("null".utf8)
+        static let lonKey = Array("\"lon_wgs84\":".utf8)
+        static let latKey = Array(",\"lat_wgs84\":".utf8)
+        static let outsideNulls = Array("\"grid_code\":null,\"grid_name\":null,\"village\":null,\"township\":null,\"status\":\"outside\",\"nearest_grid\":".utf8)
+        static let distanceKey = Array(",\"distance_m\":".utf8)
+        static let noNearest = Array("null,\"distance_m\":null}".utf8)
+        static let geometryOpen = Array(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[".utf8)
+        static let geometryClose = Array("]}}".utf8)
+        static let featureSeparator = Array(",\n".utf8)
         static let insideJSON = Array("\"status\":\"inside\",\"nearest_grid\":null,\"distance_m\":null}".utf8)
         static let edgeJSON = Array("\"status\":\"edge\",\"nearest_grid\":null,\"distance_m\":null}".utf8)
     }
@@ -367,40 +378,44 @@ public final class AssignPipeline {
             case .jsonl, .geojson:
                 let geo = pipeline.options.output == .geojson
                 if geo {
-                    out += Array((wroteFeature ? ",\n" : "").utf8)
-                    out += Array("{\"type\":\"Feature\",\"properties\":".utf8)
+                    if wroteFeature { out += Bytes.featureSeparator }
+                    out += Bytes.featureOpen
                     wroteFeature = true
                 }
-                out += Array("{\"line\":".utf8)
+                out += Bytes.lineKey
                 Format.appendInt(&out, Int64(lines[i]))
                 out.append(0x2C)
                 Format.splitFields(b, starts[i], ends[i], into: &ranges)
                 for (k, key) in jsonKeys.enumerated() {
                     out += key
-                    if k < ranges.count { Format.appendJSONString(&out, Format.unquote(b, ranges[k])) } else { out += Array("null".utf8) }
+                    if k < ranges.count {
+                        let r = ranges[k]
+                        if r.isEmpty || b[r.lowerBound] != 0x22 { Format.appendJSONString(&out, UnsafeBufferPointer(rebasing: b[r])) }
+                        else { Format.appendJSONString(&out, Format.unquote(b, r)) }
+                    } else { out += Bytes.null }
                     out.append(0x2C)
                 }
                 if !geo {
-                    out += Array("\"lon_wgs84\":".utf8); Format.appendFixed(&out, xs[i], 7)
-                    out += Array(",\"lat_wgs84\":".utf8); Format.appendFixed(&out, ys[i], 7)
+                    out += Bytes.lonKey; Format.appendFixed(&out, xs[i], 7)
+                    out += Bytes.latKey; Format.appendFixed(&out, ys[i], 7)
                     out.append(0x2C)
                 }
                 if let g = loc.gridIndex {
                     out += pipeline.jsonFields[g]
                     out += isInside ? Bytes.insideJSON : Bytes.edgeJSON
                 } else {
-                    out += Array("\"grid_code\":null,\"grid_name\":null,\"village\":null,\"township\":null,\"status\":\"outside\",\"nearest_grid\":".utf8)
+                    out += Bytes.outsideNulls
                     if let (g, d) = near {
                         out += pipeline.jsonCode[g]
-                        out += Array(",\"distance_m\":".utf8)
+                        out += Bytes.distanceKey
                         Format.appendFixed(&out, d, 1)
                         out.append(0x7D)
-                    } else { out += Array("null,\"distance_m\":null}".utf8) }
+                    } else { out += Bytes.noNearest }
                 }
                 if geo {
-                    out += Array(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[".utf8)
+                    out += Bytes.geometryOpen
                     Format.appendFixed(&out, xs[i], 7); out.append(0x2C); Format.appendFixed(&out, ys[i], 7)
-                    out += Array("]}}".utf8)
+                    out += Bytes.geometryClose
                 } else {
                     out.append(0x0A)
                 }

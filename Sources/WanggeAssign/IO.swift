@@ -154,13 +154,16 @@ enum Format {
 
     static func appendFixed(_ out: inout [UInt8], _ v: Double, _ decimals: Int) {
         guard v.isFinite, abs(v) < 1e12 else { out += Array(String(v).utf8); return }
-        let scale = pow10[decimals]
-        var n = Int64((abs(v) * scale).rounded())
+        var n = Int64((abs(v) * pow10[decimals]).rounded())
         if v < 0 && n != 0 { out.append(0x2D) }
-        var frac = [UInt8](repeating: 0x30, count: decimals)
-        for k in stride(from: decimals - 1, through: 0, by: -1) { frac[k] = 0x30 + UInt8(n % 10); n /= 10 }
-        appendInt(&out, n)
-        if decimals > 0 { out.append(0x2E); out += frac }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in
+            var i = 40, d = 0
+            repeat {
+                i -= 1; buf[i] = 0x30 + UInt8(n % 10); n /= 10; d += 1
+                if d == decimals { i -= 1; buf[i] = 0x2E }
+            } while n > 0 || d <= decimals
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buf[i..<40]))
+        }
     }
 
     static func appendInt(_ out: inout [UInt8], _ value: Int64) {
