@@ -262,7 +262,11 @@ public final class AssignPipeline {
                 return
             }
             let start = buf.count
-            if encoding == .gb18030, UnsafeBufferPointer(rebasing: b[s..<e]).contains(where: { $0 >= 0x80 }) {
+            let record = UnsafeBufferPointer(rebasing: b[s..<e])
+            // Detected UTF-8 from the first MiB, but this row isn't: decode it as GB18030.
+            let gbRow = encoding == .gb18030
+                || (record.contains(where: { $0 >= 0x80 }) && TextEncoding.detect(Array(record) + [0x20]) == .gb18030)
+            if gbRow, record.contains(where: { $0 >= 0x80 }) {
                 guard let u = TextEncoding.gb18030ToUTF8(UnsafeBufferPointer(rebasing: b[s..<e])) else {
                     skip(line, "does not decode as GB18030"); return
                 }

@@ -84,7 +84,7 @@ enum Fixture {
         for (c, gs) in shared.prefix(300) {
             #expect(set.index.locate(c.x, c.y) == .edge(gs.min()!))
         }
-        // A midpoint of an axis-parallel shared segment is exactly on it too.
+        // Vertices on the district's outline belong to one grid only: status edge, that grid.
         for (c, gs) in outer.prefix(300) {
             #expect(set.index.locate(c.x, c.y) == .edge(gs.first!))
         }
@@ -186,6 +186,14 @@ enum Fixture {
         let (utf, s2, _) = try Fixture.run([0xEF, 0xBB, 0xBF] + Array("编号,名称,经度,纬度\n1,沙湾区嘉农镇,\(c.x),\(c.y)\n".utf8), AssignOptions())
         #expect(s2.encoding == .utf8)
         #expect(utf == out)
+        // A UTF-8 sample followed by a GBK row (detection looks at the first MiB): that row is
+        // decoded as GB18030 rather than passed on as invalid UTF-8.
+        var mixed = Array("编号,名称,经度,纬度\n".utf8)
+        for _ in 0..<40_000 { mixed += Array("0,点,\(c.x),\(c.y)\n".utf8) }  // > 1 MiB of UTF-8
+        mixed += bytes.split(separator: 10, maxSplits: 1)[1]
+        let (m, s3, _) = try Fixture.run(mixed, AssignOptions())
+        #expect(s3.encoding == .utf8 && s3.rows == 40_001)
+        #expect(m.contains("1,沙湾区嘉农镇,"))
     }
 
     @Test func badRowsAreReportedWithLineNumbersAndCounted() throws {
