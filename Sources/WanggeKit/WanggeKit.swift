@@ -9,3 +9,4 @@
 @_exported import WanggeGrids
 @_exported import WanggeStore
 @_exported import WanggeExport
+@_exported import WanggeAssign

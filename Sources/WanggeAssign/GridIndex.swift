@@ -1,0 +1,293 @@
+// Point → grid lookup without GEOS in the loop.
+//
+// Build: every grid edge (WGS-84 degrees, the file's own coordinates, so answers match a GEOS /
+// Shapely `covers` on the same file) is listed in each cell of a uniform raster over the grids'
+// bounding box that its bounding box touches. A cell no edge touches lies wholly inside one grid
+// or wholly outside all of them; a row sweep (crossing numbers on each row's centre line) decides
+// which, once. A cell some edges touch keeps those edges and a reference point R inside it
+// whose grid is known from the same sweep.
+//
+// Query: a point in a whole cell is answered by one array read. In an edge cell, the point is
+// first checked against the cell's edges (exact orientation: a point *on* an edge is reported as
+// such), otherwise the segment R→P crosses only edges of this cell (it never leaves the cell), and
+// each crossing of a grid's boundary flips "inside that grid": exact even–odd on a handful of edges.
+//
+// Edge rule: a point on the boundary of one or more grids (Shapely `covers` true for each) goes
+// to the one with the lowest code.
+import WanggeGeometry
+
+public struct GridInfo: Hashable, Sendable {
+    public var code: String
+    public var name: String
+    public var village: String
+    public var township: String
+    public init(code: String, name: String, village: String, township: String) {
+        self.code = code; self.name = name; self.village = village; self.township = township
+    }
+}
+
+/// Where a point fell.
+public enum Location: Hashable, Sendable {
+    /// In the interior of grid `index` (into `GridIndex.grids`).
+    case inside(Int)
+    /// On the boundary of grid `index` (the lowest code among the grids whose boundary holds it).
+    case edge(Int)
+    /// In no grid.
+    case outside
+
+    public var gridIndex: Int? {
+        switch self {
+        case .inside(let i), .edge(let i): i
+        case .outside: nil
+        }
+    }
+}
+
+public final class GridIndex: @unchecked Sendable {
+    /// Grids sorted by code: index order is code order (the edge rule's "lowest code").
+    public let grids: [GridInfo]
+    /// Each grid's polygons, WGS-84, same order as `grids`.
+    public let geometries: [[Polygon]]
+    let minX: Double, minY: Double, maxX: Double, maxY: Double
+    let invW: Double, invH: Double
+    let cellW: Double, cellH: Double
+    let nx: Int, ny: Int
+    /// The raster, built once (a `let` struct: no exclusivity checks in the query loop).
+    struct Tables {
+        /// ≥ 0: whole cell inside that grid; −1: whole cell outside; ≤ −2: edge cell −2 − value.
+        var cells: [Int32] = []
+        var edgeStart: [Int32] = [0]
+        var edgeCoords: [SIMD4<Double>] = []
+        var edgeGrid: [Int32] = []
+        var refX: [Double] = [], refY: [Double] = []
+        var refOwner: [Int32] = []
+    }
+    let t: Tables
+
+    public var cellCount: Int { nx * ny }
+    public var edgeCellCount: Int { t.refOwner.count }
+
+    /// `grids[i]` covers `polygons[i]` (WGS-84). Grids are reordered by code.
+    public init(grids unsorted: [(GridInfo, [Polygon])], targetCells: Int? = nil) throws(AssignError) {
+        guard !unsorted.isEmpty else { throw .noGrids }
+        let sorted = unsorted.sorted { $0.0.code < $1.0.code }
+        grids = sorted.map(\.0)
+        geometries = sorted.map(\.1)
+        // Edges.
+        var raw: [(SIMD4<Double>, Int32)] = []
+        var bx0 = Double.infinity, by0 = Double.infinity, bx1 = -Double.infinity, by1 = -Double.infinity
+        for (g, polys) in geometries.enumerated() {
+            for p in polys {
+                for ring in p.rings where ring.count >= 2 {
+                    for i in 0..<(ring.count - 1) {
+                        let a = ring[i], b = ring[i + 1]
+                        guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { throw .nonFiniteGrid(grids[g].code) }
+                        bx0 = Swift.min(bx0, a.x); bx1 = Swift.max(bx1, a.x)
+                        by0 = Swift.min(by0, a.y); by1 = Swift.max(by1, a.y)
+                        if a == b { continue }
+                        raw.append((SIMD4(a.x, a.y, b.x, b.y), Int32(g)))
+                    }
+                }
+            }
+        }
+        guard !raw.isEmpty else { throw .noGrids }
+        minX = bx0; minY = by0; maxX = bx1; maxY = by1
+        let bw = Swift.max(bx1 - bx0, 1e-9), bh = Swift.max(by1 - by0, 1e-9)
+        let target = Double(targetCells ?? Swift.min(Swift.max(raw.count * 4, 4096), 4_000_000))
+        let side = (bw * bh / target).squareRoot()
+        nx = Swift.max(1, Int((bw / side).rounded(.up)))
+        ny = Swift.max(1, Int((bh / side).rounded(.up)))
+        cellW = bw / Double(nx); cellH = bh / Double(ny)
+        invW = 1 / cellW; invH = 1 / cellH
+        t = GridIndex.build(raw, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
+                            cellW: cellW, cellH: cellH, gridCount: grids.count)
+    }
+
+    struct Frame {
+        let minX: Double, minY: Double, invW: Double, invH: Double, nx: Int, ny: Int
+        @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
+        @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
+    }
+
+    @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
+    @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
+
+    private static func build(_ raw: [(SIMD4<Double>, Int32)], _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
+        let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
+        func column(_ x: Double) -> Int { frame.column(x) }
+        func row(_ y: Double) -> Int { frame.row(y) }
+        var t = Tables()
+        t.cells = Array(repeating: -1, count: nx * ny)
+        // Cells touched by each edge's bounding box (CSR over all cells, then compacted).
+        var count = [Int32](repeating: 0, count: nx * ny)
+        func forCells(_ e: SIMD4<Double>, _ body: (Int) -> Void) {
+            let c0 = column(Swift.min(e.x, e.z)), c1 = column(Swift.max(e.x, e.z))
+            let r0 = row(Swift.min(e.y, e.w)), r1 = row(Swift.max(e.y, e.w))
+            for r in r0...r1 { for c in c0...c1 { body(r * nx + c) } }
+        }
+        for (e, _) in raw { forCells(e) { count[$0] += 1 } }
+        var start = [Int32](repeating: 0, count: nx * ny + 1)
+        for i in 0..<(nx * ny) { start[i + 1] = start[i] + count[i] }
+        var fill = start
+        var cellEdges = [Int32](repeating: 0, count: Int(start[nx * ny]))
+        for (k, (e, _)) in raw.enumerated() { forCells(e) { cellEdges[Int(fill[$0])] = Int32(k); fill[$0] += 1 } }
+
+        // Row sweep: crossings of each row's centre line, in x order, with their grid.
+        var parity = [UInt8](repeating: 0, count: gridCount)
+        var seen = [Int32](repeating: -1, count: raw.count)
+        var mixedOf = [Int32](repeating: -1, count: nx * ny)
+        var nextMixed: Int32 = 0
+        for r in 0..<ny {
+            let y = minY + (Double(r) + 0.5) * cellH
+            var xs: [(Double, Int32)] = []
+            for c in 0..<nx {
+                let cell = r * nx + c
+                for j in Int(start[cell])..<Int(start[cell + 1]) {
+                    let k = Int(cellEdges[j])
+                    if seen[k] == Int32(r) { continue }
+                    seen[k] = Int32(r)
+                    let e = raw[k].0
+                    if (e.y > y) != (e.w > y) {
+                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), raw[k].1))
+                    }
+                }
+            }
+            xs.sort { $0.0 < $1.0 }
+            for i in parity.indices { parity[i] = 0 }
+            var odd: [Int32] = []
+            var p = 0
+            func advance(to x: Double) {
+                while p < xs.count, xs[p].0 < x {
+                    let g = xs[p].1
+                    parity[Int(g)] ^= 1
+                    if parity[Int(g)] == 1 { odd.append(g) } else { odd.removeAll { $0 == g } }
+                    p += 1
+                }
+            }
+            func owner() -> Int32 { odd.min() ?? -1 }
+            for c in 0..<nx {
+                let cell = r * nx + c
+                let x0 = minX + Double(c) * cellW
+                if start[cell] == start[cell + 1] {
+                    advance(to: x0 + 0.5 * cellW)
+                    t.cells[cell] = owner()
+                    continue
+                }
+                // Edge cell: a reference point clear of every crossing and every edge of the cell.
+                let local = Array(cellEdges[Int(start[cell])..<Int(start[cell + 1])])
+                var rx = x0 + 0.5 * cellW
+                for f in [0.5, 0.3125, 0.6875, 0.1875, 0.8125, 0.40625, 0.59375, 0.09375, 0.90625] {
+                    rx = x0 + f * cellW
+                    let tol = 1e-9 * cellW
+                    let clearOfCrossings = !xs.contains { abs($0.0 - rx) <= tol }
+                    let clearOfEdges = local.allSatisfy { k in
+                        let e = raw[Int(k)].0
+                        return Orientation.orient(e.x, e.y, e.z, e.w, rx, y) != 0
+                    }
+                    if clearOfCrossings && clearOfEdges && column(rx) == c { break }
+                }
+                advance(to: rx)
+                t.cells[cell] = -2 - nextMixed
+                mixedOf[cell] = nextMixed
+                nextMixed += 1
+                t.refX.append(rx); t.refY.append(y); t.refOwner.append(owner())
+                for k in local {
+                    t.edgeCoords.append(raw[Int(k)].0)
+                    t.edgeGrid.append(raw[Int(k)].1)
+                }
+                t.edgeStart.append(Int32(t.edgeCoords.count))
+            }
+        }
+        return t
+    }
+
+    /// The grid holding (x, y) (WGS-84 lon, lat, the grid file's coordinates).
+    @inline(__always)
+    public func locate(_ x: Double, _ y: Double) -> Location {
+        guard x >= minX, x <= maxX, y >= minY, y <= maxY else { return .outside }
+        let v = t.cells[row(y) * nx + column(x)]
+        if v >= 0 { return .inside(Int(v)) }
+        if v == -1 { return .outside }
+        return locateInEdgeCell(Int(-2 - v), x, y)
+    }
+
+    @inline(__always)
+    private func locateInEdgeCell(_ m: Int, _ px: Double, _ py: Double) -> Location {
+        let lo = Int(t.edgeStart[m]), hi = Int(t.edgeStart[m + 1])
+        let rx = t.refX[m], ry = t.refY[m]
+        // Parities as a tiny inline set: grids whose boundary R→P crossed an odd number of times.
+        var flipped: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
+        var overflow: [Int32] = []
+        var onEdge = Int32.max
+        t.edgeCoords.withUnsafeBufferPointer { ec in
+            t.edgeGrid.withUnsafeBufferPointer { eg in
+                withUnsafeMutableBytes(of: &flipped) { fb in
+                    let f = fb.bindMemory(to: Int32.self)
+                    for j in lo..<hi {
+                        let e = ec[j]
+                        let oP = Orientation.orient(e.x, e.y, e.z, e.w, px, py)
+                        if oP == 0 {
+                            if px >= Swift.min(e.x, e.z), px <= Swift.max(e.x, e.z),
+                               py >= Swift.min(e.y, e.w), py <= Swift.max(e.y, e.w) {
+                                onEdge = Swift.min(onEdge, eg[j])
+                            }
+                            continue
+                        }
+                        let oR = Orientation.orient(e.x, e.y, e.z, e.w, rx, ry)
+                        if oR == oP { continue }
+                        // A vertex exactly on the line R–P counts as lying to its left.
+                        let sA = Orientation.orient(rx, ry, px, py, e.x, e.y) >= 0
+                        let sB = Orientation.orient(rx, ry, px, py, e.z, e.w) >= 0
+                        if sA == sB { continue }
+                        let g = eg[j]
+                        var placed = false
+                        for s in 0..<8 {
+                            if f[s] == g { f[s] = -1; placed = true; break }
+                        }
+                        if !placed {
+                            if let i = overflow.firstIndex(of: g) { overflow.remove(at: i); placed = true }
+                        }
+                        if !placed {
+                            var put = false
+                            for s in 0..<8 where f[s] == -1 { f[s] = g; put = true; break }
+                            if !put { overflow.append(g) }
+                        }
+                    }
+                }
+            }
+        }
+        if onEdge != Int32.max { return .edge(Int(onEdge)) }
+        let r = t.refOwner[m]
+        var rFlipped = false
+        var entered = Int32.max
+        withUnsafeBytes(of: flipped) { fb in
+            for g in fb.bindMemory(to: Int32.self) where g >= 0 {
+                if g == r { rFlipped = true } else { entered = Swift.min(entered, g) }
+            }
+        }
+        for g in overflow {
+            if g == r { rFlipped = true } else { entered = Swift.min(entered, g) }
+        }
+        if entered != Int32.max { return .inside(Int(entered)) }
+        if r >= 0, !rFlipped { return .inside(Int(r)) }
+        return .outside
+    }
+}
+
+public enum AssignError: Error, Equatable, Sendable, CustomStringConvertible {
+    case noGrids
+    case nonFiniteGrid(String)
+    case missingProperty(feature: Int, key: String)
+    case input(String)
+    case output(String)
+
+    public var description: String {
+        switch self {
+        case .noGrids: "the grid file has no polygons"
+        case .nonFiniteGrid(let c): "grid \(c) has a non-finite coordinate"
+        case .missingProperty(let f, let k): "grid feature \(f) has no \"\(k)\" property"
+        case .input(let m): m
+        case .output(let m): m
+        }
+    }
+}

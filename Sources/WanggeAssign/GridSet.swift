@@ -1,0 +1,48 @@
+// Loading a grid file into the two indexes.
+import Foundation
+import WanggeCRS
+import WanggeGeoJSON
+import WanggeGeometry
+
+/// A grid file ready for assignment: the point index (WGS-84) and the nearest-grid index (metres).
+public final class GridSet: @unchecked Sendable {
+    public let index: GridIndex
+    public let nearest: NearestGrid
+    /// The metric CRS of `nearest` (Shawan transverse Mercator).
+    public let metricCRS: CRS
+    /// WGS-84 → `metricCRS` around the grids, without PROJ per point.
+    public let lattice: MetricLattice
+
+    public var grids: [GridInfo] { index.grids }
+
+    public init(collection: FeatureCollection, metricCRS: CRS = .shawanMetric) throws {
+        var items: [(GridInfo, [Polygon])] = []
+        for (i, f) in collection.features.enumerated() {
+            guard let g = f.geometry, !g.polygons.isEmpty else { continue }
+            let code: String
+            if let c = f.string("code") { code = c }
+            else if case .string(let s)? = f.id { code = s }
+            else if case .number(let n)? = f.id { code = n.text }
+            else { throw AssignError.missingProperty(feature: i, key: "code") }
+            let info = GridInfo(code: code, name: f.string("name") ?? "",
+                                village: f.string("village") ?? "", township: f.string("township") ?? "")
+            items.append((info, g.polygons))
+        }
+        index = try GridIndex(grids: items)
+        self.metricCRS = metricCRS
+        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        let metric = try index.geometries.map { polys in
+            try polys.map { p in
+                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+            }
+        }
+        nearest = NearestGrid(metricPolygons: metric)
+        var envelope = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for polys in index.geometries { for p in polys { for c in p.exterior { envelope.expand(toInclude: c) } } }
+        lattice = try MetricLattice(envelope: envelope, to: toMetric)
+    }
+
+    public convenience init(contentsOf path: String) throws {
+        try self.init(collection: GeoJSONReader().readFeatureCollection(contentsOf: path))
+    }
+}

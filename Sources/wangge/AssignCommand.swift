@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import WanggeKit
+
+/// `wangge assign`: every point (CSV row or GeoJSON feature) gets its grid. All logic is in
+/// WanggeAssign (`GridSet`, `AssignPipeline`); this only wires files and the terminal.
+struct AssignCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "assign",
+        abstract: "Assign points (CSV or GeoJSON) to grids: grid code, name, village, township.",
+        discussion: """
+            Every row is written with grid_code, grid_name, village, township, status \
+            (inside / edge / outside), nearest_grid and distance_m (metres, Shawan TM; only for \
+            outside points). A point on the boundary of several grids goes to the one with the \
+            lowest code (status edge). Rows whose coordinates cannot be read are reported with \
+            their line number on stderr and skipped; the count is printed at the end. CSV input \
+            may be UTF-8 (with or without BOM) or GBK/GB18030 (detected); output is UTF-8. \
+            Output format follows --out's extension (.csv, .geojson, .jsonl) or --format. \
+            Use - for standard input/output.
+            """)
+
+    @Option(help: "The grid GeoJSON (WGS-84), e.g. out/grids.geojson.") var grids: String
+    @Option(name: .customLong("in"), help: "Points: .csv (header row) or .geojson; - for standard input (CSV).") var input: String
+    @Option(help: "Output file (.csv, .geojson, .jsonl) or - for standard output.") var out: String
+    @Option(help: "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09, EPSG:n.") var crs = "wgs84"
+    @Option(help: "Longitude column (default: lon, lng, longitude, x or 经度).") var lonColumn: String?
+    @Option(help: "Latitude column (default: lat, latitude, y or 纬度).") var latColumn: String?
+    @Option(help: "Output format when --out doesn't say: csv, geojson or jsonl.") var format: String?
+    @Option(help: "Input CSV encoding: utf8 or gb18030 (default: detect).") var encoding: String?
+    @Flag(help: "No progress line on the terminal.") var quiet = false
+
+    func validate() throws {
+        do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
+        if let format, OutputFormat(rawValue: format) == nil { throw ValidationError("--format must be csv, geojson or jsonl") }
+        if let encoding, !["utf8", "utf-8", "gb18030", "gbk"].contains(encoding.lowercased()) {
+            throw ValidationError("--encoding must be utf8 or gb18030")
+        }
+    }
+
+    func run() throws {
+        let started = Date()
+        let set = try GridSet(contentsOf: grids)
+        var options = AssignOptions()
+        options.crs = try CRS(parsing: crs)
+        options.lonColumn = lonColumn
+        options.latColumn = latColumn
+        options.output = format.flatMap(OutputFormat.init(rawValue:)) ?? OutputFormat(path: out) ?? .csv
+        if let encoding { options.encoding = encoding.lowercased().hasPrefix("utf") ? .utf8 : .gb18030 }
+        let pipeline = try AssignPipeline(grids: set, options: options)
+        let terminal = isatty(2) != 0 && !quiet
+        var lastProgress = Date.distantPast
+        if terminal {
+            pipeline.progress = { rows in
+                let now = Date()
+                guard now.timeIntervalSince(lastProgress) > 0.25 else { return }
+                lastProgress = now
+                let rate = Double(rows) / max(now.timeIntervalSince(started), 1e-9)
+                FileHandle.standardError.write(Data(String(format: "\rwangge assign: %d rows (%.0f rows/s)", rows, rate).utf8))
+            }
+        }
+        let sink = try FileStream(writing: out)
+        let summary: AssignSummary
+        if input.lowercased().hasSuffix(".geojson") || input.lowercased().hasSuffix(".json") {
+            let data = try Data(contentsOf: URL(fileURLWithPath: input), options: .mappedIfSafe)
+            summary = try pipeline.runGeoJSON(data, fileName: input, sink)
+        } else {
+            summary = try pipeline.runCSV(try FileStream(reading: input), sink)
+        }
+        let seconds = Date().timeIntervalSince(started)
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
+                          summary.rows, summary.inside, summary.edge, summary.outside, summary.skipped,
+                          summary.encoding.rawValue, seconds, Double(summary.rows + summary.skipped) / max(seconds, 1e-9))
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}

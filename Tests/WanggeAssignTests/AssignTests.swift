@@ -1,0 +1,280 @@
+import Foundation
+import Testing
+import WanggeCRS
+import WanggeGeoJSON
+import WanggeGeometry
+@testable import WanggeAssign
+
+/// Real geometry: the bundled villages (148 polygons tiling Shawan) used as a grid file, so the
+/// tests don't depend on `wangge partition` having run.
+enum Fixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let villagesPath = root.appendingPathComponent("boundaries/villages.geojson").path
+    static let collection = try! GeoJSONReader().readFeatureCollection(contentsOf: villagesPath)
+    static let set = try! GridSet(collection: collection)
+
+    static func run(_ input: String, _ options: AssignOptions) throws -> (String, AssignSummary, [String]) {
+        try run(Array(input.utf8), options)
+    }
+
+    static func run(_ input: [UInt8], _ options: AssignOptions) throws -> (String, AssignSummary, [String]) {
+        let pipeline = try AssignPipeline(grids: set, options: options)
+        var messages: [String] = []
+        pipeline.diagnostic = { messages.append($0) }
+        let out = MemoryStream()
+        let summary = try pipeline.runCSV(MemoryStream(input), out)
+        return (out.string, summary, messages)
+    }
+
+    /// Column `name` of each data row of a CSV without quoted commas.
+    static func column(_ csv: String, _ name: String) -> [String] {
+        let lines = csv.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let i = lines[0].firstIndex(of: name)!
+        return lines.dropFirst().map { $0[i] }
+    }
+}
+
+@Suite struct GridIndexTests {
+    let set = Fixture.set
+
+    @Test func interiorPointsMapToTheirGrid() throws {
+        let ctx = GEOSContext()
+        #expect(set.grids.count == 148)
+        for (i, polys) in set.index.geometries.enumerated() {
+            let p = try ctx.geometry(from: polys.count == 1 ? .polygon(polys[0]) : .multiPolygon(polys)).pointOnSurface().pointCoordinate()!
+            #expect(set.index.locate(p.x, p.y) == .inside(i), "\(set.grids[i].code)")
+        }
+    }
+
+    @Test func matchesGEOSCoversOnRandomPoints() throws {
+        let ctx = GEOSContext()
+        let prepared = try set.index.geometries.map { polys in
+            try PreparedGeometry(ctx.geometry(from: polys.count == 1 ? .polygon(polys[0]) : .multiPolygon(polys)))
+        }
+        var rng = SystemRandomNumberGenerator()
+        _ = rng
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next() -> Double {  // SplitMix64 → [0, 1)
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        var inside = 0
+        for _ in 0..<4000 {
+            let x = 103.41 + next() * 0.34, y = 29.18 + next() * 0.36
+            let loc = set.index.locate(x, y)
+            let covering = try prepared.indices.filter { try prepared[$0].covers(Coordinate(x, y)) }
+            #expect(covering.count <= 1)
+            if let g = covering.first { #expect(loc == .inside(g)); inside += 1 } else { #expect(loc == .outside) }
+        }
+        #expect(inside > 1000)
+    }
+
+    /// Vertices shared by exactly two grids lie on both boundaries: the lower code wins.
+    @Test func sharedEdgeGoesToTheLowestCode() throws {
+        var owners: [Coordinate: Set<Int>] = [:]
+        for (i, polys) in set.index.geometries.enumerated() {
+            for p in polys { for r in p.rings { for c in r { owners[c, default: []].insert(i) } } }
+        }
+        let shared = owners.filter { $0.value.count == 2 }.sorted { ($0.key.x, $0.key.y) < ($1.key.x, $1.key.y) }
+        let outer = owners.filter { $0.value.count == 1 }.sorted { ($0.key.x, $0.key.y) < ($1.key.x, $1.key.y) }
+        #expect(shared.count > 100)
+        for (c, gs) in shared.prefix(300) {
+            #expect(set.index.locate(c.x, c.y) == .edge(gs.min()!))
+        }
+        // Vertices on the district's outline belong to one grid only: status edge, that grid.
+        for (c, gs) in outer.prefix(300) {
+            #expect(set.index.locate(c.x, c.y) == .edge(gs.first!))
+        }
+        // And through the pipeline: status edge, the lower code.
+        let (c, gs) = shared[0]
+        let (out, summary, _) = try Fixture.run("id,lon,lat\n1,\(c.x),\(c.y)\n", AssignOptions())
+        #expect(summary.edge == 1)
+        #expect(Fixture.column(out, "grid_code") == [set.grids[gs.min()!].code])
+        #expect(Fixture.column(out, "status") == ["edge"])
+    }
+
+    @Test func outsidePointsGetTheNearestGridInMetres() throws {
+        let ctx = GEOSContext()
+        let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        let metricGrids = try set.index.geometries.map { polys in
+            try ctx.geometry(from: .multiPolygon(polys.map { p in
+                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+            }))
+        }
+        let probes = [Coordinate(103.40, 29.30), Coordinate(103.75, 29.45), Coordinate(103.60, 29.17),
+                      Coordinate(103.55, 29.56), Coordinate(103.2, 29.0), Coordinate(104.5, 30.2)]
+        for p in probes {
+            #expect(set.index.locate(p.x, p.y) == .outside)
+            let m = try toMetric.transform(p)
+            let point = try ctx.point(m)
+            let d = try metricGrids.map { try $0.distance(to: point) }
+            let best = d.min()!
+            let got = set.nearest.nearest(m.x, m.y)
+            #expect(abs(got.distance - best) < 0.01, "\(p)")
+            #expect(abs(d[got.grid] - best) < 0.01)
+        }
+    }
+
+    @Test func latticeMatchesPROJ() throws {
+        let proj = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        var worst = 0.0
+        for i in 0..<2000 {
+            let lon = 103.40 + Double(i % 50) * 0.0071 + 0.00013 * Double(i % 7)
+            let lat = 29.17 + Double(i / 50) * 0.0093 + 0.00011 * Double(i % 5)
+            let a = try proj.transform(Coordinate(lon, lat))
+            let b = try #require(set.lattice.project(lon, lat))
+            worst = max(worst, ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot())
+        }
+        #expect(worst < 0.001)
+        #expect(set.lattice.project(105, 29.3) == nil)
+    }
+
+    @Test func exactOrientation() {
+        #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5) == 0)
+        #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5 + 1e-17) == 0)  // 0.5 + 1e-17 == 0.5
+        #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5.nextUp) == 1)
+        #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5.nextDown) == -1)
+        let a = 103.1234567, b = 29.7654321
+        #expect(Orientation.orient(a, b, a + 0.1, b + 0.1, a + 0.05, b + 0.05) == Orientation.exact(a, b, a + 0.1, b + 0.1, a + 0.05, b + 0.05))
+    }
+}
+
+@Suite struct PipelineTests {
+    let set = Fixture.set
+
+    func interiorPoints(_ n: Int) throws -> [(Coordinate, String)] {
+        let ctx = GEOSContext()
+        return try set.index.geometries.prefix(n).enumerated().map { i, polys in
+            (try ctx.geometry(from: .multiPolygon(polys)).pointOnSurface().pointCoordinate()!, set.grids[i].code)
+        }
+    }
+
+    @Test func gcj02InputEqualsWGS84() throws {
+        let points = try interiorPoints(40)
+        let toGCJ = try CoordinateTransform(from: .wgs84, to: .gcj02)
+        var wgs = "id,lon,lat\n", gcj = "id,lon,lat\n"
+        for (k, (c, _)) in points.enumerated() {
+            let g = try toGCJ.transform(c)
+            wgs += "\(k),\(c.x),\(c.y)\n"
+            gcj += "\(k),\(g.x),\(g.y)\n"
+        }
+        var options = AssignOptions()
+        let (a, _, _) = try Fixture.run(wgs, options)
+        options.crs = .gcj02
+        let (b, _, _) = try Fixture.run(gcj, options)
+        #expect(Fixture.column(a, "grid_code") == points.map(\.1))
+        #expect(Fixture.column(b, "grid_code") == Fixture.column(a, "grid_code"))
+    }
+
+    @Test func gbkCSVParses() throws {
+        // "编号,名称,经度,纬度\n1,沙湾区嘉农镇,<lon>,<lat>\n" in GBK (bytes from Python's codecs).
+        let (c, code) = try interiorPoints(1)[0]
+        var bytes: [UInt8] = [177, 224, 186, 197, 44, 195, 251, 179, 198, 44, 190, 173, 182, 200, 44, 206, 179, 182, 200, 10,
+                              49, 44, 201, 179, 205, 229, 199, 248, 188, 206, 197, 169, 213, 242, 44]
+        bytes += Array("\(c.x),\(c.y)\r\n".utf8)
+        #expect(TextEncoding.detect(bytes) == .gb18030)
+        let (out, summary, _) = try Fixture.run(bytes, AssignOptions())
+        #expect(summary.encoding == .gb18030)
+        #expect(summary.rows == 1)
+        #expect(out.hasPrefix("编号,名称,经度,纬度,grid_code"))
+        #expect(out.contains("1,沙湾区嘉农镇,"))
+        #expect(Fixture.column(out, "grid_code") == [code])
+        // UTF-8 with a BOM, same content.
+        let (utf, s2, _) = try Fixture.run([0xEF, 0xBB, 0xBF] + Array("编号,名称,经度,纬度\n1,沙湾区嘉农镇,\(c.x),\(c.y)\n".utf8), AssignOptions())
+        #expect(s2.encoding == .utf8)
+        #expect(utf == out)
+        // A UTF-8 sample followed by a GBK row (detection looks at the first MiB): that row is
+        // decoded as GB18030 rather than passed on as invalid UTF-8.
+        var mixed = Array("编号,名称,经度,纬度\n".utf8)
+        for _ in 0..<40_000 { mixed += Array("0,点,\(c.x),\(c.y)\n".utf8) }  // > 1 MiB of UTF-8
+        mixed += bytes.split(separator: 10, maxSplits: 1)[1]
+        let (m, s3, _) = try Fixture.run(mixed, AssignOptions())
+        #expect(s3.encoding == .utf8 && s3.rows == 40_001)
+        #expect(m.contains("1,沙湾区嘉农镇,"))
+    }
+
+    @Test func badRowsAreReportedWithLineNumbersAndCounted() throws {
+        let (c, code) = try interiorPoints(1)[0]
+        let csv = """
+            id,lon,lat
+            1,\(c.x),\(c.y)
+            2,abc,29.4
+            3,"\(c.x)","\(c.y)"
+
+            4,103.5
+            5,1e400,29.4
+            6,\(c.x),\(c.y)
+            """
+        let (out, summary, messages) = try Fixture.run(csv, AssignOptions())
+        #expect(summary.rows == 3)
+        #expect(summary.skipped == 3)
+        #expect(summary.skippedLines == [3, 6, 7])
+        #expect(messages.count == 3)
+        #expect(messages[0].contains("line 3"))
+        #expect(Fixture.column(out, "grid_code") == [code, code, code])
+    }
+
+    @Test func outputsRoundTrip() throws {
+        var csv = "id,名称,lon,lat\n"
+        let points = try interiorPoints(10)
+        for (k, (c, _)) in points.enumerated() { csv += "\(k),\"点,\(k)\",\(c.x),\(c.y)\n" }
+        csv += "99,far,103.2,29.0\n"
+        var options = AssignOptions()
+        let (csvOut, s1, _) = try Fixture.run(csv, options)
+        #expect(s1.rows == 11 && s1.outside == 1)
+        options.output = .jsonl
+        let (jsonl, _, _) = try Fixture.run(csv, options)
+        options.output = .geojson
+        let (geojson, _, _) = try Fixture.run(csv, options)
+
+        let objects = try jsonl.split(separator: "\n").map { try JSONValue.parse(String($0)).objectValue! }
+        #expect(objects.count == 11)
+        #expect(objects.prefix(10).map { $0["grid_code"]!.stringValue! } == points.map(\.1))
+        #expect(objects[3]["名称"]?.stringValue == "点,3")
+        #expect(objects[10]["status"]?.stringValue == "outside")
+        #expect(objects[10]["grid_code"]?.isNull == true)
+        #expect((objects[10]["distance_m"]?.doubleValue ?? 0) > 1000)
+
+        let fc = try GeoJSONReader().readFeatureCollection(Data(geojson.utf8))
+        #expect(fc.features.count == 11)
+        #expect(fc.features.prefix(10).map { $0.string("grid_code")! } == points.map(\.1))
+        for (f, (c, _)) in zip(fc.features, points) {
+            guard case .point(let p)? = f.geometry else { Issue.record("no point"); continue }
+            #expect(abs(p.x - c.x) < 1e-7 && abs(p.y - c.y) < 1e-7)
+        }
+        #expect(fc.features[10].string("nearest_grid") == objects[10]["nearest_grid"]?.stringValue)
+
+        // CSV: the quoted field survives, the codes are those of the JSON outputs.
+        #expect(csvOut.contains("3,\"点,3\","))
+        let codes = csvOut.split(separator: "\n").dropFirst().map { line -> String in
+            let f = line.split(separator: ",", omittingEmptySubsequences: false)
+            return String(f[f.count - 7])
+        }
+        #expect(Array(codes.prefix(10)) == points.map(\.1))
+
+        // GeoJSON in (our own output) → JSON lines out: input columns that clash are renamed.
+        var jsonOptions = AssignOptions()
+        jsonOptions.output = .jsonl
+        let pipeline = try AssignPipeline(grids: set, options: jsonOptions)
+        let out = MemoryStream()
+        let s2 = try pipeline.runGeoJSON(Data(geojson.utf8), fileName: nil, out)
+        #expect(s2.rows == 11)
+        let again = try out.string.split(separator: "\n").map { try JSONValue.parse(String($0)).objectValue! }
+        #expect(again.prefix(10).map { $0["grid_code"]!.stringValue! } == points.map(\.1))
+        #expect(again.prefix(10).map { $0["input_grid_code"]!.stringValue! } == points.map(\.1))
+        #expect(again[3]["名称"]?.stringValue == "点,3")
+    }
+
+    @Test func chunkBoundariesDoNotMatter() throws {
+        let points = try interiorPoints(30)
+        var csv = "id,lon,lat\n"
+        for (k, (c, _)) in points.enumerated() { csv += "\(k),\(c.x),\(c.y)\n" }
+        var options = AssignOptions()
+        options.chunkRows = 7
+        let (a, _, _) = try Fixture.run(csv, options)
+        #expect(Fixture.column(a, "grid_code") == points.map(\.1))
+    }
+}
