@@ -7,3 +7,4 @@
 @_exported import WanggeMap
 @_exported import WanggePartition
 @_exported import WanggeGrids
+@_exported import WanggeGazetteer

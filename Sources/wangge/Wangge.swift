@@ -6,6 +6,7 @@ struct Wangge: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wangge",
         abstract: "Grid-based service governance (网格化服务治理) for Chinese districts.",
-        subcommands: [PartitionCommand.self, ValidateCommand.self, CheckCommand.self, CRSCommand.self]
+        subcommands: [PartitionCommand.self, ValidateCommand.self, CheckCommand.self, CRSCommand.self,
+                      GazetteerCommand.self, GeocodeCommand.self]
     )
 }
