@@ -25,6 +25,7 @@ public final class AddressMatcher: @unchecked Sendable {
     private(set) var streetNames: [String] = []
     private var streetsByName: [[Int]] = []                  // streetNames index → gazetteer.streets indices
     private var streetHouse: [String: Int] = [:]             // "town#street#number" → house index
+    private var streetHouseVillages: [String: [Int]] = [:]   // the same, when several villages share it
     private var groupIndex: [String: Int] = [:]              // "village#group" → groups index
     private var groupHouse: [String: Int] = [:]              // "village#group#number" → house index
     private var villagesWithGroups: Set<Int> = []
@@ -59,10 +60,10 @@ public final class AddressMatcher: @unchecked Sendable {
             // Committee forms: 王场村委会, 王场村委, 绥山居委会 (a landmark when there is one).
             let committee = g.landmarks.firstIndex { $0.villageCode == v.code && $0.kind == "village_committee" }
             if let c = committee {
-                for form in [v.name + "村委会", v.name + "委会", v.name + "村委", v.name + "居委会", v.name + "村部",
-                             s + "村委会", s + "村委", s + "居委会", s + "社区居委会"] where s.count >= 1 {
-                    add(form, .landmark(c))
-                }
+                let forms = v.kind == "community"
+                    ? [v.name + "居委会", v.name + "委会", s + "社区居委会", s + "居委会"]
+                    : [v.name + "村委会", v.name + "委会", v.name + "村委", v.name + "村部", s + "村委会", s + "村委"]
+                for form in forms where s.count >= 2 || form.hasPrefix(v.name) { add(form, .landmark(c)) }
             }
         }
         for a in g.aliases {
@@ -84,7 +85,16 @@ public final class AddressMatcher: @unchecked Sendable {
             if name.count >= 3 { addFuzzy(name, .street(streetNames.count - 1)) }
         }
         for (i, h) in g.houses.enumerated() {
-            if let s = h.street { streetHouse["\(h.townshipCode)#\(s)#\(h.number)"] = i }
+            if let s = h.street {
+                let key = "\(h.townshipCode)#\(s)#\(h.number)"
+                if let j = streetHouse[key], g.houses[j].villageCode != h.villageCode {
+                    let v = villageIndex[h.villageCode]!
+                    if streetHouseVillages[key] == nil { streetHouseVillages[key] = [villageIndex[g.houses[j].villageCode]!] }
+                    if !streetHouseVillages[key]!.contains(v) { streetHouseVillages[key]!.append(v) }
+                } else if streetHouse[key] == nil {
+                    streetHouse[key] = i
+                }
+            }
             if let n = h.groupNumber { groupHouse["\(h.villageCode)#\(n)#\(h.number)"] = i }
         }
         for (i, gr) in g.groups.enumerated() {
@@ -231,22 +241,40 @@ public final class AddressMatcher: @unchecked Sendable {
         let s = AddressText.normalize(text)
         var p = parse(s)
         var r = resolve(p, s)
-        if r.status == .notFound || (r.status == .matched && r.level == .township && !p.residual.isEmpty) {
+        let longResidual = p.residual.contains { $0.count >= 2 }
+        if r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual {
             if let t = fuzzyToken(s, p) {
                 p.tokens.append(t)
                 p.tokens.sort { $0.start < $1.start }
                 var f = resolve(p, s)
                 if f.status == .matched { f.fuzzy = true }
-                if f.status != .notFound { r = f }
+                if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) { r = f }
             }
         }
         r.input = text
         return r
     }
 
+    private func rank(_ l: GeocodeResult.Level?) -> Int {
+        switch l { case .house?: return 4; case .group?: return 3; case .street?: return 2; case .village?: return 2; case .township?: return 1; case nil: return 0 }
+    }
+
+    /// The tokens the matcher read (for `wangge geocode --explain`).
+    public func explain(_ text: String) -> String {
+        let s = AddressText.normalize(text)
+        let p = parse(s)
+        var parts = ["normalized: " + AddressText.string(s[...])]
+        for t in p.tokens { parts.append("token \(AddressText.string(s[t.start..<t.end])): " + t.senses.map { name(of: $0) + "(\($0))" }.joined(separator: " | ")) }
+        parts.append("group: \(p.group.map(String.init) ?? "-"), number: \(p.number.map(String.init) ?? "-")")
+        parts.append("residual: " + p.residual.map { AddressText.string(s[$0]) }.joined(separator: " / "))
+        if let t = fuzzyToken(s, p) { parts.append("fuzzy: \(AddressText.string(s[t.start..<t.end])) → " + t.senses.map { name(of: $0) }.joined(separator: " | ")) }
+        return parts.joined(separator: "\n")
+    }
+
     private func fuzzyToken(_ s: [UInt32], _ p: Parse) -> Token? {
         var best: (len: Int, start: Int, end: Int, senses: Set<Sense>)?
         var bestAmbiguous = false
+        let already = Set(p.tokens.flatMap(\.senses))
         for range in p.residual {
             // Look at the residual span widened by a neighbouring token's characters (a typo can make
             // part of a name match something else).
@@ -265,10 +293,11 @@ public final class AddressMatcher: @unchecked Sendable {
                             }
                         }
                     }
-                    found = found.filter { if case .province = $0 { return false }; return true }
+                    found = found.filter { if case .province = $0 { return false }; return !already.contains($0) }
                     guard !found.isEmpty else { continue }
-                    // Must reach into the residual span.
-                    guard a + len > range.lowerBound, a < range.upperBound else { continue }
+                    // Must cover at least two characters of the residual span (or all of a shorter one).
+                    let overlap = min(a + len, range.upperBound) - max(a, range.lowerBound)
+                    guard overlap >= min(2, range.count) else { continue }
                     if best == nil || len > best!.len {
                         best = (len, a, a + len, found); bestAmbiguous = false
                     } else if len == best!.len && found != best!.senses {
@@ -309,6 +338,7 @@ public final class AddressMatcher: @unchecked Sendable {
             }
         }
         var districtSaid = false
+        var townHint: Int?            // 沙湾 said once: the district, or perhaps 沙湾镇 (only breaks ties)
         var hardTownships: Set<Int> = []
         var villageTokens: [(Token, [Int], [Int])] = []   // token, villages, townships it may also mean
         var streetTokens: [(Token, Int)] = []
@@ -317,10 +347,15 @@ public final class AddressMatcher: @unchecked Sendable {
         for (k, t) in p.tokens.enumerated() {
             if t.fuzzy { fuzzy = true }
             var tw: [Int] = [], vi: [Int] = []
+            let isDistrict = t.senses.contains(.district)
+            if isDistrict, let ti = t.senses.lazy.compactMap({ if case .township(let i) = $0 { return i }; return nil }).first {
+                // 沙湾 after 沙湾区/沙湾 already said is the town; otherwise a hint.
+                if districtSaid { hardTownships.insert(ti) } else { townHint = ti }
+            }
             for sense in t.senses {
                 switch sense {
                 case .district: districtSaid = true
-                case .township(let i): tw.append(i)
+                case .township(let i): if !isDistrict { tw.append(i) }
                 case .village(let i): vi.append(i)
                 case .street(let i): streetTokens.append((t, i))
                 case .landmark(let i): landmark = i
@@ -374,6 +409,11 @@ public final class AddressMatcher: @unchecked Sendable {
                 result.confidence = 0.3
                 return result
             }
+            if cands.count > 1, townshipCands.isEmpty, let h = townHint,
+               case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
+                cands = inTown
+                result.confidence -= 0.15
+            }
             if cands.count + townshipCands.count > 1 {
                 result.status = .ambiguous
                 result.candidates = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
@@ -413,6 +453,10 @@ public final class AddressMatcher: @unchecked Sendable {
         if let (_, si) = streetTokens.last {
             var sts = streetsByName[si].filter { inTownships(g.streets[$0].townshipCode) }
             if sts.isEmpty { sts = streetsByName[si] }
+            if sts.count > 1, let h = townHint, sts.contains(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
+                sts = sts.filter { g.streets[$0].townshipCode == g.townships[h].code }
+                result.confidence -= 0.15
+            }
             if sts.count > 1 {
                 result.status = .ambiguous
                 result.candidates = sts.map { candidate(street: $0) }
@@ -420,6 +464,13 @@ public final class AddressMatcher: @unchecked Sendable {
                 return result
             }
             let st = g.streets[sts[0]]
+            if let n = p.number, let vs = streetHouseVillages["\(st.townshipCode)#\(st.name)#\(n)"] {
+                // The same street and number in two villages (two stretches of one name): say so.
+                result.status = .ambiguous
+                result.candidates = vs.sorted().map { candidate(village: $0) }
+                result.confidence = 0.3
+                return result
+            }
             if let n = p.number, let h = streetHouse["\(st.townshipCode)#\(st.name)#\(n)"] {
                 if let v = villageIndex[g.houses[h].villageCode] { fill(&result, village: v) }
                 setHouse(&result, h)

@@ -52,6 +52,7 @@ struct GeocodeCommand: ParsableCommand {
     @Option(help: "The gazetteer; built from --boundaries first when missing.") var gazetteer = "out/gazetteer.sqlite"
     @Option(help: "Directory with the district's layers (to build a missing gazetteer).") var boundaries = "boundaries"
     @Option(help: "Output file (default standard output).") var out: String?
+    @Flag(help: "Also print how the address was read (tokens, numbers, fuzzy match) on standard error.") var explain = false
 
     func validate() throws {
         guard (address == nil) != (batch == nil) else { throw ValidationError("give one address or --batch FILE") }
@@ -72,6 +73,7 @@ struct GeocodeCommand: ParsableCommand {
         var output = OutputBuffer(path: out)
         if let address {
             let r = matcher.geocode(address)
+            if explain { err.write((matcher.explain(address) + "\n").data(using: .utf8)!) }
             if fmt == .csv { output.line(GeocodeResult.csvHeader) }
             output.line(fmt == .csv ? r.csvLine : r.jsonLine)
             output.flush()
