@@ -135,6 +135,8 @@ def report(name, truth, preds, detail=False, district_only=False, by_name=False)
             if detail:
                 line += f"; level exact {pct(sum(1 for t, p in sub if vil_ok(t, p) and p[2] == lvl), len(sub))}"
             print(line)
+        sub = [(t, p) for t, p in ind if t["village"] and t["village"] in t["input"]]
+        print(f"    inputs that contain the exact full village name: village {pct(sum(vil_ok(t, p) for t, p in sub), len(sub))}")
     print(f"  outside rejected         {pct(sum(1 for t, p in out if p[0] == 'outside'), len(out))}   (target ≥ 99%)")
     if detail:
         print(f"    … naming the right division {pct(sum(1 for t, p in out if p[0] == 'outside' and p[3] == t['outside']), len(out))}")
