@@ -24,10 +24,22 @@ public final class AddressMatcher: @unchecked Sendable {
     private var villageIndex: [String: Int] = [:]
     private(set) var streetNames: [String] = []
     private var streetsByName: [[Int]] = []                  // streetNames index → gazetteer.streets indices
-    private var streetHouse: [String: Int] = [:]             // "town#street#number" → house index
-    private var streetHouseVillages: [String: [Int]] = [:]   // the same, when several villages share it
-    private var groupIndex: [String: Int] = [:]              // "village#group" → groups index
-    private var groupHouse: [String: Int] = [:]              // "village#group#number" → house index
+    // Integer keys (see streetKey / groupKey): no string building per address.
+    private var streetHouse: [Int: Int] = [:]                // (township, street name, number) → house index
+    private var streetHouseVillages: [Int: [Int]] = [:]      // the same, when several villages share it
+    private var groupIndex: [Int: Int] = [:]                 // (village, group) → groups index
+    private var groupHouse: [Int: Int] = [:]                 // (village, group, number) → house index
+    private var streetRowName: [Int] = []                    // gazetteer.streets index → streetNames index
+    private var streetRowTownship: [Int] = []
+
+    private func groupKey(_ v: Int, _ gn: Int) -> Int? { gn >= 0 && gn < 1000 ? v &* 1000 &+ gn : nil }
+    private func houseKey(_ base: Int?, _ n: Int) -> Int? {
+        guard let base, n >= 0, n < 1_000_000 else { return nil }
+        return base &* 1_000_000 &+ n
+    }
+    private func streetKey(_ row: Int, _ n: Int) -> Int? {
+        houseKey(streetRowTownship[row] &* 100_000 &+ streetRowName[row], n)
+    }
     private var villagesWithGroups: Set<Int> = []
     private var townshipShort: [Int: String] = [:]
     private var homonyms: [String: String] = [:]
@@ -84,9 +96,13 @@ public final class AddressMatcher: @unchecked Sendable {
             add(name, .street(streetNames.count - 1))
             if name.count >= 3 { addFuzzy(name, .street(streetNames.count - 1)) }
         }
+        streetRowName = Array(repeating: 0, count: g.streets.count)
+        streetRowTownship = g.streets.map { townshipIndex[$0.townshipCode] ?? 0 }
+        for (ni, rows) in streetsByName.enumerated() { for r in rows { streetRowName[r] = ni } }
+        var rowOf: [String: Int] = [:]
+        for (i, st) in g.streets.enumerated() { rowOf["\(st.townshipCode)#\(st.name)"] = i }
         for (i, h) in g.houses.enumerated() {
-            if let s = h.street {
-                let key = "\(h.townshipCode)#\(s)#\(h.number)"
+            if let s = h.street, let row = rowOf["\(h.townshipCode)#\(s)"], let key = streetKey(row, h.number) {
                 if let j = streetHouse[key], g.houses[j].villageCode != h.villageCode {
                     let v = villageIndex[h.villageCode]!
                     if streetHouseVillages[key] == nil { streetHouseVillages[key] = [villageIndex[g.houses[j].villageCode]!] }
@@ -95,10 +111,10 @@ public final class AddressMatcher: @unchecked Sendable {
                     streetHouse[key] = i
                 }
             }
-            if let n = h.groupNumber { groupHouse["\(h.villageCode)#\(n)#\(h.number)"] = i }
+            if let n = h.groupNumber, let v = villageIndex[h.villageCode], let k = houseKey(groupKey(v, n), h.number) { groupHouse[k] = i }
         }
         for (i, gr) in g.groups.enumerated() {
-            groupIndex["\(gr.villageCode)#\(gr.number)"] = i
+            if let v = villageIndex[gr.villageCode], let k = groupKey(v, gr.number) { groupIndex[k] = i }
             if let v = villageIndex[gr.villageCode] { villagesWithGroups.insert(v) }
         }
         // Landmarks, and the forms callers use: without 沙湾区, with a township's or village's short name.
@@ -310,7 +326,22 @@ public final class AddressMatcher: @unchecked Sendable {
                 }
             }
         }
-        guard let b = best, !bestAmbiguous else { return nil }
+        guard var b = best, !bestAmbiguous else { return nil }
+        // Townships the address names (by a token that means nothing else) narrow the candidates.
+        var towns: Set<String> = []
+        for t in p.tokens where !t.senses.contains(where: { if case .village = $0 { return true }; return $0 == .district }) {
+            for case .township(let i) in t.senses { towns.insert(gazetteer.townships[i].code) }
+        }
+        if !towns.isEmpty {
+            let narrowed = b.senses.filter { sense in
+                switch sense {
+                case .village(let i): return towns.contains(gazetteer.villages[i].townshipCode)
+                case .street(let i): return streetsByName[i].contains { towns.contains(gazetteer.streets[$0].townshipCode) }
+                default: return true
+                }
+            }
+            if !narrowed.isEmpty { b.senses = narrowed }
+        }
         // Only accept when the match names one place (several senses of one name resolve later).
         let distinctNames = Set(b.senses.map { name(of: $0) })
         guard distinctNames.count == 1 else { return nil }
@@ -429,9 +460,9 @@ public final class AddressMatcher: @unchecked Sendable {
             let vc = g.villages[v].code
             fill(&result, village: v)
             if conflict { result.confidence -= 0.25 }
-            if let gn = p.group, let gi = groupIndex["\(vc)#\(gn)"] {
+            if let gn = p.group, let gk = groupKey(v, gn), let gi = groupIndex[gk] {
                 let gr = g.groups[gi]
-                if let n = p.number, let h = groupHouse["\(vc)#\(gn)#\(n)"] {
+                if let n = p.number, let hk = houseKey(gk, n), let h = groupHouse[hk] {
                     setHouse(&result, h)
                 } else {
                     result.level = .group
@@ -441,8 +472,8 @@ public final class AddressMatcher: @unchecked Sendable {
                 return result
             }
             if let n = p.number, let (_, si) = streetTokens.last {
-                for st in streetsByName[si].map({ g.streets[$0] }) where st.townshipCode == g.villages[v].townshipCode {
-                    if let h = streetHouse["\(st.townshipCode)#\(st.name)#\(n)"] {
+                for row in streetsByName[si] where g.streets[row].townshipCode == g.villages[v].townshipCode {
+                    if let k = streetKey(row, n), let h = streetHouse[k] {
                         setHouse(&result, h)
                         if g.houses[h].villageCode != vc { result.confidence -= 0.2 }
                         return result
@@ -468,14 +499,14 @@ public final class AddressMatcher: @unchecked Sendable {
                 return result
             }
             let st = g.streets[sts[0]]
-            if let n = p.number, let vs = streetHouseVillages["\(st.townshipCode)#\(st.name)#\(n)"] {
+            if let n = p.number, let k = streetKey(sts[0], n), let vs = streetHouseVillages[k] {
                 // The same street and number in two villages (two stretches of one name): say so.
                 result.status = .ambiguous
                 result.candidates = vs.sorted().map { candidate(village: $0) }
                 result.confidence = 0.3
                 return result
             }
-            if let n = p.number, let h = streetHouse["\(st.townshipCode)#\(st.name)#\(n)"] {
+            if let n = p.number, let k = streetKey(sts[0], n), let h = streetHouse[k] {
                 if let v = villageIndex[g.houses[h].villageCode] { fill(&result, village: v) }
                 setHouse(&result, h)
                 return result

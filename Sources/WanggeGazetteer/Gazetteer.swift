@@ -58,14 +58,16 @@ public struct Gazetteer: Sendable {
         guard applied else { throw GazetteerError("\(path): not a gazetteer of this version (rebuild it with `wangge gazetteer build`)") }
         var g = Gazetteer()
         try queue.read { db in
-            g.meta = try MetaRow.order(Column("key")).fetchAll(db)
-            g.townships = try TownshipRow.order(Column("code")).fetchAll(db)
-            g.villages = try VillageRow.order(Column("code")).fetchAll(db)
-            g.groups = try GroupRow.order(Column("villageCode"), Column("number")).fetchAll(db)
-            g.streets = try StreetRow.order(Column("townshipCode"), Column("name")).fetchAll(db)
-            g.houses = try HouseRow.order(Column("id")).fetchAll(db)
-            g.landmarks = try LandmarkRow.order(Column("id")).fetchAll(db)
-            g.aliases = try AliasRow.order(Column("alias"), Column("targetKind"), Column("targetCode")).fetchAll(db)
+            // Plain SQL: GRDB's query-interface ordering reads uninitialised memory under valgrind in
+            // release builds with this toolchain, so the gazetteer avoids it.
+            g.meta = try MetaRow.fetchAll(db, sql: "SELECT * FROM meta ORDER BY key")
+            g.townships = try TownshipRow.fetchAll(db, sql: "SELECT * FROM township ORDER BY code")
+            g.villages = try VillageRow.fetchAll(db, sql: "SELECT * FROM village ORDER BY code")
+            g.groups = try GroupRow.fetchAll(db, sql: "SELECT * FROM villager_group ORDER BY villageCode, number")
+            g.streets = try StreetRow.fetchAll(db, sql: "SELECT * FROM street ORDER BY townshipCode, name")
+            g.houses = try HouseRow.fetchAll(db, sql: "SELECT * FROM house ORDER BY id")
+            g.landmarks = try LandmarkRow.fetchAll(db, sql: "SELECT * FROM landmark ORDER BY id")
+            g.aliases = try AliasRow.fetchAll(db, sql: "SELECT * FROM alias ORDER BY alias, targetKind, targetCode")
         }
         if let c = g.meta.first(where: { $0.key == "district_code" }) { g.districtCode = c.value }
         if let n = g.meta.first(where: { $0.key == "district_name" }) { g.districtName = n.value }
