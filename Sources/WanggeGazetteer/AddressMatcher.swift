@@ -294,7 +294,13 @@ public final class AddressMatcher: @unchecked Sendable {
     private func fuzzyToken(_ s: [UInt32], _ p: Parse) -> Token? {
         var best: (len: Int, start: Int, end: Int, senses: Set<Sense>)?
         var bestAmbiguous = false
-        let already = Set(p.tokens.flatMap(\.senses))
+        // Places the parse already read are not re-found by a window that overlaps them; a token
+        // that is both a township and a village (轸溪) keeps its villages open to the fuzzy pass.
+        var already: Set<Sense> = []
+        for t in p.tokens {
+            let soft = t.senses.contains { if case .village = $0 { return true }; return false } && t.senses.contains { if case .township = $0 { return true }; return false }
+            for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
+        }
         for range in p.residual {
             // Look at the residual span widened by a neighbouring token's characters (a typo can make
             // part of a name match something else).
@@ -302,8 +308,8 @@ public final class AddressMatcher: @unchecked Sendable {
             for a in lo..<hi {
                 for len in stride(from: min(8, hi - a), through: 2, by: -1) {
                     let sub = AddressText.canonicalHomophones(Array(s[a..<(a + len)]))
-                    var found: Set<Sense> = fuzzyExact[sub] ?? []
-                    if len >= 3 {
+                    var found: Set<Sense> = (fuzzyExact[sub] ?? []).filter { !already.contains($0) }
+                    if found.isEmpty && len >= 3 {   // a homophone spelling wins over one-edit neighbours
                         for k in fuzzyDeletes[sub] ?? [] { found.formUnion(fuzzyExact[k] ?? []) }          // caller left one out
                         for i in sub.indices {
                             var d = sub; d.remove(at: i)

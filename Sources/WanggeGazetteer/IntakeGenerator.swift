@@ -182,7 +182,13 @@ public struct IntakeGenerator {
         }
         if chance(0.15) {
             var out = ""
-            for ch in s { out.append(ch); if chance(0.15) { out += pick([" ", "，", ",", "  ", "、", "-", "。"]) } }
+            let chars = Array(s)
+            for (i, ch) in chars.enumerated() {
+                out.append(ch)
+                // Never between two digits: 2-10 would be another address, not noise.
+                if i + 1 < chars.count && ch.isNumber && chars[i + 1].isNumber { continue }
+                if chance(0.15) { out += pick([" ", "，", ",", "  ", "、", "-", "。"]) }
+            }
             s = (chance(0.5) ? " " : "") + out + (chance(0.5) ? " " : "")
             styles.append("spaces_punct")
         }
