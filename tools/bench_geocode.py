@@ -98,11 +98,11 @@ def main():
             except Exception:
                 r = {}
             county, village, city = r.get("county"), r.get("village"), r.get("city")
-            if county and county != "沙湾区" or (city and city != "乐山市"):
+            if county and not county.startswith("沙湾") or (city and city != "乐山市"):
                 preds.append(("outside", None, None, county or city))
             elif village:
                 preds.append(("matched_name", village, None, None))
-            elif county == "沙湾区":
+            elif county and county.startswith("沙湾"):
                 preds.append(("district_only", None, None, None))
             else:
                 preds.append(("not_found", None, None, None))
