@@ -258,7 +258,7 @@ public final class AddressMatcher: @unchecked Sendable {
         var p = parse(s)
         var r = resolve(p, s)
         let longResidual = p.residual.contains { $0.count >= 2 && !Self.filler.contains(AddressText.string(s[$0])) }
-        if r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual {
+        if r.status != .outside && (r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual) {
             if let t = fuzzyToken(s, p) {
                 p.tokens.append(t)
                 p.tokens.sort { $0.start < $1.start }
@@ -269,6 +269,20 @@ public final class AddressMatcher: @unchecked Sendable {
         }
         r.input = text
         return r
+    }
+
+    /// The first division-looking name in the unmatched run `r`: its text up to the first 省, 市, 县,
+    /// 区 or 州 (2–7 characters; 仁寿县 in 仁寿县和平村), unless it is 小区/社区/园区/景区/城区 …; else nil.
+    static func divisionName(_ s: [UInt32], _ r: Range<Int>) -> String? {
+        let suffixes: Set<UInt32> = [0x7701, 0x5E02, 0x53BF, 0x533A, 0x5DDE]   // 省 市 县 区 州
+        for i in r where i > r.lowerBound && suffixes.contains(s[i]) {
+            let name = AddressText.string(s[max(r.lowerBound, i - 6)...i])
+            // Never a division: …小区, …社区, …园区, …景区, …开发区, …片区. Alone: 城区, 市区, 山区 ….
+            if ["小区", "社区", "园区", "景区", "开发区", "片区"].contains(where: { name.hasSuffix($0) }) { return nil }
+            if ["城区", "街区", "辖区", "市区", "郊区", "山区", "新区", "老城区", "本市", "该市"].contains(name) { return nil }
+            return name
+        }
+        return nil
     }
 
     /// Words around a landmark or a number that are not names: no fuzzy pass for them alone.
@@ -375,6 +389,17 @@ public final class AddressMatcher: @unchecked Sendable {
                 result.status = .outside
                 result.outside = d
                 result.confidence = 0.95
+                return result
+            }
+        }
+        // A division we do not list (仁寿县, 彭山区, 简阳市): unmatched text ending in 省/市/县/区/州
+        // before anything of ours is another division's name.
+        let firstOurs = p.tokens.first { t in t.senses.contains { if case .province = $0 { return false }; if case .city = $0 { return false }; return true } }?.start ?? s.count
+        for r in p.residual where r.lowerBound < firstOurs {
+            if let d = Self.divisionName(s, r.lowerBound..<min(r.upperBound, firstOurs)) {
+                result.status = .outside
+                result.outside = d
+                result.confidence = 0.7
                 return result
             }
         }

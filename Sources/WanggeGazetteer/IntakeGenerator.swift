@@ -51,6 +51,11 @@ public struct IntakeGenerator {
         ("四川省成都市武侯区", "成都市"), ("成都市双流区", "成都市"), ("眉山市东坡区", "眉山市"), ("眉山洪雅县", "眉山市"),
         ("雅安市雨城区", "雅安市"), ("宜宾市翠屏区", "宜宾市"), ("重庆市渝中区", "重庆市"), ("自贡市自流井区", "自贡市"),
     ]
+    /// Real Sichuan counties and districts that OutsidePlaces does not list: they test the
+    /// matcher's general rule (a name ending in 县/区/市 before anything of ours), not its tables.
+    static let heldOutDivisions = ["仁寿县", "青神县", "丹棱县", "彭山区", "荣县", "富顺县", "名山区", "简阳市", "彭州市",
+                                   "都江堰市", "邛崃市", "大邑县", "蒲江县", "长宁县", "高县", "屏山县", "汉源县", "石棉县",
+                                   "荥经县", "天全县", "芦山县", "宝兴县", "乐至县", "安岳县"]
     static let outsideVillages = ["新桥村", "太平村", "红星村", "团结村", "新华村", "胜利村", "光明村", "石桥村", "草坝村", "和平社区"]
 
     public init(gazetteer: Gazetteer, seed: UInt64) {
@@ -291,7 +296,13 @@ public struct IntakeGenerator {
 
     mutating func outside() -> IntakeSample {
         var styles = ["outside"]
-        let (prefix, district) = pick(Self.outsideTemplates)
+        var (prefix, district) = pick(Self.outsideTemplates)
+        if chance(0.3) {
+            let d = pick(Self.heldOutDivisions)
+            prefix = (chance(0.5) ? "四川省" : "") + d
+            district = d
+            styles.append("outside_heldout")
+        }
         var s = prefix + pick(Self.outsideVillages)
         if chance(0.7) { s += "\(1 + rng.next() % 12)组" }
         if chance(0.5) { s += "\(1 + rng.next() % 80)号" }

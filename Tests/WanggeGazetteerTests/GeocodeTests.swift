@@ -149,6 +149,18 @@ enum Bundled {
         #expect(r.village == nil && r.grid == nil)
     }
 
+    @Test(arguments: [("仁寿县太平村3组", "仁寿县"), ("四川省彭山区草坝村", "彭山区"), ("简阳市新华村2组5号", "简阳市")])
+    func outsideUnlisted(_ input: String, _ district: String) {
+        let r = Bundled.matcher.geocode(input)
+        #expect(r.status == .outside, "\(input): \(r.jsonLine)")
+        #expect(r.outside == district)
+    }
+
+    @Test func ourNamesWithDivisionWordsStayInside() {
+        #expect(Bundled.matcher.geocode("嘉农工业园区王场村3组").village == "王场村")
+        #expect(Bundled.matcher.geocode("沙湾区福禄镇费林湾村").village == "费林湾村")
+    }
+
     @Test func notFound() {
         #expect(Bundled.matcher.geocode("随便写的一句话").status == .notFound)
         #expect(Bundled.matcher.geocode("").status == .notFound)
