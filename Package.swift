@@ -5,7 +5,7 @@ import PackageDescription
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 //   WanggePartition has no dependencies: graphs and numbers, never geometry.
-//   WanggeExport → WanggeStore → GRDB: only WanggeStore imports GRDB.
+//   WanggeExport → WanggeStore → GRDB and WanggeGazetteer → GRDB: the two modules that touch SQLite.
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v13)],
@@ -31,13 +31,16 @@ let package = Package(
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
         .target(name: "WanggeAssign", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
-        // GeoPackage writing; the only module that imports GRDB.
+        // GeoPackage writing (SQLite through GRDB).
         .target(name: "WanggeStore", dependencies: ["WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
         .target(name: "WanggeExport", dependencies: ["WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        // The address gazetteer (SQLite through GRDB) and the matcher.
+        .target(name: "WanggeGazetteer", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry",
+                                                      .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
-            "WanggeStore", "WanggeExport", "WanggeAssign",
+            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -55,6 +58,8 @@ let package = Package(
         .executableTarget(name: "generate-shawan",
                           dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
                           path: "tools/ShawanGenerator"),
+        // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
+        .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
@@ -64,5 +69,6 @@ let package = Package(
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
+        .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer"]),
     ]
 )

@@ -10,3 +10,4 @@
 @_exported import WanggeStore
 @_exported import WanggeExport
 @_exported import WanggeAssign
+@_exported import WanggeGazetteer

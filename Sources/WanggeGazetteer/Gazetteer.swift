@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+/// The whole gazetteer in memory: what `wangge gazetteer build` writes to SQLite and what the
+/// matcher is built from. Arrays are sorted by their keys, so the file is deterministic.
+public struct Gazetteer: Sendable {
+    public var districtCode = "511111"
+    public var districtName = "沙湾区"
+    public var townships: [TownshipRow] = []
+    public var villages: [VillageRow] = []
+    public var groups: [GroupRow] = []
+    public var streets: [StreetRow] = []
+    public var houses: [HouseRow] = []
+    public var landmarks: [LandmarkRow] = []
+    public var aliases: [AliasRow] = []
+    public var meta: [MetaRow] = []
+
+    public init() {}
+
+    /// Writes the gazetteer to `path`: a temporary file in the same directory first (schema by
+    /// the migrator, every row in one transaction), then renamed over `path` atomically.
+    public func write(to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let tmp = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
+        try? FileManager.default.removeItem(atPath: tmp)
+        do {
+            let queue = try DatabaseQueue(path: tmp)
+            try GazetteerSchema.migrator.migrate(queue)
+            try queue.write { db in
+                for r in meta { try r.insert(db) }
+                for r in townships { try r.insert(db) }
+                for r in villages { try r.insert(db) }
+                for r in groups { try r.insert(db) }
+                for r in streets { try r.insert(db) }
+                for r in houses { try r.insert(db) }
+                for r in landmarks { try r.insert(db) }
+                for r in aliases { try r.insert(db) }
+            }
+            try queue.close()
+            if rename(tmp, path) != 0 {
+                throw GazetteerError("cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw error
+        }
+    }
+
+    /// Reads a gazetteer file written by `write(to:)` (read-only; the migrator checks the schema).
+    public static func read(from path: String) throws -> Gazetteer {
+        guard FileManager.default.fileExists(atPath: path) else { throw GazetteerError("\(path): no such file") }
+        var config = Configuration()
+        config.readonly = true
+        let queue = try DatabaseQueue(path: path, configuration: config)
+        let applied = try queue.read { db in try GazetteerSchema.migrator.hasCompletedMigrations(db) }
+        guard applied else { throw GazetteerError("\(path): not a gazetteer of this version (rebuild it with `wangge gazetteer build`)") }
+        var g = Gazetteer()
+        try queue.read { db in
+            // Plain SQL: GRDB's query-interface ordering reads uninitialised memory under valgrind in
+            // release builds with this toolchain, so the gazetteer avoids it.
+            g.meta = try MetaRow.fetchAll(db, sql: "SELECT * FROM meta ORDER BY key")
+            g.townships = try TownshipRow.fetchAll(db, sql: "SELECT * FROM township ORDER BY code")
+            g.villages = try VillageRow.fetchAll(db, sql: "SELECT * FROM village ORDER BY code")
+            g.groups = try GroupRow.fetchAll(db, sql: "SELECT * FROM villager_group ORDER BY villageCode, number")
+            g.streets = try StreetRow.fetchAll(db, sql: "SELECT * FROM street ORDER BY townshipCode, name")
+            g.houses = try HouseRow.fetchAll(db, sql: "SELECT * FROM house ORDER BY id")
+            g.landmarks = try LandmarkRow.fetchAll(db, sql: "SELECT * FROM landmark ORDER BY id")
+            g.aliases = try AliasRow.fetchAll(db, sql: "SELECT * FROM alias ORDER BY alias, targetKind, targetCode")
+        }
+        if let c = g.meta.first(where: { $0.key == "district_code" }) { g.districtCode = c.value }
+        if let n = g.meta.first(where: { $0.key == "district_name" }) { g.districtName = n.value }
+        try queue.close()
+        return g
+    }
+}
+
+public struct GazetteerError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}

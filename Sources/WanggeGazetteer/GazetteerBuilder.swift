@@ -1,0 +1,261 @@
+import Foundation
+import WanggeGeometry
+import WanggeGeoJSON
+import WanggeDistrict
+
+/// Builds a `Gazetteer` from a boundaries directory (townships, villages, streets, landmarks,
+/// addresses/*.csv) and, optionally, a grid file (`wangge partition`'s out/grids.geojson), whose
+/// polygons give every point its grid.
+public enum GazetteerBuilder {
+    /// Former names. The bundled data has no real ones, so these are invented to exercise the
+    /// path, and say so in the alias table's note column.
+    public static let formerNames: [(alias: String, township: String, village: String?, note: String)] = [
+        ("新华村", "福禄镇", "雷店村", "invented for testing: synthetic former name, not a real record"),
+        ("福禄乡", "福禄镇", nil, "illustrative: name before the 乡 became a 镇; not verified"),
+        ("铜河乡", "铜茨乡", nil, "invented for testing: synthetic former name, not a real record"),
+    ]
+
+    public static func build(boundaries dir: String, grids gridsPath: String?) throws -> Gazetteer {
+        let district = try DistrictBoundaries.load(directory: dir)
+        let reader = GeoJSONReader()
+        func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
+        let gridIndex = try gridsPath.map { try GridIndex(path: $0) }
+        func grid(_ c: Coordinate, _ village: String?) -> String? { gridIndex?.grid(at: c, village: village) }
+
+        var g = Gazetteer()
+        g.districtCode = district.code
+        g.districtName = district.name
+        let townshipByName = Dictionary(district.townships.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
+
+        // Landmarks first: committees and township governments give villages and townships their points.
+        var landmarks: [LandmarkRow] = []
+        if FileManager.default.fileExists(atPath: path("landmarks.geojson")) {
+            for (i, f) in try reader.readFeatureCollection(contentsOf: path("landmarks.geojson")).features.enumerated() {
+                guard case .point(let p)? = f.geometry, let name = f.string("name"), let vc = f.string("village_code") else {
+                    throw GazetteerError("\(path("landmarks.geojson")): feature \(i): expected a Point with name and village_code")
+                }
+                landmarks.append(LandmarkRow(id: f.id?.description ?? String(format: "L%04d", i + 1), name: name,
+                                             kind: f.string("kind") ?? "", villageCode: vc, lon: p.x, lat: p.y, grid: grid(p, vc)))
+            }
+        }
+        g.landmarks = landmarks.sorted { $0.id < $1.id }
+        let committee = Dictionary(landmarks.filter { $0.kind == "village_committee" }.map { ($0.villageCode, $0) },
+                                   uniquingKeysWith: { a, _ in a })
+
+        for v in district.villages {
+            let p = committee[v.code].map { Coordinate($0.lon, $0.lat) } ?? centroid(v.geometry)
+            g.villages.append(VillageRow(code: v.code, name: v.name, townshipCode: v.townshipCode, kind: v.kind,
+                                         lon: p.x, lat: p.y, grid: grid(p, v.code)))
+        }
+        for t in district.townships {
+            let gov = landmarks.first { $0.kind == "government" && $0.name == t.name + "人民政府" }
+            let p = gov.map { Coordinate($0.lon, $0.lat) } ?? centroid(t.geometry)
+            g.townships.append(TownshipRow(code: t.code, name: t.name, kind: t.kind, lon: p.x, lat: p.y,
+                                           grid: grid(p, gov?.villageCode)))
+        }
+
+        // Houses.
+        let addressDir = path("addresses")
+        var houses: [HouseRow] = []
+        if FileManager.default.fileExists(atPath: addressDir) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: addressDir).filter({ $0.hasSuffix(".csv") }).sorted() {
+                houses += try readHouses((addressDir as NSString).appendingPathComponent(file))
+            }
+        }
+        for i in houses.indices {
+            houses[i].grid = grid(Coordinate(houses[i].lon, houses[i].lat), houses[i].villageCode)
+        }
+        g.houses = houses.sorted { $0.id < $1.id }
+
+        // Villager groups: the house nearest the mean of the group's houses.
+        var byGroup: [String: [Int]] = [:]
+        for (i, h) in g.houses.enumerated() { if let n = h.groupNumber { byGroup["\(h.villageCode)#\(n)", default: []].append(i) } }
+        for key in byGroup.keys.sorted() {
+            let idx = byGroup[key]!
+            let h0 = g.houses[idx[0]]
+            let m = medoid(idx.map { Coordinate(g.houses[$0].lon, g.houses[$0].lat) })
+            g.groups.append(GroupRow(villageCode: h0.villageCode, number: h0.groupNumber!, houses: idx.count,
+                                     lon: m.x, lat: m.y, grid: grid(m, h0.villageCode)))
+        }
+        g.groups.sort { ($0.villageCode, $0.number) < ($1.villageCode, $1.number) }
+
+        // Streets: streets.geojson features merged by (town, name), plus any street only the addresses name.
+        var lines: [String: [Coordinate]] = [:]
+        if FileManager.default.fileExists(atPath: path("streets.geojson")) {
+            for f in try reader.readFeatureCollection(contentsOf: path("streets.geojson")).features {
+                guard let name = f.string("name"), let town = f.string("town"), let tc = townshipByName[town] else { continue }
+                var coords: [Coordinate] = []
+                switch f.geometry {
+                case .lineString(let l)?: coords = l
+                case .multiLineString(let ls)?: coords = ls.flatMap { $0 }
+                default: break
+                }
+                if lines["\(tc)#\(name)"] == nil { lines["\(tc)#\(name)"] = coords }
+            }
+        }
+        var byStreet: [String: [Int]] = [:]
+        for (i, h) in g.houses.enumerated() { if let s = h.street { byStreet["\(h.townshipCode)#\(s)", default: []].append(i) } }
+        for key in Set(lines.keys).union(byStreet.keys).sorted() {
+            let parts = key.split(separator: "#", maxSplits: 1).map(String.init)
+            let idx = byStreet[key] ?? []
+            let p: Coordinate
+            var village: String?
+            if !idx.isEmpty {
+                p = medoid(idx.map { Coordinate(g.houses[$0].lon, g.houses[$0].lat) })
+                var count: [String: Int] = [:]
+                for i in idx { count[g.houses[i].villageCode, default: 0] += 1 }
+                village = count.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
+            } else {
+                let l = lines[key] ?? []
+                guard !l.isEmpty else { continue }
+                p = l[l.count / 2]
+                village = gridIndex?.village(at: p)
+            }
+            g.streets.append(StreetRow(name: parts[1], townshipCode: parts[0], villageCode: village, houses: idx.count,
+                                       lon: p.x, lat: p.y, grid: grid(p, village)))
+        }
+
+        g.aliases = aliases(district: district)
+        g.meta = [
+            MetaRow(key: "district_code", value: district.code),
+            MetaRow(key: "district_name", value: district.name),
+            MetaRow(key: "grids", value: gridIndex == nil ? "none" : "\(gridIndex!.count)"),
+            MetaRow(key: "schema", value: "1"),
+        ]
+        return g
+    }
+
+    static func shortName(_ name: String, suffixes: [String]) -> String {
+        for s in suffixes where name.hasSuffix(s) && name.count > s.count { return String(name.dropLast(s.count)) }
+        return name
+    }
+    public static func townshipShort(_ n: String) -> String { shortName(n, suffixes: ["街道", "镇", "乡"]) }
+    public static func villageShort(_ n: String) -> String { shortName(n, suffixes: ["社区", "村"]) }
+
+    static func aliases(district: DistrictBoundaries) -> [AliasRow] {
+        var out: [AliasRow] = []
+        let dShort = shortName(district.name, suffixes: ["区", "县", "市"])
+        out.append(AliasRow(alias: dShort, targetKind: "district", targetCode: district.code, aliasKind: "district", note: nil))
+        for t in district.townships {
+            out.append(AliasRow(alias: townshipShort(t.name), targetKind: "township", targetCode: t.code, aliasKind: "short", note: nil))
+        }
+        for v in district.villages {
+            let s = villageShort(v.name)
+            guard s.count >= 2 else { continue }  // 杨村 → 杨 would match any 杨
+            let sameTownship = district.villages.filter { $0.townshipCode == v.townshipCode && $0.code != v.code && villageShort($0.name) == s }
+            let township = district.townships.first { $0.code == v.townshipCode }!
+            var note: String?
+            if !sameTownship.isEmpty { note = "shared within its township with " + sameTownship.map(\.name).joined(separator: ", ") }
+            else if townshipShort(township.name) == s { note = "also the short name of its township \(township.name)" }
+            out.append(AliasRow(alias: s, targetKind: "village", targetCode: v.code,
+                                aliasKind: note == nil ? "short" : "short-shared", note: note))
+        }
+        for f in formerNames {
+            guard let t = district.townships.first(where: { $0.name == f.township }) else { continue }
+            if let vn = f.village {
+                guard let v = district.villages.first(where: { $0.townshipCode == t.code && $0.name == vn }) else { continue }
+                out.append(AliasRow(alias: f.alias, targetKind: "village", targetCode: v.code, aliasKind: "former", note: f.note))
+            } else {
+                out.append(AliasRow(alias: f.alias, targetKind: "township", targetCode: t.code, aliasKind: "former", note: f.note))
+            }
+        }
+        return out.sorted { ($0.alias, $0.targetKind, $0.targetCode) < ($1.alias, $1.targetKind, $1.targetCode) }
+    }
+
+    static func readHouses(_ file: String) throws -> [HouseRow] {
+        guard let data = FileManager.default.contents(atPath: file) else { throw GazetteerError("\(file): cannot read file") }
+        let text = String(decoding: data, as: UTF8.self)
+        var lines = text.split(whereSeparator: \.isNewline).makeIterator()
+        guard let header = lines.next() else { return [] }
+        let cols = Dictionary(header.split(separator: ",", omittingEmptySubsequences: false).enumerated().map { (String($1), $0) },
+                              uniquingKeysWith: { a, _ in a })
+        for c in ["id", "lon", "lat", "township_code", "village_code", "number"] where cols[c] == nil {
+            throw GazetteerError("\(file): line 1: the header has no \"\(c)\" column")
+        }
+        var out: [HouseRow] = []
+        var lineNo = 1
+        while let line = lines.next() {
+            lineNo += 1
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            func v(_ c: String) -> String { cols[c].flatMap { $0 < f.count ? f[$0] : nil } ?? "" }
+            guard let lon = Double(v("lon")), let lat = Double(v("lat")), let number = Int(v("number")) else {
+                throw GazetteerError("\(file): line \(lineNo): bad lon/lat/number")
+            }
+            let street = v("street")
+            out.append(HouseRow(id: v("id"), villageCode: v("village_code"), townshipCode: v("township_code"),
+                                street: street.isEmpty ? nil : street, groupNumber: Int(v("group")), number: number,
+                                lon: lon, lat: lat, grid: nil))
+        }
+        return out
+    }
+
+    /// The point of `points` nearest their mean (a real house, so inside its village).
+    static func medoid(_ points: [Coordinate]) -> Coordinate {
+        let mx = points.reduce(0) { $0 + $1.x } / Double(points.count)
+        let my = points.reduce(0) { $0 + $1.y } / Double(points.count)
+        return points.min { ($0.x - mx) * ($0.x - mx) + ($0.y - my) * ($0.y - my) < ($1.x - mx) * ($1.x - mx) + ($1.y - my) * ($1.y - my) }!
+    }
+
+    /// Area centroid of the largest polygon's exterior.
+    static func centroid(_ g: Geometry) -> Coordinate {
+        let ring = g.polygons.max { abs(Ring.signedArea($0.exterior)) < abs(Ring.signedArea($1.exterior)) }?.exterior ?? []
+        var a = 0.0, cx = 0.0, cy = 0.0
+        for i in 0..<max(0, ring.count - 1) {
+            let p = ring[i], q = ring[i + 1]
+            let c = p.x * q.y - q.x * p.y
+            a += c; cx += (p.x + q.x) * c; cy += (p.y + q.y) * c
+        }
+        if a == 0 { return ring.first ?? Coordinate(0, 0) }
+        return Coordinate(cx / (3 * a), cy / (3 * a))
+    }
+}
+
+/// Point-in-polygon over a grid file (even-odd rule, envelope filter). A point gets a grid of its
+/// own village when one covers it, else any covering grid, else the nearest grid of its village.
+struct GridIndex {
+    struct Entry { var code: String; var village: String; var polygons: [Polygon]; var envelope: Envelope }
+    var entries: [Entry] = []
+    var count: Int { entries.count }
+
+    init(path: String) throws {
+        let fc = try GeoJSONReader().readFeatureCollection(contentsOf: path)
+        for f in fc.features {
+            guard let g = f.geometry, let env = g.envelope, let code = f.string("code") ?? f.id?.description else { continue }
+            entries.append(Entry(code: code, village: f.string("village_code") ?? String(code.prefix(12)), polygons: g.polygons, envelope: env))
+        }
+        entries.sort { $0.code < $1.code }
+    }
+
+    func covers(_ e: Entry, _ c: Coordinate) -> Bool {
+        guard e.envelope.contains(c) else { return false }
+        return e.polygons.contains { p in
+            guard Self.inRing(p.exterior, c) else { return false }
+            return !p.holes.contains { Self.inRing($0, c) }
+        }
+    }
+
+    static func inRing(_ r: [Coordinate], _ c: Coordinate) -> Bool {
+        var inside = false
+        var j = r.count - 1
+        for i in 0..<r.count {
+            let a = r[i], b = r[j]
+            if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+            j = i
+        }
+        return inside
+    }
+
+    func village(at c: Coordinate) -> String? { entries.first { covers($0, c) }?.village }
+
+    func grid(at c: Coordinate, village: String?) -> String? {
+        let covering = entries.filter { covers($0, c) }
+        if let v = village, let e = covering.first(where: { $0.village == v }) { return e.code }
+        if village == nil, let e = covering.first { return e.code }
+        let own = entries.filter { $0.village == village }
+        func d(_ e: Entry) -> Double {
+            let x = (e.envelope.minX + e.envelope.maxX) / 2 - c.x, y = (e.envelope.minY + e.envelope.maxY) / 2 - c.y
+            return x * x + y * y
+        }
+        return (own.isEmpty ? covering : own).min { d($0) < d($1) }?.code
+    }
+}

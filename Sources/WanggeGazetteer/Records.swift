@@ -1,0 +1,176 @@
+import Foundation
+import GRDB
+
+// The gazetteer's SQLite tables, one plain Codable record each. Coordinates are WGS-84.
+// `grid` is the 15-digit code of the grid holding the point (nil when built without grids).
+
+public struct TownshipRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "township"
+    public var code: String
+    public var name: String
+    /// 镇 / 乡 / 街道.
+    public var kind: String
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+public struct VillageRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "village"
+    public var code: String
+    public var name: String
+    public var townshipCode: String
+    /// village (村) / community (社区).
+    public var kind: String
+    /// The village committee's point (inside the village), else the polygon's centroid.
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+/// A villager group (村民小组, 组/社): its point is the group house nearest the mean of its houses.
+public struct GroupRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "villager_group"
+    public var villageCode: String
+    public var number: Int
+    public var houses: Int
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+/// A street (路 / 街 / 巷 / 乡道) of one town; its point is the house nearest the mean of its
+/// houses (else the middle vertex of its line); `villageCode` is the village with most of its houses.
+public struct StreetRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "street"
+    public var name: String
+    public var townshipCode: String
+    public var villageCode: String?
+    public var houses: Int
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+/// One house number: on a street (`street` set) or in a villager group (`groupNumber` set).
+public struct HouseRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "house"
+    public var id: String
+    public var villageCode: String
+    public var townshipCode: String
+    public var street: String?
+    public var groupNumber: Int?
+    public var number: Int
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+public struct LandmarkRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "landmark"
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var villageCode: String
+    public var lon: Double
+    public var lat: Double
+    public var grid: String?
+}
+
+/// Another name for a township or village: `short` (福禄 for 福禄镇, 新华 for 新华村 when
+/// unique within its township), `district` (沙湾 for 沙湾区) or `former` (documented in `note`).
+public struct AliasRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "alias"
+    public var alias: String
+    /// township / village / district
+    public var targetKind: String
+    public var targetCode: String
+    /// short / former / district
+    public var aliasKind: String
+    public var note: String?
+}
+
+public struct MetaRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "meta"
+    public var key: String
+    public var value: String
+}
+
+public enum GazetteerSchema {
+    public static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.create(table: "meta") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+            try db.create(table: "township") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull().unique()
+                t.column("kind", .text).notNull()
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+            }
+            try db.create(table: "village") { t in
+                t.primaryKey("code", .text)
+                t.column("name", .text).notNull()
+                t.column("townshipCode", .text).notNull().references("township").indexed()
+                t.column("kind", .text).notNull()
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+            }
+            try db.create(table: "villager_group") { t in
+                t.column("villageCode", .text).notNull().references("village")
+                t.column("number", .integer).notNull()
+                t.column("houses", .integer).notNull()
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+                t.primaryKey(["villageCode", "number"])
+            }
+            try db.create(table: "street") { t in
+                t.column("name", .text).notNull()
+                t.column("townshipCode", .text).notNull().references("township")
+                t.column("villageCode", .text).references("village")
+                t.column("houses", .integer).notNull()
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+                t.primaryKey(["townshipCode", "name"])
+            }
+            try db.create(table: "house") { t in
+                t.primaryKey("id", .text)
+                t.column("villageCode", .text).notNull().references("village").indexed()
+                t.column("townshipCode", .text).notNull()
+                t.column("street", .text)
+                t.column("groupNumber", .integer)
+                t.column("number", .integer).notNull()
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+            }
+            try db.create(index: "house_street", on: "house", columns: ["townshipCode", "street", "number"])
+            try db.create(index: "house_group", on: "house", columns: ["villageCode", "groupNumber", "number"])
+            try db.create(table: "landmark") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("kind", .text).notNull()
+                t.column("villageCode", .text).notNull().references("village")
+                t.column("lon", .double).notNull()
+                t.column("lat", .double).notNull()
+                t.column("grid", .text)
+            }
+            try db.create(table: "alias") { t in
+                t.column("alias", .text).notNull().indexed()
+                t.column("targetKind", .text).notNull()
+                t.column("targetCode", .text).notNull()
+                t.column("aliasKind", .text).notNull()
+                t.column("note", .text)
+                t.primaryKey(["alias", "targetKind", "targetCode"])
+            }
+        }
+        return m
+    }
+}
