@@ -5,7 +5,7 @@ import PackageDescription
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 //   WanggePartition has no dependencies: graphs and numbers, never geometry.
-//   WanggeExport → WanggeStore → GRDB and WanggeGazetteer → GRDB: the two modules that touch SQLite.
+//   WanggeExport / WanggeGazetteer → WanggeStore → GRDB: only WanggeStore touches SQLite.
 let package = Package(
     name: "Wangge",
     platforms: [.macOS(.v13)],
@@ -31,13 +31,13 @@ let package = Package(
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
         .target(name: "WanggeAssign", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
-        // GeoPackage writing (SQLite through GRDB).
+        // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
         .target(name: "WanggeStore", dependencies: ["WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
         .target(name: "WanggeExport", dependencies: ["WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
-        // The address gazetteer (SQLite through GRDB) and the matcher.
-        .target(name: "WanggeGazetteer", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry",
-                                                      .product(name: "GRDB", package: "GRDB.swift")]),
+        // The address gazetteer: built from the district, matched against messy addresses; its
+        // SQLite file is read and written by WanggeStore.
+        .target(name: "WanggeGazetteer", dependencies: ["WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer",
@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
-        .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer"]),
+        .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore"]),
     ]
 )

@@ -1,3 +1,4 @@
+import WanggeStore
 /// Turns a typed address into township, village, grid and a point, using in-memory structures
 /// built once from a `Gazetteer`: a trie of every name form, dictionaries of house numbers, and
 /// a deletion index for one-character typos.

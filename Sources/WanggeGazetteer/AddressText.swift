@@ -1,3 +1,4 @@
+import WanggeStore
 /// Character-level clean-up of a typed address, on Unicode scalars (fast, no Foundation).
 public enum AddressText {
     /// Traditional → simplified for the characters of the gazetteer's names and of address words

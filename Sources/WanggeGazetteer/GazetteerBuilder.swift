@@ -2,6 +2,7 @@ import Foundation
 import WanggeGeometry
 import WanggeGeoJSON
 import WanggeDistrict
+import WanggeStore
 
 /// Builds a `Gazetteer` from a boundaries directory (townships, villages, streets, landmarks,
 /// addresses/*.csv) and, optionally, a grid file (`wangge partition`'s out/grids.geojson), whose

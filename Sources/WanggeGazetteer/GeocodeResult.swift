@@ -1,3 +1,4 @@
+import WanggeStore
 /// One geocoded address.
 public struct GeocodeResult: Sendable, Equatable {
     public enum Status: String, Sendable { case matched, ambiguous, outside, notFound = "not_found" }

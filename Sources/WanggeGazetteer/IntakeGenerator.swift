@@ -1,3 +1,4 @@
+import WanggeStore
 /// A seeded generator of messy intake addresses with their ground truth, for evaluation
 /// (`geocode-sample`, tools/bench_geocode.py) and tests. Built from a gazetteer's houses,
 /// villages and landmarks; the same seed gives the same lines.

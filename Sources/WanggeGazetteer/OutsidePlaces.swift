@@ -1,3 +1,4 @@
+import WanggeStore
 /// Places that are not 沙湾区: an address naming one of them is rejected as `outside`, naming it.
 public enum OutsidePlaces {
     /// Leshan's other county-level divisions (the real 2024 list), with their short forms.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WanggeKit
+import WanggeStore
 
 /// `wangge gazetteer build`: boundaries/ (+ grids) → SQLite gazetteer.
 struct GazetteerCommand: ParsableCommand {

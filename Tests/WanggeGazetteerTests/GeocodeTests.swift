@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WanggeGazetteer
+import WanggeStore
 
 /// The gazetteer built once from the bundled boundaries/ (no grids: tests must not depend on out/).
 enum Bundled {

@@ -2,6 +2,7 @@
 //   geocode-sample [--gazetteer out/gazetteer.sqlite] [--count 20000] [--seed 20260511] [--out FILE]
 import Foundation
 import WanggeGazetteer
+import WanggeStore
 
 var gazetteerPath = "out/gazetteer.sqlite", count = 20000, seed: UInt64 = 20260511, out: String?
 var args = CommandLine.arguments.dropFirst().makeIterator()

@@ -13,6 +13,15 @@ public struct TownshipRow: Codable, Hashable, Sendable, FetchableRecord, Persist
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(code: String, name: String, kind: String, lon: Double, lat: Double, grid: String? = nil) {
+        self.code = code
+        self.name = name
+        self.kind = kind
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 public struct VillageRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
@@ -26,6 +35,16 @@ public struct VillageRow: Codable, Hashable, Sendable, FetchableRecord, Persista
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(code: String, name: String, townshipCode: String, kind: String, lon: Double, lat: Double, grid: String? = nil) {
+        self.code = code
+        self.name = name
+        self.townshipCode = townshipCode
+        self.kind = kind
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 /// A villager group (村民小组, 组/社): its point is the group house nearest the mean of its houses.
@@ -37,6 +56,15 @@ public struct GroupRow: Codable, Hashable, Sendable, FetchableRecord, Persistabl
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(villageCode: String, number: Int, houses: Int, lon: Double, lat: Double, grid: String? = nil) {
+        self.villageCode = villageCode
+        self.number = number
+        self.houses = houses
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 /// A street (路 / 街 / 巷 / 乡道) of one town; its point is the house nearest the mean of its
@@ -50,6 +78,16 @@ public struct StreetRow: Codable, Hashable, Sendable, FetchableRecord, Persistab
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(name: String, townshipCode: String, villageCode: String? = nil, houses: Int, lon: Double, lat: Double, grid: String? = nil) {
+        self.name = name
+        self.townshipCode = townshipCode
+        self.villageCode = villageCode
+        self.houses = houses
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 /// One house number: on a street (`street` set) or in a villager group (`groupNumber` set).
@@ -64,6 +102,18 @@ public struct HouseRow: Codable, Hashable, Sendable, FetchableRecord, Persistabl
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(id: String, villageCode: String, townshipCode: String, street: String? = nil, groupNumber: Int? = nil, number: Int, lon: Double, lat: Double, grid: String? = nil) {
+        self.id = id
+        self.villageCode = villageCode
+        self.townshipCode = townshipCode
+        self.street = street
+        self.groupNumber = groupNumber
+        self.number = number
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 public struct LandmarkRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
@@ -75,6 +125,16 @@ public struct LandmarkRow: Codable, Hashable, Sendable, FetchableRecord, Persist
     public var lon: Double
     public var lat: Double
     public var grid: String?
+
+    public init(id: String, name: String, kind: String, villageCode: String, lon: Double, lat: Double, grid: String? = nil) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.villageCode = villageCode
+        self.lon = lon
+        self.lat = lat
+        self.grid = grid
+    }
 }
 
 /// Another name for a township or village: `short` (福禄 for 福禄镇, 新华 for 新华村 when
@@ -88,12 +148,25 @@ public struct AliasRow: Codable, Hashable, Sendable, FetchableRecord, Persistabl
     /// short / former / district
     public var aliasKind: String
     public var note: String?
+
+    public init(alias: String, targetKind: String, targetCode: String, aliasKind: String, note: String? = nil) {
+        self.alias = alias
+        self.targetKind = targetKind
+        self.targetCode = targetCode
+        self.aliasKind = aliasKind
+        self.note = note
+    }
 }
 
 public struct MetaRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "meta"
     public var key: String
     public var value: String
+
+    public init(key: String, value: String) {
+        self.key = key
+        self.value = value
+    }
 }
 
 public enum GazetteerSchema {
