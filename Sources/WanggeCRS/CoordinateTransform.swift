@@ -74,14 +74,9 @@ public final class CoordinateTransform {
         return ps
     }
 
-    /// Every coordinate of a geometry, structure kept.
+    /// Every coordinate of a geometry, structure kept. Each ring or line goes through the batch
+    /// transform at once.
     public func transform(_ g: Geometry) throws(CRSError) -> Geometry {
-        do {
-            return try g.mapCoordinates { try transform($0) }
-        } catch let e as CRSError {
-            throw e
-        } catch {
-            fatalError("unreachable: transform(_: Coordinate) throws only CRSError")
-        }
+        try g.mapSequences { (cs: [Coordinate]) throws(CRSError) -> [Coordinate] in try transform(cs) }
     }
 }

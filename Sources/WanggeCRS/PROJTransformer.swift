@@ -135,14 +135,9 @@ public final class PROJTransformer {
         return result
     }
 
-    /// Transforms every coordinate of a geometry, keeping its structure.
+    /// Transforms every coordinate of a geometry, keeping its structure. Each ring or line goes through the batch
+    /// transform at once.
     public func transform(_ g: Geometry) throws(CRSError) -> Geometry {
-        do {
-            return try g.mapCoordinates { try transform($0) }
-        } catch let e as CRSError {
-            throw e
-        } catch {
-            fatalError("unreachable: transform(_: Coordinate) throws only CRSError")
-        }
+        try g.mapSequences { (cs: [Coordinate]) throws(CRSError) -> [Coordinate] in try transform(cs) }
     }
 }

@@ -101,6 +101,35 @@ public indirect enum Geometry: Hashable, Sendable {
         }
     }
 
+    /// The same geometry with each coordinate sequence (point list, line, ring) passed whole
+    /// through `transform`, which must return as many coordinates: lets a caller batch work
+    /// (e.g. one PROJ call per ring instead of per point).
+    public func mapSequences<E: Error>(_ transform: ([Coordinate]) throws(E) -> [Coordinate]) throws(E) -> Geometry {
+        func poly(_ p: Polygon) throws(E) -> Polygon {
+            var holes: [[Coordinate]] = []
+            for h in p.holes { holes.append(try transform(h)) }
+            return Polygon(exterior: try transform(p.exterior), holes: holes)
+        }
+        switch self {
+        case .point(let c): return .point(try transform([c])[0])
+        case .multiPoint(let cs): return .multiPoint(try transform(cs))
+        case .lineString(let cs): return .lineString(try transform(cs))
+        case .multiLineString(let ls):
+            var out: [[Coordinate]] = []
+            for l in ls { out.append(try transform(l)) }
+            return .multiLineString(out)
+        case .polygon(let p): return .polygon(try poly(p))
+        case .multiPolygon(let ps):
+            var out: [Polygon] = []
+            for p in ps { out.append(try poly(p)) }
+            return .multiPolygon(out)
+        case .geometryCollection(let gs):
+            var out: [Geometry] = []
+            for g in gs { out.append(try g.mapSequences(transform)) }
+            return .geometryCollection(out)
+        }
+    }
+
     /// Calls `body` for every coordinate, in order.
     public func forEachCoordinate(_ body: (Coordinate) throws -> Void) rethrows {
         switch self {

@@ -38,3 +38,21 @@ import Testing
         #expect(p.planarPerimeter == 48)
     }
 }
+
+@Suite struct MapSequencesTests {
+    @Test func everySequenceIsPassedWholeAndStructureIsKept() {
+        let g = Geometry.geometryCollection([
+            .point(Coordinate(1, 2)),
+            .polygon(Polygon(exterior: [Coordinate(0, 0), Coordinate(1, 0), Coordinate(0, 1), Coordinate(0, 0)],
+                             holes: [[Coordinate(0.1, 0.1), Coordinate(0.2, 0.1), Coordinate(0.1, 0.2), Coordinate(0.1, 0.1)]])),
+            .multiLineString([[Coordinate(5, 5), Coordinate(6, 6)]]),
+        ])
+        var calls = 0
+        let moved = g.mapSequences { (cs: [Coordinate]) -> [Coordinate] in
+            calls += 1
+            return cs.map { Coordinate($0.x + 10, $0.y) }
+        }
+        #expect(calls == 4)
+        #expect(moved == g.mapCoordinates { Coordinate($0.x + 10, $0.y) })
+    }
+}
