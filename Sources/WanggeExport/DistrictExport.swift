@@ -212,10 +212,13 @@ public struct DistrictExport {
         try GeoPackageWriter().write(layers, to: path(Self.geoPackageName))
         written.append(ExportedFile(path: path(Self.geoPackageName), count: layers.reduce(0) { $0 + $1.features.count },
                                     detail: "GeoPackage 1.3, \(layers.count) layers, EPSG:4326, R-tree per layer"))
-        try AtomicFile.write(Array(gridsCSV().utf8), to: path("grids.csv"))
+        // A UTF-8 byte-order mark first: Excel in China opens BOM-less CSV as GBK and garbles
+        // the Chinese; QGIS, GDAL and pandas ("utf-8-sig") read the mark as such.
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        try AtomicFile.write(bom + Array(gridsCSV().utf8), to: path("grids.csv"))
         written.append(ExportedFile(path: path("grids.csv"), count: grids.count, detail: "worker column empty"))
         let assignments = assignmentsCSV()
-        try AtomicFile.write(Array(assignments.utf8), to: path("assignments.csv"))
+        try AtomicFile.write(bom + Array(assignments.utf8), to: path("assignments.csv"))
         written.append(ExportedFile(path: path("assignments.csv"), count: assignments.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1,
                                     detail: "blocks and addresses → grid"))
         return written

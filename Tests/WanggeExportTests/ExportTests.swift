@@ -80,8 +80,15 @@ import WanggeGeometry
         #expect(layers(inOgrinfo: try ogrinfo(path)).first?.count == 148)
     }
 
+    /// A CSV the export wrote, after checking it starts with the UTF-8 byte-order mark Excel needs.
+    func csvText(_ name: String) throws -> String {
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: (Fixture.exportDirectory as NSString).appendingPathComponent(name))))
+        #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF], "\(name) has no UTF-8 byte-order mark")
+        return String(decoding: bytes.dropFirst(3), as: UTF8.self)
+    }
+
     @Test func csvTablesOfGridsAndAssignments() throws {
-        let grids = try String(contentsOfFile: (Fixture.exportDirectory as NSString).appendingPathComponent("grids.csv"), encoding: .utf8)
+        let grids = try csvText("grids.csv")
         let rows = grids.split(separator: "\n")
         #expect(rows.first == "code,name,village,township,households,residents,workload,worker")
         #expect(rows.count == 205)
@@ -90,7 +97,7 @@ import WanggeGeometry
         let total = rows.dropFirst().reduce(0) { $0 + Int($1.split(separator: ",", omittingEmptySubsequences: false)[4])! }
         #expect(total == Fixture.input.layers.addresses.reduce(0) { $0 + $1.households })
 
-        let assignments = try String(contentsOfFile: (Fixture.exportDirectory as NSString).appendingPathComponent("assignments.csv"), encoding: .utf8)
+        let assignments = try csvText("assignments.csv")
         let lines = assignments.split(separator: "\n")
         #expect(lines.first == "kind,id,village_code,grid_code")
         let blocks = lines.filter { $0.hasPrefix("block,") }, addresses = lines.filter { $0.hasPrefix("address,") }
