@@ -78,6 +78,20 @@ import WanggeGeometry
         }
     }
 
+    /// What a planner opens is the WGS-84 file, rounded to 7 decimals: it must still tile the
+    /// villages as villages.geojson has them (no sliver above 1 m², every grid valid).
+    @Test func theWrittenGridFilePassesValidation() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wangge-grids-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try GridPlanWriter().write(Self.plan, to: dir, seconds: nil)
+        let report = try GridValidation(tolerance: 1).run(file: dir + "/grids.geojson", boundaries: Self.bundled.0)
+        #expect(report.problems.isEmpty, "\(report.problems.prefix(5))")
+        #expect(report.grids == 204)
+        // The blocks file fits too: blocks of a village tile it like grids do.
+        let blocks = try GeoJSONReader().readFeatureCollection(contentsOf: dir + "/blocks.geojson")
+        #expect(blocks.features.count == Self.plan.blocks.count)
+    }
+
     @Test func sameSeedSameBytes() throws {
         let writer = GridPlanWriter()
         let again = try GridPlanner().plan(boundaries: Self.bundled.0, layers: Self.bundled.1)
