@@ -137,7 +137,7 @@ public struct GridPlanner {
             for (seq, g) in order.enumerated() {
                 gridOfMember[g] = first + seq
                 let fig = members[g].reduce(Figures()) { $0 + figures[$1] }
-                let area = Self.area(gridPolygons[g]), perimeter = Self.perimeter(gridPolygons[g])
+                let area = gridPolygons[g].planarArea, perimeter = gridPolygons[g].planarPerimeter
                 plan.grids.append(Grid(
                     code: v.code + String(format: "%03d", seq + 1), name: "\(v.name)第\(seq + 1)网格",
                     villageCode: v.code, village: v.name, townshipCode: v.townshipCode, township: v.township,
@@ -149,7 +149,7 @@ public struct GridPlanner {
             for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
             for (i, p) in blocks.enumerated() {
                 plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
-                                         area: Self.area(p), perimeter: Self.perimeter(p), figures: figures[i],
+                                         area: p.planarArea, perimeter: p.planarPerimeter, figures: figures[i],
                                          workload: options.weights.load(figures[i]), refined: refinedFlags[i],
                                          grid: regionToGrid[i]!))
             }
@@ -229,7 +229,7 @@ public struct GridPlanner {
                 // blocks than grids) between its address clusters, and try again.
                 let loads = figures.map { options.weights.load($0) }
                 let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
-                    ? blocks.indices.max { (Self.area(blocks[$0]), $0) < (Self.area(blocks[$1]), $1) }!
+                    ? blocks.indices.max { (blocks[$0].planarArea, $0) < (blocks[$1].planarArea, $1) }!
                     : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
                 let (pieces, cut) = try Self.split(blocks[target], points: points, weights: options.weights, context: ctx)
                 cuts.add(cut, kind: LineCategory.refinement.rawValue)
@@ -285,9 +285,6 @@ public struct GridPlanner {
         return slots.results.map { $0! }
     }
 
-    static func area(_ p: Polygon) -> Double { p.planarArea }
-
-    static func perimeter(_ p: Polygon) -> Double { p.planarPerimeter }
 
     /// FNV-1a of a string: a per-village seed that does not depend on the process.
     static func stableHash(_ s: String) -> UInt64 {
@@ -336,8 +333,8 @@ public struct GridPlanner {
     static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],
                       weights: WorkloadWeights, village: Village) throws -> PartitionGraph {
         do {
-            return try PartitionGraph(weights: figures.map { weights.load($0) }, areas: blocks.map(area),
-                                      perimeters: blocks.map(perimeter),
+            return try PartitionGraph(weights: figures.map { weights.load($0) }, areas: blocks.map(\.planarArea),
+                                      perimeters: blocks.map(\.planarPerimeter),
                                       edges: adjacency.map { PartitionGraph.Edge($0.0, $0.1, sharedLength: $0.2) })
         } catch {
             throw GridPlanError.village(code: village.code, name: village.name, message: String(describing: error))

