@@ -3,6 +3,7 @@ import PackageDescription
 
 // Dependency direction (see docs/ARCHITECTURE.md):
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
+//   WanggeIO (files, CSV/JSON text) sits under everything that reads or writes files.
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
 //   WanggePartition has no dependencies: graphs and numbers, never geometry.
 //   WanggeExport / WanggeGazetteer → WanggeStore → GRDB: only WanggeStore touches SQLite.
@@ -20,26 +21,29 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
         .systemLibrary(name: "CPROJ", pkgConfig: "proj", providers: [.apt(["libproj-dev"])]),
+        // Files and text formats, no C library beyond libc: atomic replacement (one file or a set),
+        // reading pipes and devices, CSV and JSON text, one error type naming the file.
+        .target(name: "WanggeIO"),
         .target(name: "WanggeGeometry", dependencies: ["CGEOS"]),
         .target(name: "WanggeCRS", dependencies: ["CPROJ", "WanggeGeometry"]),
-        .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry"]),
+        .target(name: "WanggeGeoJSON", dependencies: ["WanggeGeometry", "WanggeIO"]),
         .target(name: "WanggeMap", dependencies: ["WanggeGeometry"]),
         // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only.
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
         .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
-        .target(name: "WanggeDistrict", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        .target(name: "WanggeDistrict", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
-        .target(name: "WanggeAssign", dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
-        .target(name: "WanggeGrids", dependencies: ["WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        .target(name: "WanggeGrids", dependencies: ["WanggeIO", "WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
-        .target(name: "WanggeStore", dependencies: ["WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
-        .target(name: "WanggeExport", dependencies: ["WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
         // SQLite file is read and written by WanggeStore.
-        .target(name: "WanggeGazetteer", dependencies: ["WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeGazetteer", dependencies: ["WanggeIO", "WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
-            "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
+            "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer",
         ]),
         .executableTarget(name: "wangge", dependencies: [
@@ -56,10 +60,11 @@ let package = Package(
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
-                          dependencies: ["WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
+                          dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
                           path: "tools/ShawanGenerator"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
         .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
+        .testTarget(name: "WanggeIOTests", dependencies: ["WanggeIO"]),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),

@@ -4,6 +4,7 @@ import Foundation
 import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeIO
 
 public enum OutputFormat: String, Sendable, CaseIterable {
     case csv, geojson, jsonl
@@ -16,6 +17,15 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { self = .jsonl }
         else { return nil }
     }
+}
+
+/// Rough lon/lat boxes for plausibility checks (not for deciding anything finer).
+enum GeoBounds {
+    struct Box { var minX, minY, maxX, maxY: Double
+        func contains(_ x: Double, _ y: Double) -> Bool { x >= minX && x <= maxX && y >= minY && y <= maxY }
+    }
+    /// China with its islands, generously (as GeoJSONReader's `chinaBounds`).
+    static let china = Box(minX: 73, minY: 3, maxX: 136, maxY: 54)
 }
 
 public struct AssignOptions: Sendable {
@@ -45,12 +55,14 @@ public final class AssignPipeline {
     public let grids: GridSet
     public let options: AssignOptions
     /// Called with each diagnostic line (no newline).
-    public var diagnostic: (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    public var diagnostic: (String) -> Void = { StandardError.write(($0 + "\n")) }
     /// Called after each chunk with the rows done so far.
     public var progress: ((Int) -> Void)?
 
     private let toWGS84: CoordinateTransform?
     private let toMetric: CoordinateTransform
+    /// Input in degrees: longitude/latitude ranges and swapped columns are checked.
+    private let geographicInput: Bool
     private var csvSuffix: [[UInt8]] = []
     private var jsonFields: [[UInt8]] = []
     private var csvCode: [[UInt8]] = []
@@ -61,16 +73,17 @@ public final class AssignPipeline {
         self.options = options
         toWGS84 = options.crs == .wgs84 ? nil : try CoordinateTransform(from: options.crs, to: .wgs84)
         toMetric = try CoordinateTransform(from: .wgs84, to: grids.metricCRS)
+        geographicInput = try options.crs.isGeographic()
         for g in grids.grids {
-            csvSuffix.append(Array(("," + [g.code, g.name, g.village, g.township].map(Format.csvField).joined(separator: ",")).utf8))
+            csvSuffix.append(Array(("," + [g.code, g.name, g.village, g.township].map(CSV.field).joined(separator: ",")).utf8))
             var j: [UInt8] = []
             for (k, v) in zip(assignColumns.prefix(4), [g.code, g.name, g.village, g.township]) {
-                Format.appendJSONString(&j, k.utf8); j.append(0x3A); Format.appendJSONString(&j, v.utf8); j.append(0x2C)
+                JSONText.appendString(&j, k.utf8); j.append(0x3A); JSONText.appendString(&j, v.utf8); j.append(0x2C)
             }
             jsonFields.append(j)
-            csvCode.append(Array(Format.csvField(g.code).utf8))
+            csvCode.append(Array(CSV.field(g.code).utf8))
             var jc: [UInt8] = []
-            Format.appendJSONString(&jc, g.code.utf8)
+            JSONText.appendString(&jc, g.code.utf8)
             jsonCode.append(jc)
         }
     }
@@ -113,7 +126,8 @@ public final class AssignPipeline {
                         return
                     }
                     if e == s { return }  // blank line
-                    try state.add(record: b, s, e, line: recordLine, lon: lonIndex, lat: latIndex, encoding: enc)
+                    try state.add(record: b, s, e, line: recordLine, lastLine: e0 == b.count ? line : max(recordLine, line - 1),
+                                  lon: lonIndex, lat: latIndex, encoding: enc)
                 }
                 var i = scan
                 while i < b.count {
@@ -125,12 +139,23 @@ public final class AssignPipeline {
                     }
                     i += 1
                 }
-                if eof, recordStart < b.count { try emit(recordStart, b.count); recordStart = b.count }
+                if eof, recordStart < b.count {
+                    if quoted {
+                        // The last record opened a quote it never closed: it ran to the end of
+                        // the file, swallowing every row after it. Say so instead of reading it.
+                        state.skip(recordLine, "a quote opened in this row is never closed, so it runs to the end of the file (line \(line)); the rows after it were not read")
+                        header = header ?? []
+                    } else {
+                        try emit(recordStart, b.count)
+                    }
+                    recordStart = b.count
+                }
             }
             pending.removeFirst(recordStart)
             scan = pending.count
         }
         if header == nil { throw AssignError.input("the CSV input is empty (no header row)") }
+        if header?.isEmpty == true { throw AssignError.input("line 1: the header row opens a quote it never closes") }
         return try state.finish()
     }
 
@@ -145,7 +170,7 @@ public final class AssignPipeline {
         let lonName = seen.contains("lon") ? "geometry_lon" : "lon", latName = seen.contains("lat") ? "geometry_lat" : "lat"
         let header = keys + [lonName, latName]
         var state = RunState(pipeline: self, output: output, lineLabel: "feature")
-        try state.begin(header: header, headerBytes: Array(header.map(Format.csvField).joined(separator: ",").utf8))
+        try state.begin(header: header, headerBytes: Array(header.map(CSV.field).joined(separator: ",").utf8))
         for (i, f) in collection.features.enumerated() {
             var fields = keys.map { k -> String in
                 guard let v = f.properties?[k] else { return "" }
@@ -153,7 +178,7 @@ public final class AssignPipeline {
                 return v.isNull ? "" : v.jsonText
             }
             if case .point(let c)? = f.geometry { fields += [c.x.description, c.y.description] } else { fields += ["", ""] }
-            let bytes = Array(fields.map(Format.csvField).joined(separator: ",").utf8)
+            let bytes = Array(fields.map(CSV.field).joined(separator: ",").utf8)
             try bytes.withUnsafeBufferPointer { b in
                 try state.add(record: b, 0, b.count, line: i + 1, lon: keys.count, lat: keys.count + 1, encoding: .utf8)
             }
@@ -172,8 +197,8 @@ public final class AssignPipeline {
         var names: [String] = []
         bytes.withUnsafeBufferPointer { hb in
             var ranges: [Range<Int>] = []
-            Format.splitFields(hb, 0, hb.count, into: &ranges)
-            names = ranges.map { String(decoding: Format.unquote(hb, $0), as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            CSV.splitFields(hb, 0, hb.count, into: &ranges)
+            names = ranges.map { String(decoding: CSV.unquote(hb, $0), as: UTF8.self).trimmingCharacters(in: .whitespaces) }
         }
         func find(_ given: String?, _ defaults: [String], _ what: String) throws -> Int {
             let wanted = given.map { [$0] } ?? defaults
@@ -232,7 +257,7 @@ public final class AssignPipeline {
             let taken = Set(assignColumns + ["line", "lon_wgs84", "lat_wgs84"])
             jsonKeys = header.map { k in
                 var j: [UInt8] = []
-                Format.appendJSONString(&j, (taken.contains(k) ? "input_" + k : k).utf8)
+                JSONText.appendString(&j, (taken.contains(k) ? "input_" + k : k).utf8)
                 j.append(0x3A)
                 return j
             }
@@ -246,9 +271,16 @@ public final class AssignPipeline {
             }
         }
 
-        mutating func add(record b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, line: Int, lon: Int, lat: Int,
-                          encoding: TextEncoding) throws {
-            Format.splitFields(b, s, e, into: &ranges)
+        mutating func add(record b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, line: Int, lastLine: Int? = nil,
+                          lon: Int, lat: Int, encoding: TextEncoding) throws {
+            CSV.splitFields(b, s, e, into: &ranges)
+            // A row with more or fewer fields than the header would put the added columns under
+            // the wrong names: skip it, and say when a quote left open is the likely cause.
+            if ranges.count != header.count {
+                let span = (lastLine ?? line) > line ? " (it runs over lines \(line)–\(lastLine!): is a quote left open?)" : ""
+                skip(line, "has \(ranges.count) field(s), the header has \(header.count)\(span)")
+                return
+            }
             var x: Double?, y: Double?
             if lon < ranges.count, lat < ranges.count {
                 x = Format.parseDouble(b, ranges[lon].lowerBound, ranges[lon].upperBound)
@@ -260,6 +292,21 @@ public final class AssignPipeline {
                      ? "cannot read coordinates from '\(text(b, ranges[lon]))', '\(text(b, ranges[lat]))'"
                      : "has \(fields) field(s), fewer than the coordinate columns need")
                 return
+            }
+            if pipeline.geographicInput {
+                if !(-180...180).contains(x) || !(-90...90).contains(y) {
+                    // Latitude in the longitude column and the reverse: say so rather than "out of range".
+                    if (-90...90).contains(x), (-180...180).contains(y) {
+                        skip(line, "longitude \(text(b, ranges[lon])) and latitude \(text(b, ranges[lat])) look swapped (latitude must be within ±90); swap the columns or use --lon-column/--lat-column")
+                    } else {
+                        skip(line, "coordinates \(text(b, ranges[lon])), \(text(b, ranges[lat])) are outside longitude −180…180 / latitude −90…90")
+                    }
+                    return
+                }
+                if GeoBounds.china.contains(y, x), !GeoBounds.china.contains(x, y) {
+                    skip(line, "longitude \(text(b, ranges[lon])) and latitude \(text(b, ranges[lat])) look swapped (the point lies in China only the other way round); swap the columns or use --lon-column/--lat-column")
+                    return
+                }
             }
             let start = buf.count
             let record = UnsafeBufferPointer(rebasing: b[s..<e])
@@ -280,7 +327,7 @@ public final class AssignPipeline {
         }
 
         func text(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {
-            String(decoding: Format.unquote(b, r), as: UTF8.self)
+            String(decoding: CSV.unquote(b, r), as: UTF8.self)
         }
 
         mutating func skip(_ line: Int, _ why: String) {
@@ -389,13 +436,13 @@ public final class AssignPipeline {
                 out += Bytes.lineKey
                 Format.appendInt(&out, Int64(lines[i]))
                 out.append(0x2C)
-                Format.splitFields(b, starts[i], ends[i], into: &ranges)
+                CSV.splitFields(b, starts[i], ends[i], into: &ranges)
                 for (k, key) in jsonKeys.enumerated() {
                     out += key
                     if k < ranges.count {
                         let r = ranges[k]
-                        if r.isEmpty || b[r.lowerBound] != 0x22 { Format.appendJSONString(&out, UnsafeBufferPointer(rebasing: b[r])) }
-                        else { Format.appendJSONString(&out, Format.unquote(b, r)) }
+                        if r.isEmpty || b[r.lowerBound] != 0x22 { JSONText.appendString(&out, UnsafeBufferPointer(rebasing: b[r])) }
+                        else { JSONText.appendString(&out, CSV.unquote(b, r)) }
                     } else { out += Bytes.null }
                     out.append(0x2C)
                 }

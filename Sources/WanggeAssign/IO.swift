@@ -1,6 +1,7 @@
 // Byte sources and sinks for streaming (files, standard streams, memory for tests), text
 // encodings, and the small number/JSON/CSV formatting helpers the writers use.
 import Foundation
+import WanggeIO
 
 public protocol ByteSource: AnyObject {
     /// Fills up to `buffer.count` bytes; 0 at the end.
@@ -12,45 +13,9 @@ public protocol ByteSink: AnyObject {
     func flush() throws
 }
 
-/// A file (or standard input/output for "-") through C stdio.
-public final class FileStream: ByteSource, ByteSink {
-    private let file: UnsafeMutablePointer<FILE>
-    private let owned: Bool
-    public let path: String
-
-    public init(reading path: String) throws {
-        self.path = path
-        if path == "-" { file = fdopen(0, "rb"); owned = false; return }
-        guard let f = fopen(path, "rb") else { throw AssignError.input("cannot open \(path): \(String(cString: strerror(errno)))") }
-        file = f; owned = true
-    }
-
-    public init(writing path: String) throws {
-        self.path = path
-        if path == "-" { file = fdopen(1, "wb"); owned = false; return }
-        guard let f = fopen(path, "wb") else { throw AssignError.output("cannot write \(path): \(String(cString: strerror(errno)))") }
-        file = f; owned = true
-    }
-
-    deinit { if owned { fclose(file) } else { fflush(file) } }
-
-    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        let n = fread(buffer.baseAddress, 1, buffer.count, file)
-        if n == 0, ferror(file) != 0 { throw AssignError.input("\(path): read error") }
-        return n
-    }
-
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard bytes.count > 0 else { return }
-        if fwrite(bytes.baseAddress, 1, bytes.count, file) != bytes.count {
-            throw AssignError.output("\(path): write failed: \(String(cString: strerror(errno)))")
-        }
-    }
-
-    public func flush() throws {
-        if fflush(file) != 0 { throw AssignError.output("\(path): write failed: \(String(cString: strerror(errno)))") }
-    }
-}
+// Files and standard streams are WanggeIO's: reading never fails on pipes, writing is atomic.
+extension InputFile: ByteSource {}
+extension AtomicWriter: ByteSink {}
 
 public final class MemoryStream: ByteSource, ByteSink {
     public private(set) var bytes: [UInt8]
@@ -147,6 +112,11 @@ enum Format {
             let v = Double(mantissa) / pow10[fraction]
             return negative ? -v : v
         }
+        // Decimal notation only: Double("0x67") is 103 and Double("nan") is NaN, neither a coordinate.
+        for k in s..<e {
+            let c = b[k]
+            guard (c >= 0x30 && c <= 0x39) || c == 0x2E || c == 0x2D || c == 0x2B || c == 0x65 || c == 0x45 else { return nil }
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: b[s..<e]), as: UTF8.self)
         guard let v = Double(text), v.isFinite else { return nil }
         return v
@@ -171,57 +141,5 @@ enum Format {
         if value < 10 { out.append(0x30 + UInt8(value)); return }
         appendInt(&out, value / 10)
         out.append(0x30 + UInt8(value % 10))
-    }
-
-    static func appendJSONString<S: Sequence>(_ out: inout [UInt8], _ bytes: S) where S.Element == UInt8 {
-        out.append(0x22)
-        for c in bytes {
-            switch c {
-            case 0x22: out += [0x5C, 0x22]
-            case 0x5C: out += [0x5C, 0x5C]
-            case 0x0A: out += [0x5C, 0x6E]
-            case 0x0D: out += [0x5C, 0x72]
-            case 0x09: out += [0x5C, 0x74]
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += [0x5C, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]]
-            default: out.append(c)
-            }
-        }
-        out.append(0x22)
-    }
-
-    static func csvField(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    /// Field ranges of one CSV record (RFC 4180 quoting); values still quoted.
-    static func splitFields(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, into ranges: inout [Range<Int>]) {
-        ranges.removeAll(keepingCapacity: true)
-        var i = start, fieldStart = start
-        var quoted = false
-        while i < end {
-            let c = b[i]
-            if c == 0x22 { quoted.toggle() } else if c == 0x2C, !quoted { ranges.append(fieldStart..<i); fieldStart = i + 1 }
-            i += 1
-        }
-        ranges.append(fieldStart..<end)
-    }
-
-    /// A field's value: surrounding quotes removed, doubled quotes undoubled.
-    static func unquote(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> ArraySlice<UInt8> {
-        let raw = Array(UnsafeBufferPointer(rebasing: b[r]))
-        guard raw.count >= 2, raw.first == 0x22, raw.last == 0x22 else { return raw[...] }
-        var out: [UInt8] = []
-        out.reserveCapacity(raw.count)
-        var i = 1
-        while i < raw.count - 1 {
-            if raw[i] == 0x22, i + 1 < raw.count - 1, raw[i + 1] == 0x22 { out.append(0x22); i += 2; continue }
-            out.append(raw[i]); i += 1
-        }
-        return out[...]
     }
 }

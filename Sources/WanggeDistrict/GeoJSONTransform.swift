@@ -2,6 +2,7 @@ import Foundation
 import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeIO
 
 /// Reprojects whole GeoJSON files, like `ogr2ogr -s_srs … -t_srs …`: every geometry of every
 /// feature goes through a `CoordinateTransform`; properties, ids and foreign members are kept,
@@ -76,7 +77,7 @@ public struct GeoJSONTransform {
     }
 
     /// Reads `input` and writes the transformed collection to `output` atomically.
-    public func transformFile(_ input: String, to output: String, decimals: Int? = nil) throws(GeoJSONError) {
+    public func transformFile(_ input: String, to output: String, decimals: Int? = nil) throws {
         try AtomicFile.write(try transformFile(input, decimals: decimals), to: output)
     }
 }

@@ -3,6 +3,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeIO
 import WanggeGrids
 import WanggeStore
 
@@ -189,14 +190,15 @@ public struct DistrictExport {
         return s
     }
 
-    /// Writes `<layer>.geojson` per layer, `wangge.gpkg`, `grids.csv` and `assignments.csv`.
+    /// Writes `<layer>.geojson` per layer, `wangge.gpkg`, `grids.csv` and `assignments.csv` as
+    /// one set (`AtomicFileSet`): a failed or killed export leaves the previous files, whole.
     public func write(to directory: String, crs: ExportCRS = .wgs84) throws -> [ExportedFile] {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        func path(_ name: String) -> String { FilePath.join(directory, name) }
         let layers = layers()
         var written: [ExportedFile] = []
         let writer = GeoJSONWriter(options: .init(decimals: 7))
         let transform = crs == .wgs84 ? nil : try CoordinateTransform(from: .wgs84, to: crs.crs)
+        let set = try AtomicFileSet(directory: directory)
         for layer in layers {
             var features = layer.features
             if let transform {
@@ -205,31 +207,22 @@ public struct DistrictExport {
             let fc = FeatureCollection(features: features, foreignMembers: [
                 JSONMember("name", .string(layer.name)), JSONMember("coordinate_system", .string(crs.note)),
             ])
-            try writer.write(fc, toFile: path(layer.name + ".geojson"))
+            try set.write(layer.name + ".geojson", try writer.encode(fc))
             written.append(ExportedFile(path: path(layer.name + ".geojson"), count: features.count,
                                         detail: crs == .wgs84 ? "RFC 7946, WGS-84" : "\(crs == .gcj02 ? "GCJ-02" : "BD-09") (not RFC 7946 WGS-84)"))
         }
-        try GeoPackageWriter().write(layers, to: path(Self.geoPackageName))
+        let geoPackage = try set.stage(Self.geoPackageName)
+        try GeoPackageWriter().build(layers, at: geoPackage.temporaryPath, for: path(Self.geoPackageName))
         written.append(ExportedFile(path: path(Self.geoPackageName), count: layers.reduce(0) { $0 + $1.features.count },
                                     detail: "GeoPackage 1.3, \(layers.count) layers, EPSG:4326, R-tree per layer"))
-        // A UTF-8 byte-order mark first: Excel in China opens BOM-less CSV as GBK and garbles
-        // the Chinese; QGIS, GDAL and pandas ("utf-8-sig") read the mark as such.
-        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
-        try AtomicFile.write(bom + Array(gridsCSV().utf8), to: path("grids.csv"))
+        try set.write("grids.csv", CSV.byteOrderMark + Array(gridsCSV().utf8))
         written.append(ExportedFile(path: path("grids.csv"), count: grids.count, detail: "worker column empty"))
         let assignments = assignmentsCSV()
-        try AtomicFile.write(bom + Array(assignments.utf8), to: path("assignments.csv"))
+        try set.write("assignments.csv", CSV.byteOrderMark + Array(assignments.utf8))
         written.append(ExportedFile(path: path("assignments.csv"), count: assignments.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1,
                                     detail: "blocks and addresses → grid"))
+        try set.commit()
         return written
-    }
-}
-
-enum CSV {
-    /// RFC 4180 quoting when a field holds a comma, quote or line break.
-    static func field(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return s }
-        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

@@ -1,7 +1,7 @@
 import WanggeStore
 /// One geocoded address.
 public struct GeocodeResult: Sendable, Equatable {
-    public enum Status: String, Sendable { case matched, ambiguous, outside, notFound = "not_found" }
+    public enum Status: String, Sendable, CaseIterable { case matched, ambiguous, outside, notFound = "not_found" }
     /// house: a house number or a landmark's point; group: a villager group; street; village; township.
     public enum Level: String, Sendable { case house, group, street, village, township }
 

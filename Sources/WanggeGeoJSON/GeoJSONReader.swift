@@ -3,6 +3,7 @@
 // as it is parsed, so a 100 MB file never exists twice as a JSON tree.
 import Foundation
 import WanggeGeometry
+import WanggeIO
 
 public struct GeoJSONReader: Sendable {
     public struct Options: Sendable {
@@ -28,15 +29,21 @@ public struct GeoJSONReader: Sendable {
         self.options = options
     }
 
-    /// Reads a FeatureCollection, Feature or bare Geometry from a file.
+    /// Reads a FeatureCollection, Feature or bare Geometry from a file; "-" is standard input.
+    /// Regular files are memory-mapped; pipes (`<(cat f)`, /dev/stdin) and devices are read whole.
     public func read(contentsOf path: String) throws(GeoJSONError) -> GeoJSONDocument {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
-        } catch {
-            throw GeoJSONError(kind: .io, file: path, message: "cannot read file: \(error.localizedDescription)")
+        var info = stat()
+        let regular = path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+        // A reader never sees half a set: finish a commit a killed writer left in the directory.
+        if regular { try? AtomicFileSet.recover(directory: FilePath.directory(of: path)) }
+        if regular, let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) {
+            return try read(data, fileName: path)
         }
-        return try read(data, fileName: path)
+        let bytes: [UInt8]
+        do { bytes = try InputFile.read(path) } catch {
+            throw GeoJSONError(kind: .io, file: path == "-" ? "standard input" : path, message: "\(error.action): \(error.reason)")
+        }
+        return try read(bytes, fileName: path == "-" ? "standard input" : path)
     }
 
     /// Reads GeoJSON bytes; `fileName` only labels errors.

@@ -1,6 +1,7 @@
 // RFC 7946 output: right-hand-rule rings, fixed precision, stable member order, so the same
 // input always gives the same bytes and diffs between versions stay small.
 import WanggeGeometry
+import WanggeIO
 
 #if canImport(Glibc)
 import Glibc
@@ -208,61 +209,9 @@ public struct GeoJSONWriter: Sendable {
     }
 }
 
-/// Writes `bytes` to a temporary file next to `path`, fsyncs it, renames it over `path` and
-/// fsyncs the directory so the rename itself survives a power cut.
+/// Through WanggeIO's one atomic-write primitive; its errors become `.io` GeoJSONErrors naming the file.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws(GeoJSONError) {
-    func ioError(_ what: String) -> GeoJSONError {
-        GeoJSONError(kind: .io, file: path, message: "\(what): \(String(cString: strerror(errno)))")
-    }
-    let slash = path.lastIndex(of: "/")
-    let directory = slash.map { String(path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
-    let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-    let temporary = (directory == "/" ? "" : directory) + "/.\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-    guard fd >= 0 else { throw ioError("cannot create temporary file \(temporary)") }
-    var written = 0
-    let failure: GeoJSONError? = bytes.withUnsafeBytes { raw in
-        while written < raw.count {
-            let n = systemWrite(fd, raw.baseAddress! + written, raw.count - written)
-            if n < 0 {
-                if errno == EINTR { continue }
-                return ioError("cannot write \(temporary)")
-            }
-            written += n
-        }
-        if fsync(fd) != 0 { return ioError("cannot fsync \(temporary)") }
-        return nil
-    }
-    if close(fd) != 0, failure == nil {
-        unlink(temporary)
-        throw ioError("cannot close \(temporary)")
-    }
-    if let failure {
-        unlink(temporary)
-        throw failure
-    }
-    if rename(temporary, path) != 0 {
-        let e = ioError("cannot rename \(temporary) to \(path)")
-        unlink(temporary)
-        throw e
-    }
-    let directoryFD = open(directory, O_RDONLY)
-    if directoryFD >= 0 {
-        _ = fsync(directoryFD)
-        close(directoryFD)
-    }
-}
-
-/// `write(2)`, named apart from the GeoJSON `write` methods.
-@inline(__always)
-private func systemWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, buffer, count)
-}
-
-/// Atomic replacement of any output file (CSV, SVG, ...) with the same guarantees as the
-/// GeoJSON writer: the old file or the new one, never half of one. Errors are `.io` GeoJSONErrors.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(GeoJSONError) {
-        try writeAtomically(bytes, to: path)
+    do { try AtomicFile.write(bytes, to: path) } catch {
+        throw GeoJSONError(kind: .io, file: path, message: "\(error.action): \(error.reason)")
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import WanggeCRS
 import WanggeGeometry
+import WanggeIO
 import WanggeGeoJSON
 
 /// Writes a plan: grids.geojson and blocks.geojson (WGS-84, RFC 7946) and report.json, each
@@ -110,14 +111,19 @@ public struct GridPlanWriter {
         return .object(["name": .string(name), "villages": .array(villages)])
     }
 
-    /// Writes grids.geojson, blocks.geojson and report.json into `directory`.
+    /// Writes grids.geojson, blocks.geojson and report.json into `directory` as one set: all
+    /// three are encoded first, then replaced together (`AtomicFileSet`), so a failed or killed
+    /// run leaves the previous set and two runs at once leave one run's set, never a mix.
     public func write(_ plan: GridPlan, to directory: String, seconds: Double?) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let writer = GeoJSONWriter(options: .init(decimals: 7))
-        try writer.write(try gridsCollection(plan), toFile: (directory as NSString).appendingPathComponent("grids.geojson"))
-        try writer.write(try blocksCollection(plan), toFile: (directory as NSString).appendingPathComponent("blocks.geojson"))
-        try AtomicFile.write(Array((report(plan, seconds: seconds).jsonText + "\n").utf8),
-                             to: (directory as NSString).appendingPathComponent("report.json"))
+        let grids = try writer.encode(try gridsCollection(plan))
+        let blocks = try writer.encode(try blocksCollection(plan))
+        let report = Array((report(plan, seconds: seconds).jsonText + "\n").utf8)
+        let set = try AtomicFileSet(directory: directory)
+        try set.write("grids.geojson", grids)
+        try set.write("blocks.geojson", blocks)
+        try set.write("report.json", report)
+        try set.commit()
     }
 }
 

@@ -1,5 +1,6 @@
 // WanggeKit: the library product. It re-exports the modules below it so that one
 // `import WanggeKit` gives the geometry values, GEOS operations, GeoJSON and coordinate systems.
+@_exported import WanggeIO
 @_exported import WanggeGeometry
 @_exported import WanggeCRS
 @_exported import WanggeGeoJSON

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import WanggeIO
 
 /// The whole gazetteer in memory: what `wangge gazetteer build` writes to SQLite and what the
 /// matcher is built from. Arrays are sorted by their keys, so the file is deterministic.
@@ -20,13 +21,10 @@ public struct Gazetteer: Sendable {
     /// Writes the gazetteer to `path`: a temporary file in the same directory first (schema by
     /// the migrator, every row in one transaction), then renamed over `path` atomically.
     public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let tmp = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).tmp-\(ProcessInfo.processInfo.processIdentifier)").path
-        try? FileManager.default.removeItem(atPath: tmp)
+        try AtomicFileSet.makeDirectory(FilePath.directory(of: path))
+        let staged = try StagedFile(target: path)
         do {
-            let queue = try DatabaseQueue(path: tmp)
+            let queue = try DatabaseQueue(path: staged.temporaryPath)
             try GazetteerSchema.migrator.migrate(queue)
             try queue.write { db in
                 for r in meta { try r.insert(db) }
@@ -39,18 +37,21 @@ public struct Gazetteer: Sendable {
                 for r in aliases { try r.insert(db) }
             }
             try queue.close()
-            if rename(tmp, path) != 0 {
-                throw GazetteerError("cannot rename \(tmp) to \(path): \(String(cString: strerror(errno)))")
-            }
-        } catch {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw error
+        } catch let error as DatabaseError {
+            throw GazetteerError("cannot write \(path): \(SQLiteFailure.explain(error))")
         }
+        try staged.commit()
     }
 
     /// Reads a gazetteer file written by `write(to:)` (read-only; the migrator checks the schema).
     public static func read(from path: String) throws -> Gazetteer {
         guard FileManager.default.fileExists(atPath: path) else { throw GazetteerError("\(path): no such file") }
+        do { return try readChecked(from: path) } catch let error as DatabaseError {
+            throw GazetteerError("cannot read the gazetteer \(path): \(SQLiteFailure.explain(error)) — rebuild it with `wangge gazetteer build --out \(path)`")
+        }
+    }
+
+    private static func readChecked(from path: String) throws -> Gazetteer {
         var config = Configuration()
         config.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: config)
@@ -73,6 +74,22 @@ public struct Gazetteer: Sendable {
         if let n = g.meta.first(where: { $0.key == "district_name" }) { g.districtName = n.value }
         try queue.close()
         return g
+    }
+}
+
+/// SQLite's result codes in words (GRDB's own text has the code number and SQLite's terse phrase).
+enum SQLiteFailure {
+    static func explain(_ error: DatabaseError) -> String {
+        switch error.resultCode {
+        case .SQLITE_FULL: return "the disk is full (SQLite error 13)"
+        case .SQLITE_CANTOPEN: return "cannot open the file — is the directory missing or read-only? (SQLite error 14)"
+        case .SQLITE_IOERR: return "input/output error — the disk is full or failing, or the file is on a network drive (SQLite error 10)"
+        case .SQLITE_CORRUPT: return "the file is damaged (SQLite error 11)"
+        case .SQLITE_NOTADB: return "not an SQLite database (SQLite error 26)"
+        case .SQLITE_READONLY: return "the file or its directory is read-only (SQLite error 8)"
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return "another program holds the file (SQLite error 5/6)"
+        default: return error.description
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 // WanggeStore: the only module that imports GRDB. Writes OGC GeoPackage 1.3 files.
 import Foundation
 import GRDB
+import WanggeIO
 import WanggeGeometry
 import WanggeGeoJSON
 
@@ -136,15 +137,18 @@ public struct GeoPackageWriter: Sendable {
 
     /// Writes `layers` to `path` (replacing it atomically).
     public func write(_ layers: [GeoPackageLayer], to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let dir = url.deletingLastPathComponent().path
-        let tmp = (dir as NSString).appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
-        let fm = FileManager.default
-        for p in [tmp, tmp + "-journal"] where fm.fileExists(atPath: p) { try fm.removeItem(atPath: p) }
+        let staged = try StagedFile(target: path)
+        try build(layers, at: staged.temporaryPath, for: path)
+        try staged.commit()
+    }
+
+    /// Builds the GeoPackage in `temporaryPath` (a new file; `AtomicFileSet` or `write` renames
+    /// it into place). SQLite's errors name `target`, the file the user asked for.
+    public func build(_ layers: [GeoPackageLayer], at temporaryPath: String, for target: String) throws {
         do {
             var config = Configuration()
             config.journalMode = .default
-            let db = try DatabaseQueue(path: tmp, configuration: config)
+            let db = try DatabaseQueue(path: temporaryPath, configuration: config)
             try db.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;")
                 try db.inTransaction {
@@ -155,13 +159,8 @@ public struct GeoPackageWriter: Sendable {
                 try db.execute(sql: "VACUUM")
             }
             try db.close()
-            guard rename(tmp, path) == 0 else {
-                throw GeoPackageError(message: "\(path): cannot rename \(tmp) over it (errno \(errno))")
-            }
-        } catch {
-            try? fm.removeItem(atPath: tmp)
-            try? fm.removeItem(atPath: tmp + "-journal")
-            throw error
+        } catch let error as DatabaseError {
+            throw GeoPackageError(message: "cannot write \(target): \(SQLiteFailure.explain(error))")
         }
     }
 

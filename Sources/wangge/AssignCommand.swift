@@ -12,8 +12,12 @@ struct AssignCommand: ParsableCommand {
             Every row is written with grid_code, grid_name, village, township, status \
             (inside / edge / outside), nearest_grid and distance_m (metres, Shawan TM; only for \
             outside points). A point on the boundary of several grids goes to the one with the \
-            lowest code (status edge). Rows whose coordinates cannot be read are reported with \
-            their line number on stderr and skipped; the count is printed at the end. CSV input \
+            lowest code (status edge). Rows whose coordinates cannot be read, that have more or \
+            fewer fields than the header, or whose coordinates are out of range or look swapped \
+            are reported with their line number on stderr and skipped; the count is printed at \
+            the end, and the exit status is 1 when no row could be read (or with --strict, when \
+            any was skipped; then nothing is written). The output replaces --out only when \
+            everything went well: a failure leaves the previous file as it was. CSV input \
             may be UTF-8 (with or without BOM) or GBK/GB18030 (detected); output is UTF-8. \
             Output format follows --out's extension (.csv, .geojson, .jsonl) or --format. \
             Use - for standard input/output.
@@ -28,6 +32,7 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Output format when --out doesn't say: csv, geojson or jsonl.") var format: String?
     @Option(help: "Input CSV encoding: utf8 or gb18030 (default: detect).") var encoding: String?
     @Flag(help: "No progress line on the terminal.") var quiet = false
+    @Flag(help: "Fail (and write nothing) if any row is skipped.") var strict = false
 
     func validate() throws {
         do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
@@ -39,6 +44,8 @@ struct AssignCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        // Never write over an input: the grid file or the points being read.
+        try FileIdentity.checkDistinct(output: ("--out", out), from: [("--grids", grids), ("--in", input)])
         let set = try GridSet(contentsOf: grids)
         var options = AssignOptions()
         options.crs = try CRS(parsing: crs)
@@ -55,22 +62,40 @@ struct AssignCommand: ParsableCommand {
                 guard now.timeIntervalSince(lastProgress) > 0.25 else { return }
                 lastProgress = now
                 let rate = Double(rows) / max(now.timeIntervalSince(started), 1e-9)
-                FileHandle.standardError.write(Data(String(format: "\rwangge assign: %d rows (%.0f rows/s)", rows, rate).utf8))
+                StandardError.write(String(format: "\rwangge assign: %d rows (%.0f rows/s)", rows, rate))
             }
         }
-        let sink = try FileStream(writing: out)
+        // Nothing reaches --out until the whole input has been read and written (atomic commit).
+        let sink = try AtomicWriter(path: out)
+        let source = try InputFile(path: input)
         let summary: AssignSummary
-        if input.lowercased().hasSuffix(".geojson") || input.lowercased().hasSuffix(".json") {
-            let data = try Data(contentsOf: URL(fileURLWithPath: input), options: .mappedIfSafe)
-            summary = try pipeline.runGeoJSON(data, fileName: input, sink)
+        if try isGeoJSON(input, source) {
+            let bytes = try source.readAll()
+            summary = try pipeline.runGeoJSON(Data(bytes), fileName: source.displayName, sink)
         } else {
-            summary = try pipeline.runCSV(try FileStream(reading: input), sink)
+            summary = try pipeline.runCSV(source, sink)
         }
+        if summary.rows == 0 && summary.skipped > 0 {
+            throw AssignError.input("\(source.displayName): none of its \(summary.skipped) row(s) could be read (see the lines above); \(out == "-" ? "nothing written" : "\(out) left as it was")")
+        }
+        if strict && summary.skipped > 0 {
+            throw AssignError.input("\(source.displayName): \(summary.skipped) row(s) skipped and --strict given; \(out == "-" ? "output incomplete" : "\(out) left as it was")")
+        }
+        try sink.commit()
         let seconds = Date().timeIntervalSince(started)
-        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if terminal { StandardError.write("\r\u{1B}[K") }
         let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
                           summary.rows, summary.inside, summary.edge, summary.outside, summary.skipped,
                           summary.encoding.rawValue, seconds, Double(summary.rows + summary.skipped) / max(seconds, 1e-9))
-        FileHandle.standardError.write(Data(line.utf8))
+        StandardError.write(line)
     }
+}
+
+/// GeoJSON by the file name, or — for standard input and names without a known extension — by
+/// the first non-blank byte being `{` (CSV never starts so), so piped GeoJSON is read as such.
+private func isGeoJSON(_ path: String, _ source: InputFile) throws -> Bool {
+    let lower = path.lowercased()
+    if lower.hasSuffix(".geojson") || lower.hasSuffix(".json") { return true }
+    if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") { return false }
+    return try source.peekFirstNonBlank() == UInt8(ascii: "{")
 }

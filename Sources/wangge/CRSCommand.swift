@@ -3,8 +3,9 @@ import Foundation
 import WanggeKit
 
 /// `wangge crs --from gcj02 --to wgs84`: a cs2cs-like filter from standard input to standard
-/// output. Bad lines are reported on stderr and skipped so one typo doesn't lose a whole file;
-/// the exit status is 1 if any line failed.
+/// output, one output line per input line. Bad lines are reported on stderr and written as
+/// `* *` (as cs2cs does) so the output stays aligned with the input; the exit status is 1 if any
+/// line failed.
 ///
 /// `wangge crs --geojson FILE [--out FILE]`: the whole file, like ogr2ogr -s_srs/-t_srs
 /// (`GeoJSONTransform` in WanggeDistrict does the work).
@@ -15,7 +16,7 @@ struct CRSCommand: ParsableCommand {
         discussion: """
             CRS names: wgs84, cgcs2000, gcj02, bd09, shawan-tm (the district's metric CRS), \
             EPSG:<code>, or a +proj= string. Input: 'x,y' or 'x y' per line, extra columns are \
-            passed through; blank lines and lines starting with # are ignored.
+            passed through; blank lines and lines starting with # are copied as they are, and a line that fails is written as "* *" (as cs2cs does), so output line N belongs to input line N.
 
             With --geojson FILE, every geometry of the file is transformed and the result written \
             (atomically) to --out, or to standard output. RFC 7946 GeoJSON is WGS-84 only: output \
@@ -46,7 +47,9 @@ struct CRSCommand: ParsableCommand {
             if let out {
                 try transform.transformFile(geojson, to: out, decimals: decimals)
             } else {
-                FileHandle.standardOutput.write(Data(try transform.transformFile(geojson, decimals: decimals)))
+                let stdout = AtomicWriter.standardOutput()
+                try stdout.write(try transform.transformFile(geojson, decimals: decimals))
+                try stdout.commit()
             }
             return
         }
@@ -54,22 +57,39 @@ struct CRSCommand: ParsableCommand {
         // "Error: <PROJ's message>" with exit status 1.
         let transform = try CoordinateTransform(from: source, to: target)
         let digits = try decimals ?? (target.isGeographic() ? 7 : 3)
+        let geographic = try source.isGeographic()
+        let stdout = AtomicWriter.standardOutput()
+        var lines = LineReader(try InputFile(path: "-"), maxLineBytes: 64 << 10)
         var failures = 0
-        var lineNumber = 0
-        while let line = readLine(strippingNewline: true) {
-            lineNumber += 1
+        while let bytes = try lines.next() {
+            let line = String(decoding: bytes, as: UTF8.self)
             do {
-                guard case .coordinate(let c, let rest) = try CoordinateText.parse(line) else { continue }
-                let r = try transform.transform(c)
-                print(CoordinateText.format(r, rest: rest, decimals: digits))
+                guard case .coordinate(let c, let rest) = try CoordinateText.parse(line) else {
+                    try stdout.write(line + "\n")  // blank and # lines pass through, as cs2cs does
+                    continue
+                }
+                if geographic, !(-180...180).contains(c.x) || !(-90...90).contains(c.y) {
+                    throw CRSInputError("\(c.x), \(c.y) is outside longitude −180…180 / latitude −90…90 (are x and y swapped?)")
+                }
+                try stdout.write(CoordinateText.format(try transform.transform(c), rest: rest, decimals: digits) + "\n")
+            } catch let error as IOError {
+                throw error
             } catch {
+                // Output stays line-for-line with the input: a line that fails is "* *", as in cs2cs.
                 failures += 1
-                FileHandle.standardError.write(Data("wangge crs: line \(lineNumber): \(error)\n".utf8))
+                try stdout.write("* *\n")
+                StandardError.write("wangge crs: line \(lines.lineNumber): \(error)\n")
             }
         }
+        try stdout.commit()
         if failures > 0 {
-            FileHandle.standardError.write(Data("wangge crs: \(failures) line(s) failed\n".utf8))
+            StandardError.write("wangge crs: \(failures) line(s) failed (written as '* *')\n")
             throw ExitCode(1)
         }
     }
+}
+
+struct CRSInputError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
 }

@@ -56,6 +56,10 @@ struct MapCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let out, let svg { try FileIdentity.checkDistinct(output: ("--svg", svg), from: [("--out", out)]) }
+        for (flag, path) in [("--out", out), ("--svg", svg)] {
+            if let path, let grids { try FileIdentity.checkDistinct(output: (flag, path), from: [("--grids", grids)]) }
+        }
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids)
         let map = try DistrictMap(input, colouring: MapColouring(rawValue: colour)!)
         if let out {
@@ -71,7 +75,7 @@ struct MapCommand: ParsableCommand {
 
 enum MapInputLoader {
     static func load(boundaries: String, grids: String?) throws -> ExportInput {
-        if grids == nil { FileHandle.standardError.write(Data("no --grids: partitioning \(boundaries) first\n".utf8)) }
+        if grids == nil { StandardError.write("no --grids: partitioning \(boundaries) first\n") }
         let bar = ProgressBar(label: "partition")
         let input = try ExportInput.load(boundaries: boundaries, gridsFile: grids) { done, total, name in
             bar.update(done, of: total, detail: name)

@@ -61,71 +61,42 @@ struct GeocodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let err = FileHandle.standardError
+        if let out, let batch { try FileIdentity.checkDistinct(output: ("--out", out), from: [("--batch", batch), ("--gazetteer", gazetteer)]) }
         if !FileManager.default.fileExists(atPath: gazetteer) {
-            err.write("no gazetteer at \(gazetteer): building it from \(boundaries)/ first\n".data(using: .utf8)!)
+            StandardError.write("no gazetteer at \(gazetteer): building it from \(boundaries)/ first\n")
             let g = try buildGazetteer(boundaries: boundaries, grids: nil, out: gazetteer)
-            err.write("wrote \(gazetteer) (\(g.villages.count) villages, \(g.houses.count) house numbers)\n".data(using: .utf8)!)
+            StandardError.write("wrote \(gazetteer) (\(g.villages.count) villages, \(g.houses.count) house numbers)\n")
         }
         let t0 = Date()
         let matcher = AddressMatcher(gazetteer: try Gazetteer.read(from: gazetteer))
         let loadSeconds = Date().timeIntervalSince(t0)
         let fmt = GeocodeFormat(rawValue: format)!
-        var output = OutputBuffer(path: out)
+        // Results stream into a temporary file that replaces --out only once every line is done.
+        let output = try AtomicWriter(path: out ?? "-")
         if let address {
             let r = matcher.geocode(address)
-            if explain { err.write((matcher.explain(address) + "\n").data(using: .utf8)!) }
-            if fmt == .csv { output.line(GeocodeResult.csvHeader) }
-            output.line(fmt == .csv ? r.csvLine : r.jsonLine)
-            output.flush()
+            if explain { StandardError.write(matcher.explain(address) + "\n") }
+            if fmt == .csv { try output.write(GeocodeResult.csvHeader + "\n") }
+            try output.write((fmt == .csv ? r.csvLine : r.jsonLine) + "\n")
+            try output.commit()
             return
-        }
-        let data: Data
-        if batch == "-" { data = FileHandle.standardInput.readDataToEndOfFile() }
-        else {
-            guard let d = FileManager.default.contents(atPath: batch!) else { throw ValidationError("cannot read \(batch!)") }
-            data = d
         }
         let t1 = Date()
-        var text = String(decoding: data, as: UTF8.self)
-        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last?.isEmpty == true { lines.removeLast() }
-        if fmt == .csv { output.line(GeocodeResult.csvHeader) }
-        var counts: [String: Int] = [:]
-        for line in lines {
-            var l = Substring(line)
-            if l.hasSuffix("\r") { l = l.dropLast() }
-            let r = matcher.geocode(String(l))
-            counts[r.status.rawValue, default: 0] += 1
-            output.line(fmt == .csv ? r.csvLine : r.jsonLine)
+        // One address a line, streamed: memory stays flat however long the file is.
+        var lines = LineReader(try InputFile(path: batch!), maxLineBytes: 64 << 10)
+        if fmt == .csv { try output.write(GeocodeResult.csvHeader + "\n") }
+        var counts = [Int](repeating: 0, count: GeocodeResult.Status.allCases.count)
+        var total = 0
+        while let line = try lines.next() {
+            let r = matcher.geocode(String(decoding: line, as: UTF8.self))
+            counts[GeocodeResult.Status.allCases.firstIndex(of: r.status)!] += 1
+            total += 1
+            try output.write((fmt == .csv ? r.csvLine : r.jsonLine) + "\n")
         }
-        output.flush()
+        try output.commit()
         let secs = Date().timeIntervalSince(t1)
-        let summary = ["matched", "ambiguous", "outside", "not_found"].map { "\($0) \(counts[$0] ?? 0)" }.joined(separator: ", ")
-        err.write(String(format: "%d addresses in %.3f s (%.0f/s; gazetteer loaded in %.2f s): %@\n",
-                         lines.count, secs, Double(lines.count) / max(secs, 1e-9), loadSeconds, summary).data(using: .utf8)!)
-    }
-}
-
-/// Buffered UTF-8 output to a file (written atomically at the end) or standard output.
-struct OutputBuffer {
-    var path: String?
-    var buffer: [UInt8] = []
-    var wroteAny = false
-    init(path: String?) { self.path = path; buffer.reserveCapacity(1 << 20) }
-    mutating func line(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
-        buffer.append(0x0A)
-        if path == nil && buffer.count > 1 << 20 { flush() }
-    }
-    mutating func flush() {
-        if let path {
-            let data = Data(buffer)
-            try? data.write(to: URL(fileURLWithPath: path), options: .atomic)
-            return
-        }
-        FileHandle.standardOutput.write(Data(buffer))
-        buffer.removeAll(keepingCapacity: true)
+        let summary = zip(GeocodeResult.Status.allCases, counts).map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        StandardError.write(String(format: "%d addresses in %.3f s (%.0f/s; gazetteer loaded in %.2f s): %@\n",
+                                   total, secs, Double(total) / max(secs, 1e-9), loadSeconds, summary))
     }
 }

@@ -35,6 +35,11 @@ struct PartitionCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        if let exportProblem {
+            try FileIdentity.checkDistinct(output: ("--export-problem", exportProblem), from: ["grids.geojson", "blocks.geojson", "report.json"].map {
+                ("--out's \($0)", FilePath.join(out, $0))
+            })
+        }
         var options = PartitionOptions()
         if let h = householdsPerGrid { options.gridCount = .loadPerGrid(h) } else { options.gridCount = .total(grids ?? 204) }
         options.method = method == "webster" ? .webster : .huntingtonHill
@@ -74,11 +79,11 @@ final class ProgressBar {
         lastDrawn = percent
         let width = 30, filled = done * width / total
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
-        FileHandle.standardError.write(Data("\r\(label) [\(bar)] \(percent)% \(detail)\u{1B}[K".utf8))
+        StandardError.write("\r\(label) [\(bar)] \(percent)% \(detail)\u{1B}[K")
     }
 
     func finish() {
-        if isTerminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if isTerminal { StandardError.write("\r\u{1B}[K") }
     }
 }
 
