@@ -276,9 +276,16 @@ public final class AssignPipeline {
             CSV.splitFields(b, s, e, into: &ranges)
             // A row with more or fewer fields than the header would put the added columns under
             // the wrong names: skip it, and say when a quote left open is the likely cause.
+            let multiLine = (lastLine ?? line) > line
+            let span = multiLine ? " (it runs over lines \(line)–\(lastLine!): is a quote left open?)" : ""
             if ranges.count != header.count {
-                let span = (lastLine ?? line) > line ? " (it runs over lines \(line)–\(lastLine!): is a quote left open?)" : ""
                 skip(line, "has \(ranges.count) field(s), the header has \(header.count)\(span)")
+                return
+            }
+            // A quoted line break is legal CSV, but when a continuation line is itself a whole
+            // row, a quote was left open and swallowed the rows after it.
+            if multiLine, Self.continuationLooksLikeARow(b, s, e, fields: header.count) {
+                skip(line, "a quoted field spans whole rows\(span)")
                 return
             }
             var x: Double?, y: Double?
@@ -324,6 +331,21 @@ public final class AssignPipeline {
             starts.append(start); ends.append(buf.count); lines.append(line)
             xs.append(x); ys.append(y)
             if starts.count >= pipeline.options.chunkRows { try flushChunk() }
+        }
+
+        static func continuationLooksLikeARow(_ b: UnsafeBufferPointer<UInt8>, _ s: Int, _ e: Int, fields: Int) -> Bool {
+            guard fields > 1 else { return false }
+            var commas = 0, afterFirstLine = false
+            for i in s..<e {
+                switch b[i] {
+                case 0x0A:
+                    if afterFirstLine, commas + 1 >= fields { return true }
+                    afterFirstLine = true; commas = 0
+                case 0x2C: commas += 1
+                default: break
+                }
+            }
+            return afterFirstLine && commas + 1 >= fields
         }
 
         func text(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> String {

@@ -38,7 +38,9 @@ public struct IOError: Error, CustomStringConvertible, Sendable, Equatable {
         case EDQUOT: return "disk quota exceeded"
         case EISDIR: return "it is a directory; give a file name inside it"
         case ENOTDIR: return "a part of the path is not a directory"
-        case ENOENT: return "no such file or directory (does '\(directory)' exist?)"
+        case ENOENT:
+            var s = stat()
+            return stat(directory, &s) == 0 ? "no such file" : "the directory '\(directory)' does not exist"
         case EACCES, EPERM: return "permission denied"
         case EROFS: return "the file system is read-only"
         case EBADF: return "the stream is closed"

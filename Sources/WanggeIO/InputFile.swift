@@ -183,7 +183,7 @@ public enum FileIdentity {
     public static func checkDistinct(output: (flag: String, path: String), from inputs: [(flag: String, path: String)]) throws(IOError) {
         for input in inputs where same(output.path, input.path) {
             throw IOError(path: output.path, action: "refusing to write", reason:
-                "\(output.flag) names the same file as \(input.flag); writing it would destroy \(input.flag == output.flag ? "it" : "the input") — choose another file")
+                "\(output.flag) names the same file as \(input.flag); writing one would destroy the other — choose another file")
         }
     }
 }
