@@ -58,3 +58,27 @@ public struct DistrictCheck {
         return report
     }
 }
+
+/// A boundaries directory that fails `wangge check`, or whose layers name villages it does not
+/// have: refused before anything is planned or validated against it.
+public struct DistrictRejected: Error, CustomStringConvertible, Sendable {
+    public var directory: String
+    public var problems: [String]
+
+    public var description: String {
+        let shown = problems.prefix(10).map { "  FAIL \($0)" }.joined(separator: "\n")
+        let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""
+        return "\(directory)/ is not a consistent district (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n\(shown)\(more)\n"
+            + "`wangge check --boundaries \(directory)` shows the boundary problems in full."
+    }
+}
+
+extension DistrictCheck {
+    /// Throws `DistrictRejected` unless the townships tile the district, the villages tile their
+    /// townships and (when given) every address and incident names a known village.
+    public func require(_ district: DistrictBoundaries, layers: DistrictLayers? = nil, directory: String) throws {
+        var problems = try run(district).issues.map(\.description)
+        if let layers { problems += layers.unknownVillages(in: district) }
+        if !problems.isEmpty { throw DistrictRejected(directory: directory, problems: problems) }
+    }
+}

@@ -96,6 +96,24 @@ public struct DistrictLayers: Sendable {
         }
         return layers
     }
+
+    /// Records that name a village `boundaries` does not have: their figures would silently
+    /// count nowhere. One line per village code, with how many records and the first id.
+    public func unknownVillages(in boundaries: DistrictBoundaries) -> [String] {
+        let known = Set(boundaries.villages.map(\.code))
+        var problems: [String] = []
+        for (what, records) in [("address", addresses.map { ($0.id, $0.villageCode) }), ("incident", incidents.map { ($0.id, $0.villageCode) })] {
+            var byCode: [String: (count: Int, first: String)] = [:]
+            for (id, code) in records where !known.contains(code) {
+                byCode[code, default: (0, id)].count += 1
+            }
+            for code in byCode.keys.sorted() {
+                let (count, first) = byCode[code]!
+                problems.append("\(count) \(what)\(count == 1 ? "" : "es") (first: \(first)) name village_code '\(code)', which is not in villages.geojson")
+            }
+        }
+        return problems
+    }
 }
 
 /// Reads the address CSV written by the generator: a header row, then comma-separated fields
@@ -151,6 +169,9 @@ public enum AddressTable {
                 id: text("id") ?? "", position: Coordinate(lon, lat), villageCode: text("village_code") ?? "",
                 households: try int("households"), residents: try int("residents"),
                 flagged: try int("elderly_alone") + int("disabled") + int("low_income") + int("key_persons")))
+        }
+        if columns.isEmpty {
+            throw BoundaryDataError(file: file, message: "the file is empty (no header row); an address table needs at least id, lon, lat, village_code, households")
         }
         return out
     }

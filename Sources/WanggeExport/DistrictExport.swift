@@ -55,7 +55,8 @@ public struct ExportInput: Sendable {
     /// Loads `boundaries/`; the grids come from `gridsFile` (and blocks.geojson beside it, when
     /// present), or — without one — from `planned`, else from partitioning the bundled plan with
     /// the default options.
-    public static func load(boundaries directory: String, gridsFile: String?, planned: GridPlan? = nil,
+    /// A grid file is validated against the district first (`GridFile`), unless `validate` is false.
+    public static func load(boundaries directory: String, gridsFile: String?, planned: GridPlan? = nil, validate: Bool = true,
                             progress: ((Int, Int, String) -> Void)? = nil) throws -> ExportInput {
         let district = try DistrictBoundaries.load(directory: directory)
         let layers = try DistrictLayers.load(directory: directory)
@@ -66,7 +67,7 @@ public struct ExportInput: Sendable {
         }
         let landmarks = try optional("landmarks.geojson"), incidents = try optional("incidents.geojson")
         if let gridsFile {
-            let grids = try reader.readFeatureCollection(contentsOf: gridsFile)
+            let grids = try GridFile.load(gridsFile, boundaries: district, validate: validate)
             let blocksPath = ((gridsFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent("blocks.geojson")
             let blocks = FileManager.default.fileExists(atPath: blocksPath) ? try reader.readFeatureCollection(contentsOf: blocksPath) : nil
             return ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)

@@ -16,11 +16,11 @@ public enum GazetteerBuilder {
         ("铜河乡", "铜茨乡", nil, "invented for testing: synthetic former name, not a real record"),
     ]
 
-    public static func build(boundaries dir: String, grids gridsPath: String?) throws -> Gazetteer {
+    public static func build(boundaries dir: String, grids gridsPath: String?, validateGrids: Bool = true) throws -> Gazetteer {
         let district = try DistrictBoundaries.load(directory: dir)
         let reader = GeoJSONReader()
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
-        let gridIndex = try gridsPath.map { try GridIndex(path: $0) }
+        let gridIndex = try gridsPath.map { try GridIndex(collection: GridFile.load($0, boundaries: district, validate: validateGrids)) }
         func grid(_ c: Coordinate, _ village: String?) -> String? { gridIndex?.grid(at: c, village: village) }
 
         var g = Gazetteer()
@@ -218,8 +218,7 @@ struct GridIndex {
     var entries: [Entry] = []
     var count: Int { entries.count }
 
-    init(path: String) throws {
-        let fc = try GeoJSONReader().readFeatureCollection(contentsOf: path)
+    init(collection fc: FeatureCollection) {
         for f in fc.features {
             guard let g = f.geometry, let env = g.envelope, let code = f.string("code") ?? f.id?.description else { continue }
             entries.append(Entry(code: code, village: f.string("village_code") ?? String(code.prefix(12)), polygons: g.polygons, envelope: env))

@@ -33,6 +33,8 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "Input CSV encoding: utf8 or gb18030 (default: detect).") var encoding: String?
     @Flag(help: "No progress line on the terminal.") var quiet = false
     @Flag(help: "Fail (and write nothing) if any row is skipped.") var strict = false
+    @Option(help: "Directory with the district's villages, to validate --grids against (when it exists).") var boundaries = "boundaries"
+    @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
         do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
@@ -46,7 +48,11 @@ struct AssignCommand: ParsableCommand {
         let started = Date()
         // Never write over an input: the grid file or the points being read.
         try FileIdentity.checkDistinct(output: ("--out", out), from: [("--grids", grids), ("--in", input)])
-        let set = try GridSet(contentsOf: grids)
+        // The grid file is checked as `wangge validate` would: against the villages when the
+        // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
+        let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
+            ? try DistrictBoundaries.load(directory: boundaries) : nil
+        let set = try GridSet(collection: try GridFile.load(grids, boundaries: district, validate: !noValidate))
         var options = AssignOptions()
         options.crs = try CRS(parsing: crs)
         options.lonColumn = lonColumn

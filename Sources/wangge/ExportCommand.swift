@@ -18,6 +18,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "A grids.geojson from `wangge partition` (blocks.geojson beside it is used too).") var grids: String?
     @Option(help: "Directory to write to.") var out: String
     @Option(help: "Coordinates of the GeoJSON files: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu).") var crs = "wgs84"
+    @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
         if ExportCRS(rawValue: crs) == nil { throw ValidationError("--crs must be wgs84, gcj02 or bd09") }
@@ -25,7 +26,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids)
+        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
         let files = try DistrictExport(input).write(to: out, crs: ExportCRS(rawValue: crs)!)
         print(Table(header: ["file", "rows/features", "detail"],
                     rows: files.map { [$0.path, String($0.count), $0.detail] }).render())
@@ -49,6 +50,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "The HTML file to write.") var out: String?
     @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
     @Option(help: "Colour grids by workload, township or grid (one colour each).") var colour = "workload"
+    @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
         if out == nil && svg == nil { throw ValidationError("give --out FILE.html and/or --svg FILE.svg") }
@@ -60,7 +62,7 @@ struct MapCommand: ParsableCommand {
         for (flag, path) in [("--out", out), ("--svg", svg)] {
             if let path, let grids { try FileIdentity.checkDistinct(output: (flag, path), from: [("--grids", grids)]) }
         }
-        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids)
+        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
         let map = try DistrictMap(input, colouring: MapColouring(rawValue: colour)!)
         if let out {
             try AtomicFile.write(Array(map.html().utf8), to: out)
@@ -74,10 +76,10 @@ struct MapCommand: ParsableCommand {
 }
 
 enum MapInputLoader {
-    static func load(boundaries: String, grids: String?) throws -> ExportInput {
+    static func load(boundaries: String, grids: String?, validate: Bool) throws -> ExportInput {
         if grids == nil { StandardError.write("no --grids: partitioning \(boundaries) first\n") }
         let bar = ProgressBar(label: "partition")
-        let input = try ExportInput.load(boundaries: boundaries, gridsFile: grids) { done, total, name in
+        let input = try ExportInput.load(boundaries: boundaries, gridsFile: grids, validate: validate) { done, total, name in
             bar.update(done, of: total, detail: name)
         }
         bar.finish()

@@ -16,10 +16,12 @@ struct GazetteerCommand: ParsableCommand {
         @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
         @Option(help: "Grid file (wangge partition's out/grids.geojson); 'none' for no grids.") var grids: String?
         @Option(help: "The gazetteer file to write.") var out = "out/gazetteer.sqlite"
+        @Flag(name: .customLong("no-validate"), help: "Use the grid file even if `wangge validate` would reject it.") var noValidate = false
 
         func run() throws {
             let started = Date()
-            let g = try buildGazetteer(boundaries: boundaries, grids: grids, out: out)
+            if let grids { try FileIdentity.checkDistinct(output: ("--out", out), from: [("--grids", grids)]) }
+            let g = try buildGazetteer(boundaries: boundaries, grids: grids, out: out, validateGrids: !noValidate)
             print("wrote \(out): \(g.townships.count) townships, \(g.villages.count) villages, \(g.groups.count) villager groups, "
                   + "\(g.streets.count) streets, \(g.houses.count) house numbers, \(g.landmarks.count) landmarks, "
                   + "\(g.aliases.count) aliases; grids: \(g.meta.first { $0.key == "grids" }?.value ?? "none")"
@@ -28,11 +30,11 @@ struct GazetteerCommand: ParsableCommand {
     }
 }
 
-func buildGazetteer(boundaries: String, grids: String?, out: String) throws -> Gazetteer {
+func buildGazetteer(boundaries: String, grids: String?, out: String, validateGrids: Bool = true) throws -> Gazetteer {
     var gridPath = grids
     if gridPath == nil, FileManager.default.fileExists(atPath: "out/grids.geojson") { gridPath = "out/grids.geojson" }
     if gridPath == "none" { gridPath = nil }
-    let g = try GazetteerBuilder.build(boundaries: boundaries, grids: gridPath)
+    let g = try GazetteerBuilder.build(boundaries: boundaries, grids: gridPath, validateGrids: validateGrids)
     try g.write(to: out)
     return g
 }

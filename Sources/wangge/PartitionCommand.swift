@@ -47,11 +47,17 @@ struct PartitionCommand: ParsableCommand {
         options.tolerance = tolerance
         let district = try DistrictBoundaries.load(directory: boundaries)
         let layers = try DistrictLayers.load(directory: boundaries)
+        // Overlapping villages or addresses of unknown villages would give a plan that looks fine
+        // and is wrong: check the district as `wangge check` does, on the other core while the
+        // plan is drawn, and refuse before writing anything.
+        let directory = boundaries
+        let districtCheck = Background { try DistrictCheck().require(district, layers: layers, directory: directory) }
         let bar = ProgressBar(label: "partition")
         let plan = try GridPlanner(options: options).plan(boundaries: district, layers: layers) { done, total, name in
             bar.update(done, of: total, detail: name)
         }
         bar.finish()
+        try districtCheck.value()
         let seconds = Date().timeIntervalSince(started)
         try GridPlanWriter().write(plan, to: out, seconds: seconds)
         if let exportProblem {
@@ -61,6 +67,27 @@ struct PartitionCommand: ParsableCommand {
         print(PlanTable.render(plan))
         print(String(format: "wrote %@/grids.geojson (%d grids), %@/blocks.geojson (%d blocks), %@/report.json — %.2f s",
                      out, plan.grids.count, out, plan.blocks.count, out, seconds))
+    }
+}
+
+/// Work on another thread (a GEOS context per thread, so checks can run beside planning);
+/// `value()` waits and rethrows.
+final class Background<T>: @unchecked Sendable {
+    // Written once by the worker before `leave()`, read only after `wait()`.
+    private var result: Result<T, Error>?
+    private let group = DispatchGroup()
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        group.enter()
+        DispatchQueue.global().async {
+            self.result = Result { try work() }
+            self.group.leave()
+        }
+    }
+
+    func value() throws -> T {
+        group.wait()
+        return try result!.get()
     }
 }
 

@@ -31,7 +31,12 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         let started = Date()
         let district = try DistrictBoundaries.load(directory: boundaries)
+        // Grids are checked against the villages, so the villages must tile the district too
+        // (checked on the other core meanwhile).
+        let directory = boundaries
+        let districtCheck = Background { try DistrictCheck().require(district, directory: directory) }
         let report = try GridValidation(tolerance: tolerance).run(file: grids, boundaries: district)
+        try districtCheck.value()
         for problem in report.problems { print("FAIL \(problem)") }
         let seconds = Date().timeIntervalSince(started)
         print(String(format: "%@: %@ (%.2f km², tolerance %g m²) — %.2f s",
