@@ -91,6 +91,17 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
+extension CRS {
+    /// True for geocentric (earth-centred X, Y, Z) CRSs such as EPSG:4978, which wangge's 2-D
+    /// coordinates cannot express: converting to one would silently drop Z.
+    public func isGeocentric() throws(CRSError) -> Bool {
+        switch self {
+        case .gcj02, .bd09: return false
+        case .epsg, .proj: return try PROJContext().isGeocentric(self)
+        }
+    }
+}
+
 /// Everything that can go wrong turning coordinates from one CRS into another.
 public enum CRSError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A CRS name that `CRS(parsing:)` doesn't recognise.

@@ -36,6 +36,17 @@ final class PROJContext {
         return parts.isEmpty ? "unknown PROJ error" : parts.joined(separator: " — ")
     }
 
+    /// X, Y, Z from the earth's centre (EPSG:4978 and the like): no 2-D coordinate stands for it.
+    func isGeocentric(_ crs: CRS) throws(CRSError) -> Bool {
+        guard let def = crs.projDefinition else { return false }
+        guard let pj = proj_create(handle, def) else {
+            throw .projCreationFailed(source: crs.description, target: crs.description,
+                                      message: errorMessage(code: proj_context_errno(handle)))
+        }
+        defer { proj_destroy(pj) }
+        return proj_get_type(pj) == PJ_TYPE_GEOCENTRIC_CRS
+    }
+
     func isGeographic(_ crs: CRS) throws(CRSError) -> Bool {
         guard let def = crs.projDefinition else { return true }
         guard let pj = proj_create(handle, def) else {

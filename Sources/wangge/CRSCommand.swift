@@ -37,6 +37,11 @@ struct CRSCommand: ParsableCommand {
         }
         if let decimals, !(0...15).contains(decimals) { throw ValidationError("--decimals must be 0…15") }
         if out != nil, geojson == nil { throw ValidationError("--out needs --geojson") }
+        for (flag, name) in [("--from", from), ("--to", to)] {
+            if (try? CRS(parsing: name).isGeocentric()) == true {
+                throw ValidationError("\(flag) \(name) is geocentric (X, Y, Z from the earth's centre); wangge converts 2-D coordinates and would drop Z — use cs2cs or ogr2ogr for 3-D")
+            }
+        }
     }
 
     func run() throws {
