@@ -19,10 +19,14 @@ import WanggeGeometry
 public struct GridInfo: Hashable, Sendable {
     public var code: String
     public var name: String
+    /// The village's name, as written in the output.
     public var village: String
     public var township: String
-    public init(code: String, name: String, village: String, township: String) {
+    /// The 12-digit code of the grid's village (`village_code`, else the code's first 12 digits).
+    public var villageCode: String
+    public init(code: String, name: String, village: String, township: String, villageCode: String? = nil) {
         self.code = code; self.name = name; self.village = village; self.township = township
+        self.villageCode = villageCode ?? String(code.prefix(12))
     }
 }
 

@@ -14,6 +14,8 @@ public final class GridSet: @unchecked Sendable {
     public let lattice: MetricLattice
 
     public var grids: [GridInfo] { index.grids }
+    /// Each grid's polygons in `metricCRS` (index order).
+    public let metricPolygons: [[Polygon]]
 
     public init(collection: FeatureCollection, metricCRS: CRS = .shawanMetric) throws {
         var items: [(GridInfo, [Polygon])] = []
@@ -25,7 +27,8 @@ public final class GridSet: @unchecked Sendable {
             else if case .number(let n)? = f.id { code = n.text }
             else { throw AssignError.missingProperty(feature: i, key: "code") }
             let info = GridInfo(code: code, name: f.string("name") ?? "",
-                                village: f.string("village") ?? "", township: f.string("township") ?? "")
+                                village: f.string("village") ?? "", township: f.string("township") ?? "",
+                                villageCode: f.string("village_code"))
             items.append((info, g.polygons))
         }
         index = try GridIndex(grids: items)
@@ -37,6 +40,7 @@ public final class GridSet: @unchecked Sendable {
             }
         }
         nearest = NearestGrid(metricPolygons: metric)
+        metricPolygons = metric
         var envelope = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
         for polys in index.geometries { for p in polys { for c in p.exterior { envelope.expand(toInclude: c) } } }
         lattice = try MetricLattice(envelope: envelope, to: toMetric)

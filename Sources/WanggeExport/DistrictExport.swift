@@ -1,6 +1,7 @@
 import Foundation
 import WanggeCRS
 import WanggeDistrict
+import WanggeAssign
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggeIO
@@ -99,18 +100,26 @@ public struct DistrictExport {
     public let input: ExportInput
     /// Grid features sorted by code, with an empty "worker" (网格员) property added where missing.
     public let grids: [Feature]
-    /// Address id → grid code (point in grid polygon, searched among its own village's grids first).
+    /// Address id → grid code, by the one point-to-grid rule (`GridLocator`): the grid of the
+    /// address's own village that covers it, else that village's nearest grid.
     public let addressGrid: [String: String]
 
     /// The name of the GeoPackage written into the output directory.
     public static let geoPackageName = "wangge.gpkg"
 
-    public init(_ input: ExportInput) {
+    public init(_ input: ExportInput) throws {
         self.input = input
         var grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
         for k in grids.indices where grids[k].properties?["worker"] == nil { grids[k][property: "worker"] = .string("") }
         self.grids = grids
-        addressGrid = PointAssignment(grids: grids).assign(input.layers.addresses)
+        var addressGrid: [String: String] = [:]
+        if !grids.isEmpty {
+            let locator = try GridLocator(GridSet(collection: FeatureCollection(features: grids)))
+            for a in input.layers.addresses {
+                if let g = locator.grid(at: a.position, village: a.villageCode) { addressGrid[a.id] = locator.grids[g].code }
+            }
+        }
+        self.addressGrid = addressGrid
     }
 
     func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
@@ -227,45 +236,3 @@ public struct DistrictExport {
     }
 }
 
-/// Which grid polygon holds each point: even–odd ray casting over the grids of the point's own
-/// village (by envelope first), then over all grids.
-struct PointAssignment {
-    struct Entry { var code: String; var village: String; var polygons: [Polygon]; var envelope: Envelope }
-    var entries: [Entry] = []
-    var byVillage: [String: [Int]] = [:]
-
-    init(grids: [Feature]) {
-        for g in grids {
-            guard let geom = g.geometry, let e = geom.envelope else { continue }
-            byVillage[g.string("village_code") ?? "", default: []].append(entries.count)
-            entries.append(Entry(code: g.string("code") ?? "", village: g.string("village_code") ?? "", polygons: geom.polygons, envelope: e))
-        }
-    }
-
-    static func contains(_ p: Polygon, _ c: Coordinate) -> Bool {
-        var inside = false
-        for ring in p.rings where ring.count >= 3 {
-            var j = ring.count - 1
-            for i in 0..<ring.count {
-                let a = ring[i], b = ring[j]
-                if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                j = i
-            }
-        }
-        return inside
-    }
-
-    func grid(of c: Coordinate, village: String) -> String? {
-        let local = byVillage[village] ?? []
-        for k in local + Array(entries.indices) where entries[k].envelope.contains(c) {
-            if entries[k].polygons.contains(where: { Self.contains($0, c) }) { return entries[k].code }
-        }
-        return nil
-    }
-
-    func assign(_ addresses: [AddressRecord]) -> [String: String] {
-        var out: [String: String] = [:]
-        for a in addresses { if let g = grid(of: a.position, village: a.villageCode) { out[a.id] = g } }
-        return out
-    }
-}

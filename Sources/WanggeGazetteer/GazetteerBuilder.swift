@@ -1,5 +1,6 @@
 import Foundation
 import WanggeGeometry
+import WanggeAssign
 import WanggeGeoJSON
 import WanggeDistrict
 import WanggeStore
@@ -20,8 +21,11 @@ public enum GazetteerBuilder {
         let district = try DistrictBoundaries.load(directory: dir)
         let reader = GeoJSONReader()
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
-        let gridIndex = try gridsPath.map { try GridIndex(collection: GridFile.load($0, boundaries: district, validate: validateGrids)) }
-        func grid(_ c: Coordinate, _ village: String?) -> String? { gridIndex?.grid(at: c, village: village) }
+        // Points get their grid by the one rule every command uses (`GridLocator`).
+        let locator = try gridsPath.map { try GridLocator(GridSet(collection: GridFile.load($0, boundaries: district, validate: validateGrids))) }
+        func grid(_ c: Coordinate, _ village: String?) -> String? {
+            locator?.grid(at: c, village: village).map { locator!.grids[$0].code }
+        }
 
         var g = Gazetteer()
         g.districtCode = district.code
@@ -110,7 +114,7 @@ public enum GazetteerBuilder {
                 let l = lines[key] ?? []
                 guard !l.isEmpty else { continue }
                 p = l[l.count / 2]
-                village = gridIndex?.village(at: p)
+                village = locator?.villageCode(at: p)
             }
             g.streets.append(StreetRow(name: parts[1], townshipCode: parts[0], villageCode: village, houses: idx.count,
                                        lon: p.x, lat: p.y, grid: grid(p, village)))
@@ -120,7 +124,7 @@ public enum GazetteerBuilder {
         g.meta = [
             MetaRow(key: "district_code", value: district.code),
             MetaRow(key: "district_name", value: district.name),
-            MetaRow(key: "grids", value: gridIndex == nil ? "none" : "\(gridIndex!.count)"),
+            MetaRow(key: "grids", value: locator == nil ? "none" : "\(locator!.grids.count)"),
             MetaRow(key: "schema", value: "1"),
         ]
         return g
@@ -211,51 +215,3 @@ public enum GazetteerBuilder {
     }
 }
 
-/// Point-in-polygon over a grid file (even-odd rule, envelope filter). A point gets a grid of its
-/// own village when one covers it, else any covering grid, else the nearest grid of its village.
-struct GridIndex {
-    struct Entry { var code: String; var village: String; var polygons: [Polygon]; var envelope: Envelope }
-    var entries: [Entry] = []
-    var count: Int { entries.count }
-
-    init(collection fc: FeatureCollection) {
-        for f in fc.features {
-            guard let g = f.geometry, let env = g.envelope, let code = f.string("code") ?? f.id?.description else { continue }
-            entries.append(Entry(code: code, village: f.string("village_code") ?? String(code.prefix(12)), polygons: g.polygons, envelope: env))
-        }
-        entries.sort { $0.code < $1.code }
-    }
-
-    func covers(_ e: Entry, _ c: Coordinate) -> Bool {
-        guard e.envelope.contains(c) else { return false }
-        return e.polygons.contains { p in
-            guard Self.inRing(p.exterior, c) else { return false }
-            return !p.holes.contains { Self.inRing($0, c) }
-        }
-    }
-
-    static func inRing(_ r: [Coordinate], _ c: Coordinate) -> Bool {
-        var inside = false
-        var j = r.count - 1
-        for i in 0..<r.count {
-            let a = r[i], b = r[j]
-            if (a.y > c.y) != (b.y > c.y) && c.x < (b.x - a.x) * (c.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-            j = i
-        }
-        return inside
-    }
-
-    func village(at c: Coordinate) -> String? { entries.first { covers($0, c) }?.village }
-
-    func grid(at c: Coordinate, village: String?) -> String? {
-        let covering = entries.filter { covers($0, c) }
-        if let v = village, let e = covering.first(where: { $0.village == v }) { return e.code }
-        if village == nil, let e = covering.first { return e.code }
-        let own = entries.filter { $0.village == village }
-        func d(_ e: Entry) -> Double {
-            let x = (e.envelope.minX + e.envelope.maxX) / 2 - c.x, y = (e.envelope.minY + e.envelope.maxY) / 2 - c.y
-            return x * x + y * y
-        }
-        return (own.isEmpty ? covering : own).min { d($0) < d($1) }?.code
-    }
-}
