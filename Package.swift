@@ -5,7 +5,7 @@ import PackageDescription
 //   wangge (CLI) → WanggeKit → WanggeDistrict → WanggeGeoJSON / WanggeCRS → WanggeGeometry → CGEOS
 //   WanggeIO (files, CSV/JSON text) sits under everything that reads or writes files.
 //   WanggeCRS → CPROJ.  Only WanggeGeometry imports CGEOS; only WanggeCRS imports CPROJ.
-//   WanggePartition has no dependencies: graphs and numbers, never geometry.
+//   WanggePartition depends only on WanggeIO (its seeded generator): graphs and numbers, never geometry.
 //   WanggeExport / WanggeGazetteer → WanggeStore → GRDB: only WanggeStore touches SQLite.
 let package = Package(
     name: "Wangge",
@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "WanggeMap", dependencies: ["WanggeGeometry"]),
         // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only.
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
-        .target(name: "WanggePartition", linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        .target(name: "WanggePartition", dependencies: ["WanggeIO"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
         .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
@@ -55,7 +55,7 @@ let package = Package(
         // Measures reading a generated ~100 MB FeatureCollection: swift run -c release geojson-bench
         .executableTarget(name: "geojson-bench", dependencies: ["WanggeGeoJSON"], path: "tools/GeoJSONBench"),
         // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
-        .executableTarget(name: "partition-bench", dependencies: ["WanggePartition"], path: "tools/PartitionBench"),
+        .executableTarget(name: "partition-bench", dependencies: ["WanggePartition", "WanggeIO"], path: "tools/PartitionBench"),
         // Point-in-grid lookup throughput on coordinate arrays (tools/bench_assign.py compares).
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
-        .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition"]),
+        .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore"]),

@@ -205,7 +205,9 @@ public final class AssignPipeline {
             for w in wanted {
                 if let i = names.firstIndex(where: { $0.lowercased() == w.lowercased() }) { return i }
             }
-            throw AssignError.input("no \(what) column (looked for \(wanted.joined(separator: ", ")); the header has \(names.joined(separator: ", ")))")
+            var have = names.prefix(12).map { $0.count > 40 ? String($0.prefix(40)) + "…" : $0 }.joined(separator: ", ")
+            if names.count > 12 { have += ", … (\(names.count) columns)" }
+            throw AssignError.input("no \(what) column (looked for \(wanted.joined(separator: ", ")); the header has \(have)); name it with --\(what == "longitude" ? "lon" : "lat")-column")
         }
         let lon = try find(options.lonColumn, ["lon", "lng", "longitude", "x", "经度"], "longitude")
         let lat = try find(options.latColumn, ["lat", "latitude", "y", "纬度"], "latitude")

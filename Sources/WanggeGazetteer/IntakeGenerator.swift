@@ -1,3 +1,4 @@
+import WanggeIO
 import WanggeStore
 /// A seeded generator of messy intake addresses with their ground truth, for evaluation
 /// (`geocode-sample`, tools/bench_geocode.py) and tests. Built from a gazetteer's houses,
@@ -313,16 +314,3 @@ public struct IntakeGenerator {
     }
 }
 
-/// SplitMix64: small, fast, seeded, the same on every platform.
-public struct SplitMix64 {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    public mutating func nextDouble() -> Double { Double(next() >> 11) / Double(1 << 53) }
-}

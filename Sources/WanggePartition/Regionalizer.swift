@@ -1,3 +1,5 @@
+import WanggeIO
+
 /// Splits one connected graph into `k` contiguous regions, balanced in workload, compact.
 ///
 /// The objective, constraints, tie-breaks and defaults are written down in docs/PARTITION.md.

@@ -1,3 +1,4 @@
+import WanggeIO
 import Testing
 import WanggePartition
 

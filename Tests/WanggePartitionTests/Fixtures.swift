@@ -1,3 +1,4 @@
+import WanggeIO
 import WanggePartition
 
 /// Fixtures: small generated graphs and an independent contiguity check.

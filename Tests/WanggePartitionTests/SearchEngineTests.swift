@@ -1,3 +1,4 @@
+import WanggeIO
 import Testing
 @testable import WanggePartition
 

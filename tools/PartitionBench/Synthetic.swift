@@ -1,3 +1,4 @@
+import WanggeIO
 import WanggePartition
 
 /// One synthetic village: the first `n` cells of a jittered 100 m grid (the last row may be

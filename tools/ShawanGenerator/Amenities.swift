@@ -1,3 +1,4 @@
+import WanggeIO
 import Foundation
 import WanggeCRS
 import WanggeDistrict

@@ -1,41 +1,20 @@
 import Foundation
+import WanggeIO
 
 // Seeded randomness for the generator. Swift's SystemRandomNumberGenerator and Hasher are
 // seeded per process; everything here depends on the seed alone, so one seed gives one district.
 
-/// SplitMix64: tiny, fast, and good enough for synthetic data; exactly reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+/// The library's one seeded generator (WanggeIO's SplitMix64), with what the generator adds.
+typealias SeededGenerator = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A uniform double in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * unit() }
+    mutating func unit() -> Double { nextDouble() }
 
     /// Standard normal by Box–Muller (one value per call; simple over fast).
     mutating func normal() -> Double {
         let u1 = max(unit(), 1e-300), u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-    }
-
-    /// A generator derived from this seed and a label, so that adding a consumer of randomness in
-    /// one stage does not shift the numbers every later stage sees.
-    static func stream(_ seed: UInt64, _ label: String) -> SeededGenerator {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325 // FNV-1a over the label's UTF-8 bytes
-        for b in label.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        var g = SeededGenerator(seed: seed ^ h)
-        _ = g.next()
-        return g
     }
 }
 

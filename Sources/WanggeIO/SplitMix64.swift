@@ -1,6 +1,7 @@
-/// A small, fast, seedable generator (Steele, Lea & Flood, "Fast splittable pseudorandom number
-/// generators", 2014). The partition code never uses `SystemRandomNumberGenerator`: one seed gives
-/// one answer, on every platform and in every process.
+/// The one seeded generator of Wangge (partition search, intake samples, the district generator):
+/// SplitMix64 (Steele, Lea & Flood, "Fast splittable pseudorandom number generators", 2014).
+/// Nothing uses `SystemRandomNumberGenerator`: one seed gives one answer, on every platform and
+/// in every process.
 public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     public private(set) var state: UInt64
 
@@ -24,6 +25,22 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
             let product = next().multipliedFullWidth(by: bound)
             if product.low >= threshold { return Int(product.high) }
         }
+    }
+
+    /// A uniform double in [0, 1) from the top 53 bits.
+    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+
+    /// A uniform double in [lo, hi).
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double { lo + (hi - lo) * nextDouble() }
+
+    /// A generator derived from `seed` and a label (FNV-1a of its UTF-8), so that adding a
+    /// consumer of randomness in one stage does not shift the numbers every later stage sees.
+    public static func stream(_ seed: UInt64, _ label: String) -> SplitMix64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        for b in label.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
+        var g = SplitMix64(seed: seed ^ h)
+        _ = g.next()
+        return g
     }
 
     /// Fisher–Yates shuffle driven by `nextIndex(below:)`.
