@@ -67,6 +67,15 @@ public enum TextEncoding: String, Sendable {
         return .utf8
     }
 
+    /// One line of text in either encoding: UTF-8 when it is valid UTF-8, else GB18030 (what
+    /// Excel and Notepad in China write), else UTF-8 with replacement characters.
+    public static func decodeLine<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+        let array = Array(bytes)
+        if let s = String(validating: array, as: UTF8.self) { return s }
+        if let u = array.withUnsafeBufferPointer({ gb18030ToUTF8($0) }) { return String(decoding: u, as: UTF8.self) }
+        return String(decoding: array, as: UTF8.self)
+    }
+
     /// GB18030 bytes as UTF-8 (nil when they don't decode).
     static func gb18030ToUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         guard let s = String(data: Data(buffer: bytes), encoding: foundationGB18030) else { return nil }

@@ -90,7 +90,7 @@ struct GeocodeCommand: ParsableCommand {
         var counts = [Int](repeating: 0, count: GeocodeResult.Status.allCases.count)
         var total = 0
         while let line = try lines.next() {
-            let r = matcher.geocode(String(decoding: line, as: UTF8.self))
+            let r = matcher.geocode(TextEncoding.decodeLine(line))
             counts[GeocodeResult.Status.allCases.firstIndex(of: r.status)!] += 1
             total += 1
             try output.write((fmt == .csv ? r.csvLine : r.jsonLine) + "\n")
