@@ -29,8 +29,8 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09, EPSG:n.") var crs = "wgs84"
     @Option(help: "Longitude column (default: lon, lng, longitude, x or 经度).") var lonColumn: String?
     @Option(help: "Latitude column (default: lat, latitude, y or 纬度).") var latColumn: String?
-    @Option(help: "Output format when --out doesn't say: csv, geojson or jsonl.") var format: String?
-    @Option(help: "Input CSV encoding: utf8 or gb18030 (default: detect).") var encoding: String?
+    @Option(help: "Output format when --out doesn't say.") var format: OutputFormat?
+    @Option(help: "Input CSV encoding (default: detect; gbk is read as gb18030).") var encoding: TextEncoding?
     @Flag(help: "No progress line on the terminal.") var quiet = false
     @Flag(help: "Fail (and write nothing) if any row is skipped.") var strict = false
     @Option(help: "Directory with the district's villages, to validate --grids against (when it exists).") var boundaries = "boundaries"
@@ -38,10 +38,6 @@ struct AssignCommand: ParsableCommand {
 
     func validate() throws {
         do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
-        if let format, OutputFormat(rawValue: format) == nil { throw ValidationError("--format must be csv, geojson or jsonl") }
-        if let encoding, !["utf8", "utf-8", "gb18030", "gbk"].contains(encoding.lowercased()) {
-            throw ValidationError("--encoding must be utf8 or gb18030")
-        }
     }
 
     func run() throws {
@@ -57,8 +53,8 @@ struct AssignCommand: ParsableCommand {
         options.crs = try CRS(parsing: crs)
         options.lonColumn = lonColumn
         options.latColumn = latColumn
-        options.output = format.flatMap(OutputFormat.init(rawValue:)) ?? OutputFormat(path: out) ?? .csv
-        if let encoding { options.encoding = encoding.lowercased().hasPrefix("utf") ? .utf8 : .gb18030 }
+        options.output = format ?? OutputFormat(path: out) ?? .csv
+        options.encoding = encoding
         let pipeline = try AssignPipeline(grids: set, options: options)
         let terminal = isatty(2) != 0 && !quiet
         var lastProgress = Date.distantPast

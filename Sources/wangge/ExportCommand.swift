@@ -17,17 +17,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
     @Option(help: "A grids.geojson from `wangge partition` (blocks.geojson beside it is used too).") var grids: String?
     @Option(help: "Directory to write to.") var out: String
-    @Option(help: "Coordinates of the GeoJSON files: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu).") var crs = "wgs84"
+    @Option(help: "Coordinates of the GeoJSON files: wgs84, gcj02 (Amap/Tencent) or bd09 (Baidu).") var crs: ExportCRS = .wgs84
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
-
-    func validate() throws {
-        if ExportCRS(rawValue: crs) == nil { throw ValidationError("--crs must be wgs84, gcj02 or bd09") }
-    }
 
     func run() throws {
         let started = Date()
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
-        let files = try DistrictExport(input).write(to: out, crs: ExportCRS(rawValue: crs)!)
+        let files = try DistrictExport(input).write(to: out, crs: crs)
         print(Table(header: ["file", "rows/features", "detail"],
                     rows: files.map { [$0.path, String($0.count), $0.detail] }).render())
         print(String(format: "exported %d files to %@ — %.2f s", files.count, out, Date().timeIntervalSince(started)))
@@ -49,12 +45,11 @@ struct MapCommand: ParsableCommand {
     @Option(help: "A grids.geojson from `wangge partition`.") var grids: String?
     @Option(help: "The HTML file to write.") var out: String?
     @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
-    @Option(help: "Colour grids by workload, township or grid (one colour each).") var colour = "workload"
+    @Option(help: "Colour grids by workload, township or grid (one colour each).") var colour: MapColouring = .workload
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
         if out == nil && svg == nil { throw ValidationError("give --out FILE.html and/or --svg FILE.svg") }
-        if MapColouring(rawValue: colour) == nil { throw ValidationError("--colour must be workload, township or grid") }
     }
 
     func run() throws {
@@ -63,7 +58,7 @@ struct MapCommand: ParsableCommand {
             if let path, let grids { try FileIdentity.checkDistinct(output: (flag, path), from: [("--grids", grids)]) }
         }
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
-        let map = try DistrictMap(input, colouring: MapColouring(rawValue: colour)!)
+        let map = try DistrictMap(input, colouring: colour)
         if let out {
             try AtomicFile.write(Array(map.html().utf8), to: out)
             print("wrote \(out): \(input.grids.features.count) grids, \(input.boundaries.villages.count) villages, \(input.boundaries.townships.count) townships (open it in a browser; works offline)")

@@ -51,7 +51,7 @@ struct GeocodeCommand: ParsableCommand {
             """)
     @Argument(help: "An address.") var address: String?
     @Option(help: "A file of addresses, one a line ('-' = standard input).") var batch: String?
-    @Option(help: "jsonl or csv.") var format: String = "jsonl"
+    @Option(help: "Output format.") var format: GeocodeFormat = .jsonl
     @Option(help: "The gazetteer; built from --boundaries first when missing.") var gazetteer = "out/gazetteer.sqlite"
     @Option(help: "Directory with the district's layers (to build a missing gazetteer).") var boundaries = "boundaries"
     @Option(help: "Output file (default standard output).") var out: String?
@@ -59,7 +59,6 @@ struct GeocodeCommand: ParsableCommand {
 
     func validate() throws {
         guard (address == nil) != (batch == nil) else { throw ValidationError("give one address or --batch FILE") }
-        guard GeocodeFormat(rawValue: format) != nil else { throw ValidationError("--format is jsonl or csv") }
     }
 
     func run() throws {
@@ -72,7 +71,7 @@ struct GeocodeCommand: ParsableCommand {
         let t0 = Date()
         let matcher = AddressMatcher(gazetteer: try Gazetteer.read(from: gazetteer))
         let loadSeconds = Date().timeIntervalSince(t0)
-        let fmt = GeocodeFormat(rawValue: format)!
+        let fmt = format
         // Results stream into a temporary file that replaces --out only once every line is done.
         let output = try AtomicWriter(path: out ?? "-")
         if let address {

@@ -18,7 +18,7 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Total number of grids (default 204, the Shawan plan).") var grids: Int?
     @Option(name: .customLong("households-per-grid"), help: "Derive each village's grid count from this load instead.")
     var householdsPerGrid: Double?
-    @Option(help: "Apportionment method: huntington-hill or webster.") var method = "huntington-hill"
+    @Option(help: "Apportionment method.") var method: MethodArgument = .huntingtonHill
     @Option(help: "Seed of the search (same seed, same bytes).") var seed: UInt64 = 1
     @Option(help: "Allowed deviation from the village mean workload.") var tolerance = 0.10
     @Option(name: .customLong("export-problem"),
@@ -30,7 +30,6 @@ struct PartitionCommand: ParsableCommand {
         if let g = grids, g < 1 { throw ValidationError("--grids must be at least 1") }
         if let h = householdsPerGrid, !(h > 0) { throw ValidationError("--households-per-grid must be positive") }
         if !(tolerance > 0 && tolerance < 1) { throw ValidationError("--tolerance must be between 0 and 1") }
-        if !["huntington-hill", "webster"].contains(method) { throw ValidationError("--method must be huntington-hill or webster") }
     }
 
     func run() throws {
@@ -42,7 +41,7 @@ struct PartitionCommand: ParsableCommand {
         }
         var options = PartitionOptions()
         if let h = householdsPerGrid { options.gridCount = .loadPerGrid(h) } else { options.gridCount = .total(grids ?? 204) }
-        options.method = method == "webster" ? .webster : .huntingtonHill
+        options.method = method.method
         options.seed = seed
         options.tolerance = tolerance
         let district = try DistrictBoundaries.load(directory: boundaries)

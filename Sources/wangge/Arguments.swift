@@ -1,0 +1,34 @@
+import ArgumentParser
+import WanggeKit
+
+// Options with fixed values are enums of the library: ArgumentParser lists the values in --help
+// and refuses anything else with the list, so no command checks strings by hand.
+
+/// `--method`: the library's `ApportionmentMethod`, spelt as the literature does.
+enum MethodArgument: String, CaseIterable, ExpressibleByArgument {
+    case huntingtonHill = "huntington-hill"
+    case webster
+
+    var method: ApportionmentMethod {
+        switch self {
+        case .huntingtonHill: .huntingtonHill
+        case .webster: .webster
+        }
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+extension GeocodeFormat: ExpressibleByArgument {}
+extension ExportCRS: ExpressibleByArgument {}
+extension MapColouring: ExpressibleByArgument {}
+
+extension TextEncoding: ExpressibleByArgument {
+    public init?(argument: String) {
+        switch argument.lowercased() {
+        case "utf8", "utf-8": self = .utf8
+        case "gb18030", "gbk", "gb2312": self = .gb18030
+        default: return nil
+        }
+    }
+    public static var allValueStrings: [String] { ["utf8", "gb18030"] }
+}
