@@ -21,11 +21,11 @@ struct CheckCommand: ParsableCommand {
         let report = try DistrictCheck(tolerance: tolerance).run(district)
         print("\(district.name) (\(district.code)) — \(boundaries)/")
         print("")
-        print(Table(header: ["level", "count", "area km²", "smallest km²", "largest km²"], rows: report.levels.map {
+        print(TextTable(header: ["level", "count", "area km²", "smallest km²", "largest km²"], rows: report.levels.map {
             [$0.name, String($0.count), String(format: "%.2f", $0.areaM2 / 1e6),
              String(format: "%.3f", $0.smallestM2 / 1e6), String(format: "%.3f", $0.largestM2 / 1e6)]
         }).render())
-        print(Table(header: ["township", "code", "villages", "communities"], rows: report.villagesPerTownship.map {
+        print(TextTable(header: ["township", "code", "villages", "communities"], rows: report.villagesPerTownship.map {
             [$0.name, $0.code, String($0.villages), String($0.communities)]
         }).render())
         let seconds = Date().timeIntervalSince(started)
@@ -38,28 +38,5 @@ struct CheckCommand: ParsableCommand {
             print("\(report.issues.count) problem(s) found")
             throw ExitCode(1)
         }
-    }
-}
-
-/// A plain text table with columns padded to their widest cell (CJK characters count double).
-struct Table {
-    var header: [String]
-    var rows: [[String]]
-
-    static func width(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x1100 && ($1.properties.isIdeographic || $1.value >= 0xFF00) ? 2 : 1) }
-    }
-
-    func render() -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { c in all.map { Table.width($0[c]) }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            cells.enumerated().map { c, s in
-                let pad = String(repeating: " ", count: widths[c] - Table.width(s))
-                return c == 0 ? s + pad : pad + s
-            }.joined(separator: "  ")
-        }
-        return ([line(header), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")] + rows.map(line))
-            .joined(separator: "\n") + "\n"
     }
 }

@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
         let started = Date()
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
         let files = try DistrictExport(input).write(to: out, crs: crs)
-        print(Table(header: ["file", "rows/features", "detail"],
+        print(TextTable(header: ["file", "rows/features", "detail"],
                     rows: files.map { [$0.path, String($0.count), $0.detail] }).render())
         print(String(format: "exported %d files to %@ — %.2f s", files.count, out, Date().timeIntervalSince(started)))
     }
