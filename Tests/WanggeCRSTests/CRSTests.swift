@@ -55,10 +55,12 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
 
 @Suite struct GCJ02Tests {
     /// Control values: the coordtransform README example (wgs84_to_gcj02(128.543, 37.065)) and a
-    /// Beijing point; both reproduced by tools/reference/outline_area.py's wgs84_to_gcj02.
+    /// Beijing point; both reproduced by tools/reference/outline_area.py's wgs84_to_gcj02. The
+    /// README point is in South Korea, so only the bare formula (`offset`) moves it.
     @Test func forwardMatchesPublishedControlValues() {
-        let a = GCJ02.fromWGS84(Coordinate(128.543, 37.065))
+        let a = GCJ02.offset(Coordinate(128.543, 37.065))
         #expect(abs(a.x - 128.54820547949757) < 1e-12 && abs(a.y - 37.065651049489816) < 1e-12)
+        #expect(GCJ02.fromWGS84(Coordinate(128.543, 37.065)) == Coordinate(128.543, 37.065))
         let b = GCJ02.fromWGS84(Coordinate(116.397, 39.908))
         #expect(abs(b.x - 116.40324337854781) < 1e-12 && abs(b.y - 39.90940335390724) < 1e-12)
         // Shawan: a few hundred metres.
@@ -68,9 +70,11 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
     }
 
     /// gcj02_to_bd09(128.543, 37.065) computed with the x_pi formula in Python; the longitude
-    /// 128.54944656269413 is also the value shown in the coordtransform README.
+    /// 128.54944656269413 is also the value shown in the coordtransform README. (South Korea:
+    /// the bare formula, `offset`; the public function leaves the point alone.)
     @Test func bd09ForwardMatchesReferenceValue() {
-        let b = BD09.fromGCJ02(Coordinate(128.543, 37.065))
+        #expect(BD09.fromGCJ02(Coordinate(128.543, 37.065)) == Coordinate(128.543, 37.065))
+        let b = BD09.offset(Coordinate(128.543, 37.065))
         #expect(abs(b.x - 128.54944656269413) < 1e-12 && abs(b.y - 37.07113427883019) < 1e-12)
     }
 
