@@ -17,7 +17,9 @@ public final class GridSet: @unchecked Sendable {
     /// Each grid's polygons in `metricCRS` (index order).
     public let metricPolygons: [[Polygon]]
 
-    public init(collection: FeatureCollection, metricCRS: CRS = .shawanMetric) throws {
+    /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
+    /// Mercator from the grids' extent.
+    public init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
         var items: [(GridInfo, [Polygon])] = []
         for (i, f) in collection.features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty else { continue }
@@ -32,6 +34,9 @@ public final class GridSet: @unchecked Sendable {
             items.append((info, g.polygons))
         }
         index = try GridIndex(grids: items)
+        var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
+        let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
         self.metricCRS = metricCRS
         let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
         let metric = try index.geometries.map { polys in

@@ -45,6 +45,8 @@ public struct DistrictBoundaries: Sendable {
     public var outline: Geometry
     public var townships: [Township]
     public var villages: [Village]
+    /// Names, parents, metric CRS and default grid count (district.geojson's properties).
+    public var profile: DistrictProfile
 
     /// Reads and checks the three administrative layers; every error names the file and feature.
     public static func load(directory: String) throws -> DistrictBoundaries {
@@ -85,6 +87,7 @@ public struct DistrictBoundaries: Sendable {
         let code = try required(d, "code", districtFile, 0, pattern: digits(6), expected: "a 6-digit code")
         let name = try required(d, "name", districtFile, 0)
         let outline = try geometry(d, districtFile, 0)
+        let profile = try DistrictProfile.read(d, outline: outline, code: code, name: name, file: districtFile)
 
         let (townshipFile, townshipFC) = try read("townships.geojson")
         var townships: [Township] = []
@@ -114,6 +117,6 @@ public struct DistrictBoundaries: Sendable {
         }
         return DistrictBoundaries(code: code, name: name, outline: outline,
                                   townships: townships.sorted { $0.code < $1.code },
-                                  villages: villages.sorted { $0.code < $1.code })
+                                  villages: villages.sorted { $0.code < $1.code }, profile: profile)
     }
 }

@@ -24,15 +24,16 @@ public struct DistrictCheckReport: Sendable {
 /// above the tolerance, each valid and in one piece), measuring in the district's metric CRS.
 public struct DistrictCheck {
     public var tolerance: Double
-    public var metricCRS: CRS
+    /// nil: the district's own (`DistrictProfile.metricCRS`).
+    public var metricCRS: CRS?
 
-    public init(tolerance: Double = 1, metricCRS: CRS = .shawanMetric) {
+    public init(tolerance: Double = 1, metricCRS: CRS? = nil) {
         self.tolerance = tolerance
         self.metricCRS = metricCRS
     }
 
     public func run(_ b: DistrictBoundaries) throws -> DistrictCheckReport {
-        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS ?? b.profile.metricCRS)
         let context = GEOSContext()
         let coverage = CoverageCheck(tolerance: tolerance, context: context)
         let outline = CoverageMember(id: b.code, geometry: try toMetric.transform(b.outline))

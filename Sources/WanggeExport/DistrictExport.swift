@@ -114,7 +114,7 @@ public struct DistrictExport {
         self.grids = grids
         var addressGrid: [String: String] = [:]
         if !grids.isEmpty {
-            let locator = try GridLocator(GridSet(collection: FeatureCollection(features: grids)))
+            let locator = try GridLocator(GridSet(collection: FeatureCollection(features: grids), metricCRS: input.boundaries.profile.metricCRS))
             for a in input.layers.addresses {
                 if let g = locator.grid(at: a.position, village: a.villageCode) { addressGrid[a.id] = locator.grids[g].code }
             }

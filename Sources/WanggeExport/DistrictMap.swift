@@ -36,7 +36,7 @@ public struct DistrictMap {
     public init(_ input: ExportInput, colouring: MapColouring = .workload) throws {
         self.input = input
         self.colouring = colouring
-        let t = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        let t = try CoordinateTransform(from: .wgs84, to: input.boundaries.profile.metricCRS)
         outline = try t.transform(input.boundaries.outline)
         townships = try input.boundaries.townships.map { ($0, try t.transform($0.geometry)) }
         villages = try input.boundaries.villages.map { ($0, try t.transform($0.geometry)) }

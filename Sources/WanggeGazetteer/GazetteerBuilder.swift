@@ -22,7 +22,9 @@ public enum GazetteerBuilder {
         let reader = GeoJSONReader()
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
         // Points get their grid by the one rule every command uses (`GridLocator`).
-        let locator = try gridsPath.map { try GridLocator(GridSet(collection: GridFile.load($0, boundaries: district, validate: validateGrids))) }
+        let locator = try gridsPath.map {
+            try GridLocator(GridSet(collection: GridFile.load($0, boundaries: district, validate: validateGrids), metricCRS: district.profile.metricCRS))
+        }
         func grid(_ c: Coordinate, _ village: String?) -> String? {
             locator?.grid(at: c, village: village).map { locator!.grids[$0].code }
         }

@@ -1,3 +1,4 @@
+import WanggeCRS
 import WanggeGeometry
 import WanggePartition
 
@@ -51,8 +52,8 @@ public struct PartitionOptions: Sendable {
         case loadPerGrid(Double)
     }
 
-    /// Default: the Shawan plan, 204 grids.
-    public var gridCount: GridCount = .total(204)
+    /// nil: the district's own plan (`grids` in district.geojson, `DistrictProfile.defaultGridCount`).
+    public var gridCount: GridCount?
     public var method: ApportionmentMethod = .huntingtonHill
     public var seed: UInt64 = 1
     /// Every grid within ±tolerance of its village's mean workload, where blocks allow.
@@ -138,6 +139,8 @@ public struct GridPlan: Sendable {
     public var internalBoundary: [(category: String, metres: Double)]
     public var tolerance: Double
     public var options: PartitionOptions
+    /// Where the plan was measured and built (the district's metric CRS); set by the planner.
+    public var metricCRS: CRS = .wgs84
     /// Addresses or incidents whose village code matched no village, or that fell in no block
     /// of their village (placed in its nearest block).
     public var unplacedPoints: Int

@@ -46,7 +46,7 @@ public struct GridPlanWriter {
     /// Pieces (grids or blocks) in WGS-84, projected village by village so they fit the village
     /// outlines as read (see `OutlineFaithfulProjection`); same order as given.
     private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan) throws -> [Polygon] {
-        let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: .shawanMetric, to: .wgs84), decimals: 7)
+        let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: plan.metricCRS, to: .wgs84), decimals: 7)
         var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
         var byVillage: [String: [Int]] = [:]
         for (k, p) in pieces.enumerated() { byVillage[p.village, default: []].append(k) }

@@ -28,7 +28,7 @@ public struct GridPlanner {
     /// - Parameter progress: called after each village with (done, total, village name).
     public func plan(boundaries b: DistrictBoundaries, layers: DistrictLayers,
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
-        let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
         let ctx = GEOSContext()
 
         // Lines that may cut, in metres, with their categories.
@@ -89,7 +89,10 @@ public struct GridPlanner {
         let villageLoads = villageFigures.map { $0.reduce(0) { $0 + options.weights.load($1) } }
         let counts: [Int]
         do {
-            switch options.gridCount {
+            guard let gridCount = options.gridCount ?? b.profile.defaultGridCount.map({ .total($0) }) else {
+                throw GridPlanError.apportionment("\(b.name) has no default grid count (property \"grids\" of district.geojson): give --grids N or --households-per-grid H")
+            }
+            switch gridCount {
             case .total(let total):
                 counts = try Apportionment.divisor(options.method, weights: villageLoads, total: total, minimum: 1)
             case .loadPerGrid(let load):
@@ -102,6 +105,7 @@ public struct GridPlanner {
         // Grids inside each village.
         var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
                             options: options, unplacedPoints: unplaced, villageOutlines: outlines)
+        plan.metricCRS = b.profile.metricCRS
         var boundaryByCategory: [String: Double] = [:]
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
         for (n, v) in b.villages.enumerated() {

@@ -48,7 +48,8 @@ struct AssignCommand: ParsableCommand {
         // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
         let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
             ? try DistrictBoundaries.load(directory: boundaries) : nil
-        let set = try GridSet(collection: try GridFile.load(grids, boundaries: district, validate: !noValidate))
+        let set = try GridSet(collection: try GridFile.load(grids, boundaries: district, validate: !noValidate),
+                              metricCRS: district?.profile.metricCRS)
         var options = AssignOptions()
         options.crs = try CRS(parsing: crs)
         options.lonColumn = lonColumn

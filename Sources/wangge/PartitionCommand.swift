@@ -9,13 +9,14 @@ struct PartitionCommand: ParsableCommand {
         abstract: "Split every village/community into grids along streets, rivers and ridges, balanced by workload.",
         discussion: """
             Writes OUT/grids.geojson, OUT/blocks.geojson and OUT/report.json (draw them with `wangge map`). Without --grids or \
-            --households-per-grid, the Shawan plan: 204 grids shared out by the Huntington–Hill method. \
+            --households-per-grid, the district's own plan (the "grids" property of district.geojson; 204 for Shawan), \
+            shared out by the Huntington–Hill method. \
             See docs/PARTITION.md for the objective and constraints.
             """)
 
     @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
     @Option(help: "Directory to write grids.geojson, blocks.geojson and report.json to.") var out = "out"
-    @Option(help: "Total number of grids (default 204, the Shawan plan).") var grids: Int?
+    @Option(help: "Total number of grids (default: the district's plan, 204 for Shawan).") var grids: Int?
     @Option(name: .customLong("households-per-grid"), help: "Derive each village's grid count from this load instead.")
     var householdsPerGrid: Double?
     @Option(help: "Apportionment method.") var method: MethodArgument = .huntingtonHill
@@ -40,7 +41,7 @@ struct PartitionCommand: ParsableCommand {
             })
         }
         var options = PartitionOptions()
-        if let h = householdsPerGrid { options.gridCount = .loadPerGrid(h) } else { options.gridCount = .total(grids ?? 204) }
+        if let h = householdsPerGrid { options.gridCount = .loadPerGrid(h) } else { options.gridCount = grids.map { .total($0) } }
         options.method = method.method
         options.seed = seed
         options.tolerance = tolerance

