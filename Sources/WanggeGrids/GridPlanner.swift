@@ -106,7 +106,8 @@ public struct GridPlanner {
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
         for (n, v) in b.villages.enumerated() {
             let split = try regionalize(v, into: counts[n], blocks: villageBlocks[n], figures: villageFigures[n],
-                                        points: villagePoints[n], regionalizer: regionalizer, context: ctx)
+                                        points: villagePoints[n], outline: outlines[v.code]?.metric ?? [],
+                                        regionalizer: regionalizer, context: ctx)
             let k = counts[n]
             let (blocks, figures, refinedFlags, region) = (split.blocks, split.figures, split.refined, split.region)
             let (adjacency, refinements, note, cuts) = (split.adjacency, split.refinements, split.note, split.cuts)
@@ -188,12 +189,39 @@ public struct GridPlanner {
         var refinements: Int
         var note: String?
         var cuts: BoundaryLineage
+        /// Some grid is in one piece only through boundary its blocks share along the village
+        /// outline (see `OutlineBand`): in WGS-84 it would be pinched to a point.
+        var joinedOnlyAlongOutline = false
     }
 
     /// Splits one village's blocks into `k` grids; while the blocks are too coarse to balance,
     /// refines the heaviest block between its address clusters and tries again.
+    ///
+    /// The block graph counts every boundary two blocks share in metres. Where a grid comes out
+    /// in one piece only through boundary shared inside the strip along the village outline
+    /// that the WGS-84 writer collapses (`OutlineBand`: a street a few millimetres inside the
+    /// outline leaves a sliver that narrow), the village is split again on the graph without
+    /// those edges, so every grid is in one piece as written. Villages where no grid depends on
+    /// such an edge keep the split they had.
+    /// - Parameter outline: the village's parts in metres, as the blocks were cut from them.
     func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
-                     regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+                     outline: [Polygon], regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+        guard k > 1 else {
+            return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: nil,
+                                   joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+        }
+        let band = try OutlineBand(outline, context: ctx)
+        let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
+                                    joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+        guard split.joinedOnlyAlongOutline else { return split }
+        return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
+                               joinAlongOutline: false, regionalizer: regionalizer, context: ctx)
+    }
+
+    /// `regionalize` on one graph: with or without the edges that run only along the outline.
+    private func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
+                             band: OutlineBand?, joinAlongOutline: Bool, regionalizer: Regionalizer,
+                             context ctx: GEOSContext) throws -> VillageSplit {
         var blocks = blocks, figures = figures
         var refinedFlags = [Bool](repeating: false, count: blocks.count)
         var refinements = 0
@@ -201,9 +229,14 @@ public struct GridPlanner {
         var region = [Int](repeating: 0, count: blocks.count)
         var note: String?
         var adjacency: [(Int, Int, Double)] = []
+        var alongOutline: [Bool] = []
         if k > 1 {
             while true {
-                adjacency = try Self.adjacency(blocks, refined: refinedFlags, context: ctx)
+                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx)
+                if !joinAlongOutline {
+                    adjacency = zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0)
+                    alongOutline = [Bool](repeating: false, count: adjacency.count)
+                }
                 let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                            village: v)
                 let report = regionalizer.diagnose(graph, regions: k)
@@ -247,8 +280,31 @@ public struct GridPlanner {
                 figures = f
             }
         }
+        let joinedOnlyAlongOutline = alongOutline.contains(true)
+            && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
-                            refinements: refinements, note: note, cuts: cuts)
+                            refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+    }
+
+    /// Whether every region is connected through `edges` alone.
+    static func regionsConnected(_ region: [Int], edges: [(Int, Int, Double)], count: Int) -> Bool {
+        var neighbours = [[Int]](repeating: [], count: count)
+        for (a, c, _) in edges where region[a] == region[c] {
+            neighbours[a].append(c)
+            neighbours[c].append(a)
+        }
+        var seen = [Bool](repeating: false, count: count)
+        var regionsSeen = Set<Int>()
+        for start in 0..<count where !seen[start] {
+            // A second component of a region already met means that region is in two pieces.
+            guard regionsSeen.insert(region[start]).inserted else { return false }
+            var stack = [start]
+            seen[start] = true
+            while let n = stack.popLast() {
+                for m in neighbours[n] where !seen[m] { seen[m] = true; stack.append(m) }
+            }
+        }
+        return true
     }
 
     // MARK: - Pieces
@@ -311,23 +367,34 @@ public struct GridPlanner {
         return (figures, missed)
     }
 
-    /// Pairs of blocks sharing an edge (not just a point), with the shared length.
-    static func adjacency(_ blocks: [Polygon], refined: [Bool], context ctx: GEOSContext) throws -> [(Int, Int, Double)] {
+    /// Pairs of blocks sharing an edge (not just a point), with the shared length; and, per
+    /// pair, whether all it shares lies inside `band` (the strip along the village outline that
+    /// the WGS-84 writer collapses onto the outline, see `OutlineBand`): two blocks that meet only
+    /// there — one of them through a sliver a few millimetres wide between a street and the
+    /// outline — are neighbours in metres but not as written, and a grid joined only through
+    /// such a pair would come out of the writer pinched to a point, its ring touching itself.
+    static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand? = nil,
+                          context ctx: GEOSContext) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
         let envelopes = blocks.map { Geometry.polygon($0).envelope! }
         let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
         var out: [(Int, Int, Double)] = []
+        var along: [Bool] = []
         for a in blocks.indices {
             for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
-                var shared = try rings[a].intersection(rings[c]).length()
+                var common = try rings[a].intersection(rings[c])
+                var shared = try common.length()
                 // A block split by refinement has new vertices on its old edges that its
                 // neighbour lacks, a hair off the straight line: snap before measuring.
                 if shared <= 0.01 && (refined[a] || refined[c]) {
-                    shared = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c]).length()
+                    common = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c])
+                    shared = try common.length()
                 }
-                if shared > 0.01 { out.append((a, c, shared)) }
+                guard shared > 0.01 else { continue }
+                out.append((a, c, shared))
+                along.append(try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false)
             }
         }
-        return out
+        return (out, along)
     }
 
     static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],

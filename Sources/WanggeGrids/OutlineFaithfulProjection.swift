@@ -14,6 +14,10 @@ import WanggeGeometry
 /// same fraction). Elsewhere vertices are projected and rounded as usual; repeated vertices and
 /// zero-width spikes that rounding leaves are removed.
 struct OutlineFaithfulProjection {
+    /// A vertex this close (metres) to the village outline is treated as lying on it: put on the
+    /// outline's WGS-84 edge when pieces meet there, dropped otherwise.
+    static let outlineTolerance = 0.01
+
     let toWGS84: CoordinateTransform
     let decimals: Int
 
@@ -63,7 +67,7 @@ struct OutlineFaithfulProjection {
         }
 
         func edge(near c: Coordinate) -> Edge? {
-            edges[key(cell(c.x), cell(c.y))]?.first { $0.distance(c) < 0.01 }
+            edges[key(cell(c.x), cell(c.y))]?.first { $0.distance(c) < OutlineFaithfulProjection.outlineTolerance }
         }
     }
 
