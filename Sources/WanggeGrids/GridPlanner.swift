@@ -274,6 +274,9 @@ public struct GridPlanner {
                     if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
                     break
                 }
+                // Where the cut meets the block's edge, the neighbour across that edge gets the
+                // same vertex, so the blocks stay a coverage whose neighbours share vertices.
+                blocks = Self.insertingNewVertices(of: pieces, replacing: target, into: blocks)
                 blocks.remove(at: target); refinedFlags.remove(at: target)
                 blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
                 let (f, _) = Self.tally(points, in: blocks)
@@ -433,6 +436,57 @@ public struct GridPlanner {
             }
         }
         return out.keys.sorted().map { ($0, out[$0]!) }
+    }
+
+    /// `blocks` with the vertices that `pieces` (the pieces `blocks[target]` was cut into) have
+    /// and `blocks[target]` had not — where the cut met its edge — added to the other blocks
+    /// whose edges they lie on.
+    ///
+    /// Without them a neighbour keeps a straight edge where the pieces across it have a vertex
+    /// (a T-junction). In metres the vertex is on that edge, but the writer takes both to WGS-84
+    /// separately: the neighbour's edge as a straight lon/lat chord, the vertex projected and
+    /// rounded, and over a long edge (a refinement cut across a large block, later cut again
+    /// from one side) they part by millimetres, a gap or overlap of square metres between grids.
+    static func insertingNewVertices(of pieces: [Polygon], replacing target: Int, into blocks: [Polygon],
+                                     tolerance: Double = 1e-5) -> [Polygon] {
+        struct Key: Hashable { let x: Double, y: Double }
+        let old = Set(blocks[target].rings.joined().map { Key(x: $0.x, y: $0.y) })
+        var seen = Set<Key>()
+        var added: [Coordinate] = []
+        for c in pieces.flatMap({ $0.rings.joined() }) where !old.contains(Key(x: c.x, y: c.y)) {
+            if seen.insert(Key(x: c.x, y: c.y)).inserted { added.append(c) }
+        }
+        guard !added.isEmpty else { return blocks }
+        var e = Geometry.polygon(blocks[target]).envelope!
+        e = Envelope(minX: e.minX - tolerance, minY: e.minY - tolerance, maxX: e.maxX + tolerance, maxY: e.maxY + tolerance)
+        var out = blocks
+        for j in blocks.indices where j != target && Geometry.polygon(blocks[j]).envelope!.intersects(e) {
+            func ring(_ r: [Coordinate]) -> [Coordinate] {
+                var result: [Coordinate] = []
+                for k in 0..<(r.count - 1) {
+                    let a = r[k], b = r[k + 1]
+                    result.append(a)
+                    let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                    guard len2 > 0 else { continue }
+                    var on: [(Double, Coordinate)] = []
+                    for c in added {
+                        let t = ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2
+                        guard t > 0, t < 1, hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) < tolerance,
+                              hypot(c.x - a.x, c.y - a.y) >= tolerance, hypot(c.x - b.x, c.y - b.y) >= tolerance else { continue }
+                        on.append((t, c))
+                    }
+                    result += on.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                if let last = r.last { result.append(last) }
+                return result
+            }
+            let p = blocks[j]
+            let exterior = ring(p.exterior), holes = p.holes.map(ring)
+            if exterior.count != p.exterior.count || zip(holes, p.holes).contains(where: { $0.count != $1.count }) {
+                out[j] = Polygon(exterior: exterior, holes: holes)
+            }
+        }
+        return out
     }
 
     /// Splits a block between its two address clusters: a straight cut across the block,
