@@ -16,7 +16,7 @@ public struct GridPlanWriter {
     private func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
 
     public func gridsCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let geometry = try projected(plan.grids.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        let geometry = try projected(plan.grids.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true)
         return FeatureCollection(features: plan.grids.enumerated().map { k, g in
             Feature(id: .string(g.code), properties: [
                 "code": .string(g.code), "name": .string(g.name),
@@ -43,15 +43,18 @@ public struct GridPlanWriter {
     }
 
     /// Pieces (grids or blocks) in WGS-84, projected village by village so they fit the village
-    /// outlines as read (see `OutlineFaithfulProjection`); same order as given.
-    private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan) throws -> [Polygon] {
+    /// outlines as read (see `OutlineFaithfulProjection`); same order as given. `repairing`:
+    /// pieces that come out invalid are cleaned again with the stricter spike test.
+    private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan,
+                           repairing: Bool = false) throws -> [Polygon] {
         let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: .shawanMetric, to: .wgs84), decimals: 7)
         var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
         var byVillage: [String: [Int]] = [:]
         for (k, p) in pieces.enumerated() { byVillage[p.village, default: []].append(k) }
         for code in byVillage.keys.sorted() {
             let members = byVillage[code]!
-            let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code])
+            let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code],
+                                              repairing: repairing)
             for (k, p) in zip(members, done) { out[k] = p }
         }
         return out
