@@ -7,11 +7,17 @@ import WanggePartition
 public enum GridPlanError: Error, CustomStringConvertible {
     case apportionment(String)
     case village(code: String, name: String, message: String)
+    /// The grids as they would be written fail `wangge validate`'s checks (`GridPlan.checkValid`):
+    /// each problem names the grid (or village), what is wrong and where (WGS-84).
+    case invalidPlan(problems: [GridProblem])
 
     public var description: String {
         switch self {
         case .apportionment(let m): "cannot share out the grids: \(m)"
         case .village(let code, let name, let m): "village \(code) \(name): \(m)"
+        case .invalidPlan(let problems):
+            "the planned grids fail validation (\(problems.count) problem\(problems.count == 1 ? "" : "s")), nothing written:\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n")
         }
     }
 }
