@@ -74,6 +74,7 @@ public struct ExportInput: Sendable {
             return ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)
         }
         let plan = try planned ?? GridPlanner().plan(boundaries: district, layers: layers) { done, total, name in progress?(done, total, name) }
+        try plan.checkValid(against: district)
         return try ExportInput(plan: plan, boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents)
     }
 

@@ -17,7 +17,7 @@ public struct GridPlanWriter {
     private func i(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
 
     public func gridsCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let geometry = try projected(plan.grids.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        let geometry = try projected(plan.grids.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true)
         return FeatureCollection(features: plan.grids.enumerated().map { k, g in
             Feature(id: .string(g.code), properties: [
                 "code": .string(g.code), "name": .string(g.name),
@@ -44,15 +44,18 @@ public struct GridPlanWriter {
     }
 
     /// Pieces (grids or blocks) in WGS-84, projected village by village so they fit the village
-    /// outlines as read (see `OutlineFaithfulProjection`); same order as given.
-    private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan) throws -> [Polygon] {
+    /// outlines as read (see `OutlineFaithfulProjection`); same order as given. `repairing`:
+    /// pieces that come out invalid are cleaned again with the stricter spike test.
+    private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan,
+                           repairing: Bool = false) throws -> [Polygon] {
         let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: plan.metricCRS, to: .wgs84), decimals: 7)
         var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
         var byVillage: [String: [Int]] = [:]
         for (k, p) in pieces.enumerated() { byVillage[p.village, default: []].append(k) }
         for code in byVillage.keys.sorted() {
             let members = byVillage[code]!
-            let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code])
+            let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code],
+                                              repairing: repairing)
             for (k, p) in zip(members, done) { out[k] = p }
         }
         return out
@@ -114,7 +117,10 @@ public struct GridPlanWriter {
     /// Writes grids.geojson, blocks.geojson and report.json into `directory` as one set: all
     /// three are encoded first, then replaced together (`AtomicFileSet`), so a failed or killed
     /// run leaves the previous set and two runs at once leave one run's set, never a mix.
-    public func write(_ plan: GridPlan, to directory: String, seconds: Double?) throws {
+    /// `beforeCommit` runs after everything is encoded and staged, before anything is replaced:
+    /// a check that throws there (`GridPlan.checkValid`) leaves the previous set untouched.
+    public func write(_ plan: GridPlan, to directory: String, seconds: Double?,
+                      beforeCommit: () throws -> Void = {}) throws {
         let writer = GeoJSONWriter(options: .init(decimals: 7))
         let grids = try writer.encode(try gridsCollection(plan))
         let blocks = try writer.encode(try blocksCollection(plan))
@@ -123,6 +129,7 @@ public struct GridPlanWriter {
         try set.write("grids.geojson", grids)
         try set.write("blocks.geojson", blocks)
         try set.write("report.json", report)
+        try beforeCommit()
         try set.commit()
     }
 }

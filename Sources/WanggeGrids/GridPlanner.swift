@@ -7,11 +7,17 @@ import WanggePartition
 public enum GridPlanError: Error, CustomStringConvertible {
     case apportionment(String)
     case village(code: String, name: String, message: String)
+    /// The grids as they would be written fail `wangge validate`'s checks (`GridPlan.checkValid`):
+    /// each problem names the grid (or village), what is wrong and where (WGS-84).
+    case invalidPlan(problems: [GridProblem])
 
     public var description: String {
         switch self {
         case .apportionment(let m): "cannot share out the grids: \(m)"
         case .village(let code, let name, let m): "village \(code) \(name): \(m)"
+        case .invalidPlan(let problems):
+            "the planned grids fail validation (\(problems.count) problem\(problems.count == 1 ? "" : "s")), nothing written:\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n")
         }
     }
 }
@@ -110,7 +116,8 @@ public struct GridPlanner {
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
         for (n, v) in b.villages.enumerated() {
             let split = try regionalize(v, into: counts[n], blocks: villageBlocks[n], figures: villageFigures[n],
-                                        points: villagePoints[n], regionalizer: regionalizer, context: ctx)
+                                        points: villagePoints[n], outline: outlines[v.code]?.metric ?? [],
+                                        regionalizer: regionalizer, context: ctx)
             let k = counts[n]
             let (blocks, figures, refinedFlags, region) = (split.blocks, split.figures, split.refined, split.region)
             let (adjacency, refinements, note, cuts) = (split.adjacency, split.refinements, split.note, split.cuts)
@@ -192,12 +199,39 @@ public struct GridPlanner {
         var refinements: Int
         var note: String?
         var cuts: BoundaryLineage
+        /// Some grid is in one piece only through boundary its blocks share along the village
+        /// outline (see `OutlineBand`): in WGS-84 it would be pinched to a point.
+        var joinedOnlyAlongOutline = false
     }
 
     /// Splits one village's blocks into `k` grids; while the blocks are too coarse to balance,
     /// refines the heaviest block between its address clusters and tries again.
+    ///
+    /// The block graph counts every boundary two blocks share in metres. Where a grid comes out
+    /// in one piece only through boundary shared inside the strip along the village outline
+    /// that the WGS-84 writer collapses (`OutlineBand`: a street a few millimetres inside the
+    /// outline leaves a sliver that narrow), the village is split again on the graph without
+    /// those edges, so every grid is in one piece as written. Villages where no grid depends on
+    /// such an edge keep the split they had.
+    /// - Parameter outline: the village's parts in metres, as the blocks were cut from them.
     func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
-                     regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+                     outline: [Polygon], regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+        guard k > 1 else {
+            return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: nil,
+                                   joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+        }
+        let band = try OutlineBand(outline, context: ctx)
+        let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
+                                    joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+        guard split.joinedOnlyAlongOutline else { return split }
+        return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
+                               joinAlongOutline: false, regionalizer: regionalizer, context: ctx)
+    }
+
+    /// `regionalize` on one graph: with or without the edges that run only along the outline.
+    private func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
+                             band: OutlineBand?, joinAlongOutline: Bool, regionalizer: Regionalizer,
+                             context ctx: GEOSContext) throws -> VillageSplit {
         var blocks = blocks, figures = figures
         var refinedFlags = [Bool](repeating: false, count: blocks.count)
         var refinements = 0
@@ -205,9 +239,14 @@ public struct GridPlanner {
         var region = [Int](repeating: 0, count: blocks.count)
         var note: String?
         var adjacency: [(Int, Int, Double)] = []
+        var alongOutline: [Bool] = []
         if k > 1 {
             while true {
-                adjacency = try Self.adjacency(blocks, refined: refinedFlags, context: ctx)
+                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx)
+                if !joinAlongOutline {
+                    adjacency = zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0)
+                    alongOutline = [Bool](repeating: false, count: adjacency.count)
+                }
                 let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                            village: v)
                 let report = regionalizer.diagnose(graph, regions: k)
@@ -245,14 +284,40 @@ public struct GridPlanner {
                     if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
                     break
                 }
+                // Where the cut meets the block's edge, the neighbour across that edge gets the
+                // same vertex, so the blocks stay a coverage whose neighbours share vertices.
+                blocks = Self.insertingNewVertices(of: pieces, replacing: target, into: blocks)
                 blocks.remove(at: target); refinedFlags.remove(at: target)
                 blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
                 let (f, _) = Self.tally(points, in: blocks)
                 figures = f
             }
         }
+        let joinedOnlyAlongOutline = alongOutline.contains(true)
+            && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
-                            refinements: refinements, note: note, cuts: cuts)
+                            refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+    }
+
+    /// Whether every region is connected through `edges` alone.
+    static func regionsConnected(_ region: [Int], edges: [(Int, Int, Double)], count: Int) -> Bool {
+        var neighbours = [[Int]](repeating: [], count: count)
+        for (a, c, _) in edges where region[a] == region[c] {
+            neighbours[a].append(c)
+            neighbours[c].append(a)
+        }
+        var seen = [Bool](repeating: false, count: count)
+        var regionsSeen = Set<Int>()
+        for start in 0..<count where !seen[start] {
+            // A second component of a region already met means that region is in two pieces.
+            guard regionsSeen.insert(region[start]).inserted else { return false }
+            var stack = [start]
+            seen[start] = true
+            while let n = stack.popLast() {
+                for m in neighbours[n] where !seen[m] { seen[m] = true; stack.append(m) }
+            }
+        }
+        return true
     }
 
     // MARK: - Pieces
@@ -315,23 +380,34 @@ public struct GridPlanner {
         return (figures, missed)
     }
 
-    /// Pairs of blocks sharing an edge (not just a point), with the shared length.
-    static func adjacency(_ blocks: [Polygon], refined: [Bool], context ctx: GEOSContext) throws -> [(Int, Int, Double)] {
+    /// Pairs of blocks sharing an edge (not just a point), with the shared length; and, per
+    /// pair, whether all it shares lies inside `band` (the strip along the village outline that
+    /// the WGS-84 writer collapses onto the outline, see `OutlineBand`): two blocks that meet only
+    /// there — one of them through a sliver a few millimetres wide between a street and the
+    /// outline — are neighbours in metres but not as written, and a grid joined only through
+    /// such a pair would come out of the writer pinched to a point, its ring touching itself.
+    static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand? = nil,
+                          context ctx: GEOSContext) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
         let envelopes = blocks.map { Geometry.polygon($0).envelope! }
         let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
         var out: [(Int, Int, Double)] = []
+        var along: [Bool] = []
         for a in blocks.indices {
             for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
-                var shared = try rings[a].intersection(rings[c]).length()
+                var common = try rings[a].intersection(rings[c])
+                var shared = try common.length()
                 // A block split by refinement has new vertices on its old edges that its
                 // neighbour lacks, a hair off the straight line: snap before measuring.
                 if shared <= 0.01 && (refined[a] || refined[c]) {
-                    shared = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c]).length()
+                    common = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c])
+                    shared = try common.length()
                 }
-                if shared > 0.01 { out.append((a, c, shared)) }
+                guard shared > 0.01 else { continue }
+                out.append((a, c, shared))
+                along.append(try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false)
             }
         }
-        return out
+        return (out, along)
     }
 
     static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],
@@ -370,6 +446,57 @@ public struct GridPlanner {
             }
         }
         return out.keys.sorted().map { ($0, out[$0]!) }
+    }
+
+    /// `blocks` with the vertices that `pieces` (the pieces `blocks[target]` was cut into) have
+    /// and `blocks[target]` had not — where the cut met its edge — added to the other blocks
+    /// whose edges they lie on.
+    ///
+    /// Without them a neighbour keeps a straight edge where the pieces across it have a vertex
+    /// (a T-junction). In metres the vertex is on that edge, but the writer takes both to WGS-84
+    /// separately: the neighbour's edge as a straight lon/lat chord, the vertex projected and
+    /// rounded, and over a long edge (a refinement cut across a large block, later cut again
+    /// from one side) they part by millimetres, a gap or overlap of square metres between grids.
+    static func insertingNewVertices(of pieces: [Polygon], replacing target: Int, into blocks: [Polygon],
+                                     tolerance: Double = 1e-5) -> [Polygon] {
+        struct Key: Hashable { let x: Double, y: Double }
+        let old = Set(blocks[target].rings.joined().map { Key(x: $0.x, y: $0.y) })
+        var seen = Set<Key>()
+        var added: [Coordinate] = []
+        for c in pieces.flatMap({ $0.rings.joined() }) where !old.contains(Key(x: c.x, y: c.y)) {
+            if seen.insert(Key(x: c.x, y: c.y)).inserted { added.append(c) }
+        }
+        guard !added.isEmpty else { return blocks }
+        var e = Geometry.polygon(blocks[target]).envelope!
+        e = Envelope(minX: e.minX - tolerance, minY: e.minY - tolerance, maxX: e.maxX + tolerance, maxY: e.maxY + tolerance)
+        var out = blocks
+        for j in blocks.indices where j != target && Geometry.polygon(blocks[j]).envelope!.intersects(e) {
+            func ring(_ r: [Coordinate]) -> [Coordinate] {
+                var result: [Coordinate] = []
+                for k in 0..<(r.count - 1) {
+                    let a = r[k], b = r[k + 1]
+                    result.append(a)
+                    let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                    guard len2 > 0 else { continue }
+                    var on: [(Double, Coordinate)] = []
+                    for c in added {
+                        let t = ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2
+                        guard t > 0, t < 1, hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) < tolerance,
+                              hypot(c.x - a.x, c.y - a.y) >= tolerance, hypot(c.x - b.x, c.y - b.y) >= tolerance else { continue }
+                        on.append((t, c))
+                    }
+                    result += on.sorted { $0.0 < $1.0 }.map(\.1)
+                }
+                if let last = r.last { result.append(last) }
+                return result
+            }
+            let p = blocks[j]
+            let exterior = ring(p.exterior), holes = p.holes.map(ring)
+            if exterior.count != p.exterior.count || zip(holes, p.holes).contains(where: { $0.count != $1.count }) {
+                out[j] = Polygon(exterior: exterior, holes: holes)
+            }
+        }
+        return out
     }
 
     /// Splits a block between its two address clusters: a straight cut across the block,

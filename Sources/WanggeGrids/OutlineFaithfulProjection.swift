@@ -14,6 +14,10 @@ import WanggeGeometry
 /// same fraction). Elsewhere vertices are projected and rounded as usual; repeated vertices and
 /// zero-width spikes that rounding leaves are removed.
 struct OutlineFaithfulProjection {
+    /// A vertex this close (metres) to the village outline is treated as lying on it: put on the
+    /// outline's WGS-84 edge when pieces meet there, dropped otherwise.
+    static let outlineTolerance = 0.01
+
     let toWGS84: CoordinateTransform
     let decimals: Int
 
@@ -63,12 +67,27 @@ struct OutlineFaithfulProjection {
         }
 
         func edge(near c: Coordinate) -> Edge? {
-            edges[key(cell(c.x), cell(c.y))]?.first { $0.distance(c) < 0.01 }
+            edges[key(cell(c.x), cell(c.y))]?.first { $0.distance(c) < OutlineFaithfulProjection.outlineTolerance }
         }
     }
 
     /// The pieces of one village, in WGS-84, in the same order.
-    func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?) throws -> [Polygon] {
+    /// - Parameter repairing: when a piece comes out invalid, clean its rings again with the
+    ///   stricter spike test (`cleaned(_:strict:)`). Pieces that come out valid are untouched.
+    func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?,
+                 repairing: Bool = false) throws -> [Polygon] {
+        let projected = try project(pieces, village: village)
+        guard repairing else { return projected }
+        let ctx = GEOSContext()
+        return try projected.map { p in
+            guard p.exterior.count >= 4, try !ctx.geometry(from: .polygon(p)).validity().isValid else { return p }
+            let again = Polygon(exterior: Self.cleaned(p.exterior, strict: true),
+                                holes: p.holes.map { Self.cleaned($0, strict: true) }.filter { $0.count >= 4 })
+            return again.exterior.count >= 4 ? again : p
+        }
+    }
+
+    private func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?) throws -> [Polygon] {
         guard let village else { return try pieces.map { try plain($0) } }
         let outline = Outline(wgs84: village.wgs84, metric: village.metric)
         // Vertices used by two or more pieces: where pieces meet (junctions).
@@ -118,7 +137,13 @@ struct OutlineFaithfulProjection {
 
     /// Drops repeated vertices and zero-width spikes that rounding leaves: a vertex where the
     /// ring turns straight back on itself (a → b → c with c on the line a–b, behind b).
-    static func cleaned(_ ring: [Coordinate], tolerance: Double = 2e-7) -> [Coordinate] {
+    ///
+    /// `strict` also measures the spike the other way round — a off the line b–c — when b–c is
+    /// the longer leg. Measured off a short leg, the error that rounding leaves in its direction
+    /// grows along the long one: a junction put on the village edge a few metres from the next
+    /// outline vertex, the ring then running back along that edge past it, is a spike whose far
+    /// end lies a few 10⁻⁷° off the short leg's line, and left in place it crosses the ring.
+    static func cleaned(_ ring: [Coordinate], tolerance: Double = 2e-7, strict: Bool = false) -> [Coordinate] {
         var pts: [Coordinate] = []
         for c in ring.dropLast() where pts.last != c { pts.append(c) }
         if pts.count > 1 && pts.first == pts.last { pts.removeLast() }
@@ -130,7 +155,11 @@ struct OutlineFaithfulProjection {
                 let a = pts[(k + pts.count - 1) % pts.count], b = pts[k], c = pts[(k + 1) % pts.count]
                 let abx = b.x - a.x, aby = b.y - a.y, bcx = c.x - b.x, bcy = c.y - b.y
                 let ab = (abx * abx + aby * aby).squareRoot()
-                let offLine = ab > 0 ? abs(abx * (c.y - a.y) - aby * (c.x - a.x)) / ab : (bcx * bcx + bcy * bcy).squareRoot()
+                var offLine = ab > 0 ? abs(abx * (c.y - a.y) - aby * (c.x - a.x)) / ab : (bcx * bcx + bcy * bcy).squareRoot()
+                if strict {
+                    let bc = (bcx * bcx + bcy * bcy).squareRoot()
+                    if bc > ab { offLine = abs(abx * (c.y - a.y) - aby * (c.x - a.x)) / bc }
+                }
                 if b == c || (abx * bcx + aby * bcy < 0 && offLine < tolerance) {
                     pts.remove(at: k)
                     changed = true

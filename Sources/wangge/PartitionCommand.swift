@@ -58,8 +58,11 @@ struct PartitionCommand: ParsableCommand {
         }
         bar.finish()
         try districtCheck.value()
+        // The plan must pass `wangge validate` before it replaces anything: checked on the other
+        // core while the files are encoded.
+        let planCheck = Background { try plan.checkValid(against: district) }
         let seconds = Date().timeIntervalSince(started)
-        try GridPlanWriter().write(plan, to: out, seconds: seconds)
+        try GridPlanWriter().write(plan, to: out, seconds: seconds) { try planCheck.value() }
         if let exportProblem {
             let json = GridPlanWriter().problem(plan, name: "\(district.name) blocks (wangge partition, seed \(seed))")
             try AtomicFile.write(Array((json.jsonText + "\n").utf8), to: exportProblem)

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+@testable import WanggeGrids
+
+/// Every grid a partition writes is valid, and the plan passes `wangge validate`'s checks, for
+/// grid counts other than the default too. Before the fixes: --households-per-grid 300 and
+/// --grids 250/300 wrote a self-touching grid (观峨社区, a sliver along the village outline),
+/// --grids 300 and --households-per-grid 250 a 1.4 m² gap (杨岗村, T-junctions of refinement
+/// cuts), and --grids 350/400 stopped with "graph not connected" (雷店村, the same T-junctions).
+@Suite struct PlanValidityTests {
+    static let bundled = GridPlannerTests.bundled
+
+    static func plan(_ count: PartitionOptions.GridCount) throws -> GridPlan {
+        var options = PartitionOptions()
+        options.gridCount = count
+        return try GridPlanner(options: options).plan(boundaries: bundled.0, layers: bundled.1)
+    }
+
+    /// One partition of the whole district each (about 15 s of CPU in a debug build).
+    @Test(arguments: [PartitionOptions.GridCount.total(150), .total(250), .total(300), .total(350),
+                      .loadPerGrid(250), .loadPerGrid(300), .loadPerGrid(350), .loadPerGrid(400)])
+    func writtenGridsPassValidation(_ count: PartitionOptions.GridCount) throws {
+        let plan = try Self.plan(count)
+        let report = try plan.validation(against: Self.bundled.0)
+        #expect(report.problems.isEmpty, "\(count): \(report.problems.prefix(5))")
+        #expect(report.grids == plan.grids.count && report.villagesCovered == Self.bundled.0.villages.count)
+        try plan.checkValid(against: Self.bundled.0)
+    }
+
+    /// Blocks A and B meet only along a 5 mm sliver of A between a street and the village
+    /// outline; A–C and B–C share real edges. A–B is flagged, and a grid {A, B} is not in one
+    /// piece through real edges.
+    @Test func boundarySharedOnlyAlongTheOutlineIsFlagged() throws {
+        let ctx = GEOSContext()
+        let outline = Polygon(exterior: [Coordinate(0, 0), Coordinate(100, 0), Coordinate(100, 100), Coordinate(0, 100), Coordinate(0, 0)])
+        let s = 0.005
+        let a = Polygon(exterior: [Coordinate(0, 0), Coordinate(100, 0), Coordinate(100, s), Coordinate(60, s), Coordinate(50, s),
+                                   Coordinate(50, 100), Coordinate(0, 100), Coordinate(0, 0)])
+        let c = Polygon(exterior: [Coordinate(50, s), Coordinate(60, s), Coordinate(60, 100), Coordinate(50, 100), Coordinate(50, s)])
+        let b = Polygon(exterior: [Coordinate(60, s), Coordinate(100, s), Coordinate(100, 100), Coordinate(60, 100), Coordinate(60, s)])
+        let band = try OutlineBand([outline], context: ctx)
+        let (edges, along) = try GridPlanner.adjacency([a, b, c], refined: [false, false, false], band: band, context: ctx)
+        let flagged = Dictionary(uniqueKeysWithValues: zip(edges.map { "\($0.0)-\($0.1)" }, along))
+        #expect(flagged == ["0-1": true, "0-2": false, "1-2": false])
+        let real = zip(edges, along).filter { !$0.1 }.map(\.0)
+        #expect(!GridPlanner.regionsConnected([0, 0, 1], edges: real, count: 3))
+        #expect(GridPlanner.regionsConnected([0, 1, 0], edges: real, count: 3))
+    }
+
+    /// Splitting a block gives its neighbour the vertex where the cut meets their shared edge.
+    @Test func refinementGivesTheNeighbourTheCutsVertex() {
+        let left = Polygon(exterior: [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 10), Coordinate(0, 10), Coordinate(0, 0)])
+        let right = Polygon(exterior: [Coordinate(10, 0), Coordinate(20, 0), Coordinate(20, 10), Coordinate(10, 10), Coordinate(10, 0)])
+        // `left` cut along y = 4: both pieces have (10, 4) on the shared edge x = 10.
+        let pieces = [Polygon(exterior: [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 4), Coordinate(0, 4), Coordinate(0, 0)]),
+                      Polygon(exterior: [Coordinate(0, 4), Coordinate(10, 4), Coordinate(10, 10), Coordinate(0, 10), Coordinate(0, 4)])]
+        let out = GridPlanner.insertingNewVertices(of: pieces, replacing: 0, into: [left, right])
+        #expect(out[1].exterior == [Coordinate(10, 0), Coordinate(20, 0), Coordinate(20, 10), Coordinate(10, 10), Coordinate(10, 4), Coordinate(10, 0)])
+        #expect(out[0].exterior == left.exterior)
+    }
+
+    /// A spike measured off its short leg looks wider than the 2e-7° tolerance; measured off
+    /// its long leg (strict) it is a zero-width spike, and removing it leaves a valid ring.
+    @Test func strictCleaningRemovesASpikeMeasuredOffItsLongLeg() throws {
+        let ring = [Coordinate(0, 4e-8), Coordinate(1e-5, 0), Coordinate(-5e-5, 0), Coordinate(-5e-5, -5e-5), Coordinate(0, -5e-5),
+                    Coordinate(0, 4e-8)]
+        let ctx = GEOSContext()
+        let loose = OutlineFaithfulProjection.cleaned(ring)
+        #expect(loose.count == 6)
+        #expect(try !ctx.geometry(from: .polygon(Polygon(exterior: loose))).validity().isValid)
+        let strict = OutlineFaithfulProjection.cleaned(ring, strict: true)
+        #expect(strict == [Coordinate(0, 4e-8), Coordinate(-5e-5, 0), Coordinate(-5e-5, -5e-5), Coordinate(0, -5e-5), Coordinate(0, 4e-8)])
+        #expect(try ctx.geometry(from: .polygon(Polygon(exterior: strict))).validity().isValid)
+    }
+}
+
+/// The check on the default plan, in the suite that already holds it (no second partition).
+extension GridPlannerTests {
+    @Test func theDefaultPlanPassesItsOwnCheck() throws {
+        try Self.plan.checkValid(against: Self.bundled.0)
+    }
+
+    /// The check a partition runs before writing names the grid, what is wrong and where.
+    @Test func anInvalidPlanIsRejectedNamingTheGridTheProblemAndThePlace() throws {
+        var plan = Self.plan
+        let g = plan.grids.indices.first { plan.grids[$0].blockCount > 1 }!
+        let c = FaceNetwork.interiorPoint(plan.grids[g].polygon)
+        // A bow-tie: its ring crosses itself at c.
+        plan.grids[g].polygon = Polygon(exterior: [Coordinate(c.x - 20, c.y - 20), Coordinate(c.x + 20, c.y + 20),
+                                                   Coordinate(c.x + 20, c.y - 20), Coordinate(c.x - 20, c.y + 20),
+                                                   Coordinate(c.x - 20, c.y - 20)])
+        let code = plan.grids[g].code
+        do {
+            try plan.checkValid(against: Self.bundled.0)
+            Issue.record("an invalid plan passed the check")
+        } catch GridPlanError.invalidPlan(let problems) {
+            let invalid = problems.first { $0.kind == .invalid }
+            #expect(invalid?.subject == code)
+            #expect(invalid?.location != nil)
+            // The grid no longer covers its village: the gap is reported for the village.
+            #expect(problems.contains { $0.kind == .gap && $0.subject == plan.grids[g].villageCode })
+            let text = String(describing: GridPlanError.invalidPlan(problems: problems))
+            #expect(text.contains("\(code): invalid geometry") && text.contains(" at 103."), "\(text)")
+        }
+    }
+}
