@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: deps build release demo test leakcheck
+.PHONY: deps build release demo test leakcheck reliability
 
 deps:
 	@tools/ensure-deps.sh
@@ -30,3 +30,8 @@ test: deps
 
 leakcheck: deps
 	tools/leakcheck.sh
+
+# Every writing command killed at random moments (50 times each), on a full disk, against bad
+# targets, pipes and devices, and twice at once (docs/RELIABILITY.md). Needs root for tmpfs.
+reliability: release
+	WANGGE=.build/release/wangge tools/failure-injection.py $(if $(QUICK),--quick,)

@@ -84,6 +84,11 @@ public final class StagedFile {
             if (s.st_mode & S_IFMT) == S_IFDIR {
                 throw IOError(path: target, action: "cannot write", reason: "it is a directory; give a file name inside it", code: EISDIR)
             }
+            // A device or pipe cannot be replaced by renaming (that would swap /dev/full for a
+            // regular file); `AtomicWriter` streams into those in place before it gets here.
+            if (s.st_mode & S_IFMT) != S_IFREG {
+                throw IOError(path: target, action: "cannot write", reason: "it is a device or pipe, not a regular file; this output (a database) must be a file")
+            }
         } else if errno != ENOENT {
             throw IOError.system("cannot write", target)
         }

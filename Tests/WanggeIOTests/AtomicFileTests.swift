@@ -199,3 +199,15 @@ final class Scratch {
         #expect(JSONText.quoted(nil) == "null")
     }
 }
+
+@Suite struct DeviceTargetTests {
+    @Test func aDatabaseCannotReplaceADevice() {
+        guard access("/dev/null", W_OK) == 0 else { return }
+        do { _ = try StagedFile(target: "/dev/null"); Issue.record("expected an error") } catch {
+            #expect(error.description.contains("not a regular file"))
+        }
+        var s = stat()
+        stat("/dev/null", &s)
+        #expect((s.st_mode & S_IFMT) == S_IFCHR)
+    }
+}
