@@ -49,28 +49,57 @@ public final class AddressMatcher: @unchecked Sendable {
     private var fuzzyExact: [[UInt32]: Set<Sense>] = [:]
     private var fuzzyDeletes: [[UInt32]: Set<[UInt32]>] = [:]
 
+    /// Builds every lookup structure once. The order of the phases is the order in which name forms
+    /// enter the trie, and a form with several senses keeps them in that order, so it must not change.
     public init(gazetteer g: Gazetteer) {
         gazetteer = g
-        for (i, t) in g.townships.enumerated() { townshipIndex[t.code] = i }
-        for (i, v) in g.villages.enumerated() { villageIndex[v.code] = i }
+        indexCodes()
+        addDivisionNames()
+        addTownshipNames()
+        addVillageNames()
+        addAliases()
+        indexStreets()
+        indexHouses()
+        indexGroups()
+        addLandmarkNames()
+        addOutsidePlaces()
+    }
 
+    // MARK: - Building (the phases of init)
+
+    /// Township and village codes → their rows.
+    private func indexCodes() {
+        for (i, t) in gazetteer.townships.enumerated() { townshipIndex[t.code] = i }
+        for (i, v) in gazetteer.villages.enumerated() { villageIndex[v.code] = i }
+    }
+
+    /// The province, the city and the district, each with and without its suffix.
+    private func addDivisionNames() {
         add("四川省", .province); add("四川", .province)
         add("乐山市", .city); add("乐山", .city)
-        add(g.districtName, .district)
-        for a in g.aliases where a.targetKind == "district" { add(a.alias, .district) }
+        add(gazetteer.districtName, .district)
+        for a in gazetteer.aliases where a.targetKind == "district" { add(a.alias, .district) }
+    }
 
-        for (i, t) in g.townships.enumerated() {
+    /// Township names and short forms (嘉农镇, 嘉农); one-letter short forms would match too much.
+    private func addTownshipNames() {
+        for (i, t) in gazetteer.townships.enumerated() {
             add(t.name, .township(i))
             let s = GazetteerBuilder.townshipShort(t.name)
             townshipShort[i] = s
             if s.count >= 2 { add(s, .township(i)); addFuzzy(s, .township(i)) }
             addFuzzy(t.name, .township(i))
         }
+    }
+
+    /// Village names, and the committee forms callers write (王场村委会, 王场村委, 绥山居委会), which
+    /// mean the committee's landmark when there is one.
+    private func addVillageNames() {
+        let g = gazetteer
         for (i, v) in g.villages.enumerated() {
             add(v.name, .village(i))
             addFuzzy(v.name, .village(i))
             let s = GazetteerBuilder.villageShort(v.name)
-            // Committee forms: 王场村委会, 王场村委, 绥山居委会 (a landmark when there is one).
             let committee = g.landmarks.firstIndex { $0.villageCode == v.code && $0.kind == "village_committee" }
             if let c = committee {
                 let forms = v.kind == "community"
@@ -79,7 +108,11 @@ public final class AddressMatcher: @unchecked Sendable {
                 for form in forms where s.count >= 2 || form.hasPrefix(v.name) { add(form, .landmark(c)) }
             }
         }
-        for a in g.aliases {
+    }
+
+    /// The alias table's village and township names (short and former names).
+    private func addAliases() {
+        for a in gazetteer.aliases {
             switch a.targetKind {
             case "village":
                 if let i = villageIndex[a.targetCode] { add(a.alias, .village(i)); if a.alias.count >= 2 { addFuzzy(a.alias, .village(i)) } }
@@ -88,7 +121,12 @@ public final class AddressMatcher: @unchecked Sendable {
             default: break
             }
         }
-        // Streets by name (one name may be a street of several towns).
+    }
+
+    /// Streets by name (one name may be a street of several towns), in name order, and each street
+    /// row's name and township for the integer house keys.
+    private func indexStreets() {
+        let g = gazetteer
         var byName: [String: [Int]] = [:]
         for (i, s) in g.streets.enumerated() { byName[s.name, default: []].append(i) }
         for name in byName.keys.sorted() {
@@ -100,6 +138,12 @@ public final class AddressMatcher: @unchecked Sendable {
         streetRowName = Array(repeating: 0, count: g.streets.count)
         streetRowTownship = g.streets.map { townshipIndex[$0.townshipCode] ?? 0 }
         for (ni, rows) in streetsByName.enumerated() { for r in rows { streetRowName[r] = ni } }
+    }
+
+    /// House numbers by street (the first house wins; a number that several villages share on one
+    /// street is remembered with all of them) and by villager group.
+    private func indexHouses() {
+        let g = gazetteer
         var rowOf: [String: Int] = [:]
         for (i, st) in g.streets.enumerated() { rowOf["\(st.townshipCode)#\(st.name)"] = i }
         for (i, h) in g.houses.enumerated() {
@@ -114,11 +158,19 @@ public final class AddressMatcher: @unchecked Sendable {
             }
             if let n = h.groupNumber, let v = villageIndex[h.villageCode], let k = houseKey(groupKey(v, n), h.number) { groupHouse[k] = i }
         }
-        for (i, gr) in g.groups.enumerated() {
+    }
+
+    /// Villager groups by (village, number), and which villages have groups at all.
+    private func indexGroups() {
+        for (i, gr) in gazetteer.groups.enumerated() {
             if let v = villageIndex[gr.villageCode], let k = groupKey(v, gr.number) { groupIndex[k] = i }
             if let v = villageIndex[gr.villageCode] { villagesWithGroups.insert(v) }
         }
-        // Landmarks, and the forms callers use: without 沙湾区, with a township's or village's short name.
+    }
+
+    /// Landmarks, and the forms callers use: without 沙湾区, with a township's or village's short name.
+    private func addLandmarkNames() {
+        let g = gazetteer
         for (i, l) in g.landmarks.enumerated() {
             add(l.name, .landmark(i))
             var forms: [String] = []
@@ -138,13 +190,18 @@ public final class AddressMatcher: @unchecked Sendable {
             }
             for f in forms where f.count >= 3 { add(f, .landmark(i)) }
         }
+    }
+
+    /// Divisions outside the district (so they are recognised, not misread), and names shared with
+    /// places elsewhere.
+    private func addOutsidePlaces() {
         for d in OutsidePlaces.leshanDivisions { for f in d.forms { add(f, .outside(d.name)) } }
         for t in OutsidePlaces.leshanTownships { add(t.name, .outside(t.district)) }
         for d in OutsidePlaces.elsewhere { for f in d.forms { add(f, .outside(d.name)) } }
         for h in OutsidePlaces.externalHomonyms { homonyms[h.name] = h.place }
     }
 
-    // MARK: - Building
+    // MARK: - Trie and fuzzy index
 
     private func add(_ form: String, _ sense: Sense) {
         var node: Int32 = 0
