@@ -315,18 +315,25 @@ public final class AddressMatcher: @unchecked Sendable {
         let s = AddressText.normalize(text)
         var p = parse(s)
         var r = resolve(p, s)
-        let longResidual = p.residual.contains { $0.count >= 2 && !Self.filler.contains(AddressText.string(s[$0])) }
-        if r.status != .outside && (r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual) {
-            if let t = fuzzyToken(s, p) {
-                p.tokens.append(t)
-                p.tokens.sort { $0.start < $1.start }
-                var f = resolve(p, s)
-                if f.status == .matched { f.fuzzy = true }
-                if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) { r = f }
-            }
+        if needsFuzzyPass(r, p, s), let t = fuzzyToken(s, p) {
+            p.tokens.append(t)
+            p.tokens.sort { $0.start < $1.start }
+            var f = resolve(p, s)
+            if f.status == .matched { f.fuzzy = true }
+            // The fuzzy reading replaces the exact one only when it is at least as precise.
+            if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) { r = f }
         }
         r.input = text
         return r
+    }
+
+    /// The exact reading left doubt worth a typo search: nothing found; unmatched text beside an
+    /// ambiguous or township-only result; or an unmatched run of two or more characters that is not
+    /// filler (对面, 附近 …). Never for an address outside the district.
+    private func needsFuzzyPass(_ r: GeocodeResult, _ p: Parse, _ s: [UInt32]) -> Bool {
+        let longResidual = p.residual.contains { $0.count >= 2 && !Self.filler.contains(AddressText.string(s[$0])) }
+        return r.status != .outside
+            && (r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual)
     }
 
     /// The first division-looking name in the unmatched run `r`: its text up to the first 省, 市, 县,
@@ -438,186 +445,238 @@ public final class AddressMatcher: @unchecked Sendable {
         }
     }
 
+    // MARK: - Resolving one parse (outside? → what the tokens name → the most precise place)
+
+    /// Reads one parse: outside the district, else the most precise place it names, trusting a
+    /// landmark first, then a village, a street, and townships last.
     private func resolve(_ p: Parse, _ s: [UInt32]) -> GeocodeResult {
-        let g = gazetteer
-        var result = GeocodeResult()
-        // Outside the district?
+        if let outside = outsideDivision(p, s) { return outside }
+        let named = readPlaces(p)
+        var start = GeocodeResult()
+        start.confidence = named.fuzzy ? ConfidencePolicy.fuzzyMatch : ConfidencePolicy.exactMatch
+        if let l = named.landmark { return matchLandmark(l, named, start) }
+        if let village = named.villageTokens.last { return matchVillage(village, named, p, s, start) }
+        if let (_, si) = named.streetTokens.last { return matchStreet(si, named, p, start) }
+        return matchTownships(named, start)
+    }
+
+    /// A division outside the district: one we list (乐山市市中区, 成都市 …), or one we do not
+    /// (仁寿县, 彭山区, 简阳市) — unmatched text ending in 省/市/县/区/州 before anything of ours.
+    private func outsideDivision(_ p: Parse, _ s: [UInt32]) -> GeocodeResult? {
         for t in p.tokens {
-            for case .outside(let d) in t.senses {
-                result.status = .outside
-                result.outside = d
-                result.confidence = 0.95
-                return result
-            }
+            for case .outside(let d) in t.senses { return outside(d, confidence: ConfidencePolicy.outsideListed) }
         }
-        // A division we do not list (仁寿县, 彭山区, 简阳市): unmatched text ending in 省/市/县/区/州
-        // before anything of ours is another division's name.
         let firstOurs = p.tokens.first { t in t.senses.contains { if case .province = $0 { return false }; if case .city = $0 { return false }; return true } }?.start ?? s.count
         for r in p.residual where r.lowerBound < firstOurs {
             if let d = Self.divisionName(s, r.lowerBound..<min(r.upperBound, firstOurs)) {
-                result.status = .outside
-                result.outside = d
-                result.confidence = 0.7
-                return result
+                return outside(d, confidence: ConfidencePolicy.outsideUnlisted)
             }
         }
+        return nil
+    }
+
+    /// The places a parse names, sorted by kind.
+    private struct NamedPlaces {
         var districtSaid = false
-        var townHint: Int?            // 沙湾 said once: the district, or perhaps 沙湾镇 (only breaks ties)
-        var hardTownships: Set<Int> = []
-        var villageTokens: [(Token, [Int], [Int])] = []   // token, villages, townships it may also mean
-        var streetTokens: [(Token, Int)] = []
+        /// 沙湾 said once: the district, or perhaps 沙湾镇 (only breaks ties).
+        var townHint: Int?
+        /// Townships surely meant (by a token that is not also a village the address may mean).
+        var townships: Set<Int> = []
+        /// Tokens that name villages, with the townships the same token may also mean.
+        var villageTokens: [(token: Token, villages: [Int], townships: [Int])] = []
+        var streetTokens: [(token: Token, street: Int)] = []
+        /// The last landmark named.
         var landmark: Int?
+        /// A token came from the fuzzy pass.
         var fuzzy = false
+        /// The address places itself in the district, so a name shared with a place elsewhere is ours.
+        var anchored: Bool { districtSaid || !townships.isEmpty }
+    }
+
+    /// Sorts the tokens' senses into district, townships, villages, streets and landmarks, deciding
+    /// for names that are both a township and a village (太平, 福禄) which one is meant.
+    private func readPlaces(_ p: Parse) -> NamedPlaces {
+        let g = gazetteer
+        var named = NamedPlaces()
         for (k, t) in p.tokens.enumerated() {
-            if t.fuzzy { fuzzy = true }
+            if t.fuzzy { named.fuzzy = true }
             var tw: [Int] = [], vi: [Int] = []
             let isDistrict = t.senses.contains(.district)
             if isDistrict, let ti = t.senses.lazy.compactMap({ if case .township(let i) = $0 { return i }; return nil }).first {
                 // 沙湾 after 沙湾区/沙湾 already said is the town; otherwise a hint.
-                if districtSaid { hardTownships.insert(ti) } else { townHint = ti }
+                if named.districtSaid { named.townships.insert(ti) } else { named.townHint = ti }
             }
             for sense in t.senses {
                 switch sense {
-                case .district: districtSaid = true
+                case .district: named.districtSaid = true
                 case .township(let i): if !isDistrict { tw.append(i) }
                 case .village(let i): vi.append(i)
-                case .street(let i): streetTokens.append((t, i))
-                case .landmark(let i): landmark = i
+                case .street(let i): named.streetTokens.append((t, i))
+                case .landmark(let i): named.landmark = i
                 default: break
                 }
             }
             if vi.isEmpty {
-                hardTownships.formUnion(tw)
+                named.townships.formUnion(tw)
             } else if !tw.isEmpty {
                 // Both a township and a village (太平, 福禄): a township when more follows, or when
                 // its villages all lie in that township (福禄社区 in 福禄镇).
                 let more = p.tokens[(k + 1)...].contains { $0.senses.contains { if case .village = $0 { return true }; if case .street = $0 { return true }; if case .landmark = $0 { return true }; return false } }
                 let inside = vi.allSatisfy { v in tw.contains { g.townships[$0].code == g.villages[v].townshipCode } }
-                if more || (inside && p.group == nil) { hardTownships.formUnion(tw) } else { villageTokens.append((t, vi, tw)) }
+                if more || (inside && p.group == nil) { named.townships.formUnion(tw) } else { named.villageTokens.append((t, vi, tw)) }
             } else {
-                villageTokens.append((t, vi, []))
+                named.villageTokens.append((t, vi, []))
             }
         }
-        let anchored = districtSaid || !hardTownships.isEmpty
-        func inTownships(_ code: String) -> Bool { hardTownships.isEmpty || hardTownships.contains { g.townships[$0].code == code } }
+        return named
+    }
 
-        result.confidence = fuzzy ? 0.75 : 0.95
-        // 1. A landmark names its village and gives a point.
-        if let l = landmark {
-            let lm = g.landmarks[l]
-            guard let v = villageIndex[lm.villageCode] else { return result }
-            fill(&result, village: v)
-            result.level = .house
-            result.via = "landmark"
-            result.landmark = lm.name
-            result.lon = lm.lon; result.lat = lm.lat; result.grid = lm.grid ?? result.grid
-            if !inTownships(g.villages[v].townshipCode) { result.confidence -= 0.2 }
-            return result
+    /// True when no township is named, or `code` is one of those named.
+    private func inNamedTownships(_ code: String, _ named: NamedPlaces) -> Bool {
+        named.townships.isEmpty || named.townships.contains { gazetteer.townships[$0].code == code }
+    }
+
+    /// A landmark names its village and gives a point.
+    private func matchLandmark(_ l: Int, _ named: NamedPlaces, _ start: GeocodeResult) -> GeocodeResult {
+        var result = start
+        let lm = gazetteer.landmarks[l]
+        guard let v = villageIndex[lm.villageCode] else { return result }
+        fill(&result, village: v)
+        result.level = .house
+        result.via = "landmark"
+        result.landmark = lm.name
+        result.lon = lm.lon; result.lat = lm.lat; result.grid = lm.grid ?? result.grid
+        if !inNamedTownships(gazetteer.villages[v].townshipCode, named) { result.confidence -= ConfidencePolicy.landmarkOutsideNamedTownship }
+        return result
+    }
+
+    /// The last village named: its candidates narrowed by the townships named, by a group number
+    /// (villages with groups) and by 沙湾; a homonym elsewhere or several candidates are ambiguous;
+    /// then the point inside the one village left.
+    private func matchVillage(_ token: (token: Token, villages: [Int], townships: [Int]), _ named: NamedPlaces,
+                              _ p: Parse, _ s: [UInt32], _ start: GeocodeResult) -> GeocodeResult {
+        let g = gazetteer
+        var result = start
+        var cands = token.villages.filter { inNamedTownships(g.villages[$0].townshipCode, named) }
+        // None in the townships named: believe the village, and say the address contradicts itself.
+        let conflict = cands.isEmpty
+        if conflict { cands = token.villages }
+        var townshipCands = token.townships.filter { named.townships.isEmpty || named.townships.contains($0) }
+        if p.group != nil {
+            // A group number: only villages with villager groups (not communities, not townships).
+            let withGroups = cands.filter { villagesWithGroups.contains($0) }
+            if !withGroups.isEmpty { cands = withGroups; townshipCands = [] }
         }
-        // 2. A village (the last one named).
-        if let (token, vis, tws) = villageTokens.last {
-            var cands = vis.filter { inTownships(g.villages[$0].townshipCode) }
-            var conflict = false
-            if cands.isEmpty { cands = vis; conflict = true }
-            var townshipCands = tws.filter { hardTownships.isEmpty || hardTownships.contains($0) }
-            if p.group != nil {
-                // A group number: only villages with villager groups (not communities, not townships).
-                let withGroups = cands.filter { villagesWithGroups.contains($0) }
-                if !withGroups.isEmpty { cands = withGroups; townshipCands = [] }
-            }
-            let surface = AddressText.string(s[token.start..<token.end])
-            if !anchored, let elsewhere = homonyms[surface], !token.fuzzy {
-                result.status = .ambiguous
-                result.candidates = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
-                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")]
-                result.confidence = 0.3
-                return result
-            }
-            if cands.count > 1, townshipCands.isEmpty, let h = townHint,
-               case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
-                cands = inTown
-                result.confidence -= 0.15
-            }
-            if cands.count + townshipCands.count > 1 {
-                result.status = .ambiguous
-                result.candidates = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            if cands.isEmpty, let t = townshipCands.first { return townshipResult(t, confidence: result.confidence - 0.2) }
-            let v = cands[0]
-            let vc = g.villages[v].code
-            fill(&result, village: v)
-            if conflict { result.confidence -= 0.25 }
-            if let gn = p.group, let gk = groupKey(v, gn), let gi = groupIndex[gk] {
+        let surface = AddressText.string(s[token.token.start..<token.token.end])
+        if !named.anchored, let elsewhere = homonyms[surface], !token.token.fuzzy {
+            return ambiguous(cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
+                + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")])
+        }
+        if cands.count > 1, townshipCands.isEmpty, let h = named.townHint,
+           case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
+            cands = inTown
+            result.confidence -= ConfidencePolicy.tieBrokenByShawan
+        }
+        if cands.count + townshipCands.count > 1 {
+            return ambiguous(cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) })
+        }
+        if cands.isEmpty, let t = townshipCands.first {
+            return townshipResult(t, confidence: result.confidence - ConfidencePolicy.townshipReadingOfVillageName)
+        }
+        fill(&result, village: cands[0])
+        if conflict { result.confidence -= ConfidencePolicy.villageOutsideNamedTownship }
+        pinpointInVillage(cands[0], named, p, &result)
+        return result
+    }
+
+    /// Inside the village found, the most precise point the numbers give: the house of its villager
+    /// group, else the group; a house on the street named (in the village's township); else the village.
+    private func pinpointInVillage(_ v: Int, _ named: NamedPlaces, _ p: Parse, _ result: inout GeocodeResult) {
+        let g = gazetteer
+        if let gn = p.group, let gk = groupKey(v, gn), let gi = groupIndex[gk] {
+            if let n = p.number, let hk = houseKey(gk, n), let h = groupHouse[hk] {
+                setHouse(&result, h)
+            } else {
                 let gr = g.groups[gi]
-                if let n = p.number, let hk = houseKey(gk, n), let h = groupHouse[hk] {
-                    setHouse(&result, h)
-                } else {
-                    result.level = .group
-                    result.lon = gr.lon; result.lat = gr.lat; result.grid = gr.grid
-                    result.confidence -= 0.05
-                }
-                return result
+                result.level = .group
+                result.lon = gr.lon; result.lat = gr.lat; result.grid = gr.grid
+                result.confidence -= ConfidencePolicy.groupWithoutHouse
             }
-            if let n = p.number, let (_, si) = streetTokens.last {
-                for row in streetsByName[si] where g.streets[row].townshipCode == g.villages[v].townshipCode {
-                    if let k = streetKey(row, n), let h = streetHouse[k] {
-                        setHouse(&result, h)
-                        if g.houses[h].villageCode != vc { result.confidence -= 0.2 }
-                        return result
-                    }
-                }
-            }
-            result.level = .village
-            result.confidence -= 0.1
-            return result
+            return
         }
-        // 3. A street.
-        if let (_, si) = streetTokens.last {
-            var sts = streetsByName[si].filter { inTownships(g.streets[$0].townshipCode) }
-            if sts.isEmpty { sts = streetsByName[si] }
-            if sts.count > 1, let h = townHint, sts.contains(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
-                sts = sts.filter { g.streets[$0].townshipCode == g.townships[h].code }
-                result.confidence -= 0.15
+        if let n = p.number, let (_, si) = named.streetTokens.last {
+            for row in streetsByName[si] where g.streets[row].townshipCode == g.villages[v].townshipCode {
+                if let k = streetKey(row, n), let h = streetHouse[k] {
+                    setHouse(&result, h)
+                    if g.houses[h].villageCode != g.villages[v].code { result.confidence -= ConfidencePolicy.streetHouseInOtherVillage }
+                    return
+                }
             }
-            if sts.count > 1 {
-                result.status = .ambiguous
-                result.candidates = sts.map { candidate(street: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            let st = g.streets[sts[0]]
-            if let n = p.number, let k = streetKey(sts[0], n), let vs = streetHouseVillages[k] {
-                // The same street and number in two villages (two stretches of one name): say so.
-                result.status = .ambiguous
-                result.candidates = vs.sorted().map { candidate(village: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            if let n = p.number, let k = streetKey(sts[0], n), let h = streetHouse[k] {
+        }
+        result.level = .village
+        result.confidence -= ConfidencePolicy.villageOnly
+    }
+
+    /// A street, no village named: its rows narrowed by the townships named and by 沙湾; then the
+    /// house by its number (ambiguous when two villages share that number), else the street's point.
+    private func matchStreet(_ si: Int, _ named: NamedPlaces, _ p: Parse, _ start: GeocodeResult) -> GeocodeResult {
+        let g = gazetteer
+        var result = start
+        var sts = streetsByName[si].filter { inNamedTownships(g.streets[$0].townshipCode, named) }
+        if sts.isEmpty { sts = streetsByName[si] }
+        if sts.count > 1, let h = named.townHint, sts.contains(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
+            sts = sts.filter { g.streets[$0].townshipCode == g.townships[h].code }
+            result.confidence -= ConfidencePolicy.tieBrokenByShawan
+        }
+        if sts.count > 1 { return ambiguous(sts.map { candidate(street: $0) }) }
+        let st = g.streets[sts[0]]
+        if let n = p.number, let k = streetKey(sts[0], n) {
+            // The same street and number in two villages (two stretches of one name): say so.
+            if let vs = streetHouseVillages[k] { return ambiguous(vs.sorted().map { candidate(village: $0) }) }
+            if let h = streetHouse[k] {
                 if let v = villageIndex[g.houses[h].villageCode] { fill(&result, village: v) }
                 setHouse(&result, h)
                 return result
             }
-            if let vc = st.villageCode, let v = villageIndex[vc] { fill(&result, village: v) }
-            else if let t = townshipIndex[st.townshipCode] { fillTownship(&result, t) }
-            result.status = .matched
-            result.level = .street
-            result.lon = st.lon; result.lat = st.lat; result.grid = st.grid
-            result.confidence -= 0.15
-            return result
         }
-        // 4. A township alone.
-        if hardTownships.count == 1 { return townshipResult(hardTownships.first!, confidence: result.confidence - 0.3) }
-        if hardTownships.count > 1 {
-            result.status = .ambiguous
-            result.candidates = hardTownships.sorted().map { candidate(township: $0) }
-            result.confidence = 0.2
-            return result
-        }
-        result.confidence = 0
+        if let vc = st.villageCode, let v = villageIndex[vc] { fill(&result, village: v) }
+        else if let t = townshipIndex[st.townshipCode] { fillTownship(&result, t) }
+        result.status = .matched
+        result.level = .street
+        result.lon = st.lon; result.lat = st.lat; result.grid = st.grid
+        result.confidence -= ConfidencePolicy.streetOnly
         return result
+    }
+
+    /// Townships alone: one is a match at its point, several are ambiguous, none is not found.
+    private func matchTownships(_ named: NamedPlaces, _ start: GeocodeResult) -> GeocodeResult {
+        if named.townships.count == 1 {
+            return townshipResult(named.townships.first!, confidence: start.confidence - ConfidencePolicy.townshipOnly)
+        }
+        if named.townships.count > 1 {
+            return ambiguous(named.townships.sorted().map { candidate(township: $0) }, confidence: ConfidencePolicy.ambiguousTownships)
+        }
+        var none = GeocodeResult()
+        none.confidence = ConfidencePolicy.notFound
+        return none
+    }
+
+    // MARK: - Results
+
+    private func outside(_ division: String, confidence: Double) -> GeocodeResult {
+        var r = GeocodeResult()
+        r.status = .outside
+        r.outside = division
+        r.confidence = confidence
+        return r
+    }
+
+    private func ambiguous(_ candidates: [Candidate], confidence: Double = ConfidencePolicy.ambiguous) -> GeocodeResult {
+        var r = GeocodeResult()
+        r.status = .ambiguous
+        r.candidates = candidates
+        r.confidence = confidence
+        return r
     }
 
     private func townshipResult(_ t: Int, confidence: Double) -> GeocodeResult {
