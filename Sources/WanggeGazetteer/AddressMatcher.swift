@@ -370,35 +370,19 @@ public final class AddressMatcher: @unchecked Sendable {
         return parts.joined(separator: "\n")
     }
 
+    /// The fuzzy pass: the longest window around the unmatched text that names one place by a
+    /// homophone or a one-character typo; nil when none does, or two different ones tie.
     private func fuzzyToken(_ s: [UInt32], _ p: Parse) -> Token? {
         var best: (len: Int, start: Int, end: Int, senses: Set<Sense>)?
         var bestAmbiguous = false
-        // Places the parse already read are not re-found by a window that overlaps them; a token
-        // that is both a township and a village (轸溪) keeps its villages open to the fuzzy pass.
-        var already: Set<Sense> = []
-        for t in p.tokens {
-            let soft = t.senses.contains { if case .village = $0 { return true }; return false } && t.senses.contains { if case .township = $0 { return true }; return false }
-            for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
-        }
+        let already = placesAlreadyRead(p)
         for range in p.residual {
             // Look at the residual span widened by a neighbouring token's characters (a typo can make
             // part of a name match something else).
             let lo = max(0, range.lowerBound - 2), hi = min(s.count, range.upperBound + 2)
             for a in lo..<hi {
                 for len in stride(from: min(8, hi - a), through: 2, by: -1) {
-                    let sub = AddressText.canonicalHomophones(Array(s[a..<(a + len)]))
-                    var found: Set<Sense> = (fuzzyExact[sub] ?? []).filter { !already.contains($0) }
-                    if found.isEmpty && len >= 3 {   // a homophone spelling wins over one-edit neighbours
-                        for k in fuzzyDeletes[sub] ?? [] { found.formUnion(fuzzyExact[k] ?? []) }          // caller left one out
-                        for i in sub.indices {
-                            var d = sub; d.remove(at: i)
-                            if len >= 4 { found.formUnion(fuzzyExact[d] ?? []) }                          // caller added one
-                            for k in fuzzyDeletes[d] ?? [] where k.count == len && hamming(k, sub) <= 1 {  // caller changed one
-                                found.formUnion(fuzzyExact[k] ?? [])
-                            }
-                        }
-                    }
-                    found = found.filter { if case .province = $0 { return false }; return !already.contains($0) }
+                    let found = fuzzySenses(AddressText.canonicalHomophones(Array(s[a..<(a + len)])), length: len, excluding: already)
                     guard !found.isEmpty else { continue }
                     // Must cover at least two characters of the residual span (or all of a shorter one).
                     let overlap = min(a + len, range.upperBound) - max(a, range.lowerBound)
@@ -411,26 +395,58 @@ public final class AddressMatcher: @unchecked Sendable {
                 }
             }
         }
-        guard var b = best, !bestAmbiguous else { return nil }
-        // Townships the address names (by a token that means nothing else) narrow the candidates.
+        guard let b = best, !bestAmbiguous else { return nil }
+        let senses = narrowToNamedTownships(b.senses, p)
+        // Only accept when the match names one place (several senses of one name resolve later).
+        let distinctNames = Set(senses.map { name(of: $0) })
+        guard distinctNames.count == 1 else { return nil }
+        return Token(start: b.start, end: b.end, senses: Array(senses).sorted { "\($0)" < "\($1)" }, fuzzy: true)
+    }
+
+    /// Places the parse already read are not re-found by a window that overlaps them; a token
+    /// that is both a township and a village (轸溪) keeps its villages open to the fuzzy pass.
+    private func placesAlreadyRead(_ p: Parse) -> Set<Sense> {
+        var already: Set<Sense> = []
+        for t in p.tokens {
+            let soft = t.senses.contains { if case .village = $0 { return true }; return false } && t.senses.contains { if case .township = $0 { return true }; return false }
+            for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
+        }
+        return already
+    }
+
+    /// What the canonical window `sub` (`len` characters) may mean, other than `already` and the
+    /// province: its homophone spelling, else names one character away from it.
+    private func fuzzySenses(_ sub: [UInt32], length len: Int, excluding already: Set<Sense>) -> Set<Sense> {
+        var found: Set<Sense> = (fuzzyExact[sub] ?? []).filter { !already.contains($0) }
+        if found.isEmpty && len >= 3 {   // a homophone spelling wins over one-edit neighbours
+            for k in fuzzyDeletes[sub] ?? [] { found.formUnion(fuzzyExact[k] ?? []) }          // caller left one out
+            for i in sub.indices {
+                var d = sub; d.remove(at: i)
+                if len >= 4 { found.formUnion(fuzzyExact[d] ?? []) }                          // caller added one
+                for k in fuzzyDeletes[d] ?? [] where k.count == len && hamming(k, sub) <= 1 {  // caller changed one
+                    found.formUnion(fuzzyExact[k] ?? [])
+                }
+            }
+        }
+        return found.filter { if case .province = $0 { return false }; return !already.contains($0) }
+    }
+
+    /// Townships the address names (by a token that means nothing else) narrow the candidates,
+    /// unless none would be left.
+    private func narrowToNamedTownships(_ senses: Set<Sense>, _ p: Parse) -> Set<Sense> {
         var towns: Set<String> = []
         for t in p.tokens where !t.senses.contains(where: { if case .village = $0 { return true }; return $0 == .district }) {
             for case .township(let i) in t.senses { towns.insert(gazetteer.townships[i].code) }
         }
-        if !towns.isEmpty {
-            let narrowed = b.senses.filter { sense in
-                switch sense {
-                case .village(let i): return towns.contains(gazetteer.villages[i].townshipCode)
-                case .street(let i): return streetsByName[i].contains { towns.contains(gazetteer.streets[$0].townshipCode) }
-                default: return true
-                }
+        guard !towns.isEmpty else { return senses }
+        let narrowed = senses.filter { sense in
+            switch sense {
+            case .village(let i): return towns.contains(gazetteer.villages[i].townshipCode)
+            case .street(let i): return streetsByName[i].contains { towns.contains(gazetteer.streets[$0].townshipCode) }
+            default: return true
             }
-            if !narrowed.isEmpty { b.senses = narrowed }
         }
-        // Only accept when the match names one place (several senses of one name resolve later).
-        let distinctNames = Set(b.senses.map { name(of: $0) })
-        guard distinctNames.count == 1 else { return nil }
-        return Token(start: b.start, end: b.end, senses: Array(b.senses).sorted { "\($0)" < "\($1)" }, fuzzy: true)
+        return narrowed.isEmpty ? senses : narrowed
     }
 
     private func hamming(_ a: [UInt32], _ b: [UInt32]) -> Int { zip(a, b).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) } }
