@@ -111,12 +111,10 @@ public struct GridValidation {
         try run(GeoJSONReader().readFeatureCollection(contentsOf: path), boundaries: boundaries)
     }
 
+    /// Checks in the order the report lists them: each feature on its own, duplicate codes, validity
+    /// and one piece, then the tiling of each village (and villages with no grid).
     public func run(_ grids: FeatureCollection, boundaries: DistrictBoundaries) throws -> GridValidationReport {
-        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
-        let toWGS84 = try CoordinateTransform(from: metricCRS, to: .wgs84)
-        func wgs84(_ c: Coordinate?) -> Coordinate? { c.flatMap { try? toWGS84.transform($0) } }
-        let context = GEOSContext()
-        let coverage = CoverageCheck(tolerance: tolerance, context: context)
+        let geo = try Measuring(metricCRS: metricCRS, tolerance: tolerance)
         let villagesByCode = Dictionary(boundaries.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
 
         var report = GridValidationReport()
@@ -124,133 +122,23 @@ public struct GridValidation {
         report.villages = boundaries.villages.count
         var problems: [GridProblem] = []
 
-        // Per feature: codes, properties, geometry.
-        struct Grid {
-            var index: Int
-            var code: String?
-            var subject: String
-            var village: Village?
-            var metric: Geometry?
-        }
-        var parsed: [Grid] = []
+        var parsed: [ParsedGrid] = []
         for (i, f) in grids.features.enumerated() {
-            var g = Grid(index: i, code: nil, subject: "feature \(i)")
-            func problem(_ kind: GridProblem.Kind, _ message: String) {
-                problems.append(GridProblem(kind: kind, subject: g.subject, message: message))
-            }
-            // The code: `code` property, else a string id.
-            let idString = f.id.flatMap { if case .string(let s) = $0 { s } else { nil } }
-            switch f[property: "code"] {
-            case .string(let s)?:
-                if Self.isGridCode(s) {
-                    g.code = s
-                    g.subject = s
-                } else {
-                    g.subject = s.isEmpty ? g.subject : s
-                    problem(.badCode, Self.isDigits(s, 15)
-                        ? "code \"\(s)\" has sequence 000 (grids are numbered 001–999)"
-                        : "code \"\(s)\" is not 15 digits (12-digit village code + sequence 001–999)")
-                }
-            case nil, .null?:
-                if let idString, Self.isGridCode(idString) {
-                    g.code = idString
-                    g.subject = idString
-                } else {
-                    problem(.badCode, "no \"code\" property")
-                }
-            case let other?:
-                problem(.badCode, "code is \(other.jsonText), expected a string of 15 digits")
-            }
-            if let idString, let code = g.code ?? f.string("code"), idString != code {
-                problem(.idMismatch, "feature id \"\(idString)\" differs from code \"\(code)\"")
-            }
-
-            // Village and township.
-            switch f[property: "village_code"] {
-            case .string(let vc)? where Self.isDigits(vc, 12):
-                if let code = g.code, !code.hasPrefix(vc) {
-                    problem(.codeVillageMismatch, "code starts with \(code.prefix(12)) but village_code is \(vc)")
-                }
-                if let v = villagesByCode[vc] {
-                    g.village = v
-                    if let name = f.string("village"), name != v.name {
-                        problem(.nameMismatch, "village is \"\(name)\" but \(vc) is \(v.name)")
-                    }
-                } else {
-                    problem(.unknownVillage, "village_code \(vc) is not a village in villages.geojson")
-                }
-            case nil, .null?:
-                problem(.badVillageCode, "no \"village_code\" property")
-            case let other?:
-                problem(.badVillageCode, "village_code is \(other.jsonText), expected a string of 12 digits")
-            }
-            switch f[property: "township_code"] {
-            case .string(let tc)? where Self.isDigits(tc, 9):
-                if let v = g.village {
-                    if tc != v.townshipCode {
-                        problem(.townshipMismatch,
-                                "township_code is \(tc) but village \(v.code) \(v.name) is in \(v.townshipCode) \(v.township)")
-                    } else if let name = f.string("township"), name != v.township {
-                        problem(.nameMismatch, "township is \"\(name)\" but \(tc) is \(v.township)")
-                    }
-                }
-            case nil, .null?:
-                problem(.badVillageCode, "no \"township_code\" property")
-            case let other?:
-                problem(.badVillageCode, "township_code is \(other.jsonText), expected a string of 9 digits")
-            }
-            for key in Self.numericProperties {
-                guard let value = f[property: key], value != .null else { continue }
-                if Self.number(value) == nil {
-                    problem(.badNumber, "\(key) is \(value.jsonText), expected a number ≥ 0")
-                }
-            }
-
-            // Geometry.
-            if let geometry = f.geometry, !geometry.polygons.isEmpty,
-               geometry.typeName == "Polygon" || geometry.typeName == "MultiPolygon" {
-                g.metric = try toMetric.transform(geometry)
-            } else {
-                problem(.badGeometry, f.geometry.map { "geometry is a \($0.typeName), expected a Polygon" } ?? "no geometry")
-            }
-            parsed.append(g)
+            var check = FeatureCheck(index: i)
+            try check.run(f, villagesByCode: villagesByCode, toMetric: geo.toMetric)
+            problems += check.problems
+            parsed.append(check.grid)
         }
-
-        // Duplicate codes (each extra use reported once, naming the features).
-        var featuresByCode: [String: [Int]] = [:]
-        for g in parsed { if let c = g.code { featuresByCode[c, default: []].append(g.index) } }
-        let duplicated = Set(featuresByCode.filter { $0.value.count > 1 }.keys)
-        for code in duplicated.sorted() {
-            let indices = featuresByCode[code]!
-            problems.append(GridProblem(kind: .duplicateCode, subject: code,
-                                        message: "code is used by \(indices.count) features (" +
-                                            indices.map { "feature \($0)" }.joined(separator: ", ") + ")"))
-        }
+        let duplicated = Self.duplicateCodes(parsed, &problems)
         // Coverage ids: the code, made unique with the feature index where it is not.
-        func memberID(_ g: Grid) -> String {
+        func memberID(_ g: ParsedGrid) -> String {
             g.code.map { duplicated.contains($0) ? "\($0) (feature \(g.index))" : $0 } ?? g.subject
         }
-
-        // Validity and one piece, for every grid with a polygonal geometry.
         let members = parsed.compactMap { g in g.metric.map { CoverageMember(id: memberID(g), geometry: $0) } }
-        var invalid: Set<String> = []
-        for issue in try coverage.checkMembers(members) {
-            let id = issue.ids.first ?? ""
-            switch issue.kind {
-            case .invalid:
-                invalid.insert(id)
-                problems.append(GridProblem(kind: .invalid, subject: id, message: "invalid geometry: \(issue.detail)",
-                                            location: wgs84(issue.location)))
-            case .notOnePiece:
-                problems.append(GridProblem(kind: .notOnePiece, subject: id, message: "not in one piece: \(issue.detail)",
-                                            location: wgs84(issue.location)))
-            default:
-                problems.append(GridProblem(kind: .badGeometry, subject: id, message: issue.detail))
-            }
-        }
-        report.areaM2 = try members.reduce(0) { $0 + (try context.geometry(from: $1.geometry).area()) }
+        let invalid = try Self.checkValidity(members, geo, &problems)
+        report.areaM2 = try members.reduce(0) { $0 + (try geo.context.geometry(from: $1.geometry).area()) }
 
-        // Tiling, village by village: the grids that name it in village_code.
+        // Tiling, village by village (code order of the boundaries): the grids that name it in village_code.
         let toCheck = parsed.filter { $0.village != nil && $0.metric != nil && !$0.metric!.isEmpty }
         let byVillage = Dictionary(grouping: toCheck, by: { $0.village!.code })
         for village in boundaries.villages {
@@ -260,40 +148,81 @@ public struct GridValidation {
                 continue
             }
             report.villagesCovered += 1
-            let parent = CoverageMember(id: village.code, geometry: try toMetric.transform(village.geometry))
-            // An invalid grid is measured as GEOS repairs it, so the overlay stays defined and its
-            // effect on the tiling is still reported (its invalidity already is, above).
-            let kids = try own.map { g -> CoverageMember in
-                let id = memberID(g)
-                guard invalid.contains(id) else { return CoverageMember(id: id, geometry: g.metric!) }
-                return CoverageMember(id: id, geometry: try context.geometry(from: g.metric!).makeValid().geometry.value())
-            }
-            for issue in try coverage.overlaps(kids) + coverage.gapsAndOutside(parent: parent, members: kids) {
-                let at = wgs84(issue.location)
-                switch issue.kind {
-                case .overlap:
-                    problems.append(GridProblem(kind: .overlap, subject: issue.ids[0], others: [issue.ids[1]], area: issue.area,
-                                                message: String(format: "overlaps %@ by %.1f m²", issue.ids[1], issue.area),
-                                                location: at))
-                case .outsideParent:
-                    problems.append(GridProblem(kind: .outsideVillage, subject: issue.ids[0], others: [village.code],
-                                                area: issue.area,
-                                                message: String(format: "%.1f m² lies outside its village %@ %@",
-                                                                issue.area, village.code, village.name),
-                                                location: at))
-                case .gap:
-                    problems.append(GridProblem(kind: .gap, subject: village.code, area: issue.area,
-                                                message: String(format: "gap of %.1f m² in %@ covered by none of its grids",
-                                                                issue.area, village.name),
-                                                location: at))
-                default:
-                    problems.append(GridProblem(kind: .badGeometry, subject: issue.ids.first ?? village.code,
-                                                message: issue.detail, location: at))
-                }
-            }
+            let kids = try own.map { g in try Self.measuredMember(g, id: memberID(g), invalid: invalid, geo) }
+            problems += try Self.tilingProblems(of: village, grids: kids, geo)
         }
         report.problems = problems
         return report
+    }
+
+    /// Codes used by more than one feature, each reported once naming its features.
+    private static func duplicateCodes(_ parsed: [ParsedGrid], _ problems: inout [GridProblem]) -> Set<String> {
+        var featuresByCode: [String: [Int]] = [:]
+        for g in parsed { if let c = g.code { featuresByCode[c, default: []].append(g.index) } }
+        let duplicated = Set(featuresByCode.filter { $0.value.count > 1 }.keys)
+        for code in duplicated.sorted() {
+            let indices = featuresByCode[code]!
+            problems.append(GridProblem(kind: .duplicateCode, subject: code,
+                                        message: "code is used by \(indices.count) features (" +
+                                            indices.map { "feature \($0)" }.joined(separator: ", ") + ")"))
+        }
+        return duplicated
+    }
+
+    /// Validity and one piece, for every grid with a polygonal geometry; returns the invalid grids' ids.
+    private static func checkValidity(_ members: [CoverageMember], _ geo: Measuring,
+                                      _ problems: inout [GridProblem]) throws -> Set<String> {
+        var invalid: Set<String> = []
+        for issue in try geo.coverage.checkMembers(members) {
+            let id = issue.ids.first ?? ""
+            switch issue.kind {
+            case .invalid:
+                invalid.insert(id)
+                problems.append(GridProblem(kind: .invalid, subject: id, message: "invalid geometry: \(issue.detail)",
+                                            location: geo.wgs84(issue.location)))
+            case .notOnePiece:
+                problems.append(GridProblem(kind: .notOnePiece, subject: id, message: "not in one piece: \(issue.detail)",
+                                            location: geo.wgs84(issue.location)))
+            default:
+                problems.append(GridProblem(kind: .badGeometry, subject: id, message: issue.detail))
+            }
+        }
+        return invalid
+    }
+
+    /// A grid as the tiling check measures it. An invalid grid is measured as GEOS repairs it, so the
+    /// overlay stays defined and its effect on the tiling is still reported (its invalidity already is).
+    private static func measuredMember(_ g: ParsedGrid, id: String, invalid: Set<String>, _ geo: Measuring) throws -> CoverageMember {
+        guard invalid.contains(id) else { return CoverageMember(id: id, geometry: g.metric!) }
+        return CoverageMember(id: id, geometry: try geo.context.geometry(from: g.metric!).makeValid().geometry.value())
+    }
+
+    /// Overlaps between a village's grids, then their parts outside it and its parts none of them covers.
+    private static func tilingProblems(of village: Village, grids kids: [CoverageMember], _ geo: Measuring) throws -> [GridProblem] {
+        let parent = CoverageMember(id: village.code, geometry: try geo.toMetric.transform(village.geometry))
+        return try (geo.coverage.overlaps(kids) + geo.coverage.gapsAndOutside(parent: parent, members: kids)).map { issue in
+            let at = geo.wgs84(issue.location)
+            switch issue.kind {
+            case .overlap:
+                return GridProblem(kind: .overlap, subject: issue.ids[0], others: [issue.ids[1]], area: issue.area,
+                                   message: String(format: "overlaps %@ by %.1f m²", issue.ids[1], issue.area),
+                                   location: at)
+            case .outsideParent:
+                return GridProblem(kind: .outsideVillage, subject: issue.ids[0], others: [village.code],
+                                   area: issue.area,
+                                   message: String(format: "%.1f m² lies outside its village %@ %@",
+                                                   issue.area, village.code, village.name),
+                                   location: at)
+            case .gap:
+                return GridProblem(kind: .gap, subject: village.code, area: issue.area,
+                                   message: String(format: "gap of %.1f m² in %@ covered by none of its grids",
+                                                   issue.area, village.name),
+                                   location: at)
+            default:
+                return GridProblem(kind: .badGeometry, subject: issue.ids.first ?? village.code,
+                                   message: issue.detail, location: at)
+            }
+        }
     }
 
     /// 15 ASCII digits whose last three (the sequence) are not 000.
@@ -315,5 +244,144 @@ public struct GridValidation {
         }
         guard let d, d.isFinite, d >= 0 else { return nil }
         return d
+    }
+}
+
+/// What the geometric checks share: the metric and WGS-84 transforms and one GEOS context.
+private struct Measuring {
+    let toMetric: CoordinateTransform
+    let toWGS84: CoordinateTransform
+    let context: GEOSContext
+    let coverage: CoverageCheck
+
+    init(metricCRS: CRS, tolerance: Double) throws {
+        toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        toWGS84 = try CoordinateTransform(from: metricCRS, to: .wgs84)
+        context = GEOSContext()
+        coverage = CoverageCheck(tolerance: tolerance, context: context)
+    }
+
+    /// Problem locations are reported in WGS-84 (none when the point does not transform).
+    func wgs84(_ c: Coordinate?) -> Coordinate? { c.flatMap { try? toWGS84.transform($0) } }
+}
+
+/// One feature as read: its code when usable, the name problems go under, its village, its metric geometry.
+private struct ParsedGrid {
+    var index: Int
+    var code: String?
+    /// The code, else the code as written when not empty, else "feature N".
+    var subject: String
+    var village: Village?
+    var metric: Geometry?
+}
+
+/// The checks of one feature on its own (codes, village and township, numbers, geometry), in the
+/// order its problems are reported.
+private struct FeatureCheck {
+    var grid: ParsedGrid
+    var problems: [GridProblem] = []
+
+    init(index: Int) { grid = ParsedGrid(index: index, code: nil, subject: "feature \(index)") }
+
+    mutating func run(_ f: Feature, villagesByCode: [String: Village], toMetric: CoordinateTransform) throws {
+        checkCode(f)
+        checkVillage(f, villagesByCode)
+        checkTownship(f)
+        checkNumbers(f)
+        try readGeometry(f, toMetric)
+    }
+
+    private mutating func problem(_ kind: GridProblem.Kind, _ message: String) {
+        problems.append(GridProblem(kind: kind, subject: grid.subject, message: message))
+    }
+
+    /// The code: the `code` property, else a string id; and the two must agree.
+    private mutating func checkCode(_ f: Feature) {
+        let idString = f.id.flatMap { if case .string(let s) = $0 { s } else { nil } }
+        switch f[property: "code"] {
+        case .string(let s)?:
+            if GridValidation.isGridCode(s) {
+                grid.code = s
+                grid.subject = s
+            } else {
+                grid.subject = s.isEmpty ? grid.subject : s
+                problem(.badCode, GridValidation.isDigits(s, 15)
+                    ? "code \"\(s)\" has sequence 000 (grids are numbered 001–999)"
+                    : "code \"\(s)\" is not 15 digits (12-digit village code + sequence 001–999)")
+            }
+        case nil, .null?:
+            if let idString, GridValidation.isGridCode(idString) {
+                grid.code = idString
+                grid.subject = idString
+            } else {
+                problem(.badCode, "no \"code\" property")
+            }
+        case let other?:
+            problem(.badCode, "code is \(other.jsonText), expected a string of 15 digits")
+        }
+        if let idString, let code = grid.code ?? f.string("code"), idString != code {
+            problem(.idMismatch, "feature id \"\(idString)\" differs from code \"\(code)\"")
+        }
+    }
+
+    /// `village_code`: 12 digits, the code's prefix, a village of the boundaries, named as it is.
+    private mutating func checkVillage(_ f: Feature, _ villagesByCode: [String: Village]) {
+        switch f[property: "village_code"] {
+        case .string(let vc)? where GridValidation.isDigits(vc, 12):
+            if let code = grid.code, !code.hasPrefix(vc) {
+                problem(.codeVillageMismatch, "code starts with \(code.prefix(12)) but village_code is \(vc)")
+            }
+            if let v = villagesByCode[vc] {
+                grid.village = v
+                if let name = f.string("village"), name != v.name {
+                    problem(.nameMismatch, "village is \"\(name)\" but \(vc) is \(v.name)")
+                }
+            } else {
+                problem(.unknownVillage, "village_code \(vc) is not a village in villages.geojson")
+            }
+        case nil, .null?:
+            problem(.badVillageCode, "no \"village_code\" property")
+        case let other?:
+            problem(.badVillageCode, "village_code is \(other.jsonText), expected a string of 12 digits")
+        }
+    }
+
+    /// `township_code`: 9 digits and, when the village is known, its township, named as it is.
+    private mutating func checkTownship(_ f: Feature) {
+        switch f[property: "township_code"] {
+        case .string(let tc)? where GridValidation.isDigits(tc, 9):
+            if let v = grid.village {
+                if tc != v.townshipCode {
+                    problem(.townshipMismatch,
+                            "township_code is \(tc) but village \(v.code) \(v.name) is in \(v.townshipCode) \(v.township)")
+                } else if let name = f.string("township"), name != v.township {
+                    problem(.nameMismatch, "township is \"\(name)\" but \(tc) is \(v.township)")
+                }
+            }
+        case nil, .null?:
+            problem(.badVillageCode, "no \"township_code\" property")
+        case let other?:
+            problem(.badVillageCode, "township_code is \(other.jsonText), expected a string of 9 digits")
+        }
+    }
+
+    /// Numeric properties, when present, are finite numbers ≥ 0.
+    private mutating func checkNumbers(_ f: Feature) {
+        for key in GridValidation.numericProperties {
+            guard let value = f[property: key], value != .null else { continue }
+            if GridValidation.number(value) == nil {
+                problem(.badNumber, "\(key) is \(value.jsonText), expected a number ≥ 0")
+            }
+        }
+    }
+
+    /// A Polygon or MultiPolygon with at least one polygon, taken to the metric CRS.
+    private mutating func readGeometry(_ f: Feature, _ toMetric: CoordinateTransform) throws {
+        if let geometry = f.geometry, !geometry.polygons.isEmpty,
+           geometry.typeName == "Polygon" || geometry.typeName == "MultiPolygon" {
+            grid.metric = try toMetric.transform(geometry)
+        } else {
+            problem(.badGeometry, f.geometry.map { "geometry is a \($0.typeName), expected a Polygon" } ?? "no geometry")
+        }
     }
 }

@@ -49,28 +49,57 @@ public final class AddressMatcher: @unchecked Sendable {
     private var fuzzyExact: [[UInt32]: Set<Sense>] = [:]
     private var fuzzyDeletes: [[UInt32]: Set<[UInt32]>] = [:]
 
+    /// Builds every lookup structure once. The order of the phases is the order in which name forms
+    /// enter the trie, and a form with several senses keeps them in that order, so it must not change.
     public init(gazetteer g: Gazetteer) {
         gazetteer = g
-        for (i, t) in g.townships.enumerated() { townshipIndex[t.code] = i }
-        for (i, v) in g.villages.enumerated() { villageIndex[v.code] = i }
+        indexCodes()
+        addDivisionNames()
+        addTownshipNames()
+        addVillageNames()
+        addAliases()
+        indexStreets()
+        indexHouses()
+        indexGroups()
+        addLandmarkNames()
+        addOutsidePlaces()
+    }
 
+    // MARK: - Building (the phases of init)
+
+    /// Township and village codes → their rows.
+    private func indexCodes() {
+        for (i, t) in gazetteer.townships.enumerated() { townshipIndex[t.code] = i }
+        for (i, v) in gazetteer.villages.enumerated() { villageIndex[v.code] = i }
+    }
+
+    /// The province, the city and the district, each with and without its suffix.
+    private func addDivisionNames() {
         add("四川省", .province); add("四川", .province)
         add("乐山市", .city); add("乐山", .city)
-        add(g.districtName, .district)
-        for a in g.aliases where a.targetKind == "district" { add(a.alias, .district) }
+        add(gazetteer.districtName, .district)
+        for a in gazetteer.aliases where a.targetKind == "district" { add(a.alias, .district) }
+    }
 
-        for (i, t) in g.townships.enumerated() {
+    /// Township names and short forms (嘉农镇, 嘉农); one-letter short forms would match too much.
+    private func addTownshipNames() {
+        for (i, t) in gazetteer.townships.enumerated() {
             add(t.name, .township(i))
             let s = GazetteerBuilder.townshipShort(t.name)
             townshipShort[i] = s
             if s.count >= 2 { add(s, .township(i)); addFuzzy(s, .township(i)) }
             addFuzzy(t.name, .township(i))
         }
+    }
+
+    /// Village names, and the committee forms callers write (王场村委会, 王场村委, 绥山居委会), which
+    /// mean the committee's landmark when there is one.
+    private func addVillageNames() {
+        let g = gazetteer
         for (i, v) in g.villages.enumerated() {
             add(v.name, .village(i))
             addFuzzy(v.name, .village(i))
             let s = GazetteerBuilder.villageShort(v.name)
-            // Committee forms: 王场村委会, 王场村委, 绥山居委会 (a landmark when there is one).
             let committee = g.landmarks.firstIndex { $0.villageCode == v.code && $0.kind == "village_committee" }
             if let c = committee {
                 let forms = v.kind == "community"
@@ -79,7 +108,11 @@ public final class AddressMatcher: @unchecked Sendable {
                 for form in forms where s.count >= 2 || form.hasPrefix(v.name) { add(form, .landmark(c)) }
             }
         }
-        for a in g.aliases {
+    }
+
+    /// The alias table's village and township names (short and former names).
+    private func addAliases() {
+        for a in gazetteer.aliases {
             switch a.targetKind {
             case "village":
                 if let i = villageIndex[a.targetCode] { add(a.alias, .village(i)); if a.alias.count >= 2 { addFuzzy(a.alias, .village(i)) } }
@@ -88,7 +121,12 @@ public final class AddressMatcher: @unchecked Sendable {
             default: break
             }
         }
-        // Streets by name (one name may be a street of several towns).
+    }
+
+    /// Streets by name (one name may be a street of several towns), in name order, and each street
+    /// row's name and township for the integer house keys.
+    private func indexStreets() {
+        let g = gazetteer
         var byName: [String: [Int]] = [:]
         for (i, s) in g.streets.enumerated() { byName[s.name, default: []].append(i) }
         for name in byName.keys.sorted() {
@@ -100,6 +138,12 @@ public final class AddressMatcher: @unchecked Sendable {
         streetRowName = Array(repeating: 0, count: g.streets.count)
         streetRowTownship = g.streets.map { townshipIndex[$0.townshipCode] ?? 0 }
         for (ni, rows) in streetsByName.enumerated() { for r in rows { streetRowName[r] = ni } }
+    }
+
+    /// House numbers by street (the first house wins; a number that several villages share on one
+    /// street is remembered with all of them) and by villager group.
+    private func indexHouses() {
+        let g = gazetteer
         var rowOf: [String: Int] = [:]
         for (i, st) in g.streets.enumerated() { rowOf["\(st.townshipCode)#\(st.name)"] = i }
         for (i, h) in g.houses.enumerated() {
@@ -114,11 +158,19 @@ public final class AddressMatcher: @unchecked Sendable {
             }
             if let n = h.groupNumber, let v = villageIndex[h.villageCode], let k = houseKey(groupKey(v, n), h.number) { groupHouse[k] = i }
         }
-        for (i, gr) in g.groups.enumerated() {
+    }
+
+    /// Villager groups by (village, number), and which villages have groups at all.
+    private func indexGroups() {
+        for (i, gr) in gazetteer.groups.enumerated() {
             if let v = villageIndex[gr.villageCode], let k = groupKey(v, gr.number) { groupIndex[k] = i }
             if let v = villageIndex[gr.villageCode] { villagesWithGroups.insert(v) }
         }
-        // Landmarks, and the forms callers use: without 沙湾区, with a township's or village's short name.
+    }
+
+    /// Landmarks, and the forms callers use: without 沙湾区, with a township's or village's short name.
+    private func addLandmarkNames() {
+        let g = gazetteer
         for (i, l) in g.landmarks.enumerated() {
             add(l.name, .landmark(i))
             var forms: [String] = []
@@ -138,13 +190,18 @@ public final class AddressMatcher: @unchecked Sendable {
             }
             for f in forms where f.count >= 3 { add(f, .landmark(i)) }
         }
+    }
+
+    /// Divisions outside the district (so they are recognised, not misread), and names shared with
+    /// places elsewhere.
+    private func addOutsidePlaces() {
         for d in OutsidePlaces.leshanDivisions { for f in d.forms { add(f, .outside(d.name)) } }
         for t in OutsidePlaces.leshanTownships { add(t.name, .outside(t.district)) }
         for d in OutsidePlaces.elsewhere { for f in d.forms { add(f, .outside(d.name)) } }
         for h in OutsidePlaces.externalHomonyms { homonyms[h.name] = h.place }
     }
 
-    // MARK: - Building
+    // MARK: - Trie and fuzzy index
 
     private func add(_ form: String, _ sense: Sense) {
         var node: Int32 = 0
@@ -258,18 +315,25 @@ public final class AddressMatcher: @unchecked Sendable {
         let s = AddressText.normalize(text)
         var p = parse(s)
         var r = resolve(p, s)
-        let longResidual = p.residual.contains { $0.count >= 2 && !Self.filler.contains(AddressText.string(s[$0])) }
-        if r.status != .outside && (r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual) {
-            if let t = fuzzyToken(s, p) {
-                p.tokens.append(t)
-                p.tokens.sort { $0.start < $1.start }
-                var f = resolve(p, s)
-                if f.status == .matched { f.fuzzy = true }
-                if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) { r = f }
-            }
+        if needsFuzzyPass(r, p, s), let t = fuzzyToken(s, p) {
+            p.tokens.append(t)
+            p.tokens.sort { $0.start < $1.start }
+            var f = resolve(p, s)
+            if f.status == .matched { f.fuzzy = true }
+            // The fuzzy reading replaces the exact one only when it is at least as precise.
+            if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) { r = f }
         }
         r.input = text
         return r
+    }
+
+    /// The exact reading left doubt worth a typo search: nothing found; unmatched text beside an
+    /// ambiguous or township-only result; or an unmatched run of two or more characters that is not
+    /// filler (对面, 附近 …). Never for an address outside the district.
+    private func needsFuzzyPass(_ r: GeocodeResult, _ p: Parse, _ s: [UInt32]) -> Bool {
+        let longResidual = p.residual.contains { $0.count >= 2 && !Self.filler.contains(AddressText.string(s[$0])) }
+        return r.status != .outside
+            && (r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual)
     }
 
     /// The first division-looking name in the unmatched run `r`: its text up to the first 省, 市, 县,
@@ -306,35 +370,19 @@ public final class AddressMatcher: @unchecked Sendable {
         return parts.joined(separator: "\n")
     }
 
+    /// The fuzzy pass: the longest window around the unmatched text that names one place by a
+    /// homophone or a one-character typo; nil when none does, or two different ones tie.
     private func fuzzyToken(_ s: [UInt32], _ p: Parse) -> Token? {
         var best: (len: Int, start: Int, end: Int, senses: Set<Sense>)?
         var bestAmbiguous = false
-        // Places the parse already read are not re-found by a window that overlaps them; a token
-        // that is both a township and a village (轸溪) keeps its villages open to the fuzzy pass.
-        var already: Set<Sense> = []
-        for t in p.tokens {
-            let soft = t.senses.contains { if case .village = $0 { return true }; return false } && t.senses.contains { if case .township = $0 { return true }; return false }
-            for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
-        }
+        let already = placesAlreadyRead(p)
         for range in p.residual {
             // Look at the residual span widened by a neighbouring token's characters (a typo can make
             // part of a name match something else).
             let lo = max(0, range.lowerBound - 2), hi = min(s.count, range.upperBound + 2)
             for a in lo..<hi {
                 for len in stride(from: min(8, hi - a), through: 2, by: -1) {
-                    let sub = AddressText.canonicalHomophones(Array(s[a..<(a + len)]))
-                    var found: Set<Sense> = (fuzzyExact[sub] ?? []).filter { !already.contains($0) }
-                    if found.isEmpty && len >= 3 {   // a homophone spelling wins over one-edit neighbours
-                        for k in fuzzyDeletes[sub] ?? [] { found.formUnion(fuzzyExact[k] ?? []) }          // caller left one out
-                        for i in sub.indices {
-                            var d = sub; d.remove(at: i)
-                            if len >= 4 { found.formUnion(fuzzyExact[d] ?? []) }                          // caller added one
-                            for k in fuzzyDeletes[d] ?? [] where k.count == len && hamming(k, sub) <= 1 {  // caller changed one
-                                found.formUnion(fuzzyExact[k] ?? [])
-                            }
-                        }
-                    }
-                    found = found.filter { if case .province = $0 { return false }; return !already.contains($0) }
+                    let found = fuzzySenses(AddressText.canonicalHomophones(Array(s[a..<(a + len)])), length: len, excluding: already)
                     guard !found.isEmpty else { continue }
                     // Must cover at least two characters of the residual span (or all of a shorter one).
                     let overlap = min(a + len, range.upperBound) - max(a, range.lowerBound)
@@ -347,26 +395,58 @@ public final class AddressMatcher: @unchecked Sendable {
                 }
             }
         }
-        guard var b = best, !bestAmbiguous else { return nil }
-        // Townships the address names (by a token that means nothing else) narrow the candidates.
+        guard let b = best, !bestAmbiguous else { return nil }
+        let senses = narrowToNamedTownships(b.senses, p)
+        // Only accept when the match names one place (several senses of one name resolve later).
+        let distinctNames = Set(senses.map { name(of: $0) })
+        guard distinctNames.count == 1 else { return nil }
+        return Token(start: b.start, end: b.end, senses: Array(senses).sorted { "\($0)" < "\($1)" }, fuzzy: true)
+    }
+
+    /// Places the parse already read are not re-found by a window that overlaps them; a token
+    /// that is both a township and a village (轸溪) keeps its villages open to the fuzzy pass.
+    private func placesAlreadyRead(_ p: Parse) -> Set<Sense> {
+        var already: Set<Sense> = []
+        for t in p.tokens {
+            let soft = t.senses.contains { if case .village = $0 { return true }; return false } && t.senses.contains { if case .township = $0 { return true }; return false }
+            for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
+        }
+        return already
+    }
+
+    /// What the canonical window `sub` (`len` characters) may mean, other than `already` and the
+    /// province: its homophone spelling, else names one character away from it.
+    private func fuzzySenses(_ sub: [UInt32], length len: Int, excluding already: Set<Sense>) -> Set<Sense> {
+        var found: Set<Sense> = (fuzzyExact[sub] ?? []).filter { !already.contains($0) }
+        if found.isEmpty && len >= 3 {   // a homophone spelling wins over one-edit neighbours
+            for k in fuzzyDeletes[sub] ?? [] { found.formUnion(fuzzyExact[k] ?? []) }          // caller left one out
+            for i in sub.indices {
+                var d = sub; d.remove(at: i)
+                if len >= 4 { found.formUnion(fuzzyExact[d] ?? []) }                          // caller added one
+                for k in fuzzyDeletes[d] ?? [] where k.count == len && hamming(k, sub) <= 1 {  // caller changed one
+                    found.formUnion(fuzzyExact[k] ?? [])
+                }
+            }
+        }
+        return found.filter { if case .province = $0 { return false }; return !already.contains($0) }
+    }
+
+    /// Townships the address names (by a token that means nothing else) narrow the candidates,
+    /// unless none would be left.
+    private func narrowToNamedTownships(_ senses: Set<Sense>, _ p: Parse) -> Set<Sense> {
         var towns: Set<String> = []
         for t in p.tokens where !t.senses.contains(where: { if case .village = $0 { return true }; return $0 == .district }) {
             for case .township(let i) in t.senses { towns.insert(gazetteer.townships[i].code) }
         }
-        if !towns.isEmpty {
-            let narrowed = b.senses.filter { sense in
-                switch sense {
-                case .village(let i): return towns.contains(gazetteer.villages[i].townshipCode)
-                case .street(let i): return streetsByName[i].contains { towns.contains(gazetteer.streets[$0].townshipCode) }
-                default: return true
-                }
+        guard !towns.isEmpty else { return senses }
+        let narrowed = senses.filter { sense in
+            switch sense {
+            case .village(let i): return towns.contains(gazetteer.villages[i].townshipCode)
+            case .street(let i): return streetsByName[i].contains { towns.contains(gazetteer.streets[$0].townshipCode) }
+            default: return true
             }
-            if !narrowed.isEmpty { b.senses = narrowed }
         }
-        // Only accept when the match names one place (several senses of one name resolve later).
-        let distinctNames = Set(b.senses.map { name(of: $0) })
-        guard distinctNames.count == 1 else { return nil }
-        return Token(start: b.start, end: b.end, senses: Array(b.senses).sorted { "\($0)" < "\($1)" }, fuzzy: true)
+        return narrowed.isEmpty ? senses : narrowed
     }
 
     private func hamming(_ a: [UInt32], _ b: [UInt32]) -> Int { zip(a, b).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) } }
@@ -381,186 +461,238 @@ public final class AddressMatcher: @unchecked Sendable {
         }
     }
 
+    // MARK: - Resolving one parse (outside? → what the tokens name → the most precise place)
+
+    /// Reads one parse: outside the district, else the most precise place it names, trusting a
+    /// landmark first, then a village, a street, and townships last.
     private func resolve(_ p: Parse, _ s: [UInt32]) -> GeocodeResult {
-        let g = gazetteer
-        var result = GeocodeResult()
-        // Outside the district?
+        if let outside = outsideDivision(p, s) { return outside }
+        let named = readPlaces(p)
+        var start = GeocodeResult()
+        start.confidence = named.fuzzy ? ConfidencePolicy.fuzzyMatch : ConfidencePolicy.exactMatch
+        if let l = named.landmark { return matchLandmark(l, named, start) }
+        if let village = named.villageTokens.last { return matchVillage(village, named, p, s, start) }
+        if let (_, si) = named.streetTokens.last { return matchStreet(si, named, p, start) }
+        return matchTownships(named, start)
+    }
+
+    /// A division outside the district: one we list (乐山市市中区, 成都市 …), or one we do not
+    /// (仁寿县, 彭山区, 简阳市) — unmatched text ending in 省/市/县/区/州 before anything of ours.
+    private func outsideDivision(_ p: Parse, _ s: [UInt32]) -> GeocodeResult? {
         for t in p.tokens {
-            for case .outside(let d) in t.senses {
-                result.status = .outside
-                result.outside = d
-                result.confidence = 0.95
-                return result
-            }
+            for case .outside(let d) in t.senses { return outside(d, confidence: ConfidencePolicy.outsideListed) }
         }
-        // A division we do not list (仁寿县, 彭山区, 简阳市): unmatched text ending in 省/市/县/区/州
-        // before anything of ours is another division's name.
         let firstOurs = p.tokens.first { t in t.senses.contains { if case .province = $0 { return false }; if case .city = $0 { return false }; return true } }?.start ?? s.count
         for r in p.residual where r.lowerBound < firstOurs {
             if let d = Self.divisionName(s, r.lowerBound..<min(r.upperBound, firstOurs)) {
-                result.status = .outside
-                result.outside = d
-                result.confidence = 0.7
-                return result
+                return outside(d, confidence: ConfidencePolicy.outsideUnlisted)
             }
         }
+        return nil
+    }
+
+    /// The places a parse names, sorted by kind.
+    private struct NamedPlaces {
         var districtSaid = false
-        var townHint: Int?            // 沙湾 said once: the district, or perhaps 沙湾镇 (only breaks ties)
-        var hardTownships: Set<Int> = []
-        var villageTokens: [(Token, [Int], [Int])] = []   // token, villages, townships it may also mean
-        var streetTokens: [(Token, Int)] = []
+        /// 沙湾 said once: the district, or perhaps 沙湾镇 (only breaks ties).
+        var townHint: Int?
+        /// Townships surely meant (by a token that is not also a village the address may mean).
+        var townships: Set<Int> = []
+        /// Tokens that name villages, with the townships the same token may also mean.
+        var villageTokens: [(token: Token, villages: [Int], townships: [Int])] = []
+        var streetTokens: [(token: Token, street: Int)] = []
+        /// The last landmark named.
         var landmark: Int?
+        /// A token came from the fuzzy pass.
         var fuzzy = false
+        /// The address places itself in the district, so a name shared with a place elsewhere is ours.
+        var anchored: Bool { districtSaid || !townships.isEmpty }
+    }
+
+    /// Sorts the tokens' senses into district, townships, villages, streets and landmarks, deciding
+    /// for names that are both a township and a village (太平, 福禄) which one is meant.
+    private func readPlaces(_ p: Parse) -> NamedPlaces {
+        let g = gazetteer
+        var named = NamedPlaces()
         for (k, t) in p.tokens.enumerated() {
-            if t.fuzzy { fuzzy = true }
+            if t.fuzzy { named.fuzzy = true }
             var tw: [Int] = [], vi: [Int] = []
             let isDistrict = t.senses.contains(.district)
             if isDistrict, let ti = t.senses.lazy.compactMap({ if case .township(let i) = $0 { return i }; return nil }).first {
                 // 沙湾 after 沙湾区/沙湾 already said is the town; otherwise a hint.
-                if districtSaid { hardTownships.insert(ti) } else { townHint = ti }
+                if named.districtSaid { named.townships.insert(ti) } else { named.townHint = ti }
             }
             for sense in t.senses {
                 switch sense {
-                case .district: districtSaid = true
+                case .district: named.districtSaid = true
                 case .township(let i): if !isDistrict { tw.append(i) }
                 case .village(let i): vi.append(i)
-                case .street(let i): streetTokens.append((t, i))
-                case .landmark(let i): landmark = i
+                case .street(let i): named.streetTokens.append((t, i))
+                case .landmark(let i): named.landmark = i
                 default: break
                 }
             }
             if vi.isEmpty {
-                hardTownships.formUnion(tw)
+                named.townships.formUnion(tw)
             } else if !tw.isEmpty {
                 // Both a township and a village (太平, 福禄): a township when more follows, or when
                 // its villages all lie in that township (福禄社区 in 福禄镇).
                 let more = p.tokens[(k + 1)...].contains { $0.senses.contains { if case .village = $0 { return true }; if case .street = $0 { return true }; if case .landmark = $0 { return true }; return false } }
                 let inside = vi.allSatisfy { v in tw.contains { g.townships[$0].code == g.villages[v].townshipCode } }
-                if more || (inside && p.group == nil) { hardTownships.formUnion(tw) } else { villageTokens.append((t, vi, tw)) }
+                if more || (inside && p.group == nil) { named.townships.formUnion(tw) } else { named.villageTokens.append((t, vi, tw)) }
             } else {
-                villageTokens.append((t, vi, []))
+                named.villageTokens.append((t, vi, []))
             }
         }
-        let anchored = districtSaid || !hardTownships.isEmpty
-        func inTownships(_ code: String) -> Bool { hardTownships.isEmpty || hardTownships.contains { g.townships[$0].code == code } }
+        return named
+    }
 
-        result.confidence = fuzzy ? 0.75 : 0.95
-        // 1. A landmark names its village and gives a point.
-        if let l = landmark {
-            let lm = g.landmarks[l]
-            guard let v = villageIndex[lm.villageCode] else { return result }
-            fill(&result, village: v)
-            result.level = .house
-            result.via = "landmark"
-            result.landmark = lm.name
-            result.lon = lm.lon; result.lat = lm.lat; result.grid = lm.grid ?? result.grid
-            if !inTownships(g.villages[v].townshipCode) { result.confidence -= 0.2 }
-            return result
+    /// True when no township is named, or `code` is one of those named.
+    private func inNamedTownships(_ code: String, _ named: NamedPlaces) -> Bool {
+        named.townships.isEmpty || named.townships.contains { gazetteer.townships[$0].code == code }
+    }
+
+    /// A landmark names its village and gives a point.
+    private func matchLandmark(_ l: Int, _ named: NamedPlaces, _ start: GeocodeResult) -> GeocodeResult {
+        var result = start
+        let lm = gazetteer.landmarks[l]
+        guard let v = villageIndex[lm.villageCode] else { return result }
+        fill(&result, village: v)
+        result.level = .house
+        result.via = "landmark"
+        result.landmark = lm.name
+        result.lon = lm.lon; result.lat = lm.lat; result.grid = lm.grid ?? result.grid
+        if !inNamedTownships(gazetteer.villages[v].townshipCode, named) { result.confidence -= ConfidencePolicy.landmarkOutsideNamedTownship }
+        return result
+    }
+
+    /// The last village named: its candidates narrowed by the townships named, by a group number
+    /// (villages with groups) and by 沙湾; a homonym elsewhere or several candidates are ambiguous;
+    /// then the point inside the one village left.
+    private func matchVillage(_ token: (token: Token, villages: [Int], townships: [Int]), _ named: NamedPlaces,
+                              _ p: Parse, _ s: [UInt32], _ start: GeocodeResult) -> GeocodeResult {
+        let g = gazetteer
+        var result = start
+        var cands = token.villages.filter { inNamedTownships(g.villages[$0].townshipCode, named) }
+        // None in the townships named: believe the village, and say the address contradicts itself.
+        let conflict = cands.isEmpty
+        if conflict { cands = token.villages }
+        var townshipCands = token.townships.filter { named.townships.isEmpty || named.townships.contains($0) }
+        if p.group != nil {
+            // A group number: only villages with villager groups (not communities, not townships).
+            let withGroups = cands.filter { villagesWithGroups.contains($0) }
+            if !withGroups.isEmpty { cands = withGroups; townshipCands = [] }
         }
-        // 2. A village (the last one named).
-        if let (token, vis, tws) = villageTokens.last {
-            var cands = vis.filter { inTownships(g.villages[$0].townshipCode) }
-            var conflict = false
-            if cands.isEmpty { cands = vis; conflict = true }
-            var townshipCands = tws.filter { hardTownships.isEmpty || hardTownships.contains($0) }
-            if p.group != nil {
-                // A group number: only villages with villager groups (not communities, not townships).
-                let withGroups = cands.filter { villagesWithGroups.contains($0) }
-                if !withGroups.isEmpty { cands = withGroups; townshipCands = [] }
-            }
-            let surface = AddressText.string(s[token.start..<token.end])
-            if !anchored, let elsewhere = homonyms[surface], !token.fuzzy {
-                result.status = .ambiguous
-                result.candidates = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
-                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")]
-                result.confidence = 0.3
-                return result
-            }
-            if cands.count > 1, townshipCands.isEmpty, let h = townHint,
-               case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
-                cands = inTown
-                result.confidence -= 0.15
-            }
-            if cands.count + townshipCands.count > 1 {
-                result.status = .ambiguous
-                result.candidates = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            if cands.isEmpty, let t = townshipCands.first { return townshipResult(t, confidence: result.confidence - 0.2) }
-            let v = cands[0]
-            let vc = g.villages[v].code
-            fill(&result, village: v)
-            if conflict { result.confidence -= 0.25 }
-            if let gn = p.group, let gk = groupKey(v, gn), let gi = groupIndex[gk] {
+        let surface = AddressText.string(s[token.token.start..<token.token.end])
+        if !named.anchored, let elsewhere = homonyms[surface], !token.token.fuzzy {
+            return ambiguous(cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
+                + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")])
+        }
+        if cands.count > 1, townshipCands.isEmpty, let h = named.townHint,
+           case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
+            cands = inTown
+            result.confidence -= ConfidencePolicy.tieBrokenByShawan
+        }
+        if cands.count + townshipCands.count > 1 {
+            return ambiguous(cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) })
+        }
+        if cands.isEmpty, let t = townshipCands.first {
+            return townshipResult(t, confidence: result.confidence - ConfidencePolicy.townshipReadingOfVillageName)
+        }
+        fill(&result, village: cands[0])
+        if conflict { result.confidence -= ConfidencePolicy.villageOutsideNamedTownship }
+        pinpointInVillage(cands[0], named, p, &result)
+        return result
+    }
+
+    /// Inside the village found, the most precise point the numbers give: the house of its villager
+    /// group, else the group; a house on the street named (in the village's township); else the village.
+    private func pinpointInVillage(_ v: Int, _ named: NamedPlaces, _ p: Parse, _ result: inout GeocodeResult) {
+        let g = gazetteer
+        if let gn = p.group, let gk = groupKey(v, gn), let gi = groupIndex[gk] {
+            if let n = p.number, let hk = houseKey(gk, n), let h = groupHouse[hk] {
+                setHouse(&result, h)
+            } else {
                 let gr = g.groups[gi]
-                if let n = p.number, let hk = houseKey(gk, n), let h = groupHouse[hk] {
-                    setHouse(&result, h)
-                } else {
-                    result.level = .group
-                    result.lon = gr.lon; result.lat = gr.lat; result.grid = gr.grid
-                    result.confidence -= 0.05
-                }
-                return result
+                result.level = .group
+                result.lon = gr.lon; result.lat = gr.lat; result.grid = gr.grid
+                result.confidence -= ConfidencePolicy.groupWithoutHouse
             }
-            if let n = p.number, let (_, si) = streetTokens.last {
-                for row in streetsByName[si] where g.streets[row].townshipCode == g.villages[v].townshipCode {
-                    if let k = streetKey(row, n), let h = streetHouse[k] {
-                        setHouse(&result, h)
-                        if g.houses[h].villageCode != vc { result.confidence -= 0.2 }
-                        return result
-                    }
-                }
-            }
-            result.level = .village
-            result.confidence -= 0.1
-            return result
+            return
         }
-        // 3. A street.
-        if let (_, si) = streetTokens.last {
-            var sts = streetsByName[si].filter { inTownships(g.streets[$0].townshipCode) }
-            if sts.isEmpty { sts = streetsByName[si] }
-            if sts.count > 1, let h = townHint, sts.contains(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
-                sts = sts.filter { g.streets[$0].townshipCode == g.townships[h].code }
-                result.confidence -= 0.15
+        if let n = p.number, let (_, si) = named.streetTokens.last {
+            for row in streetsByName[si] where g.streets[row].townshipCode == g.villages[v].townshipCode {
+                if let k = streetKey(row, n), let h = streetHouse[k] {
+                    setHouse(&result, h)
+                    if g.houses[h].villageCode != g.villages[v].code { result.confidence -= ConfidencePolicy.streetHouseInOtherVillage }
+                    return
+                }
             }
-            if sts.count > 1 {
-                result.status = .ambiguous
-                result.candidates = sts.map { candidate(street: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            let st = g.streets[sts[0]]
-            if let n = p.number, let k = streetKey(sts[0], n), let vs = streetHouseVillages[k] {
-                // The same street and number in two villages (two stretches of one name): say so.
-                result.status = .ambiguous
-                result.candidates = vs.sorted().map { candidate(village: $0) }
-                result.confidence = 0.3
-                return result
-            }
-            if let n = p.number, let k = streetKey(sts[0], n), let h = streetHouse[k] {
+        }
+        result.level = .village
+        result.confidence -= ConfidencePolicy.villageOnly
+    }
+
+    /// A street, no village named: its rows narrowed by the townships named and by 沙湾; then the
+    /// house by its number (ambiguous when two villages share that number), else the street's point.
+    private func matchStreet(_ si: Int, _ named: NamedPlaces, _ p: Parse, _ start: GeocodeResult) -> GeocodeResult {
+        let g = gazetteer
+        var result = start
+        var sts = streetsByName[si].filter { inNamedTownships(g.streets[$0].townshipCode, named) }
+        if sts.isEmpty { sts = streetsByName[si] }
+        if sts.count > 1, let h = named.townHint, sts.contains(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
+            sts = sts.filter { g.streets[$0].townshipCode == g.townships[h].code }
+            result.confidence -= ConfidencePolicy.tieBrokenByShawan
+        }
+        if sts.count > 1 { return ambiguous(sts.map { candidate(street: $0) }) }
+        let st = g.streets[sts[0]]
+        if let n = p.number, let k = streetKey(sts[0], n) {
+            // The same street and number in two villages (two stretches of one name): say so.
+            if let vs = streetHouseVillages[k] { return ambiguous(vs.sorted().map { candidate(village: $0) }) }
+            if let h = streetHouse[k] {
                 if let v = villageIndex[g.houses[h].villageCode] { fill(&result, village: v) }
                 setHouse(&result, h)
                 return result
             }
-            if let vc = st.villageCode, let v = villageIndex[vc] { fill(&result, village: v) }
-            else if let t = townshipIndex[st.townshipCode] { fillTownship(&result, t) }
-            result.status = .matched
-            result.level = .street
-            result.lon = st.lon; result.lat = st.lat; result.grid = st.grid
-            result.confidence -= 0.15
-            return result
         }
-        // 4. A township alone.
-        if hardTownships.count == 1 { return townshipResult(hardTownships.first!, confidence: result.confidence - 0.3) }
-        if hardTownships.count > 1 {
-            result.status = .ambiguous
-            result.candidates = hardTownships.sorted().map { candidate(township: $0) }
-            result.confidence = 0.2
-            return result
-        }
-        result.confidence = 0
+        if let vc = st.villageCode, let v = villageIndex[vc] { fill(&result, village: v) }
+        else if let t = townshipIndex[st.townshipCode] { fillTownship(&result, t) }
+        result.status = .matched
+        result.level = .street
+        result.lon = st.lon; result.lat = st.lat; result.grid = st.grid
+        result.confidence -= ConfidencePolicy.streetOnly
         return result
+    }
+
+    /// Townships alone: one is a match at its point, several are ambiguous, none is not found.
+    private func matchTownships(_ named: NamedPlaces, _ start: GeocodeResult) -> GeocodeResult {
+        if named.townships.count == 1 {
+            return townshipResult(named.townships.first!, confidence: start.confidence - ConfidencePolicy.townshipOnly)
+        }
+        if named.townships.count > 1 {
+            return ambiguous(named.townships.sorted().map { candidate(township: $0) }, confidence: ConfidencePolicy.ambiguousTownships)
+        }
+        var none = GeocodeResult()
+        none.confidence = ConfidencePolicy.notFound
+        return none
+    }
+
+    // MARK: - Results
+
+    private func outside(_ division: String, confidence: Double) -> GeocodeResult {
+        var r = GeocodeResult()
+        r.status = .outside
+        r.outside = division
+        r.confidence = confidence
+        return r
+    }
+
+    private func ambiguous(_ candidates: [Candidate], confidence: Double = ConfidencePolicy.ambiguous) -> GeocodeResult {
+        var r = GeocodeResult()
+        r.status = .ambiguous
+        r.candidates = candidates
+        r.confidence = confidence
+        return r
     }
 
     private func townshipResult(_ t: Int, confidence: Double) -> GeocodeResult {

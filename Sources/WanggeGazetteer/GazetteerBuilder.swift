@@ -19,109 +19,25 @@ public enum GazetteerBuilder {
 
     public static func build(boundaries dir: String, grids gridsPath: String?, validateGrids: Bool = true) throws -> Gazetteer {
         let district = try DistrictBoundaries.load(directory: dir)
-        let reader = GeoJSONReader()
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
         // Points get their grid by the one rule every command uses (`GridLocator`).
         let locator = try gridsPath.map {
             try GridLocator(GridSet(collection: GridFile.load($0, boundaries: district, validate: validateGrids), metricCRS: district.profile.metricCRS))
         }
-        func grid(_ c: Coordinate, _ village: String?) -> String? {
-            locator?.grid(at: c, village: village).map { locator!.grids[$0].code }
-        }
+        let grids = GridLookup(locator: locator)
 
         var g = Gazetteer()
         g.districtCode = district.code
         g.districtName = district.name
-        let townshipByName = Dictionary(district.townships.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
-
-        // Landmarks first: committees and township governments give villages and townships their points.
-        var landmarks: [LandmarkRow] = []
-        if FileManager.default.fileExists(atPath: path("landmarks.geojson")) {
-            for (i, f) in try reader.readFeatureCollection(contentsOf: path("landmarks.geojson")).features.enumerated() {
-                guard case .point(let p)? = f.geometry, let name = f.string("name"), let vc = f.string("village_code") else {
-                    throw GazetteerError("\(path("landmarks.geojson")): feature \(i): expected a Point with name and village_code")
-                }
-                landmarks.append(LandmarkRow(id: f.id?.description ?? String(format: "L%04d", i + 1), name: name,
-                                             kind: f.string("kind") ?? "", villageCode: vc, lon: p.x, lat: p.y, grid: grid(p, vc)))
-            }
-        }
+        // Landmarks first: committees and township governments give villages and townships their
+        // points (found in file order, so the first of two wins).
+        let landmarks = try readLandmarks(path("landmarks.geojson"), grids)
         g.landmarks = landmarks.sorted { $0.id < $1.id }
-        let committee = Dictionary(landmarks.filter { $0.kind == "village_committee" }.map { ($0.villageCode, $0) },
-                                   uniquingKeysWith: { a, _ in a })
-
-        for v in district.villages {
-            let p = committee[v.code].map { Coordinate($0.lon, $0.lat) } ?? centroid(v.geometry)
-            g.villages.append(VillageRow(code: v.code, name: v.name, townshipCode: v.townshipCode, kind: v.kind,
-                                         lon: p.x, lat: p.y, grid: grid(p, v.code)))
-        }
-        for t in district.townships {
-            let gov = landmarks.first { $0.kind == "government" && $0.name == t.name + "人民政府" }
-            let p = gov.map { Coordinate($0.lon, $0.lat) } ?? centroid(t.geometry)
-            g.townships.append(TownshipRow(code: t.code, name: t.name, kind: t.kind, lon: p.x, lat: p.y,
-                                           grid: grid(p, gov?.villageCode)))
-        }
-
-        // Houses.
-        let addressDir = path("addresses")
-        var houses: [HouseRow] = []
-        if FileManager.default.fileExists(atPath: addressDir) {
-            for file in try FileManager.default.contentsOfDirectory(atPath: addressDir).filter({ $0.hasSuffix(".csv") }).sorted() {
-                houses += try readHouses((addressDir as NSString).appendingPathComponent(file))
-            }
-        }
-        for i in houses.indices {
-            houses[i].grid = grid(Coordinate(houses[i].lon, houses[i].lat), houses[i].villageCode)
-        }
-        g.houses = houses.sorted { $0.id < $1.id }
-
-        // Villager groups: the house nearest the mean of the group's houses.
-        var byGroup: [String: [Int]] = [:]
-        for (i, h) in g.houses.enumerated() { if let n = h.groupNumber { byGroup["\(h.villageCode)#\(n)", default: []].append(i) } }
-        for key in byGroup.keys.sorted() {
-            let idx = byGroup[key]!
-            let h0 = g.houses[idx[0]]
-            let m = medoid(idx.map { Coordinate(g.houses[$0].lon, g.houses[$0].lat) })
-            g.groups.append(GroupRow(villageCode: h0.villageCode, number: h0.groupNumber!, houses: idx.count,
-                                     lon: m.x, lat: m.y, grid: grid(m, h0.villageCode)))
-        }
-        g.groups.sort { ($0.villageCode, $0.number) < ($1.villageCode, $1.number) }
-
-        // Streets: streets.geojson features merged by (town, name), plus any street only the addresses name.
-        var lines: [String: [Coordinate]] = [:]
-        if FileManager.default.fileExists(atPath: path("streets.geojson")) {
-            for f in try reader.readFeatureCollection(contentsOf: path("streets.geojson")).features {
-                guard let name = f.string("name"), let town = f.string("town"), let tc = townshipByName[town] else { continue }
-                var coords: [Coordinate] = []
-                switch f.geometry {
-                case .lineString(let l)?: coords = l
-                case .multiLineString(let ls)?: coords = ls.flatMap { $0 }
-                default: break
-                }
-                if lines["\(tc)#\(name)"] == nil { lines["\(tc)#\(name)"] = coords }
-            }
-        }
-        var byStreet: [String: [Int]] = [:]
-        for (i, h) in g.houses.enumerated() { if let s = h.street { byStreet["\(h.townshipCode)#\(s)", default: []].append(i) } }
-        for key in Set(lines.keys).union(byStreet.keys).sorted() {
-            let parts = key.split(separator: "#", maxSplits: 1).map(String.init)
-            let idx = byStreet[key] ?? []
-            let p: Coordinate
-            var village: String?
-            if !idx.isEmpty {
-                p = medoid(idx.map { Coordinate(g.houses[$0].lon, g.houses[$0].lat) })
-                var count: [String: Int] = [:]
-                for i in idx { count[g.houses[i].villageCode, default: 0] += 1 }
-                village = count.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
-            } else {
-                let l = lines[key] ?? []
-                guard !l.isEmpty else { continue }
-                p = l[l.count / 2]
-                village = locator?.villageCode(at: p)
-            }
-            g.streets.append(StreetRow(name: parts[1], townshipCode: parts[0], villageCode: village, houses: idx.count,
-                                       lon: p.x, lat: p.y, grid: grid(p, village)))
-        }
-
+        g.villages = villageRows(district, landmarks: landmarks, grids)
+        g.townships = townshipRows(district, landmarks: landmarks, grids)
+        g.houses = try readAllHouses(directory: path("addresses"), grids)
+        g.groups = groupRows(houses: g.houses, grids)
+        g.streets = try streetRows(path("streets.geojson"), district: district, houses: g.houses, grids)
         g.aliases = aliases(district: district)
         g.meta = [
             MetaRow(key: "district_code", value: district.code),
@@ -130,6 +46,127 @@ public enum GazetteerBuilder {
             MetaRow(key: "schema", value: "1"),
         ]
         return g
+    }
+
+    /// The grid of a point (none without a grid file), by the rule every command uses.
+    struct GridLookup {
+        let locator: GridLocator?
+        func grid(_ c: Coordinate, _ village: String?) -> String? {
+            locator?.grid(at: c, village: village).map { locator!.grids[$0].code }
+        }
+        func villageCode(at c: Coordinate) -> String? { locator?.villageCode(at: c) }
+    }
+
+    /// landmarks.geojson (optional), in file order: Points with a name and a village_code.
+    static func readLandmarks(_ file: String, _ grids: GridLookup) throws -> [LandmarkRow] {
+        guard FileManager.default.fileExists(atPath: file) else { return [] }
+        var landmarks: [LandmarkRow] = []
+        for (i, f) in try GeoJSONReader().readFeatureCollection(contentsOf: file).features.enumerated() {
+            guard case .point(let p)? = f.geometry, let name = f.string("name"), let vc = f.string("village_code") else {
+                throw GazetteerError("\(file): feature \(i): expected a Point with name and village_code")
+            }
+            landmarks.append(LandmarkRow(id: f.id?.description ?? String(format: "L%04d", i + 1), name: name,
+                                         kind: f.string("kind") ?? "", villageCode: vc, lon: p.x, lat: p.y, grid: grids.grid(p, vc)))
+        }
+        return landmarks
+    }
+
+    /// Villages at their committee's landmark, else at the centroid of their largest part.
+    static func villageRows(_ district: DistrictBoundaries, landmarks: [LandmarkRow], _ grids: GridLookup) -> [VillageRow] {
+        let committee = Dictionary(landmarks.filter { $0.kind == "village_committee" }.map { ($0.villageCode, $0) },
+                                   uniquingKeysWith: { a, _ in a })
+        return district.villages.map { v in
+            let p = committee[v.code].map { Coordinate($0.lon, $0.lat) } ?? centroid(v.geometry)
+            return VillageRow(code: v.code, name: v.name, townshipCode: v.townshipCode, kind: v.kind,
+                              lon: p.x, lat: p.y, grid: grids.grid(p, v.code))
+        }
+    }
+
+    /// Townships at their government's landmark (…人民政府), else at the centroid of their largest part.
+    static func townshipRows(_ district: DistrictBoundaries, landmarks: [LandmarkRow], _ grids: GridLookup) -> [TownshipRow] {
+        district.townships.map { t in
+            let gov = landmarks.first { $0.kind == "government" && $0.name == t.name + "人民政府" }
+            let p = gov.map { Coordinate($0.lon, $0.lat) } ?? centroid(t.geometry)
+            return TownshipRow(code: t.code, name: t.name, kind: t.kind, lon: p.x, lat: p.y,
+                               grid: grids.grid(p, gov?.villageCode))
+        }
+    }
+
+    /// Every addresses/*.csv (optional directory, files in name order), each house given its grid, by id.
+    static func readAllHouses(directory addressDir: String, _ grids: GridLookup) throws -> [HouseRow] {
+        var houses: [HouseRow] = []
+        if FileManager.default.fileExists(atPath: addressDir) {
+            for file in try FileManager.default.contentsOfDirectory(atPath: addressDir).filter({ $0.hasSuffix(".csv") }).sorted() {
+                houses += try readHouses((addressDir as NSString).appendingPathComponent(file))
+            }
+        }
+        for i in houses.indices {
+            houses[i].grid = grids.grid(Coordinate(houses[i].lon, houses[i].lat), houses[i].villageCode)
+        }
+        return houses.sorted { $0.id < $1.id }
+    }
+
+    /// Villager groups, at the house nearest the mean of the group's houses (so inside the village).
+    static func groupRows(houses: [HouseRow], _ grids: GridLookup) -> [GroupRow] {
+        var byGroup: [String: [Int]] = [:]
+        for (i, h) in houses.enumerated() { if let n = h.groupNumber { byGroup["\(h.villageCode)#\(n)", default: []].append(i) } }
+        var groups: [GroupRow] = []
+        for key in byGroup.keys.sorted() {
+            let idx = byGroup[key]!
+            let h0 = houses[idx[0]]
+            let m = medoid(idx.map { Coordinate(houses[$0].lon, houses[$0].lat) })
+            groups.append(GroupRow(villageCode: h0.villageCode, number: h0.groupNumber!, houses: idx.count,
+                                   lon: m.x, lat: m.y, grid: grids.grid(m, h0.villageCode)))
+        }
+        return groups.sorted { ($0.villageCode, $0.number) < ($1.villageCode, $1.number) }
+    }
+
+    /// Streets: streets.geojson features merged by (town, name), plus any street only the addresses name.
+    static func streetRows(_ file: String, district: DistrictBoundaries, houses: [HouseRow], _ grids: GridLookup) throws -> [StreetRow] {
+        let lines = try streetLines(file, district: district)
+        var byStreet: [String: [Int]] = [:]
+        for (i, h) in houses.enumerated() { if let s = h.street { byStreet["\(h.townshipCode)#\(s)", default: []].append(i) } }
+        var streets: [StreetRow] = []
+        for key in Set(lines.keys).union(byStreet.keys).sorted() {
+            let parts = key.split(separator: "#", maxSplits: 1).map(String.init)
+            let idx = byStreet[key] ?? []
+            let p: Coordinate
+            var village: String?
+            if !idx.isEmpty {
+                // Where its houses are: the house nearest their mean, in the village most of them are in.
+                p = medoid(idx.map { Coordinate(houses[$0].lon, houses[$0].lat) })
+                var count: [String: Int] = [:]
+                for i in idx { count[houses[i].villageCode, default: 0] += 1 }
+                village = count.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
+            } else {
+                // No houses: the line's middle vertex, in whatever village it lies.
+                let l = lines[key] ?? []
+                guard !l.isEmpty else { continue }
+                p = l[l.count / 2]
+                village = grids.villageCode(at: p)
+            }
+            streets.append(StreetRow(name: parts[1], townshipCode: parts[0], villageCode: village, houses: idx.count,
+                                     lon: p.x, lat: p.y, grid: grids.grid(p, village)))
+        }
+        return streets
+    }
+
+    /// streets.geojson (optional): "township code#name" → the first feature's vertices of that name in that town.
+    static func streetLines(_ file: String, district: DistrictBoundaries) throws -> [String: [Coordinate]] {
+        let townshipByName = Dictionary(district.townships.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
+        var lines: [String: [Coordinate]] = [:]
+        guard FileManager.default.fileExists(atPath: file) else { return lines }
+        for f in try GeoJSONReader().readFeatureCollection(contentsOf: file).features {
+            guard let name = f.string("name"), let town = f.string("town"), let tc = townshipByName[town] else { continue }
+            var coords: [Coordinate] = []
+            switch f.geometry {
+            case .lineString(let l)?: coords = l
+            case .multiLineString(let ls)?: coords = ls.flatMap { $0 }
+            default: break
+            }
+            if lines["\(tc)#\(name)"] == nil { lines["\(tc)#\(name)"] = coords }
+        }
+        return lines
     }
 
     static func shortName(_ name: String, suffixes: [String]) -> String {
