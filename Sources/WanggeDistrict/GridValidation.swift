@@ -96,12 +96,13 @@ public struct GridValidationReport: Sendable {
 /// numbers written as strings, no `id`. Strict on codes: they must be JSON strings of digits.
 public struct GridValidation {
     public var tolerance: Double
-    public var metricCRS: CRS
+    /// nil: the district's own (`DistrictProfile.metricCRS`).
+    public var metricCRS: CRS?
 
     /// Properties that, when present, must be finite numbers ≥ 0 (or strings that parse as one).
     public static let numericProperties = ["workload", "households", "residents", "area_m2", "perimeter_m", "polsby_popper"]
 
-    public init(tolerance: Double = 1, metricCRS: CRS = .shawanMetric) {
+    public init(tolerance: Double = 1, metricCRS: CRS? = nil) {
         self.tolerance = tolerance
         self.metricCRS = metricCRS
     }
@@ -114,7 +115,7 @@ public struct GridValidation {
     /// Checks in the order the report lists them: each feature on its own, duplicate codes, validity
     /// and one piece, then the tiling of each village (and villages with no grid).
     public func run(_ grids: FeatureCollection, boundaries: DistrictBoundaries) throws -> GridValidationReport {
-        let geo = try Measuring(metricCRS: metricCRS, tolerance: tolerance)
+        let geo = try Measuring(metricCRS: metricCRS ?? boundaries.profile.metricCRS, tolerance: tolerance)
         let villagesByCode = Dictionary(boundaries.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
 
         var report = GridValidationReport()

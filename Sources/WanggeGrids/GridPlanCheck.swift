@@ -6,7 +6,7 @@ extension GridPlan {
     /// `boundaries`: codes, each grid valid and in one piece, the grids of each village tiling it
     /// with no gap or overlap above `tolerance` m², every village with a grid.
     public func validation(against boundaries: DistrictBoundaries, tolerance: Double = 1) throws -> GridValidationReport {
-        try GridValidation(tolerance: tolerance, metricCRS: boundaries.profile.metricCRS).run(GridPlanWriter().gridsCollection(self), boundaries: boundaries)
+        try GridValidation(tolerance: tolerance).run(GridPlanWriter().gridsCollection(self), boundaries: boundaries)
     }
 
     /// Throws `GridPlanError.invalidPlan` listing every problem `validation(against:)` finds
