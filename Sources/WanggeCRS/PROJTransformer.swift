@@ -38,22 +38,26 @@ final class PROJContext {
 
     /// X, Y, Z from the earth's centre (EPSG:4978 and the like): no 2-D coordinate stands for it.
     func isGeocentric(_ crs: CRS) throws(CRSError) -> Bool {
-        guard let def = crs.projDefinition else { return false }
-        guard let pj = proj_create(handle, def) else {
+        guard crs.projDefinition != nil else { return false }
+        return try withCRS(crs) { pj in proj_get_type(pj) == PJ_TYPE_GEOCENTRIC_CRS }
+    }
+
+    /// PROJ's object for `crs` (one with a PROJ definition), alive for the duration of `body`.
+    private func withCRS<T>(_ crs: CRS, _ body: (OpaquePointer) -> T) throws(CRSError) -> T {
+        guard let def = crs.projDefinition, let pj = proj_create(handle, def) else {
             throw .projCreationFailed(source: crs.description, target: crs.description,
                                       message: errorMessage(code: proj_context_errno(handle)))
         }
         defer { proj_destroy(pj) }
-        return proj_get_type(pj) == PJ_TYPE_GEOCENTRIC_CRS
+        return body(pj)
     }
 
     func isGeographic(_ crs: CRS) throws(CRSError) -> Bool {
-        guard let def = crs.projDefinition else { return true }
-        guard let pj = proj_create(handle, def) else {
-            throw .projCreationFailed(source: crs.description, target: crs.description,
-                                      message: errorMessage(code: proj_context_errno(handle)))
-        }
-        defer { proj_destroy(pj) }
+        guard crs.projDefinition != nil else { return true }
+        return try withCRS(crs) { pj in geographic(pj) }
+    }
+
+    private func geographic(_ pj: OpaquePointer) -> Bool {
         switch proj_get_type(pj) {
         case PJ_TYPE_GEOGRAPHIC_2D_CRS, PJ_TYPE_GEOGRAPHIC_3D_CRS, PJ_TYPE_GEOGRAPHIC_CRS: return true
         case PJ_TYPE_COMPOUND_CRS, PJ_TYPE_BOUND_CRS:

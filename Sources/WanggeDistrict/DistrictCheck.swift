@@ -67,9 +67,7 @@ public struct DistrictRejected: Error, CustomStringConvertible, Sendable {
     public var problems: [String]
 
     public var description: String {
-        let shown = problems.prefix(10).map { "  FAIL \($0)" }.joined(separator: "\n")
-        let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more" : ""
-        return "\(directory)/ is not a consistent district (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n\(shown)\(more)\n"
+        ProblemListing.text("\(directory)/ is not a consistent district", problems)
             + "`wangge check --boundaries \(directory)` shows the boundary problems in full."
     }
 }

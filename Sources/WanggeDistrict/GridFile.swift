@@ -51,9 +51,17 @@ public struct GridFileRejected: Error, CustomStringConvertible, Sendable {
     public var problems: [String]
 
     public var description: String {
-        let shown = problems.prefix(10).map { "  FAIL \($0)" }.joined(separator: "\n")
-        let more = problems.count > 10 ? "\n  … and \(problems.count - 10) more (`wangge validate \(path)` lists them all)" : ""
-        return "\(path) is not a valid grid file (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n\(shown)\(more)\n"
+        ProblemListing.text("\(path) is not a valid grid file", problems, more: " (`wangge validate \(path)` lists them all)")
             + "Fix it (wangge validate shows where), or pass --no-validate to use it as it is."
+    }
+}
+
+/// A refusal with its problems: a headline with the count, the first ten as FAIL lines, how
+/// many more there are.
+enum ProblemListing {
+    static func text(_ headline: String, _ problems: [String], more: String = "") -> String {
+        let shown = problems.prefix(10).map { "  FAIL \($0)" }.joined(separator: "\n")
+        let rest = problems.count > 10 ? "\n  … and \(problems.count - 10) more\(more)" : ""
+        return "\(headline) (\(problems.count) problem\(problems.count == 1 ? "" : "s")):\n\(shown)\(rest)\n"
     }
 }
