@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: deps build release demo test leakcheck
+.PHONY: deps build release demo test leakcheck fuzz
 
 deps:
 	@tools/ensure-deps.sh
@@ -30,3 +30,10 @@ test: deps
 
 leakcheck: deps
 	tools/leakcheck.sh
+
+# libFuzzer on the input parsers (GeoJSON, assign CSV/GeoJSON, address matcher, WKB): builds the
+# fuzzers into .build-fuzz, runs each for FUZZ_SECONDS and prints executions and crashes per
+# target (tools/Fuzz/README.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tools/fuzz.sh all $(FUZZ_SECONDS)
