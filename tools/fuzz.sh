@@ -4,7 +4,7 @@
 #   tools/fuzz.sh run TARGET [SECONDS] [libFuzzer flags...]
 #                                            fuzz one target (default FUZZ_SECONDS or 60 s)
 #   tools/fuzz.sh all [SECONDS]              build and run every target, then print a summary
-#   tools/fuzz.sh replay [TARGET...]         plain debug build; every seed and saved crash through each target
+#   tools/fuzz.sh replay [TARGET...]         plain debug build (.build); every seed and saved crash through each target
 # FUZZ_ASAN=0 builds and runs without AddressSanitizer (.build-fuzz-noasan; Swift's own traps
 # still fire): several times faster where big allocations dominate (assign). Replay the corpus
 # under ASan afterwards: tools/fuzz.sh run TARGET 0 -runs=0.
@@ -48,6 +48,8 @@ build() {
     done
 }
 
+count_files() { find "$1" -type f 2>/dev/null | wc -l || true; }
+
 # run TARGET SECONDS [flags...]: prints "TARGET executions exec/s new-units crashes" last.
 run() {
     local t="$1" seconds="$2"; shift 2
@@ -59,7 +61,7 @@ run() {
     local dict=()
     [ -f "tools/Fuzz/$t.dict" ] && dict=("-dict=tools/Fuzz/$t.dict")
     local before
-    before=$(find "$artifacts" -type f | wc -l)
+    before=$(count_files "$artifacts")
     echo "== fuzz-$t$LOG_SUFFIX for ${seconds}s (log: $log)"
     set +e
     SWIFT_BACKTRACE=enable=no ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=0:allocator_may_return_null=1}" \
@@ -72,16 +74,18 @@ run() {
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     units=$(sed -n 's/^stat::new_units_added: *//p' "$log" | tail -1)
-    after=$(find "$artifacts" -type f | wc -l)
+    after=$(count_files "$artifacts")
     if [ -z "$execs" ]; then  # stopped on a finding before the final stats
         execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
         rate=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | sed 's/exec.s: //')
     fi
     local crashes=$((after - before))
+    [ "$crashes" -lt 0 ] && crashes=0
+    [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1   # a finding whose artifact is missing
     echo "$t$LOG_SUFFIX: executions=${execs:-?} exec/s=${rate:-?} new_units=${units:-?} crashes=$crashes exit=$rc"
     if [ "$crashes" -gt 0 ]; then
         grep -m1 -E 'ERROR: (AddressSanitizer|libFuzzer)|Fatal error|Precondition failed|SUMMARY' "$log" || true
-        find "$artifacts" -type f -newer "$bin" | sed 's/^/  artifact: /'
+        find "$artifacts" -type f -newer "$bin" 2>/dev/null | sed 's/^/  artifact: /' || true
     fi
     return 0
 }
@@ -90,15 +94,19 @@ replay() {
     local targets=("$@")
     [ ${#targets[@]} -eq 0 ] && targets=("${ALL_TARGETS[@]}")
     for t in "${targets[@]}"; do check_target "$t"; done
-    local products=()
-    for t in "${targets[@]}"; do products+=(--product "fuzz-$t"); done
-    for t in "${targets[@]}"; do swift build --scratch-path .build-fuzz-replay --product "fuzz-$t" >/dev/null; done
+    # The ordinary debug build (a plain `swift build` makes the fuzz products replayers);
+    # FUZZ_REPLAY_SCRATCH / FUZZ_REPLAY_FLAGS to use another, e.g. .build-asan and --sanitize=address.
+    local scratch="${FUZZ_REPLAY_SCRATCH:-.build}"
+    for t in "${targets[@]}"; do
+        # shellcheck disable=SC2086
+        swift build --scratch-path "$scratch" ${FUZZ_REPLAY_FLAGS:-} --product "fuzz-$t" >/dev/null
+    done
     for t in "${targets[@]}"; do
         local files=()
         while IFS= read -r f; do files+=("$f"); done < <(find "tools/Fuzz/corpus/$t" "tools/Fuzz/crashes/$t" -type f 2>/dev/null | sort)
         [ ${#files[@]} -eq 0 ] && continue
-        WANGGE_FUZZ_GAZETTEER="${WANGGE_FUZZ_GAZETTEER:-.build-fuzz-replay/gazetteer.sqlite}" \
-            ".build-fuzz-replay/debug/fuzz-$t" "${files[@]}" | tail -1
+        WANGGE_FUZZ_GAZETTEER="${WANGGE_FUZZ_GAZETTEER:-$WORK/gazetteer.sqlite}" \
+            "$scratch/debug/fuzz-$t" "${files[@]}" | tail -1
         echo "$t: ${#files[@]} inputs replayed without a crash"
     done
 }
