@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 export PATH := $(PATH):/opt/swift/usr/bin
 
-.PHONY: deps build release demo test leakcheck reliability
+.PHONY: deps build release demo test leakcheck reliability fuzz
 
 deps:
 	@tools/ensure-deps.sh
@@ -35,3 +35,10 @@ leakcheck: deps
 # targets, pipes and devices, and twice at once (docs/RELIABILITY.md). Needs root for tmpfs.
 reliability: release
 	WANGGE=.build/release/wangge tools/failure-injection.py $(if $(QUICK),--quick,)
+
+# libFuzzer on the input parsers (GeoJSON, assign CSV/GeoJSON, address matcher, WKB): builds the
+# fuzzers into .build-fuzz, runs each for FUZZ_SECONDS and prints executions and crashes per
+# target (tools/Fuzz/README.md).
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	tools/fuzz.sh all $(FUZZ_SECONDS)

@@ -64,6 +64,12 @@ let package = Package(
                           path: "tools/ShawanGenerator"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
         .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
+        // libFuzzer targets (tools/fuzz.sh, `make fuzz`; tools/Fuzz/README.md). A plain build makes
+        // replayers: `fuzz-geojson FILE...` runs each file through the fuzz target's code.
+        .executableTarget(name: "fuzz-geojson", dependencies: ["WanggeGeoJSON", "WanggeGeometry"], path: "tools/Fuzz/GeoJSONReader"),
+        .executableTarget(name: "fuzz-assign", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeoJSON"], path: "tools/Fuzz/AssignCSV"),
+        .executableTarget(name: "fuzz-address", dependencies: ["WanggeGazetteer", "WanggeStore"], path: "tools/Fuzz/AddressMatcher"),
+        .executableTarget(name: "fuzz-wkb", dependencies: ["WanggeStore", "WanggeGeometry"], path: "tools/Fuzz/WKBRoundTrip"),
         .testTarget(name: "WanggeIOTests", dependencies: ["WanggeIO"]),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),

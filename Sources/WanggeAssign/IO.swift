@@ -132,7 +132,8 @@ enum Format {
     }
 
     static func appendFixed(_ out: inout [UInt8], _ v: Double, _ decimals: Int) {
-        guard v.isFinite, abs(v) < 1e12 else { out += Array(String(v).utf8); return }
+        // |v|·10^decimals must fit Int64: at 7 decimals, 999999999999 (< 1e12) would not.
+        guard v.isFinite, abs(v) < 1e12, abs(v) * pow10[decimals] < 9e18 else { out += Array(String(v).utf8); return }
         var n = Int64((abs(v) * pow10[decimals]).rounded())
         if v < 0 && n != 0 { out.append(0x2D) }
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buf in

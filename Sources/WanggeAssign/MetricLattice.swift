@@ -27,9 +27,9 @@ public struct MetricLattice: Sendable {
     @inline(__always)
     public func project(_ lon: Double, _ lat: Double) -> Coordinate? {
         let fx = (lon - lon0) * inv, fy = (lat - lat0) * inv
-        guard fx >= 0, fy >= 0 else { return nil }
+        // Bounds on the doubles, before Int(): a huge coordinate (1e20) would trap there. NaN fails too.
+        guard fx >= 0, fy >= 0, fx < Double(nx - 1), fy < Double(ny - 1) else { return nil }
         let i = Int(fx), j = Int(fy)
-        guard i < nx - 1, j < ny - 1 else { return nil }
         let u = fx - Double(i), v = fy - Double(j)
         let k = j * nx + i
         let x = (xs[k] * (1 - u) + xs[k + 1] * u) * (1 - v) + (xs[k + nx] * (1 - u) + xs[k + nx + 1] * u) * v

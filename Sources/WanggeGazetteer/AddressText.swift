@@ -118,7 +118,9 @@ public enum AddressText {
             j += 1
         }
         if j == i { return nil }
-        if !sawUnit && digits.count > 1 { return (digits.reduce(0) { $0 * 10 + $1 }, j) }  // 一五 = 15
+        // 一五 = 15. Capped like the ASCII digits above (no house or group number is that large):
+        // 19 or more numerals would overflow Int.
+        if !sawUnit && digits.count > 1 { return (digits.reduce(0) { min($0 * 10 + $1, 1_000_000) }, j) }
         return (total + current, j)
     }
 

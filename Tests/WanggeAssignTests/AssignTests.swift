@@ -132,6 +132,15 @@ enum Fixture {
         #expect(set.lattice.project(105, 29.3) == nil)
     }
 
+    /// Found by fuzzing (tools/Fuzz/crashes/assign/lattice-huge-longitude.csv): a huge finite
+    /// longitude at a latitude inside the lattice trapped converting the cell index to Int.
+    @Test func latticeRejectsHugeAndNonFiniteCoordinates() {
+        for (lon, lat) in [(1e20, 29.3), (103.5, 1e20), (-1e300, 29.3), (.infinity, 29.3), (.nan, 29.3), (103.5, .nan)] {
+            #expect(set.lattice.project(lon, lat) == nil, "\(lon), \(lat)")
+        }
+        #expect(set.lattice.project(103.5, 29.3) != nil)
+    }
+
     @Test func exactOrientation() {
         #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5) == 0)
         #expect(Orientation.orient(0, 0, 1, 1, 0.5, 0.5 + 1e-17) == 0)  // 0.5 + 1e-17 == 0.5
@@ -266,6 +275,38 @@ enum Fixture {
         #expect(again.prefix(10).map { $0["grid_code"]!.stringValue! } == points.map(\.1))
         #expect(again.prefix(10).map { $0["input_grid_code"]!.stringValue! } == points.map(\.1))
         #expect(again[3]["名称"]?.stringValue == "点,3")
+    }
+
+    /// Found by fuzzing (tools/Fuzz/crashes/assign/): rows whose coordinates are finite but absurd
+    /// are assigned "outside" in every output instead of trapping: lon 1e20 in the lattice
+    /// (lattice-huge-longitude.csv) and lat 999999999999, which is < 1e12 but overflowed Int64 at
+    /// 7 decimals in the JSON writers (append-fixed-overflow.csv).
+    @Test func absurdCoordinatesAreOutside() throws {
+        for output in OutputFormat.allCases {
+            var options = AssignOptions()
+            options.output = output
+            let (out, summary, _) = try Fixture.run("id,lon,lat\n1,1e20,29.3\n2,3,999999999999\n3,103.5,-999999999999.5\n", options)
+            #expect(summary.rows == 3 && summary.outside == 3 && summary.skipped == 0, "\(output)")
+            if output == .jsonl {
+                let rows = try out.split(separator: "\n").map { try JSONValue.parse(String($0)).objectValue! }
+                #expect(rows.map { $0["lat_wgs84"]?.doubleValue } == [29.3, 999999999999, -999999999999.5])
+                #expect(rows.allSatisfy { $0["status"]?.stringValue == "outside" })
+            }
+        }
+    }
+
+    @Test func fixedDecimalsFallBackWhenTheyDoNotFitInt64() {
+        func fixed(_ v: Double, _ decimals: Int) -> String {
+            var out: [UInt8] = []
+            Format.appendFixed(&out, v, decimals)
+            return String(decoding: out, as: UTF8.self)
+        }
+        #expect(fixed(103.5, 7) == "103.5000000")
+        #expect(fixed(-0.25, 1) == "-0.3")
+        #expect(fixed(999999999999, 7) == "999999999999.0")
+        #expect(fixed(-999999999999, 7) == "-999999999999.0")
+        #expect(fixed(99999999999, 7) == "99999999999.0000000")
+        #expect(fixed(999999999999, 1) == "999999999999.0")
     }
 
     @Test func chunkBoundariesDoNotMatter() throws {

@@ -62,6 +62,18 @@ enum Bundled {
     func numbers(_ text: String, _ value: Int) {
         #expect(AddressText.readNumber(AddressText.scalars(text), 0)?.0 == value)
     }
+
+    /// Found by fuzzing (tools/Fuzz/crashes/address/digit-run-overflow.txt): 19 numerals in a row
+    /// (九九…九) overflowed Int. Long runs are capped like long ASCII digit runs.
+    @Test func longNumeralRunsDoNotOverflow() {
+        let nines = String(repeating: "九", count: 19)
+        #expect(AddressText.readNumber(AddressText.scalars(nines), 0)! == (1_000_000, 19))
+        #expect(AddressText.readNumber(AddressText.scalars(String(repeating: "一", count: 200)), 0)?.0 == 1_000_000)
+        #expect(AddressText.readNumber(AddressText.scalars("一二三四五六"), 0)?.0 == 123_456)
+        #expect(Bundled.matcher.geocode(nines).status == .notFound)
+        #expect(Bundled.matcher.geocode("福禄镇费林湾村" + nines + "组").village == "费林湾村")
+        _ = Bundled.matcher.explain(nines + "号")
+    }
 }
 
 @Suite struct GeocodeStyleTests {
