@@ -278,20 +278,20 @@ enum Fixture {
     }
 
     /// Found by fuzzing (tools/Fuzz/crashes/assign/): rows whose coordinates are finite but absurd
-    /// are assigned "outside" in every output instead of trapping: lon 1e20 in the lattice
-    /// (lattice-huge-longitude.csv) and lat 999999999999, which is < 1e12 but overflowed Int64 at
-    /// 7 decimals in the JSON writers (append-fixed-overflow.csv).
-    @Test func absurdCoordinatesAreOutside() throws {
+    /// (lon 1e20 reaching the lattice, lat 999999999999 overflowing Int64 at 7 decimals) trapped.
+    /// In degrees they are now refused as out of range with their line; in a projected input CRS
+    /// they pass that check and must come out (outside, or skipped if PROJ refuses) without a trap.
+    @Test func absurdCoordinatesNeverTrap() throws {
+        let csv = "id,lon,lat\n1,1e20,29.3\n2,3,999999999999\n3,103.5,-999999999999.5\n"
         for output in OutputFormat.allCases {
             var options = AssignOptions()
             options.output = output
-            let (out, summary, _) = try Fixture.run("id,lon,lat\n1,1e20,29.3\n2,3,999999999999\n3,103.5,-999999999999.5\n", options)
-            #expect(summary.rows == 3 && summary.outside == 3 && summary.skipped == 0, "\(output)")
-            if output == .jsonl {
-                let rows = try out.split(separator: "\n").map { try JSONValue.parse(String($0)).objectValue! }
-                #expect(rows.map { $0["lat_wgs84"]?.doubleValue } == [29.3, 999999999999, -999999999999.5])
-                #expect(rows.allSatisfy { $0["status"]?.stringValue == "outside" })
-            }
+            let (_, degrees, messages) = try Fixture.run(csv, options)
+            #expect(degrees.rows == 0 && degrees.skippedLines == [2, 3, 4], "\(output)")
+            #expect(messages.allSatisfy { $0.contains("outside longitude") })
+            options.crs = .epsg(4544)
+            let (_, metres, _) = try Fixture.run(csv, options)
+            #expect(metres.rows + metres.skipped == 3 && metres.inside == 0, "\(output)")
         }
     }
 
