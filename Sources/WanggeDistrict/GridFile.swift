@@ -12,7 +12,13 @@ public enum GridFile {
     public static func load(_ path: String, boundaries: DistrictBoundaries?, validate: Bool = true,
                             tolerance: Double = 1) throws -> FeatureCollection {
         let collection = try GeoJSONReader().readFeatureCollection(contentsOf: path)
-        guard validate else { return collection }
+        if validate { try requireValid(collection, path: path, boundaries: boundaries, tolerance: tolerance) }
+        return collection
+    }
+
+    /// The check alone, for a caller that runs it beside other work (before it commits).
+    public static func requireValid(_ collection: FeatureCollection, path: String, boundaries: DistrictBoundaries?,
+                                    tolerance: Double = 1) throws {
         let problems: [String]
         if let boundaries {
             problems = try GridValidation(tolerance: tolerance).run(collection, boundaries: boundaries).problems.map(\.description)
@@ -20,7 +26,6 @@ public enum GridFile {
             problems = structuralProblems(collection)
         }
         if !problems.isEmpty { throw GridFileRejected(path: path, problems: problems) }
-        return collection
     }
 
     /// Without the district's villages: each feature a polygon with a code of its own. Features

@@ -48,8 +48,39 @@ struct AssignCommand: ParsableCommand {
         // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
         let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
             ? try DistrictBoundaries.load(directory: boundaries) : nil
-        let set = try GridSet(collection: try GridFile.load(grids, boundaries: district, validate: !noValidate),
-                              metricCRS: district?.profile.metricCRS)
+        // The check runs on the other core while the points are assigned; nothing is committed
+        // to --out unless it passes.
+        let collection = try GridFile.load(grids, boundaries: district, validate: false)
+        let gridPath = grids, validate = !noValidate
+        let gridCheck = Background { if validate { try GridFile.requireValid(collection, path: gridPath, boundaries: district) } }
+        // Standard output cannot be taken back: there the check comes first.
+        if out == "-" { try gridCheck.value() }
+        let sink: AtomicWriter, source: InputFile, summary: AssignSummary
+        do {
+            (sink, source, summary) = try assignAll(collection, district: district, started: started)
+        } catch {
+            try gridCheck.value()  // an invalid grid file is the cause to report, if it is one
+            throw error
+        }
+        if summary.rows == 0 && summary.skipped > 0 {
+            throw AssignError.input("\(source.displayName): none of its \(summary.skipped) row(s) could be read (see the lines above); \(out == "-" ? "nothing written" : "\(out) left as it was")")
+        }
+        if strict && summary.skipped > 0 {
+            throw AssignError.input("\(source.displayName): \(summary.skipped) row(s) skipped and --strict given; \(out == "-" ? "output incomplete" : "\(out) left as it was")")
+        }
+        try gridCheck.value()
+        try sink.commit()
+        let seconds = Date().timeIntervalSince(started)
+        let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
+                          summary.rows, summary.inside, summary.edge, summary.outside, summary.skipped,
+                          summary.encoding.rawValue, seconds, Double(summary.rows + summary.skipped) / max(seconds, 1e-9))
+        StandardError.write(line)
+    }
+
+    /// Reads every point and writes its grid into a staged --out (not yet committed).
+    private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?,
+                           started: Date) throws -> (AtomicWriter, InputFile, AssignSummary) {
+        let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
         var options = AssignOptions()
         options.crs = try CRS(parsing: crs)
         options.lonColumn = lonColumn
@@ -78,19 +109,8 @@ struct AssignCommand: ParsableCommand {
         } else {
             summary = try pipeline.runCSV(source, sink)
         }
-        if summary.rows == 0 && summary.skipped > 0 {
-            throw AssignError.input("\(source.displayName): none of its \(summary.skipped) row(s) could be read (see the lines above); \(out == "-" ? "nothing written" : "\(out) left as it was")")
-        }
-        if strict && summary.skipped > 0 {
-            throw AssignError.input("\(source.displayName): \(summary.skipped) row(s) skipped and --strict given; \(out == "-" ? "output incomplete" : "\(out) left as it was")")
-        }
-        try sink.commit()
-        let seconds = Date().timeIntervalSince(started)
         if terminal { StandardError.write("\r\u{1B}[K") }
-        let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
-                          summary.rows, summary.inside, summary.edge, summary.outside, summary.skipped,
-                          summary.encoding.rawValue, seconds, Double(summary.rows + summary.skipped) / max(seconds, 1e-9))
-        StandardError.write(line)
+        return (sink, source, summary)
     }
 }
 
