@@ -36,8 +36,31 @@ public struct GridPlanner {
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
         let ctx = GEOSContext()
+        let (index, lineage) = try cuttingLines(layers, toMetric)
+        let villages = try cutVillages(b, layers: layers, index: index, toMetric: toMetric, progress: progress)
+        let counts = try gridCounts(villages.figures.map { $0.reduce(0) { $0 + options.weights.load($1) } }, district: b)
 
-        // Lines that may cut, in metres, with their categories.
+        var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
+                            options: options, unplacedPoints: villages.unplaced, villageOutlines: villages.outlines)
+        plan.metricCRS = b.profile.metricCRS
+        var boundaryByCategory: [String: Double] = [:]
+        let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
+        for (n, v) in b.villages.enumerated() {
+            let split = try regionalize(v, into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
+                                        points: villages.points[n], outline: villages.outlines[v.code]?.metric ?? [],
+                                        regionalizer: regionalizer, context: ctx)
+            try add(v, split, gridCount: counts[n], villageParts: villages.outlines[v.code]?.metric ?? [],
+                    lineage: lineage, to: &plan, boundary: &boundaryByCategory, context: ctx)
+            progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
+        }
+        plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
+            .map { ($0, boundaryByCategory[$0]!) }
+        return plan
+    }
+
+    /// Lines that may cut (streets, rivers, ridges…, and area edges), in metres, indexed; and the
+    /// lineage that later says which kind of line a grid boundary lies on.
+    private func cuttingLines(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws -> (LineIndex, BoundaryLineage) {
         var cutting: [CuttingLine] = []
         for l in layers.lines {
             guard let c = LineCategory(kind: l.kind) else { continue }
@@ -48,33 +71,32 @@ public struct GridPlanner {
                 for ring in p.rings { cutting.append(CuttingLine(category: .area, points: ring)) }
             }
         }
-        let index = LineIndex(cutting)
         var lineage = BoundaryLineage()
         for l in cutting { lineage.add(l.points, kind: l.category.rawValue) }
+        return (LineIndex(cutting), lineage)
+    }
 
-        // Points with their figures, by village code.
-        var pointsByVillage: [String: [(Coordinate, Figures)]] = [:]
-        for a in layers.addresses {
-            var f = Figures()
-            f.addresses = 1; f.households = a.households; f.residents = a.residents; f.flagged = a.flagged
-            pointsByVillage[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
-        }
-        for i in layers.incidents {
-            var f = Figures()
-            f.incidents = 1
-            pointsByVillage[i.villageCode, default: []].append((try toMetric.transform(i.position), f))
-        }
-        let known = Set(b.villages.map(\.code))
-        var unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
-
-        // Blocks of every village, cut in parallel: one GEOS context per worker thread.
+    /// Every village cut into blocks, with the figures of its addresses and incidents per block.
+    struct CutVillages {
+        var blocks: [[Polygon]] = []
+        var figures: [[Figures]] = []
+        var points: [[(Coordinate, Figures)]] = []
         var outlines: [String: (wgs84: [Polygon], metric: [Polygon])] = [:]
+        /// Points of unknown villages, or in no block of their village.
+        var unplaced = 0
+    }
+
+    /// Blocks of every village, cut in parallel (one GEOS context per worker thread), and the
+    /// addresses and incidents tallied into them.
+    private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
+                             progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
+        let pointsByVillage = try Self.pointsByVillage(layers, toMetric)
+        let known = Set(b.villages.map(\.code))
+        var out = CutVillages()
+        out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
         let villageParts = try b.villages.map { try toMetric.transform($0.geometry).polygons }
-        for (v, parts) in zip(b.villages, villageParts) { outlines[v.code] = (v.geometry.polygons, parts) }
+        for (v, parts) in zip(b.villages, villageParts) { out.outlines[v.code] = (v.geometry.polygons, parts) }
         let cut = Self.cutInParallel(villageParts, kinds: b.villages.map(\.kind), rules: options.rules, index: index)
-        var villageBlocks: [[Polygon]] = []
-        var villageFigures: [[Figures]] = []
-        var villagePoints: [[(Coordinate, Figures)]] = []
         for (n, v) in b.villages.enumerated() {
             guard case .success(let blocks) = cut[n] else {
                 if case .failure(let error) = cut[n] {
@@ -84,109 +106,122 @@ public struct GridPlanner {
             }
             let points = pointsByVillage[v.code] ?? []
             let (figures, missed) = Self.tally(points, in: blocks)
-            unplaced += missed
-            villageBlocks.append(blocks)
-            villageFigures.append(figures)
-            villagePoints.append(points)
+            out.unplaced += missed
+            out.blocks.append(blocks)
+            out.figures.append(figures)
+            out.points.append(points)
             progress?(n + 1, b.villages.count * 2, v.name)
         }
+        return out
+    }
 
-        // How many grids each village gets.
-        let villageLoads = villageFigures.map { $0.reduce(0) { $0 + options.weights.load($1) } }
-        let counts: [Int]
+    /// Addresses (households, residents, flags) and incidents as metric points with their figures,
+    /// by village code.
+    static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws -> [String: [(Coordinate, Figures)]] {
+        var points: [String: [(Coordinate, Figures)]] = [:]
+        for a in layers.addresses {
+            var f = Figures()
+            f.addresses = 1; f.households = a.households; f.residents = a.residents; f.flagged = a.flagged
+            points[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
+        }
+        for i in layers.incidents {
+            var f = Figures()
+            f.incidents = 1
+            points[i.villageCode, default: []].append((try toMetric.transform(i.position), f))
+        }
+        return points
+    }
+
+    /// How many grids each village gets: the asked total (else the district's own) by the divisor
+    /// method, or one per `loadPerGrid` of workload.
+    private func gridCounts(_ villageLoads: [Double], district b: DistrictBoundaries) throws -> [Int] {
         do {
             guard let gridCount = options.gridCount ?? b.profile.defaultGridCount.map({ .total($0) }) else {
                 throw GridPlanError.apportionment("\(b.name) has no default grid count (property \"grids\" of district.geojson): give --grids N or --households-per-grid H")
             }
             switch gridCount {
             case .total(let total):
-                counts = try Apportionment.divisor(options.method, weights: villageLoads, total: total, minimum: 1)
+                return try Apportionment.divisor(options.method, weights: villageLoads, total: total, minimum: 1)
             case .loadPerGrid(let load):
-                counts = try Apportionment.fromTargetLoad(weights: villageLoads, loadPerRegion: load)
+                return try Apportionment.fromTargetLoad(weights: villageLoads, loadPerRegion: load)
             }
         } catch {
             throw GridPlanError.apportionment(String(describing: error))
         }
+    }
 
-        // Grids inside each village.
-        var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
-                            options: options, unplacedPoints: unplaced, villageOutlines: outlines)
-        plan.metricCRS = b.profile.metricCRS
-        var boundaryByCategory: [String: Double] = [:]
-        let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
-        for (n, v) in b.villages.enumerated() {
-            let split = try regionalize(v, into: counts[n], blocks: villageBlocks[n], figures: villageFigures[n],
-                                        points: villagePoints[n], outline: outlines[v.code]?.metric ?? [],
-                                        regionalizer: regionalizer, context: ctx)
-            let k = counts[n]
-            let (blocks, figures, refinedFlags, region) = (split.blocks, split.figures, split.refined, split.region)
-            let (adjacency, refinements, note, cuts) = (split.adjacency, split.refinements, split.note, split.cuts)
-
-            // Grids: unions of their blocks, numbered west → east (then north → south).
-            var members = [[Int]](repeating: [], count: max(k, 1))
-            for (i, r) in region.enumerated() { members[r].append(i) }
-            members = members.filter { !$0.isEmpty }
-            var gridPolygons: [Polygon] = []
-            let villageParts = outlines[v.code]?.metric ?? []
-            for m in members {
-                if m.count == 1 { gridPolygons.append(blocks[m[0]]); continue }
-                // One grid for the whole village: the village itself, exactly.
-                if members.count == 1 && villageParts.count == 1 { gridPolygons.append(villageParts[0]); continue }
-                let u = try ctx.collection(of: m.map { try ctx.geometry(from: .polygon(blocks[$0])) })
-                    .unaryUnion(gridSize: options.rules.gridSize).value()
-                guard u.polygons.count == 1, let p = u.polygons.first else {
-                    throw GridPlanError.village(code: v.code, name: v.name, message: "a grid is not in one piece (\(u.typeName) of \(u.polygons.count) parts)")
-                }
-                gridPolygons.append(p)
-            }
-            let centroids = gridPolygons.map(FaceNetwork.centroid)
-            let order = gridPolygons.indices.sorted {
-                (centroids[$0].x.rounded(), -centroids[$0].y, $0) < (centroids[$1].x.rounded(), -centroids[$1].y, $1)
-            }
-            let first = plan.grids.count
-            var gridOfMember = [Int](repeating: 0, count: members.count)
-            for (seq, g) in order.enumerated() {
-                gridOfMember[g] = first + seq
-                let fig = members[g].reduce(Figures()) { $0 + figures[$1] }
-                let area = gridPolygons[g].planarArea, perimeter = gridPolygons[g].planarPerimeter
-                plan.grids.append(Grid(
-                    code: v.code + String(format: "%03d", seq + 1), name: "\(v.name)第\(seq + 1)网格",
-                    villageCode: v.code, village: v.name, townshipCode: v.townshipCode, township: v.township,
-                    polygon: gridPolygons[g], figures: fig, workload: options.weights.load(fig), area: area,
-                    perimeter: perimeter, polsbyPopper: perimeter > 0 ? 4 * .pi * area / (perimeter * perimeter) : 0,
-                    blockCount: members[g].count))
-            }
-            var regionToGrid = [Int: Int]()
-            for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
-            for (i, p) in blocks.enumerated() {
-                plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
-                                         area: p.planarArea, perimeter: p.planarPerimeter, figures: figures[i],
-                                         workload: options.weights.load(figures[i]), refined: refinedFlags[i],
-                                         grid: regionToGrid[i]!))
-            }
-            // Internal grid boundary: shared edges between blocks in different grids.
-            for (a, c, _) in adjacency where regionToGrid[a] != regionToGrid[c] {
-                for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, cuts: cuts, context: ctx) {
-                    boundaryByCategory[category, default: 0] += metres
-                }
-            }
-            let grids = plan.grids[first...]
-            let loads = grids.map(\.workload)
-            let mean = loads.reduce(0, +) / Double(loads.count)
-            let sd = (loads.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(loads.count)).squareRoot()
-            let balanced = loads.count == 1 || loads.allSatisfy { mean == 0 || abs($0 - mean) <= options.tolerance * mean + 1e-9 }
-            plan.villages.append(VillageOutcome(
-                code: v.code, name: v.name, township: v.township, kind: v.kind, blocks: blocks.count, grids: grids.count,
-                meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
-                coefficientOfVariation: mean > 0 ? sd / mean : 0,
-                meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
-                balanced: balanced, refinements: refinements, note: balanced ? nil : note,
-                edges: adjacency.map { ($0.0, $0.1, $0.2) }))
-            progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
+    /// One village's grids, blocks, internal boundary and figures, appended to `plan`.
+    private func add(_ v: Village, _ split: VillageSplit, gridCount k: Int, villageParts: [Polygon], lineage: BoundaryLineage,
+                     to plan: inout GridPlan, boundary boundaryByCategory: inout [String: Double], context ctx: GEOSContext) throws {
+        let (blocks, figures) = (split.blocks, split.figures)
+        var members = [[Int]](repeating: [], count: max(k, 1))
+        for (i, r) in split.region.enumerated() { members[r].append(i) }
+        members = members.filter { !$0.isEmpty }
+        let gridPolygons = try unions(members, of: blocks, villageParts: villageParts, village: v, context: ctx)
+        // Numbered west → east (then north → south).
+        let centroids = gridPolygons.map(FaceNetwork.centroid)
+        let order = gridPolygons.indices.sorted {
+            (centroids[$0].x.rounded(), -centroids[$0].y, $0) < (centroids[$1].x.rounded(), -centroids[$1].y, $1)
         }
-        plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
-            .map { ($0, boundaryByCategory[$0]!) }
-        return plan
+        let first = plan.grids.count
+        var gridOfMember = [Int](repeating: 0, count: members.count)
+        for (seq, g) in order.enumerated() {
+            gridOfMember[g] = first + seq
+            let fig = members[g].reduce(Figures()) { $0 + figures[$1] }
+            let area = gridPolygons[g].planarArea, perimeter = gridPolygons[g].planarPerimeter
+            plan.grids.append(Grid(
+                code: v.code + String(format: "%03d", seq + 1), name: "\(v.name)第\(seq + 1)网格",
+                villageCode: v.code, village: v.name, townshipCode: v.townshipCode, township: v.township,
+                polygon: gridPolygons[g], figures: fig, workload: options.weights.load(fig), area: area,
+                perimeter: perimeter, polsbyPopper: perimeter > 0 ? 4 * .pi * area / (perimeter * perimeter) : 0,
+                blockCount: members[g].count))
+        }
+        var regionToGrid = [Int: Int]()
+        for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
+        for (i, p) in blocks.enumerated() {
+            plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
+                                     area: p.planarArea, perimeter: p.planarPerimeter, figures: figures[i],
+                                     workload: options.weights.load(figures[i]), refined: split.refined[i],
+                                     grid: regionToGrid[i]!))
+        }
+        // Internal grid boundary: shared edges between blocks in different grids.
+        for (a, c, _) in split.adjacency where regionToGrid[a] != regionToGrid[c] {
+            for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, cuts: split.cuts, context: ctx) {
+                boundaryByCategory[category, default: 0] += metres
+            }
+        }
+        plan.villages.append(outcome(v, grids: plan.grids[first...], split: split))
+    }
+
+    /// Each grid as one polygon: a lone block as it is, the whole village as the village itself,
+    /// otherwise the snap-rounded union of its blocks (which must be in one piece).
+    private func unions(_ members: [[Int]], of blocks: [Polygon], villageParts: [Polygon], village v: Village,
+                        context ctx: GEOSContext) throws -> [Polygon] {
+        try members.map { m in
+            if m.count == 1 { return blocks[m[0]] }
+            if members.count == 1 && villageParts.count == 1 { return villageParts[0] }
+            let u = try ctx.collection(of: m.map { try ctx.geometry(from: .polygon(blocks[$0])) })
+                .unaryUnion(gridSize: options.rules.gridSize).value()
+            guard u.polygons.count == 1, let p = u.polygons.first else {
+                throw GridPlanError.village(code: v.code, name: v.name, message: "a grid is not in one piece (\(u.typeName) of \(u.polygons.count) parts)")
+            }
+            return p
+        }
+    }
+
+    /// A village's balance and shape figures over its grids.
+    private func outcome(_ v: Village, grids: ArraySlice<Grid>, split: VillageSplit) -> VillageOutcome {
+        let loads = grids.map(\.workload)
+        let mean = loads.reduce(0, +) / Double(loads.count)
+        let sd = (loads.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(loads.count)).squareRoot()
+        let balanced = loads.count == 1 || loads.allSatisfy { mean == 0 || abs($0 - mean) <= options.tolerance * mean + 1e-9 }
+        return VillageOutcome(
+            code: v.code, name: v.name, township: v.township, kind: v.kind, blocks: split.blocks.count, grids: grids.count,
+            meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
+            coefficientOfVariation: mean > 0 ? sd / mean : 0,
+            meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
+            balanced: balanced, refinements: split.refinements, note: balanced ? nil : split.note,
+            edges: split.adjacency.map { ($0.0, $0.1, $0.2) })
     }
 
     /// One village's blocks after refinement and the grid of each block.
