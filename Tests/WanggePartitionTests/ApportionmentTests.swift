@@ -1,5 +1,6 @@
 import Testing
 import WanggePartition
+import WanggeIO
 
 @Suite struct ApportionmentTests {
     @Test func huntingtonHillAndWebsterDifferOnACraftedCase() throws {
@@ -106,5 +107,35 @@ import WanggePartition
         #expect(ApportionmentMethod.huntingtonHill.divisor(seats: 3) == 12.0.squareRoot())
         #expect(ApportionmentMethod.huntingtonHill.priority(weight: 5, seats: 0) == .infinity)
         #expect(ApportionmentMethod.huntingtonHill.priority(weight: 0, seats: 0) == 0)
+    }
+}
+
+/// Divisor methods by their definition, not their algorithm: an allocation s is a divisor-method
+/// apportionment exactly when no seat could move from one group to another and raise the
+/// receiving group's priority above the giver's, i.e. min over groups with a seat above the
+/// minimum of w/D(s−1) ≥ max over groups below their cap of w/D(s). Checked on random cases
+/// against every allocation the function returns.
+@Suite struct ApportionmentDefinitionTests {
+    static func divisor(_ method: ApportionmentMethod, _ s: Int) -> Double {
+        switch method {
+        case .huntingtonHill: (Double(s) * Double(s + 1)).squareRoot()
+        case .webster: Double(s) + 0.5
+        }
+    }
+
+    @Test(arguments: [ApportionmentMethod.huntingtonHill, .webster])
+    func everyResultSatisfiesTheDivisorCondition(method: ApportionmentMethod) throws {
+        var rng = SplitMix64(seed: 99)
+        for _ in 0..<500 {
+            let groups = 2 + rng.nextIndex(below: 9)
+            let weights = (0..<groups).map { _ in Double(1 + rng.nextIndex(below: 1000)) }
+            let total = groups + rng.nextIndex(below: 40)
+            let s = try Apportionment.divisor(method, weights: weights, total: total, minimum: 1)
+            #expect(s.reduce(0, +) == total)
+            #expect(s.allSatisfy { $0 >= 1 })
+            let giveUp = weights.indices.filter { s[$0] > 1 }.map { weights[$0] / Self.divisor(method, s[$0] - 1) }.min() ?? .infinity
+            let gain = weights.indices.map { weights[$0] / Self.divisor(method, s[$0]) }.max()!
+            #expect(giveUp >= gain * (1 - 1e-12), "\(weights) → \(s)")
+        }
     }
 }
