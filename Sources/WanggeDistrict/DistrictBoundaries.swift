@@ -12,10 +12,16 @@ public struct Township: Hashable, Sendable {
 }
 
 /// A village (村) or community (社区): 12-digit code, its township's code + 3 digits.
+/// What a village-level unit is: a village (村, countryside lines cut it) or a community (社区,
+/// town lines cut it).
+public enum UnitKind: String, Hashable, Sendable, CaseIterable {
+    case village, community
+}
+
 public struct Village: Hashable, Sendable {
     public var code: String
     public var name: String
-    public var kind: String
+    public var kind: UnitKind
     public var townshipCode: String
     public var township: String
     /// WGS-84.
@@ -105,7 +111,9 @@ public struct DistrictBoundaries: Sendable {
                                   expected: "the code of a township in townships.geojson")
             let c = try required(f, "code", villageFile, i, pattern: { digits(12)($0) && $0.hasPrefix(tc) },
                                  expected: "12 digits starting with its township code \(tc)")
-            villages.append(Village(code: c, name: try required(f, "name", villageFile, i), kind: f.string("kind") ?? "",
+            let kindText = try required(f, "kind", villageFile, i, pattern: { UnitKind(rawValue: $0) != nil },
+                                        expected: "village or community")
+            villages.append(Village(code: c, name: try required(f, "name", villageFile, i), kind: UnitKind(rawValue: kindText)!,
                                     townshipCode: tc, township: townshipsByCode[tc]!.name,
                                     geometry: try geometry(f, villageFile, i)))
         }

@@ -53,8 +53,8 @@ public struct DistrictCheck {
             let members = b.villages.indices.filter { b.villages[$0].townshipCode == township.code }.map { villages[$0] }
             report.issues += try coverage.check(parent: townships[t], members: members)
             let own = b.villages.filter { $0.townshipCode == township.code }
-            report.villagesPerTownship.append((township.code, township.name, own.filter { $0.kind != "community" }.count,
-                                               own.filter { $0.kind == "community" }.count))
+            report.villagesPerTownship.append((township.code, township.name, own.filter { $0.kind == .village }.count,
+                                               own.filter { $0.kind == .community }.count))
         }
         return report
     }

@@ -144,7 +144,7 @@ public struct DistrictExport {
         }))
         out.append(GeoPackageLayer(name: "villages", description: "Villages and communities (村/社区)", features: b.villages.map { v in
             Feature(id: .string(v.code), properties: [
-                "code": .string(v.code), "name": .string(v.name), "kind": .string(v.kind),
+                "code": .string(v.code), "name": .string(v.name), "kind": .string(v.kind.rawValue),
                 "township_code": .string(v.townshipCode), "township": .string(v.township), "grids": int(gridsByVillage[v.code] ?? 0),
             ], geometry: v.geometry)
         }))

@@ -1,3 +1,4 @@
+import WanggeDistrict
 import WanggeStore
 /// Turns a typed address into township, village, grid and a point, using in-memory structures
 /// built once from a `Gazetteer`: a trie of every name form, dictionaries of house numbers, and
@@ -102,7 +103,7 @@ public final class AddressMatcher: @unchecked Sendable {
             let s = GazetteerBuilder.villageShort(v.name)
             let committee = g.landmarks.firstIndex { $0.villageCode == v.code && $0.kind == "village_committee" }
             if let c = committee {
-                let forms = v.kind == "community"
+                let forms = v.kind == UnitKind.community.rawValue
                     ? [v.name + "居委会", v.name + "委会", s + "社区居委会", s + "居委会"]
                     : [v.name + "村委会", v.name + "委会", v.name + "村委", v.name + "村部", s + "村委会", s + "村委"]
                 for form in forms where s.count >= 2 || form.hasPrefix(v.name) { add(form, .landmark(c)) }

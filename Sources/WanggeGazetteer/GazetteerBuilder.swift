@@ -77,7 +77,7 @@ public enum GazetteerBuilder {
                                    uniquingKeysWith: { a, _ in a })
         return district.villages.map { v in
             let p = committee[v.code].map { Coordinate($0.lon, $0.lat) } ?? centroid(v.geometry)
-            return VillageRow(code: v.code, name: v.name, townshipCode: v.townshipCode, kind: v.kind,
+            return VillageRow(code: v.code, name: v.name, townshipCode: v.townshipCode, kind: v.kind.rawValue,
                               lon: p.x, lat: p.y, grid: grids.grid(p, v.code))
         }
     }

@@ -1,3 +1,4 @@
+import WanggeDistrict
 import WanggeIO
 import WanggeStore
 /// A seeded generator of messy intake addresses with their ground truth, for evaluation
@@ -265,7 +266,7 @@ public struct IntakeGenerator {
         var name = l.name
         if l.kind == "village_committee" && chance(0.5) {
             let short = GazetteerBuilder.villageShort(v.name)
-            name = v.kind == "community" ? v.name + "居委会" : pick([v.name + "委会", v.name + "村委", short + "村委会"])
+            name = v.kind == UnitKind.community.rawValue ? v.name + "居委会" : pick([v.name + "委会", v.name + "村委", short + "村委会"])
             if short.count < 2 { name = l.name }
             styles.append("committee_form")
         }

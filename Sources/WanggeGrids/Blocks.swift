@@ -1,3 +1,4 @@
+import WanggeDistrict
 import WanggeGeometry
 
 /// The kinds of line that may cut a village into blocks.
@@ -52,8 +53,11 @@ public struct BlockRules: Sendable {
     public static let seed = BlockRules(town: [.street, .alley, .road, .river, .area],
                                         countryside: [.river, .gully, .ridge, .area])
 
-    public func categories(forVillageKind kind: String) -> Set<LineCategory> {
-        kind == "community" ? town : countryside
+    public func categories(forVillageKind kind: UnitKind) -> Set<LineCategory> {
+        switch kind {
+        case .community: town
+        case .village: countryside
+        }
     }
 }
 

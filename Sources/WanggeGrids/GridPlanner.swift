@@ -216,7 +216,7 @@ public struct GridPlanner {
         let sd = (loads.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(loads.count)).squareRoot()
         let balanced = loads.count == 1 || loads.allSatisfy { mean == 0 || abs($0 - mean) <= options.tolerance * mean + 1e-9 }
         return VillageOutcome(
-            code: v.code, name: v.name, township: v.township, kind: v.kind, blocks: split.blocks.count, grids: grids.count,
+            code: v.code, name: v.name, township: v.township, kind: v.kind.rawValue, blocks: split.blocks.count, grids: grids.count,
             meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
             coefficientOfVariation: mean > 0 ? sd / mean : 0,
             meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
@@ -360,7 +360,7 @@ public struct GridPlanner {
     /// Cuts every village into blocks, villages shared round-robin among one worker per core.
     /// Each worker has its own GEOS context (contexts are not thread-safe); results are stored
     /// by village index, so the outcome does not depend on scheduling.
-    static func cutInParallel(_ villages: [[Polygon]], kinds: [String], rules: BlockRules,
+    static func cutInParallel(_ villages: [[Polygon]], kinds: [UnitKind], rules: BlockRules,
                               index: LineIndex) -> [Result<[Polygon], any Error>] {
         final class Slots: @unchecked Sendable {
             // Written under `lock` only, each index by exactly one worker.

@@ -25,9 +25,9 @@ import WanggeGeometry
         let b = try DistrictBoundaries.load(directory: Self.dir)
         #expect(b.townships.count == 14)
         #expect(b.villages.count == 148)
-        #expect(b.villages.filter { $0.kind == "community" }.count == 21)
-        #expect(b.villages.filter { $0.kind == "village" }.count == 127)
-        let ours = b.villages.map { [$0.township, $0.name, $0.kind] }.sorted { $0.joined() < $1.joined() }
+        #expect(b.villages.filter { $0.kind == .community }.count == 21)
+        #expect(b.villages.filter { $0.kind == .village }.count == 127)
+        let ours = b.villages.map { [$0.township, $0.name, $0.kind.rawValue] }.sorted { $0.joined() < $1.joined() }
         let real = try divisions().sorted { $0.joined() < $1.joined() }
         #expect(ours == real)
         // Codes: 街道 001–099, 镇 100–199, 乡 200–399; communities 001–199, villages 200–399.
@@ -38,7 +38,7 @@ import WanggeGeometry
         }
         for v in b.villages {
             let n = Int(v.code.suffix(3))!
-            #expect((v.kind == "community" ? 1...199 : 200...399).contains(n), "\(v.name) \(v.code)")
+            #expect((v.kind == .community ? 1...199 : 200...399).contains(n), "\(v.name) \(v.code)")
         }
     }
 
@@ -56,8 +56,8 @@ import WanggeGeometry
         let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
         let ctx = GEOSContext()
         func km2(_ v: Village) throws -> Double { try ctx.geometry(from: toMetric.transform(v.geometry)).area() / 1e6 }
-        let communities = try b.villages.filter { $0.kind == "community" }.map(km2).sorted()
-        let villages = try b.villages.filter { $0.kind == "village" }.map(km2).sorted()
+        let communities = try b.villages.filter { $0.kind == .community }.map(km2).sorted()
+        let villages = try b.villages.filter { $0.kind == .village }.map(km2).sorted()
         #expect(communities[communities.count / 2] < villages[villages.count / 2] / 2)
         #expect(villages.last! > 8)
     }
