@@ -34,6 +34,7 @@ public struct DistrictCheck {
 
     public func run(_ b: DistrictBoundaries) throws -> DistrictCheckReport {
         let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS ?? b.profile.metricCRS)
+        let toWGS84 = try CoordinateTransform(from: metricCRS ?? b.profile.metricCRS, to: .wgs84)
         let context = GEOSContext()
         let coverage = CoverageCheck(tolerance: tolerance, context: context)
         let outline = CoverageMember(id: b.code, geometry: try toMetric.transform(b.outline))
@@ -51,7 +52,9 @@ public struct DistrictCheck {
         report.issues += try coverage.check(parent: outline, members: townships)
         for (t, township) in b.townships.enumerated() {
             let members = b.villages.indices.filter { b.villages[$0].townshipCode == township.code }.map { villages[$0] }
-            report.issues += try coverage.check(parent: townships[t], members: members)
+            report.issues += try GeometryCheckFailure.naming("township \(township.code) \(township.name) and its villages", toWGS84: toWGS84) {
+                try coverage.check(parent: townships[t], members: members)
+            }
             let own = b.villages.filter { $0.townshipCode == township.code }
             report.villagesPerTownship.append((township.code, township.name, own.filter { $0.kind == .village }.count,
                                                own.filter { $0.kind == .community }.count))
