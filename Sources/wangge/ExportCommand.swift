@@ -59,14 +59,23 @@ struct MapCommand: ParsableCommand {
         }
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
         let map = try DistrictMap(input, colouring: colour)
+        var files: [(path: String, bytes: [UInt8])] = []
+        if let out { files.append((out, Array(map.html().utf8))) }
+        if let svg { files.append((svg, Array(map.svg().utf8))) }
+        // The HTML and the SVG of one run are one result: in one directory they are replaced
+        // together (two runs at once leave one run's pair); in two directories, one by one.
+        let directories = files.map { FilePath.directory(of: $0.path) }
+        if files.count == 2, FileIdentity.same(directories[0], directories[1]) {
+            let set = try AtomicFileSet(directory: directories[0])
+            for f in files { try set.write(FilePath.name(of: f.path), f.bytes) }
+            try set.commit()
+        } else {
+            for f in files { try AtomicFile.write(f.bytes, to: f.path) }
+        }
         if let out {
-            try AtomicFile.write(Array(map.html().utf8), to: out)
             print("wrote \(out): \(input.grids.features.count) grids, \(input.boundaries.villages.count) villages, \(input.boundaries.townships.count) townships (open it in a browser; works offline)")
         }
-        if let svg {
-            try AtomicFile.write(Array(map.svg().utf8), to: svg)
-            print("wrote \(svg)")
-        }
+        if let svg { print("wrote \(svg)") }
     }
 }
 
