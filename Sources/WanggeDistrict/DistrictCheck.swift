@@ -1,6 +1,7 @@
 import Foundation
 import WanggeCRS
 import WanggeGeometry
+import WanggeIO
 
 /// The result of checking a district's boundaries: sizes of each level and every coverage issue.
 public struct DistrictCheckReport: Sendable {
@@ -78,9 +79,60 @@ public struct DistrictRejected: Error, CustomStringConvertible, Sendable {
 extension DistrictCheck {
     /// Throws `DistrictRejected` unless the townships tile the district, the villages tile their
     /// townships and (when given) every address and incident names a known village.
+    ///
+    /// The tiling check costs ~1.7 s of CPU and its answer depends only on the geometry checked:
+    /// a pass is remembered under a hash of every code and coordinate (`PassedChecks`), so
+    /// running partition or validate again on unchanged boundaries skips it; any edit changes
+    /// the hash.
     public func require(_ district: DistrictBoundaries, layers: DistrictLayers? = nil, directory: String) throws {
-        var problems = try run(district).issues.map(\.description)
+        var problems: [String] = []
+        let key = PassedChecks.key(district, salt: "district-check v1 tolerance \(tolerance) \((metricCRS ?? district.profile.metricCRS).description)")
+        if !PassedChecks.contains(key) {
+            problems = try run(district).issues.map(\.description)
+            if problems.isEmpty { PassedChecks.remember(key) }
+        }
         if let layers { problems += layers.unknownVillages(in: district) }
         if !problems.isEmpty { throw DistrictRejected(directory: directory, problems: problems) }
+    }
+}
+
+/// Checks that passed, remembered as empty files named by a 64-bit FNV-1a hash of the inputs'
+/// bytes, in `$XDG_CACHE_HOME/wangge` (or `~/.cache/wangge`). Only passes are remembered; a
+/// missing or unwritable cache just means checking again.
+enum PassedChecks {
+    static var directory: String? {
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_CACHE_HOME"], !xdg.isEmpty { return FilePath.join(xdg, "wangge") }
+        if let home = env["HOME"], !home.isEmpty { return FilePath.join(home, ".cache/wangge") }
+        return nil
+    }
+
+    static func key(_ d: DistrictBoundaries, salt: String) -> String {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        func mix(_ text: String) { for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
+        func mix(_ g: Geometry) {
+            h = (h ^ 0xFF) &* 0x100_0000_01B3  // separates geometries and their parts
+            for p in g.polygons {
+                for ring in p.rings {
+                    h = (h ^ UInt64(ring.count)) &* 0x100_0000_01B3
+                    for c in ring { h = (h ^ c.x.bitPattern) &* 0x100_0000_01B3; h = (h ^ c.y.bitPattern) &* 0x100_0000_01B3 }
+                }
+            }
+        }
+        mix(salt); mix(d.code); mix(d.outline)
+        for t in d.townships { mix(t.code); mix(t.geometry) }
+        for v in d.villages { mix(v.code); mix(v.townshipCode); mix(v.geometry) }
+        return String(format: "passed-%016llx", h)
+    }
+
+    static func contains(_ key: String) -> Bool {
+        guard let d = directory else { return false }
+        return FileManager.default.fileExists(atPath: FilePath.join(d, key))
+    }
+
+    static func remember(_ key: String) {
+        guard let d = directory else { return }
+        try? AtomicFileSet.makeDirectory(d)
+        try? AtomicFile.write([], to: FilePath.join(d, key))
     }
 }

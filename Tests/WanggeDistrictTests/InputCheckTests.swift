@@ -24,6 +24,15 @@ import WanggeGeometry
         #expect(throws: Never.self) { try DistrictCheck().require(Self.boundaries, directory: "boundaries") }
     }
 
+    @Test func aPassIsRememberedOnlyForTheSameGeometry() {
+        let key = PassedChecks.key(Self.boundaries, salt: "t")
+        #expect(key == PassedChecks.key(Self.boundaries, salt: "t"))
+        var moved = Self.boundaries
+        moved.villages[3].geometry = moved.villages[4].geometry
+        #expect(PassedChecks.key(moved, salt: "t") != key)
+        #expect(PassedChecks.key(Self.boundaries, salt: "u") != key)
+    }
+
     @Test func addressesOfUnknownVillagesAreNamed() throws {
         let csv = "id,lon,lat,village_code,households\na1,103.5,29.4,\(Self.boundaries.villages[0].code),3\na2,103.5,29.4,511111999999,2\na3,103.5,29.4,511111999999,1\n"
         var layers = DistrictLayers()
