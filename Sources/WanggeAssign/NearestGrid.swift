@@ -131,8 +131,13 @@ public final class NearestGrid: @unchecked Sendable {
     }
 
     /// The nearest grid (lowest index on a tie) and the distance, in the metric CRS's units.
+    /// The nearest grid to a finite point; a non-finite one gets grid 0 at infinite distance.
     public func nearest(_ x: Double, _ y: Double) -> (grid: Int, distance: Double) {
-        let c = Int(((x - minX) / cw).rounded(.down)), r = Int(((y - minY) / ch).rounded(.down))
+        guard x.isFinite, y.isFinite else { return (0, .infinity) }
+        // Cell indices as doubles first: a point far outside must not overflow Int.
+        let cx = ((x - minX) / cw).rounded(.down), ry = ((y - minY) / ch).rounded(.down)
+        let inRaster = cx >= 0 && cx < Double(n) && ry >= 0 && ry < Double(n)
+        let c = inRaster ? Int(cx) : -1, r = inRaster ? Int(ry) : -1
         var best = Double.infinity, bestGrid = Int32.max
         var bestDistance = Double.infinity
         func visit(_ k: Int) {

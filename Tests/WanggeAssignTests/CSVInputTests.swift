@@ -69,3 +69,13 @@ import WanggeGeometry
         #expect(TextEncoding.decodeLine([0x41, 0xFF]) == "A\u{FFFD}")
     }
 }
+
+@Suite struct NearestGridBoundsTests {
+    @Test func farAndNonFinitePointsDoNotTrap() {
+        let nearest = Fixture.set.nearest
+        let far = nearest.nearest(1e300, -1e300)
+        #expect(far.distance > 1e299 && far.grid >= 0 && far.grid < Fixture.set.grids.count)
+        #expect(nearest.nearest(.nan, 3_250_000).distance == .infinity)
+        #expect(nearest.nearest(.infinity, 0).distance == .infinity)
+    }
+}
