@@ -46,9 +46,7 @@ public final class GridSet: @unchecked Sendable {
         }
         nearest = NearestGrid(metricPolygons: metric)
         metricPolygons = metric
-        var envelope = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
-        for polys in index.geometries { for p in polys { for c in p.exterior { envelope.expand(toInclude: c) } } }
-        lattice = try MetricLattice(envelope: envelope, to: toMetric)
+        lattice = try MetricLattice(envelope: extent, to: toMetric)
     }
 
     public convenience init(contentsOf path: String) throws {

@@ -108,21 +108,20 @@ enum PassedChecks {
     }
 
     static func key(_ d: DistrictBoundaries, salt: String) -> String {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        func mix(_ text: String) { for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 } }
+        var h = FNV1a()
         func mix(_ g: Geometry) {
-            h = (h ^ 0xFF) &* 0x100_0000_01B3  // separates geometries and their parts
+            h.mix(0xFF)  // separates geometries and their parts
             for p in g.polygons {
                 for ring in p.rings {
-                    h = (h ^ UInt64(ring.count)) &* 0x100_0000_01B3
-                    for c in ring { h = (h ^ c.x.bitPattern) &* 0x100_0000_01B3; h = (h ^ c.y.bitPattern) &* 0x100_0000_01B3 }
+                    h.mix(UInt64(ring.count))
+                    for c in ring { h.mix(c.x.bitPattern); h.mix(c.y.bitPattern) }
                 }
             }
         }
-        mix(salt); mix(d.code); mix(d.outline)
-        for t in d.townships { mix(t.code); mix(t.geometry) }
-        for v in d.villages { mix(v.code); mix(v.townshipCode); mix(v.geometry) }
-        return String(format: "passed-%016llx", h)
+        h.mix(salt); h.mix(d.code); mix(d.outline)
+        for t in d.townships { h.mix(t.code); mix(t.geometry) }
+        for v in d.villages { h.mix(v.code); h.mix(v.townshipCode); mix(v.geometry) }
+        return String(format: "passed-%016llx", h.value)
     }
 
     static func contains(_ key: String) -> Bool {

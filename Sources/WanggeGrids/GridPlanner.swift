@@ -2,6 +2,7 @@ import Foundation
 import WanggeCRS
 import WanggeDistrict
 import WanggeGeometry
+import WanggeIO
 import WanggePartition
 
 public enum GridPlanError: Error, CustomStringConvertible {
@@ -391,11 +392,7 @@ public struct GridPlanner {
 
 
     /// FNV-1a of a string: a per-village seed that does not depend on the process.
-    static func stableHash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in s.utf8 { h = (h ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return h
-    }
+    static func stableHash(_ s: String) -> UInt64 { FNV1a.hash(s) }
 
     /// Adds every point's figures to the block containing it; a point in no block (on an edge,
     /// or a little outside its village) goes to the nearest block by centroid and is counted.

@@ -46,12 +46,7 @@ public final class InputFile {
             pushedBack.removeFirst(n)
             return n
         }
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw IOError.system("cannot read", displayName)
-        }
+        return try readDescriptor(into: buffer)
     }
 
     /// The first byte that is not whitespace or a byte-order mark (nil for an empty stream),

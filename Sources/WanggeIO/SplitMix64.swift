@@ -36,9 +36,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable, Equatable {
     /// A generator derived from `seed` and a label (FNV-1a of its UTF-8), so that adding a
     /// consumer of randomness in one stage does not shift the numbers every later stage sees.
     public static func stream(_ seed: UInt64, _ label: String) -> SplitMix64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in label.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        var g = SplitMix64(seed: seed ^ h)
+        var g = SplitMix64(seed: seed ^ FNV1a.hash(label))
         _ = g.next()
         return g
     }
