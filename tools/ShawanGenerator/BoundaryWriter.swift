@@ -218,6 +218,9 @@ struct BoundaryWriter {
           converted from GCJ-02 to WGS-84 with Wangge's iterative inverse (round trip < 1 µm).
         - The names of the 14 township-level units and 148 villages/communities (127 村, 21 社区), from the
           division dictionary of jionlp 1.5.31 (Apache-2.0; `source/divisions.tsv`).
+        - `neighbours.tsv`: the township and village names of Leshan's other ten county-level divisions,
+          from the same dictionary (`tools/reference/leshan_neighbours.py`), copied unchanged from `source/`,
+          so the geocoder can say an address is in another county.
 
         ## What is synthetic
         Everything else: township and village shapes, statistical codes, terrain, rivers (the Dadu River's

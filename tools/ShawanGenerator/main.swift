@@ -4,6 +4,7 @@ import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggeMap
+import WanggeIO
 
 // generate-shawan [--seed N] [--out DIR] [--source DIR]
 // Writes the synthetic Shawan district into DIR (default boundaries/) from the real outline and
@@ -96,6 +97,11 @@ func run() throws {
     let union = try ctx.union(of: district.townships.map { try ctx.geometry(from: .polygon($0.polygon)) }).value()
     try writer.writeAll(district: district, unionOfTownships: union, addresses: addresses, landmarks: landmarks,
                         areas: areas, incidents: incidents)
+    // The neighbouring counties' names are real and copied unchanged (names only, for the geocoder).
+    let neighbours = sourceDir.appendingPathComponent("neighbours.tsv")
+    if let data = FileManager.default.contents(atPath: neighbours.path) {
+        try AtomicFile.write(Array(data), to: outDir.appendingPathComponent("neighbours.tsv").path)
+    }
     log("wrote \(outDir.path)")
 }
 
