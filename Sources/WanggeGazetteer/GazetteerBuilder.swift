@@ -32,13 +32,14 @@ public enum GazetteerBuilder {
         // Landmarks first: committees and township governments give villages and townships their
         // points (found in file order, so the first of two wins).
         let landmarks = try readLandmarks(path("landmarks.geojson"), grids)
-        g.landmarks = landmarks.sorted { $0.id < $1.id }
+        g.landmarks = (landmarks + (try readAreas(path("areas.geojson"), grids))).sorted { $0.id < $1.id }
         g.villages = villageRows(district, landmarks: landmarks, grids)
         g.townships = townshipRows(district, landmarks: landmarks, grids)
         g.houses = try readAllHouses(directory: path("addresses"), grids)
         g.groups = groupRows(houses: g.houses, grids)
         g.streets = try streetRows(path("streets.geojson"), district: district, houses: g.houses, grids)
         g.aliases = aliases(district: district)
+        g.outsidePlaces = try readNeighbours(path("neighbours.tsv"))
         g.meta = [
             MetaRow(key: "district_code", value: district.code),
             MetaRow(key: "district_name", value: district.name),
@@ -65,10 +66,72 @@ public enum GazetteerBuilder {
             guard case .point(let p)? = f.geometry, let name = f.string("name"), let vc = f.string("village_code") else {
                 throw GazetteerError("\(file): feature \(i): expected a Point with name and village_code")
             }
-            landmarks.append(LandmarkRow(id: f.id?.description ?? String(format: "L%04d", i + 1), name: name,
+            landmarks.append(LandmarkRow(id: f.id?.text ?? String(format: "L%04d", i + 1), name: name,
                                          kind: f.string("kind") ?? "", villageCode: vc, lon: p.x, lat: p.y, grid: grids.grid(p, vc)))
         }
         return landmarks
+    }
+
+    /// areas.geojson (optional): parks, scenic areas and their attractions, industrial parks and their
+    /// enterprises, as landmarks at a point inside each polygon (ids A001 … in file order). A generic
+    /// facility's name (观景台, 游客中心) is kept only with the area's name before it (美女峰森林公园观景台,
+    /// 美女峰观景台): alone it names a kind of place, not one place.
+    static func readAreas(_ file: String, _ grids: GridLookup) throws -> [LandmarkRow] {
+        guard FileManager.default.fileExists(atPath: file) else { return [] }
+        let ctx = GEOSContext()
+        var out: [LandmarkRow] = []
+        for (i, f) in try GeoJSONReader().readFeatureCollection(contentsOf: file).features.enumerated() {
+            guard let geometry = f.geometry, !geometry.polygons.isEmpty, let name = f.string("name"), let vc = f.string("village_code") else {
+                throw GazetteerError("\(file): feature \(i): expected a (Multi)Polygon with name and village_code")
+            }
+            let inside: Coordinate?
+            do { inside = try ctx.geometry(from: geometry).pointOnSurface().pointCoordinate() } catch {
+                throw GazetteerError("\(file): feature \(i) (\(name)): no point inside the polygon: \(error)")
+            }
+            guard let p = inside else { throw GazetteerError("\(file): feature \(i) (\(name)): the polygon is empty") }
+            let kind = f.string("kind") ?? "area"
+            var names = [name]
+            if let parent = f.string("parent"), Self.genericFacilities.contains(name) {
+                let stem = areaStem(parent)
+                names = [parent + name] + (stem.count >= 2 && stem != parent ? [stem + name] : [])
+            }
+            for (k, n) in names.enumerated() {
+                out.append(LandmarkRow(id: String(format: "A%03d", i + 1) + (k == 0 ? "" : "-\(k)"), name: n, kind: kind,
+                                       villageCode: vc, lon: p.x, lat: p.y, grid: grids.grid(p, vc)))
+            }
+        }
+        return out
+    }
+
+    /// Names of facilities every park or estate has: alone they name a kind of place, not one place.
+    static let genericFacilities: Set<String> = [
+        "游客中心", "游客服务中心", "游客服务区", "观景台", "森林步道", "文化老街", "园区管委会", "管委会", "停车场", "售票处", "广场",
+    ]
+
+    /// An area's name without its kind (美女峰森林公园 → 美女峰, 沫若故居景区 → 沫若故居, 嘉农工业园区 → 嘉农).
+    static func areaStem(_ name: String) -> String {
+        shortName(name, suffixes: ["森林公园", "工业园区", "景区", "公园", "园区"])
+    }
+
+    /// neighbours.tsv (optional; county, township, village with a header): the places of the
+    /// neighbouring counties, and each county itself.
+    static func readNeighbours(_ file: String) throws -> [OutsidePlaceRow] {
+        guard FileManager.default.fileExists(atPath: file) else { return [] }
+        guard let data = FileManager.default.contents(atPath: file) else { throw GazetteerError("\(file): cannot read file") }
+        var rows: Set<OutsidePlaceRow> = []
+        for (n, line) in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() where n > 0 {
+            let cols = line.hasSuffix("\r") ? line.dropLast().split(separator: "\t", omittingEmptySubsequences: false)
+                                            : line.split(separator: "\t", omittingEmptySubsequences: false)
+            if cols.count == 1 && cols[0].isEmpty { continue }
+            guard cols.count == 3, !cols[0].isEmpty, !cols[1].isEmpty else {
+                throw GazetteerError("\(file): line \(n + 1): expected county, township, village separated by tabs")
+            }
+            let county = String(cols[0])
+            rows.insert(OutsidePlaceRow(name: county, division: county, level: "county"))
+            rows.insert(OutsidePlaceRow(name: String(cols[1]), division: county, level: "township"))
+            if !cols[2].isEmpty { rows.insert(OutsidePlaceRow(name: String(cols[2]), division: county, level: "village")) }
+        }
+        return rows.sorted { ($0.name, $0.division, $0.level) < ($1.name, $1.division, $1.level) }
     }
 
     /// Villages at their committee's landmark, else at the centroid of their largest part.

@@ -13,6 +13,14 @@ public enum FeatureID: Hashable, Sendable, CustomStringConvertible {
         case .number(let n): n.text
         }
     }
+
+    /// The identifier itself, unquoted: `X` or `12` (for keys and stored ids).
+    public var text: String {
+        switch self {
+        case .string(let s): s
+        case .number(let n): n.text
+        }
+    }
 }
 
 public struct Feature: Hashable, Sendable {

@@ -14,6 +14,7 @@ public struct Gazetteer: Sendable {
     public var houses: [HouseRow] = []
     public var landmarks: [LandmarkRow] = []
     public var aliases: [AliasRow] = []
+    public var outsidePlaces: [OutsidePlaceRow] = []
     public var meta: [MetaRow] = []
 
     public init() {}
@@ -35,6 +36,7 @@ public struct Gazetteer: Sendable {
                 for r in houses { try r.insert(db) }
                 for r in landmarks { try r.insert(db) }
                 for r in aliases { try r.insert(db) }
+                for r in outsidePlaces { try r.insert(db) }
             }
             try queue.close()
         } catch let error as DatabaseError {
@@ -69,6 +71,7 @@ public struct Gazetteer: Sendable {
             g.houses = try HouseRow.fetchAll(db, sql: "SELECT * FROM house ORDER BY id")
             g.landmarks = try LandmarkRow.fetchAll(db, sql: "SELECT * FROM landmark ORDER BY id")
             g.aliases = try AliasRow.fetchAll(db, sql: "SELECT * FROM alias ORDER BY alias, targetKind, targetCode")
+            g.outsidePlaces = try OutsidePlaceRow.fetchAll(db, sql: "SELECT * FROM outside_place ORDER BY name, division, level")
         }
         if let c = g.meta.first(where: { $0.key == "district_code" }) { g.districtCode = c.value }
         if let n = g.meta.first(where: { $0.key == "district_name" }) { g.districtName = n.value }

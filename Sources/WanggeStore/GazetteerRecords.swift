@@ -158,6 +158,21 @@ public struct AliasRow: Codable, Hashable, Sendable, FetchableRecord, Persistabl
     }
 }
 
+/// A place of a neighbouring county (its township or village, or the county itself): an address
+/// naming it is `outside`, in `division`. `level` is county / township / village.
+public struct OutsidePlaceRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outside_place"
+    public var name: String
+    public var division: String
+    public var level: String
+
+    public init(name: String, division: String, level: String) {
+        self.name = name
+        self.division = division
+        self.level = level
+    }
+}
+
 public struct MetaRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "meta"
     public var key: String
@@ -242,6 +257,14 @@ public enum GazetteerSchema {
                 t.column("aliasKind", .text).notNull()
                 t.column("note", .text)
                 t.primaryKey(["alias", "targetKind", "targetCode"])
+            }
+        }
+        m.registerMigration("v2: outside places") { db in
+            try db.create(table: "outside_place") { t in
+                t.column("name", .text).notNull()
+                t.column("division", .text).notNull()
+                t.column("level", .text).notNull()
+                t.primaryKey(["name", "division", "level"])
             }
         }
         return m
