@@ -14,6 +14,7 @@ answers already produced for a single FILE instead of running the geocoder.
 Per category and overall:
   village right   in-district rows (expected matched): status matched with the expected village code
   misroute        in-district rows answered matched with another village at confidence >= 0.5
+                  (a township-only answer, with no village, is not right but not a misroute)
                   (and, separately, >= 0.9)
   ambig flagged   rows expected ambiguous answered ambiguous; cand ok: and the answer's candidate
                   village codes include every expected one
@@ -124,7 +125,9 @@ def judge(r, a):
     o = {"exp": exp, "status": st, "conf": conf}
     if exp == "matched":
         o["right"] = st == "matched" and code == r["expected_village_code"]
-        wrong_village = st == "matched" and code != r["expected_village_code"]
+        # A township-only answer (no village) sends the case to the township centre, not to a wrong
+        # grid worker: counted as not right, but not as a misroute.
+        wrong_village = st == "matched" and code is not None and code != r["expected_village_code"]
         o["mis5"] = wrong_village and conf >= 0.5
         o["mis9"] = wrong_village and conf >= 0.9
         o["fail"] = not o["right"]

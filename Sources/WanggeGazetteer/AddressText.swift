@@ -9,7 +9,7 @@ public enum AddressText {
     /// Groups of characters that sound alike (same pinyin, tone aside) and are confused in names;
     /// the first of each group is its canonical form. Only used by the fuzzy pass.
     static let homophoneGroups = [
-        "肖萧消销", "杨阳扬洋羊", "王汪旺", "张章彰", "刘留流柳", "黄皇凰煌", "龙隆笼", "峨娥鹅蛾俄", "坝霸", "湾弯",
+        "肖萧消销", "杨阳扬洋羊", "王汪旺", "张章彰", "刘留流柳", "黄皇凰煌", "龙隆笼", "峨娥鹅蛾俄", "坝霸", "湾弯塆", "沙砂纱莎鲨",
         "沟勾钩", "坪平苹评屏", "岗港钢冈", "林琳临霖", "桥乔侨", "凉梁粮良", "罗萝锣", "付傅富赋", "费废肺", "魏卫位未",
         "齐奇其旗棋骑", "燎辽疗", "范饭泛", "谭潭檀坛", "碧必毕壁", "铜同童桐", "茨慈磁瓷", "轸枕诊", "龚公宫工攻", "嘴咀",
         "禄路鹿陆录", "踏塌", "嘉佳家加", "农浓", "葫湖胡", "芦卢炉", "沫末茉", "绥随", "忠中钟终", "兴星", "新心欣",

@@ -28,20 +28,28 @@ enum ConfidencePolicy {
 
     // MARK: Penalties, subtracted from the starting point
 
-    /// The landmark's village is not in the township the address names: the landmark wins, but one is wrong.
-    static let landmarkOutsideNamedTownship = 0.2
-    /// Several villages or streets share the name and 沙湾 (the district, or perhaps 沙湾镇) picked one.
-    static let tieBrokenByShawan = 0.15
+    /// The landmark's village and the street number's village differ: the landmark wins, but one is wrong.
+    static let landmarkAndStreetDisagree = 0.2
     /// A name of both a township and village (太平, 福禄) read as the township since no village fits.
     static let townshipReadingOfVillageName = 0.2
-    /// No village of that name is in the township named: the village is believed, the address contradicts itself.
-    static let villageOutsideNamedTownship = 0.25
+    /// The villager group named does not exist in the village: the village stands, the rest is doubtful.
+    static let unknownGroup = 0.15
     /// The villager group exists but not that house number: the group's point (a house near its middle).
     static let groupWithoutHouse = 0.05
-    /// The street number found belongs to a village other than the one named.
-    static let streetHouseInOtherVillage = 0.2
-    /// A village without a group or house found: its point (committee or centroid) may be far off.
-    static let villageOnly = 0.1
+    /// A village without a group or house found: its point (committee or centroid) may be far off,
+    /// but the village itself is as sure as its name.
+    static let villageOnly = 0.05
+    /// Several villages or streets share the name and only one has the group or number given: the
+    /// number decides, but a wrong number would have decided wrongly.
+    static let numberDecides = 0.1
+    /// Several villages or streets share the name, and a word that names both the district and a
+    /// town (沙湾) picked the town's: the caller may have meant the district.
+    static let tieBrokenByTownName = 0.15
+    /// The village's name is also a village of a neighbouring county, and nothing places the address
+    /// in the district: ours, but the caller may mean the other.
+    static let homonymElsewhere = 0.15
+    /// The street lacks the number, but its neighbours (n±1, n±2) are all in one village.
+    static let numberInterpolated = 0.1
     /// A street without a house found, and no village named: a street's point can be far along it.
     static let streetOnly = 0.15
     /// A township only: its point is the township government or centroid, far from most addresses.

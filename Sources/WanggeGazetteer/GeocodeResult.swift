@@ -23,6 +23,8 @@ public struct GeocodeResult: Sendable, Equatable {
     public var via: String?
     public var landmark: String?
     public var fuzzy = false
+    /// What the address says that the gazetteer contradicts (a villager group that does not exist).
+    public var warnings: [String] = []
 
     public init() {}
 }
@@ -93,6 +95,7 @@ extension GeocodeResult {
         if let via { o += ",\"via\":\(Self.json(via))" }
         if let landmark { o += ",\"landmark\":\(Self.json(landmark))" }
         if fuzzy { o += ",\"fuzzy\":true" }
+        if !warnings.isEmpty { o += ",\"warnings\":[" + warnings.map { Self.json($0) }.joined(separator: ",") + "]" }
         return o + "}"
     }
 

@@ -33,6 +33,11 @@ public struct IntakeGenerator {
     let allForms: [String]
     let uniqueStreets: Set<String>
     let sharedStreets: [String]
+    /// Per shared street name, the numbers that exist in two towns or more (a number in only one
+    /// town decides the town, so it is not ambiguous).
+    let sharedStreetAmbiguousNumbers: [String: [Int]]
+    /// Bare names of ours that are also a neighbouring county's township (绥山: 峨眉山市绥山镇).
+    let townshipHomonyms: Set<String>
     let ambiguousShorts: [String]
     /// "town#street#number" used by houses of two villages (two stretches of one street name).
     let sharedStreetNumbers: Set<String>
@@ -87,6 +92,10 @@ public struct IntakeGenerator {
         } }
         sharedStreetNumbers = shared
         sharedStreets = towns.filter { $0.value.count > 1 }.keys.sorted()
+        var numberTowns: [String: [Int: Set<String>]] = [:]
+        for h in gazetteer.houses { if let st = h.street, (towns[st]?.count ?? 0) > 1 { numberTowns[st, default: [:]][h.number, default: []].insert(h.townshipCode) } }
+        sharedStreetAmbiguousNumbers = numberTowns.mapValues { $0.filter { $0.value.count > 1 }.keys.sorted() }
+        townshipHomonyms = Set(gazetteer.outsidePlaces.filter { $0.level == "township" }.map { GazetteerBuilder.townshipShort($0.name) })
         // Bare short names that really are ambiguous: several villages, not all of them in a
         // township of that name (踏水 alone means 踏水镇; 草坝 is in two townships).
         var shorts: [String: [VillageRow]] = [:]
@@ -97,7 +106,7 @@ public struct IntakeGenerator {
             if vs.count > 1 && !(townshipNamed && Set(vs.map(\.townshipCode)).count == 1) { amb.append(s) }
             else if vs.count == 1 && townshipNamed && GazetteerBuilder.townshipShort(townshipByCode[vs[0].townshipCode]!.name) != s { amb.append(s) }
         }
-        for h in OutsidePlaces.externalHomonyms where shorts[h.name] != nil { amb.append(h.name) }
+        for h in townshipHomonyms where shorts[h] != nil { amb.append(h) }
         ambiguousShorts = Array(Set(amb)).sorted()
     }
 
@@ -130,7 +139,7 @@ public struct IntakeGenerator {
         for v in g.villages where v.code != code {
             if v.name == f || GazetteerBuilder.villageShort(v.name) == f { return false }
         }
-        return !OutsidePlaces.externalHomonyms.contains { $0.name == f }
+        return !townshipHomonyms.contains(f)
     }
 
     mutating func typo(_ name: String, code: String) -> String? {
@@ -283,11 +292,13 @@ public struct IntakeGenerator {
         var s = ""
         if chance(0.5), !sharedStreets.isEmpty {
             if chance(0.3) { s += pick(["沙湾区", "乐山市沙湾区"]) }
-            s += pick(sharedStreets) + (chance(0.7) ? "\(1 + rng.next() % 30)号" : "")
+            let street = pick(sharedStreets)
+            let numbers = sharedStreetAmbiguousNumbers[street] ?? []
+            s += street + (chance(0.7) && !numbers.isEmpty ? "\(pick(numbers))号" : "")
             styles.append("shared_street")
         } else {
             let n = pick(ambiguousShorts)
-            let homonym = OutsidePlaces.externalHomonyms.contains { $0.name == n }
+            let homonym = townshipHomonyms.contains(n)
             if !homonym && chance(0.3) { s += pick(["沙湾区", "乐山市沙湾区", "沙湾"]) }
             s += n + pick(["", "附近", "那边", "一带"])
             styles.append(homonym ? "homonym_elsewhere" : "shared_name")

@@ -15,6 +15,26 @@ public enum OutsidePlaces {
         ("马边彝族自治县", ["马边彝族自治县", "马边县", "马边"]),
     ]
 
+    /// The forms callers write for a county-level division: its full name, without its city
+    /// (乐山市市中区 → 市中区), and its stem when two characters or more remain (五通桥, 峨边县, 峨边).
+    public static func forms(ofCounty name: String) -> [String] {
+        var forms = [name]
+        var local = name
+        if let city = name.range(of: "市"), city.upperBound < name.endIndex, name[city.upperBound...].count >= 3 {
+            local = String(name[city.upperBound...])
+            forms.append(local)
+        }
+        for suffix in ["彝族自治县", "自治县", "区", "县", "市"] where local.hasSuffix(suffix) {
+            let stem = String(local.dropLast(suffix.count))
+            if stem.count >= 2 && !stem.hasPrefix("市") {   // 市中 would match 市中心
+                forms.append(stem)
+                if suffix.count > 1 { forms.append(stem + "县") }
+            }
+            break
+        }
+        return forms
+    }
+
     /// Well-known townships and sights of those divisions (recalled, not checked against an
     /// official list; each needs only to be outside 沙湾区 for this purpose).
     public static let leshanTownships: [(name: String, district: String)] = [
@@ -41,16 +61,5 @@ public enum OutsidePlaces {
         ("眉山市洪雅县", ["洪雅县", "洪雅"]), ("重庆市", ["重庆市", "重庆"]), ("北京市", ["北京市", "北京"]),
         ("上海市", ["上海市", "上海"]), ("广东省", ["广东省", "广东", "深圳", "广州"]), ("云南省", ["云南省", "云南", "昆明"]),
         ("贵州省", ["贵州省", "贵州", "贵阳"]),
-    ]
-
-    /// Names of 沙湾区 places that also name a place elsewhere in Leshan: said bare (no 沙湾, no
-    /// township), they are ambiguous. 峨眉山市绥山镇 is real; the others are illustrative examples
-    /// (recalled, not verified) that exercise the path.
-    public static let externalHomonyms: [(name: String, place: String, note: String)] = [
-        ("绥山", "峨眉山市绥山镇", "real"),
-        ("顺河", "夹江县顺河乡", "illustrative, not verified"),
-        ("太平", "乐山市内其他太平(村/场)", "illustrative, not verified"),
-        ("红星", "乐山市内其他红星村", "illustrative, not verified"),
-        ("新华", "乐山市内其他新华村", "illustrative, not verified"),
     ]
 }
