@@ -187,11 +187,13 @@ public enum GazetteerBuilder {
     /// Streets: streets.geojson features merged by (town, name), plus any street only the addresses name.
     static func streetRows(_ file: String, district: DistrictBoundaries, houses: [HouseRow], _ grids: GridLookup) throws -> [StreetRow] {
         let lines = try streetLines(file, district: district)
+        let locator = try VillageLocator(district)
         var byStreet: [String: [Int]] = [:]
         for (i, h) in houses.enumerated() { if let s = h.street { byStreet["\(h.townshipCode)#\(s)", default: []].append(i) } }
         var streets: [StreetRow] = []
         for key in Set(lines.keys).union(byStreet.keys).sorted() {
             let parts = key.split(separator: "#", maxSplits: 1).map(String.init)
+            var township = parts[0]
             let idx = byStreet[key] ?? []
             let p: Coordinate
             var village: String?
@@ -202,16 +204,40 @@ public enum GazetteerBuilder {
                 for i in idx { count[houses[i].villageCode, default: 0] += 1 }
                 village = count.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.first?.key
             } else {
-                // No houses: the line's middle vertex, in whatever village it lies.
+                // No houses: the line's middle vertex, in the village (and township) it lies in. A
+                // line filed under another town (streets.geojson's `town`) is filed where it lies,
+                // unless that town has the street already.
                 let l = lines[key] ?? []
                 guard !l.isEmpty else { continue }
                 p = l[l.count / 2]
-                village = grids.villageCode(at: p)
+                if let v = try locator.village(at: p) {
+                    village = v.code
+                    if v.townshipCode != parts[0] {
+                        guard byStreet["\(v.townshipCode)#\(parts[1])"] == nil, lines["\(v.townshipCode)#\(parts[1])"] == nil else { continue }
+                        township = v.townshipCode
+                    }
+                }
             }
-            streets.append(StreetRow(name: parts[1], townshipCode: parts[0], villageCode: village, houses: idx.count,
+            streets.append(StreetRow(name: parts[1], townshipCode: township, villageCode: village, houses: idx.count,
                                      lon: p.x, lat: p.y, grid: grids.grid(p, village)))
         }
-        return streets
+        return streets.sorted { ($0.townshipCode, $0.name) < ($1.townshipCode, $1.name) }
+    }
+
+    /// The village polygon holding a point (GEOS prepared geometries, one per village).
+    final class VillageLocator {
+        let villages: [(code: String, townshipCode: String, shape: PreparedGeometry, box: Envelope)]
+        init(_ district: DistrictBoundaries) throws {
+            let ctx = GEOSContext()
+            villages = try district.villages.compactMap { v in
+                guard let box = v.geometry.envelope else { return nil }
+                return (v.code, v.townshipCode, try PreparedGeometry(ctx.geometry(from: v.geometry)), box)
+            }
+        }
+        func village(at p: Coordinate) throws -> (code: String, townshipCode: String)? {
+            for v in villages where v.box.contains(p) { if try v.shape.covers(p) { return (v.code, v.townshipCode) } }
+            return nil
+        }
     }
 
     /// streets.geojson (optional): "township code#name" → the first feature's vertices of that name in that town.
