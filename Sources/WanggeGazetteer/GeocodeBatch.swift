@@ -180,7 +180,8 @@ public struct GeocodeBatch {
                     note(line, "\(address.unicodeScalars.count) characters long, more than an address (\(options.maxAddressCharacters)); not geocoded (not_found)")
                     summary.tooLong += 1; geocodable = false
                 }
-                if geocodable, address.allSatisfy({ $0.isWhitespace }) { summary.blank += 1 }
+                // Blank: not_found without asking the matcher (nothing to read).
+                if geocodable, address.allSatisfy({ $0.isWhitespace }) { summary.blank += 1; geocodable = false }
             }
             if columns != nil, fields.isEmpty { fields = Array(repeating: "", count: columns!.count) }
             var result: GeocodeResult
