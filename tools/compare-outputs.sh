@@ -34,7 +34,7 @@ run() {
     "$bin" map --boundaries "$root/boundaries" --grids "$out/plan/grids.geojson" --out "$out/map.html" --svg "$out/map.svg" > /dev/null
     "$bin" export --boundaries "$root/boundaries" --grids "$out/plan/grids.geojson" --out "$out/export" > /dev/null
     "$bin" gazetteer build --boundaries "$root/boundaries" --grids "$out/plan/grids.geojson" --out "$out/gazetteer.sqlite" > /dev/null
-    "$bin" geocode --gazetteer "$out/gazetteer.sqlite" --batch "$work/addresses.txt" --out "$out/geocode.jsonl" 2> /dev/null
+    "$bin" geocode --gazetteer "$out/gazetteer.sqlite" --grids "$out/plan/grids.geojson" --batch "$work/addresses.txt" --out "$out/geocode.jsonl" 2> /dev/null
     (cd "$root" && "$bin" assign --grids "$out/plan/grids.geojson" --in "$work/points.csv" --out "$out/assign.csv" --quiet 2> /dev/null)
     "$bin" crs --from wgs84 --to gcj02 --geojson "$out/plan/grids.geojson" --out "$out/grids-gcj02.geojson"
 }

@@ -58,6 +58,9 @@ public final class AssignPipeline {
     public var diagnostic: (String) -> Void = { StandardError.write(($0 + "\n")) }
     /// Called after each chunk with the rows done so far.
     public var progress: ((Int) -> Void)?
+    /// A seeded sample of the points read (≤ `CRSCheck.sampleSize`, input CRS) for `CRSCheck`.
+    public var sample: [Coordinate] { sampler.sample }
+    var sampler = CRSCheck.Sampler()
 
     private let toWGS84: CoordinateTransform?
     private let toMetric: CoordinateTransform
@@ -317,6 +320,7 @@ public final class AssignPipeline {
                     return
                 }
             }
+            pipeline.sampler.add(Coordinate(x, y))
             let start = buf.count
             let record = UnsafeBufferPointer(rebasing: b[s..<e])
             // Detected UTF-8 from the first MiB, but this row isn't: decode it as GB18030.

@@ -67,6 +67,27 @@ public enum TextEncoding: String, Sendable {
         return .utf8
     }
 
+    /// Line by line: UTF-8 when at least as many of the lines with non-ASCII bytes in `prefix`
+    /// are valid UTF-8 as are not, otherwise GB18030. Unlike `detect`, one line of binary
+    /// garbage (or one line pasted from a GBK file) does not turn a UTF-8 file into GB18030.
+    /// A last line without its line end may be cut in the middle of a character and is left out
+    /// unless `complete`.
+    public static func detectByLines<C: Collection>(_ prefix: C, complete: Bool) -> TextEncoding where C.Element == UInt8, C.Index == Int {
+        var utf8 = 0, other = 0
+        var start = prefix.startIndex
+        var i = start
+        func count(_ line: C.SubSequence) {
+            guard line.contains(where: { $0 >= 0x80 }) else { return }
+            if String(validating: line, as: UTF8.self) != nil { utf8 += 1 } else { other += 1 }
+        }
+        while i < prefix.endIndex {
+            if prefix[i] == 0x0A || prefix[i] == 0x0D { count(prefix[start..<i]); start = i + 1 }
+            i += 1
+        }
+        if complete { count(prefix[start..<prefix.endIndex]) }
+        return other > utf8 ? .gb18030 : .utf8
+    }
+
     /// One line of text in either encoding: UTF-8 when it is valid UTF-8, else GB18030 (what
     /// Excel and Notepad in China write), else UTF-8 with replacement characters.
     public static func decodeLine<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
@@ -74,6 +95,11 @@ public enum TextEncoding: String, Sendable {
         if let s = String(validating: array, as: UTF8.self) { return s }
         if let u = array.withUnsafeBufferPointer({ gb18030ToUTF8($0) }) { return String(decoding: u, as: UTF8.self) }
         return String(decoding: array, as: UTF8.self)
+    }
+
+    /// GB18030 bytes as text (nil when they don't decode).
+    public static func decodeGB18030(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        String(data: Data(buffer: bytes), encoding: foundationGB18030)
     }
 
     /// GB18030 bytes as UTF-8 (nil when they don't decode).

@@ -88,13 +88,20 @@ public struct DistrictLayers: Sendable {
                                                        villageCode: f.string("village_code") ?? ""))
             }
         }
-        let addressDir = path("addresses")
-        if fm.fileExists(atPath: addressDir) {
-            for file in try fm.contentsOfDirectory(atPath: addressDir).filter({ $0.hasSuffix(".csv") }).sorted() {
-                layers.addresses += try AddressTable.read(path: (addressDir as NSString).appendingPathComponent(file))
-            }
-        }
+        layers.addresses = try loadAddresses(directory: directory)
         return layers
+    }
+
+    /// Only the address records (addresses/*.csv, in file-name order; none without the folder).
+    public static func loadAddresses(directory dir: String) throws -> [AddressRecord] {
+        let fm = FileManager.default
+        let addressDir = (dir as NSString).appendingPathComponent("addresses")
+        guard fm.fileExists(atPath: addressDir) else { return [] }
+        var addresses: [AddressRecord] = []
+        for file in try fm.contentsOfDirectory(atPath: addressDir).filter({ $0.hasSuffix(".csv") }).sorted() {
+            addresses += try AddressTable.read(path: (addressDir as NSString).appendingPathComponent(file))
+        }
+        return addresses
     }
 
     /// Records that name a village `boundaries` does not have: their figures would silently

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeIO
 import WanggeGeometry
 import WanggeAssign
 import WanggeGeoJSON
@@ -46,6 +47,12 @@ public enum GazetteerBuilder {
             MetaRow(key: "grids", value: locator == nil ? "none" : "\(locator!.grids.count)"),
             MetaRow(key: "schema", value: "1"),
         ]
+        // The grid file the points' grids come from, by content, so that geocode can tell when
+        // the grids were redrawn since (`GazetteerFreshness`).
+        if let gridsPath {
+            g.meta += [MetaRow(key: "grids_path", value: gridsPath),
+                       MetaRow(key: "grids_stamp", value: try FNV1a.stamp(ofFile: gridsPath))]
+        }
         return g
     }
 

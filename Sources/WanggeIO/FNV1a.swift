@@ -17,3 +17,22 @@ public struct FNV1a: Sendable {
         return h.value
     }
 }
+
+extension FNV1a {
+    /// What a file holds, as "<bytes>:<FNV-1a of the bytes, 16 hex digits>": equal stamps mean
+    /// the same content, whatever the path or the modification time (a grid file copied or
+    /// touched is still the same plan; one edited in QGIS and saved is not).
+    public static func stamp(ofFile path: String) throws(IOError) -> String {
+        let input = try InputFile(path: path)
+        var h = FNV1a(), size = 0
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try input.read(into: raw) } }.get()
+            if n == 0 { break }
+            size += n
+            for b in chunk[0..<n] { h.mix(UInt64(b)) }
+        }
+        let hex = String(h.value, radix: 16)
+        return "\(size):" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

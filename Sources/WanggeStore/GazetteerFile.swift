@@ -47,7 +47,9 @@ public struct Gazetteer: Sendable {
 
     /// Reads a gazetteer file written by `write(to:)` (read-only; the migrator checks the schema).
     public static func read(from path: String) throws -> Gazetteer {
-        guard FileManager.default.fileExists(atPath: path) else { throw GazetteerError("\(path): no such file") }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw GazetteerError("\(path): no such file") }
+        if isDirectory.boolValue { throw GazetteerError("cannot read the gazetteer \(path): it is a directory; name the .sqlite file") }
         do { return try readChecked(from: path) } catch let error as DatabaseError {
             throw GazetteerError("cannot read the gazetteer \(path): \(SQLiteFailure.explain(error)) — rebuild it with `wangge gazetteer build --out \(path)`")
         }
@@ -58,7 +60,11 @@ public struct Gazetteer: Sendable {
         config.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: config)
         let applied = try queue.read { db in try GazetteerSchema.migrator.hasCompletedMigrations(db) }
-        guard applied else { throw GazetteerError("\(path): not a gazetteer of this version (rebuild it with `wangge gazetteer build`)") }
+        guard applied else {
+            // An empty file, another program's database, or a gazetteer of another version: never
+            // overwritten unasked, since it may be someone's data.
+            throw GazetteerError("cannot read the gazetteer \(path): it is an SQLite file (or empty) but not a gazetteer of this version — is it the right file? If it is a gazetteer, rebuild it with `wangge gazetteer build --out \(path)`")
+        }
         var g = Gazetteer()
         try queue.read { db in
             // Plain SQL: GRDB's query-interface ordering reads uninitialised memory under valgrind in

@@ -19,6 +19,7 @@ enum MethodArgument: String, CaseIterable, ExpressibleByArgument {
 
 extension OutputFormat: ExpressibleByArgument {}
 extension GeocodeFormat: ExpressibleByArgument {}
+extension BatchEncoding: ExpressibleByArgument {}
 extension ExportCRS: ExpressibleByArgument {}
 extension MapColouring: ExpressibleByArgument {}
 

@@ -55,9 +55,9 @@ struct AssignCommand: ParsableCommand {
         let gridCheck = Background { if validate { try GridFile.requireValid(collection, path: gridPath, boundaries: district) } }
         // Standard output cannot be taken back: there the check comes first.
         if out == "-" { try gridCheck.value() }
-        let sink: AtomicWriter, source: InputFile, summary: AssignSummary
+        let sink: AtomicWriter, source: InputFile, summary: AssignSummary, pipeline: AssignPipeline
         do {
-            (sink, source, summary) = try assignAll(collection, district: district, started: started)
+            (sink, source, summary, pipeline) = try assignAll(collection, district: district, started: started)
         } catch {
             try gridCheck.value()  // an invalid grid file is the cause to report, if it is one
             throw error
@@ -75,11 +75,17 @@ struct AssignCommand: ParsableCommand {
                           summary.rows, summary.inside, summary.edge, summary.outside, summary.skipped,
                           summary.encoding.rawValue, seconds, Double(summary.rows + summary.skipped) / max(seconds, 1e-9))
         StandardError.write(line)
+        // A warning, not an error: most points outside, or nearer the addresses in the other CRS.
+        let reference = district == nil ? nil : try DistrictLayers.loadAddresses(directory: boundaries).map(\.position)
+        for w in CRSCheck.warnings(sample: pipeline.sample, crs: try CRS(parsing: crs), grids: pipeline.grids,
+                                   reference: reference.map { ReferencePoints(wgs84: $0, grids: pipeline.grids) }) {
+            StandardError.write("wangge assign: warning: \(w)\n")
+        }
     }
 
     /// Reads every point and writes its grid into a staged --out (not yet committed).
     private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?,
-                           started: Date) throws -> (AtomicWriter, InputFile, AssignSummary) {
+                           started: Date) throws -> (AtomicWriter, InputFile, AssignSummary, AssignPipeline) {
         let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
         var options = AssignOptions()
         options.crs = try CRS(parsing: crs)
@@ -110,7 +116,7 @@ struct AssignCommand: ParsableCommand {
             summary = try pipeline.runCSV(source, sink)
         }
         if terminal { StandardError.write("\r\u{1B}[K") }
-        return (sink, source, summary)
+        return (sink, source, summary, pipeline)
     }
 }
 

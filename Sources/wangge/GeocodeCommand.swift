@@ -30,11 +30,18 @@ struct GazetteerCommand: ParsableCommand {
     }
 }
 
+/// The grid file a gazetteer follows: the one named, none for "none", else out/grids.geojson
+/// when it exists (as `wangge partition` writes it).
+func resolveGrids(_ grids: String?) -> String? {
+    switch grids {
+    case "none": nil
+    case nil: FileManager.default.fileExists(atPath: "out/grids.geojson") ? "out/grids.geojson" : nil
+    case let path?: path
+    }
+}
+
 func buildGazetteer(boundaries: String, grids: String?, out: String, validateGrids: Bool = true) throws -> Gazetteer {
-    var gridPath = grids
-    if gridPath == nil, FileManager.default.fileExists(atPath: "out/grids.geojson") { gridPath = "out/grids.geojson" }
-    if gridPath == "none" { gridPath = nil }
-    let g = try GazetteerBuilder.build(boundaries: boundaries, grids: gridPath, validateGrids: validateGrids)
+    let g = try GazetteerBuilder.build(boundaries: boundaries, grids: resolveGrids(grids), validateGrids: validateGrids)
     try g.write(to: out)
     return g
 }
@@ -45,59 +52,90 @@ struct GeocodeCommand: ParsableCommand {
         commandName: "geocode",
         abstract: "Geocode Chinese addresses to township, village, grid and a point.",
         discussion: """
-            One address as an argument, or --batch FILE (one address a line, '-' for standard input): \
-            one result per input line, in order, as JSON lines or CSV. status is matched, ambiguous \
-            (with candidates), outside (naming the division found) or not_found.
+            One address as an argument, or --batch FILE ('-' for standard input): one address a \
+            line (LF, CRLF or CR line ends; UTF-8 or GBK/GB18030, detected), or with \
+            --address-column a CSV with a header whose other columns are passed through. One \
+            result per input line (CSV row), in order, as JSON lines or CSV (with a UTF-8 \
+            byte-order mark, for Excel); a blank, undecodable or overlong line gives not_found in \
+            its place. status is matched, ambiguous (with candidates), outside (naming the \
+            division found) or not_found. The gazetteer follows --grids: when the grid file \
+            changed since it was built, it is rebuilt first (or refused with --no-rebuild).
             """)
     @Argument(help: "An address.") var address: String?
     @Option(help: "A file of addresses, one a line ('-' = standard input).") var batch: String?
     @Option(help: "Output format.") var format: GeocodeFormat = .jsonl
+    @Option(help: "Encoding of --batch (auto: UTF-8 if it is valid UTF-8, else GBK/GB18030).") var encoding: BatchEncoding = .auto
+    @Option(help: "--batch is a CSV with a header; geocode this column, pass the others through.") var addressColumn: String?
+    @Option(help: "With --address-column: the id column, written first as \"id\" in JSON lines.") var idColumn: String?
     @Option(help: "The gazetteer; built from --boundaries first when missing.") var gazetteer = "out/gazetteer.sqlite"
     @Option(help: "Directory with the district's layers (to build a missing gazetteer).") var boundaries = "boundaries"
+    @Option(help: "The grid file the gazetteer must follow (default out/grids.geojson if it exists; 'none' not to check).") var grids: String?
+    @Flag(name: .customLong("no-rebuild"), help: "Refuse, rather than rebuild, a gazetteer built from other grids than --grids.") var noRebuild = false
+    @Flag(name: .customLong("no-validate"), help: "When (re)building the gazetteer, use the grid file even if `wangge validate` would reject it.") var noValidate = false
     @Option(help: "Output file (default standard output).") var out: String?
     @Flag(help: "Also print how the address was read (tokens, numbers, fuzzy match) on standard error.") var explain = false
 
     func validate() throws {
         guard (address == nil) != (batch == nil) else { throw ValidationError("give one address or --batch FILE") }
+        if batch == nil, addressColumn != nil || idColumn != nil || encoding != .auto {
+            throw ValidationError("--address-column, --id-column and --encoding are for --batch")
+        }
+        if idColumn != nil, addressColumn == nil { throw ValidationError("--id-column needs --address-column (a CSV with a header)") }
     }
 
     func run() throws {
-        if let out, let batch { try FileIdentity.checkDistinct(output: ("--out", out), from: [("--batch", batch), ("--gazetteer", gazetteer)]) }
-        if !FileManager.default.fileExists(atPath: gazetteer) {
-            StandardError.write("no gazetteer at \(gazetteer): building it from \(boundaries)/ first\n")
-            let g = try buildGazetteer(boundaries: boundaries, grids: nil, out: gazetteer)
-            StandardError.write("wrote \(gazetteer) (\(g.villages.count) villages, \(g.houses.count) house numbers)\n")
+        let gridPath = resolveGrids(grids)
+        if let out {
+            try FileIdentity.checkDistinct(output: ("--out", out), from: [("--batch", batch ?? "-"), ("--gazetteer", gazetteer), ("--grids", gridPath ?? "-")])
         }
         let t0 = Date()
-        let matcher = AddressMatcher(gazetteer: try Gazetteer.read(from: gazetteer))
+        let matcher = AddressMatcher(gazetteer: try loadGazetteer(grids: gridPath))
         let loadSeconds = Date().timeIntervalSince(t0)
-        let fmt = format
         // Results stream into a temporary file that replaces --out only once every line is done.
         let output = try AtomicWriter(path: out ?? "-")
         if let address {
             let r = matcher.geocode(address)
             if explain { StandardError.write(matcher.explain(address) + "\n") }
-            if fmt == .csv { try output.write(GeocodeResult.csvHeader + "\n") }
-            try output.write((fmt == .csv ? r.csvLine : r.jsonLine) + "\n")
+            if format == .csv { try output.write(CSV.byteOrderMark); try output.write(GeocodeResult.csvHeader + "\n") }
+            try output.write((format == .csv ? r.csvLine : r.jsonLine) + "\n")
             try output.commit()
             return
         }
+        var options = GeocodeBatchOptions()
+        options.format = format
+        options.encoding = encoding
+        options.addressColumn = addressColumn
+        options.idColumn = idColumn
         let t1 = Date()
-        // One address a line, streamed: memory stays flat however long the file is.
-        var lines = LineReader(try InputFile(path: batch!), maxLineBytes: 64 << 10)
-        if fmt == .csv { try output.write(GeocodeResult.csvHeader + "\n") }
-        var counts = [Int](repeating: 0, count: GeocodeResult.Status.allCases.count)
-        var total = 0
-        while let line = try lines.next() {
-            let r = matcher.geocode(TextEncoding.decodeLine(line))
-            counts[GeocodeResult.Status.allCases.firstIndex(of: r.status)!] += 1
-            total += 1
-            try output.write((fmt == .csv ? r.csvLine : r.jsonLine) + "\n")
-        }
+        let summary = try GeocodeBatch(options: options, geocode: matcher.geocode).run(input: try InputFile(path: batch!), output: output)
         try output.commit()
         let secs = Date().timeIntervalSince(t1)
-        let summary = zip(GeocodeResult.Status.allCases, counts).map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
-        StandardError.write(String(format: "%d addresses in %.3f s (%.0f/s; gazetteer loaded in %.2f s): %@\n",
-                                   total, secs, Double(total) / max(secs, 1e-9), loadSeconds, summary))
+        StandardError.write(String(format: "%d addresses in %.3f s (%.0f/s; %@; gazetteer loaded in %.2f s): %@\n",
+                                   summary.records, secs, Double(summary.records) / max(secs, 1e-9), summary.encoding.rawValue,
+                                   loadSeconds, summary.text))
+    }
+
+    /// The gazetteer, built first when missing and rebuilt (atomically) when it was built from
+    /// other grids than `grids` holds now — unless --no-rebuild, which refuses instead.
+    private func loadGazetteer(grids gridPath: String?) throws -> Gazetteer {
+        let rebuildCommand = "wangge gazetteer build --boundaries \(boundaries) --grids \(gridPath ?? "none") --out \(gazetteer)"
+        if !FileManager.default.fileExists(atPath: gazetteer) {
+            if noRebuild { throw GazetteerError("no gazetteer at \(gazetteer) and --no-rebuild given: build it with `\(rebuildCommand)`") }
+            StandardError.write("no gazetteer at \(gazetteer): building it from \(boundaries)/\(gridPath.map { " and \($0)" } ?? "") first\n")
+            return try rebuild(grids: gridPath)
+        }
+        let g = try Gazetteer.read(from: gazetteer)
+        guard case .stale(let reason) = try GazetteerFreshness.check(g, grids: gridPath) else { return g }
+        if noRebuild {
+            throw GazetteerError("\(gazetteer) does not follow the plan: \(reason). Rebuild it with `\(rebuildCommand)`, or run without --no-rebuild")
+        }
+        StandardError.write("\(gazetteer): \(reason); rebuilding it from \(gridPath!)\n")
+        return try rebuild(grids: gridPath)
+    }
+
+    private func rebuild(grids gridPath: String?) throws -> Gazetteer {
+        let g = try buildGazetteer(boundaries: boundaries, grids: gridPath ?? "none", out: gazetteer, validateGrids: !noValidate)
+        StandardError.write("wrote \(gazetteer) (\(g.villages.count) villages, \(g.houses.count) house numbers)\n")
+        return g
     }
 }

@@ -1,0 +1,236 @@
+// `wangge geocode --batch`: a desk's file of addresses in, one result per record out, in order.
+import WanggeAssign
+import WanggeIO
+
+/// `--encoding`: detect (UTF-8 after a byte-order mark, or when most lines of the first MiB that
+/// are not plain ASCII are valid UTF-8; otherwise GB18030, which includes GBK — `TextEncoding`,
+/// as `wangge assign`), or say which. Detected files also read a line in the other encoding
+/// when it is not valid in theirs (a line pasted in from elsewhere).
+public enum BatchEncoding: String, Sendable, CaseIterable {
+    case auto, utf8, gbk
+}
+
+public struct GeocodeBatchOptions: Sendable {
+    public var format: GeocodeFormat = .jsonl
+    public var encoding: BatchEncoding = .auto
+    /// CSV input with a header: the column holding the address (matched without regard to case
+    /// or surrounding spaces). nil: every line is one address.
+    public var addressColumn: String?
+    /// CSV input: a column written as `"id"` first in each JSON line (it is passed through in CSV
+    /// output anyway, as every column is).
+    public var idColumn: String?
+    /// Addresses longer than this are not geocoded (`not_found`, reported): no real address is,
+    /// and the matcher's work grows with the length.
+    public var maxAddressCharacters = 1000
+    /// Records longer than this are not even kept (`not_found` with an empty input, reported).
+    public var maxRecordBytes = 1 << 20
+    /// Lines reported one by one on standard error before only counting.
+    public var maxReportedLines = 20
+    public init() {}
+}
+
+public struct GeocodeBatchSummary: Sendable, Equatable {
+    /// Records read (lines, or CSV rows after the header) = results written.
+    public var records = 0
+    /// Results per status, in `GeocodeResult.Status.allCases` order; they sum to `records`.
+    public var counts = [Int](repeating: 0, count: GeocodeResult.Status.allCases.count)
+    public var blank = 0
+    /// Records that are neither valid UTF-8 nor GB18030 (`not_found`, not geocoded).
+    public var undecodable = 0
+    /// Records over `maxAddressCharacters` or `maxRecordBytes` (`not_found`, not geocoded).
+    public var tooLong = 0
+    public var encoding: TextEncoding = .utf8
+
+    public func count(_ s: GeocodeResult.Status) -> Int { counts[GeocodeResult.Status.allCases.firstIndex(of: s)!] }
+
+    /// "matched 3, ambiguous 0, …" and what was not geocoded.
+    public var text: String {
+        var t = zip(GeocodeResult.Status.allCases, counts).map { "\($0.0.rawValue) \($0.1)" }.joined(separator: ", ")
+        var notes: [String] = []
+        if blank > 0 { notes.append("\(blank) blank") }
+        if undecodable > 0 { notes.append("\(undecodable) not \(encoding == .utf8 ? "UTF-8 nor GB18030" : "GB18030")") }
+        if tooLong > 0 { notes.append("\(tooLong) too long") }
+        if !notes.isEmpty { t += " (" + notes.joined(separator: ", ") + ": not_found)" }
+        return t
+    }
+}
+
+public struct GeocodeBatchError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ d: String) { description = d }
+}
+
+/// Reads addresses — one a line, or one column of a CSV with a header — and writes one result
+/// for every record, in order: a blank line, a line that does not decode, or one too long to be
+/// an address gives a `not_found` result in its place (and a note on standard error), never a
+/// missing or shifted line.
+///
+/// Output: JSON lines (`GeocodeResult.jsonLine`; with CSV input, the input's columns follow as a
+/// `"row"` object, and `--id-column` puts `"id"` first), or CSV starting with a UTF-8 byte-order
+/// mark (Excel) — the input's columns, then `GeocodeResult.csvHeader`'s (a result column whose
+/// name the input already uses is written as `geocode_<name>`).
+public struct GeocodeBatch {
+    public let options: GeocodeBatchOptions
+    public let geocode: (String) -> GeocodeResult
+    /// Called with each note (no newline).
+    public var diagnostic: (String) -> Void = { StandardError.write("wangge geocode: " + $0 + "\n") }
+
+    public init(options: GeocodeBatchOptions, geocode: @escaping (String) -> GeocodeResult) {
+        self.options = options
+        self.geocode = geocode
+    }
+
+    public func run(input: InputFile, output: ByteSink) throws -> GeocodeBatchSummary {
+        try run(records: RecordReader(input, maxRecordBytes: options.maxRecordBytes, csvQuotes: options.addressColumn != nil),
+                name: input.displayName, output: output)
+    }
+
+    public func run(bytes: [UInt8], name: String = "input", output: ByteSink) throws -> GeocodeBatchSummary {
+        let stream = MemoryStream(bytes)
+        return try run(records: RecordReader(maxRecordBytes: options.maxRecordBytes, csvQuotes: options.addressColumn != nil) {
+            try stream.read(into: $0)
+        }, name: name, output: output)
+    }
+
+    func run(records: RecordReader, name: String, output: ByteSink) throws -> GeocodeBatchSummary {
+        var reader = records
+        var summary = GeocodeBatchSummary()
+        let head = try reader.peek(1 << 20)
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            throw GeocodeBatchError("\(name) is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or plain CSV and try again")
+        }
+        summary.encoding = switch options.encoding {
+        case .utf8: .utf8
+        case .gbk: .gb18030
+        case .auto: reader.hadByteOrderMark ? .utf8 : TextEncoding.detectByLines(head, complete: head.count < 1 << 20)
+        }
+        var writer = Writer(output: output)
+        var reported = 0
+        func note(_ line: Int, _ what: String) {
+            reported += 1
+            if reported <= options.maxReportedLines { diagnostic("\(name) line \(line): \(what)") }
+            else if reported == options.maxReportedLines + 1 { diagnostic("\(name): more such lines are counted, not listed") }
+        }
+
+        // CSV input: the header names the columns.
+        var columns: [String]? = nil
+        var addressIndex = 0, idIndex: Int? = nil
+        if let wanted = options.addressColumn {
+            guard let first = try reader.next() else { throw GeocodeBatchError("\(name) is empty: a CSV with --address-column needs a header row") }
+            guard case .text(let bytes) = first, let text = decode(bytes, summary.encoding) else {
+                throw GeocodeBatchError("\(name): the header row cannot be read as \(summary.encoding.rawValue)")
+            }
+            if reader.unclosedQuote { throw GeocodeBatchError("\(name) line 1: the header opens a quote it never closes") }
+            let names = CSV.fields(Array(text.utf8)).map { $0.trimmingCharacters(in: [" ", "\t"]) }
+            func find(_ column: String, _ option: String) throws -> Int {
+                let key = column.trimmingCharacters(in: [" ", "\t"]).lowercased()
+                guard let i = names.firstIndex(where: { $0.lowercased() == key }) else {
+                    throw GeocodeBatchError("\(name): no column \"\(column)\" (\(option)); the header has \(names.joined(separator: ", "))")
+                }
+                return i
+            }
+            addressIndex = try find(wanted, "--address-column")
+            idIndex = try options.idColumn.map { try find($0, "--id-column") }
+            columns = names
+        }
+        let resultColumns = GeocodeResult.csvHeader.split(separator: ",").map(String.init)
+        if options.format == .csv {
+            writer.append(CSV.byteOrderMark)
+            let taken = Set(columns ?? [])
+            let header = (columns ?? []).map(CSV.field) + resultColumns.map { taken.contains($0) ? "geocode_" + $0 : $0 }
+            writer.append(header.joined(separator: ","))
+            writer.append("\n")
+        }
+
+        while let record = try reader.next() {
+            let line = reader.lineNumber
+            var fields: [String] = []
+            var address = ""
+            var geocodable = true
+            switch record {
+            case .tooLong(let bytes):
+                note(line, "\(bytes) bytes long; not read (not_found)")
+                summary.tooLong += 1; geocodable = false
+            case .text(let bytes):
+                var text: String
+                if let t = decode(bytes, summary.encoding) { text = t } else {
+                    note(line, "not valid \(summary.encoding == .utf8 && options.encoding == .auto ? "UTF-8 nor GB18030" : summary.encoding.rawValue) (binary or the wrong --encoding?); not geocoded (not_found)")
+                    summary.undecodable += 1; geocodable = false
+                    // Shown as far as it reads; control characters (NUL …) as U+FFFD.
+                    text = String(String(decoding: bytes, as: UTF8.self).unicodeScalars.map {
+                        $0.value < 0x20 && $0 != "\t" ? "\u{FFFD}" : Character($0)
+                    })
+                }
+                if let columns {
+                    if reader.unclosedQuote {
+                        throw GeocodeBatchError("\(name) line \(line): a quote opened in this row is never closed, so the row runs to the end of the file (line \(reader.endLineNumber)); close it and try again")
+                    }
+                    fields = CSV.fields(Array(text.utf8))
+                    if text.isEmpty { fields = [] }
+                    if fields.count > columns.count {
+                        note(line, "has \(fields.count) fields, the header \(columns.count): the last \(fields.count - columns.count) dropped (an unquoted comma?)")
+                        fields.removeLast(fields.count - columns.count)
+                    }
+                    fields += repeatElement("", count: columns.count - fields.count)
+                    address = fields[addressIndex]
+                } else {
+                    address = text
+                }
+                if geocodable, address.unicodeScalars.count > options.maxAddressCharacters {
+                    note(line, "\(address.unicodeScalars.count) characters long, more than an address (\(options.maxAddressCharacters)); not geocoded (not_found)")
+                    summary.tooLong += 1; geocodable = false
+                }
+                // Blank: not_found without asking the matcher (nothing to read).
+                if geocodable, address.allSatisfy({ $0.isWhitespace }) { summary.blank += 1; geocodable = false }
+            }
+            if columns != nil, fields.isEmpty { fields = Array(repeating: "", count: columns!.count) }
+            var result: GeocodeResult
+            if geocodable { result = geocode(address) } else { result = GeocodeResult(); result.input = address }
+            summary.records += 1
+            summary.counts[GeocodeResult.Status.allCases.firstIndex(of: result.status)!] += 1
+            switch options.format {
+            case .csv:
+                if !fields.isEmpty { writer.append(fields.map(CSV.field).joined(separator: ",")); writer.append(",") }
+                writer.append(result.csvLine)
+            case .jsonl:
+                var json = result.jsonLine
+                if let columns {
+                    json.removeLast()  // "}"
+                    json += ",\"row\":{" + zip(columns, fields).map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}}"
+                    if let idIndex { json = "{\"id\":" + JSONText.quoted(fields[idIndex]) + "," + json.dropFirst() }
+                }
+                writer.append(json)
+            }
+            writer.append("\n")
+            if writer.bytes.count >= 1 << 20 { try writer.drain() }
+        }
+        try writer.drain()
+        try output.flush()
+        return summary
+    }
+
+    /// The record's text, or nil when it decodes as neither the file's encoding nor (detected
+    /// files only, for a line pasted in from elsewhere) the other one.
+    func decode(_ bytes: ArraySlice<UInt8>, _ encoding: TextEncoding) -> String? {
+        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+        let utf8 = String(validating: bytes, as: UTF8.self)
+        let gb = { bytes.withUnsafeBufferPointer { TextEncoding.decodeGB18030($0) } }
+        switch (encoding, options.encoding) {
+        case (.utf8, .auto): return utf8 ?? gb()
+        case (.utf8, _): return utf8
+        case (.gb18030, .auto): return gb() ?? utf8
+        case (.gb18030, _): return gb()
+        }
+    }
+
+    struct Writer {
+        let output: ByteSink
+        var bytes: [UInt8] = []
+        mutating func append(_ s: String) { bytes.append(contentsOf: s.utf8) }
+        mutating func append(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+        mutating func drain() throws {
+            try bytes.withUnsafeBytes { try output.write($0) }
+            bytes.removeAll(keepingCapacity: true)
+        }
+    }
+}
