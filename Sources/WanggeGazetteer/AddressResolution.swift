@@ -532,7 +532,7 @@ extension AddressMatcher {
     /// A village named outside the township stated, and none inside it: both readings are offered.
     func contradiction(_ v: (token: Token, villages: [Int], townships: [Int]), _ named: NamedPlaces, _ evidence: Evidence?) -> GeocodeResult {
         evidence?.note("the village named is not in the township named: ambiguous between them")
-        return ambiguous(v.villages.map { candidate(village: $0) } + named.townships.sorted().map { candidate(township: $0) })
+        return ambiguous(v.villages.map { candidate(village: $0, "the village named") } + named.townships.sorted().map { candidate(township: $0, "the township named") })
     }
 
     /// A landmark (no village stated) names its village and gives a point.
@@ -543,7 +543,7 @@ extension AddressMatcher {
             .filter { inNamedTownships(gazetteer.villages[$0].townshipCode, named) })
         if villages.count > 1 {
             evidence?.note("\(lm.name): landmarks of that name in " + villages.sorted().map { gazetteer.villages[$0].name }.joined(separator: ", ") + ": ambiguous")
-            return ambiguous(villages.sorted().map { candidate(village: $0) })
+            return ambiguous(villages.sorted().map { candidate(village: $0, "a landmark named \(lm.name) is in it") })
         }
         guard let v = villageIndex[lm.villageCode] else { return result }
         evidence?.note("landmark \(lm.name): in \(townshipName(ofVillage: v))\(gazetteer.villages[v].name)")
@@ -582,15 +582,16 @@ extension AddressMatcher {
         if !named.anchored && !token.token.fuzzy {
             if !token.token.fullVillageName, p.group == nil, let elsewhere = townshipElsewhere[surface] {   // a group: a village's
                 evidence?.note("\(surface) is also \(elsewhere), and nothing places the address in \(g.districtName)")
-                return ambiguous(cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
-                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")])
+                return ambiguous(cands.map { candidate(village: $0, "\(surface) is its name or short name") }
+                    + townshipCands.map { candidate(township: $0, "\(surface) is its short name") }
+                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere", evidence: "a township of a neighbouring county")])
             }
             if cands.count == 1, townshipCands.isEmpty, let elsewhere = villageElsewhere[cands[0]] ?? (token.token.fullVillageName ? nil : stemElsewhere[surface]) {
                 // A neighbouring county has a village of that name too. The desk serves this district,
                 // so ours — below the confident range, with the other named for the clerk to ask about.
                 evidence?.note("\(g.villages[cands[0]].name) is also \(elsewhere), and nothing places the address in \(g.districtName): ours, less sure")
                 result.confidence -= ConfidencePolicy.homonymElsewhere
-                result.candidates = [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere")]
+                result.candidates = [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere", evidence: "a village of that name in a neighbouring county")]
             }
         }
         if cands.count > 1, townshipCands.isEmpty, let gn = p.group {
@@ -612,7 +613,7 @@ extension AddressMatcher {
         }
         if cands.count + townshipCands.count > 1 {
             evidence?.note("\(surface) fits " + (cands.map { townshipName(ofVillage: $0) + g.villages[$0].name } + townshipCands.map { g.townships[$0].name }).joined(separator: ", ") + ": ambiguous")
-            var all = cands.map { candidate(village: $0) } + townshipCands.map { candidate(township: $0) }
+            var all = cands.map { candidate(village: $0, "\(surface) is its name or short name") } + townshipCands.map { candidate(township: $0, "\(surface) is its short name") }
             if let h = named.townHint {   // 沙湾: the town's candidates first (the caller may mean it)
                 let code = g.townships[h].code
                 all = all.filter { $0.villageCode.map { g.villages[villageIndex[$0]!].townshipCode == code } ?? false }
@@ -702,7 +703,7 @@ extension AddressMatcher {
         }
         if sts.count > 1 {
             evidence?.note("street \(streetNames[si]) is in several towns: ambiguous")
-            return ambiguous(sts.map { candidate(street: $0) })
+            return ambiguous(sts.map { candidate(street: $0, "a street of that name") })
         }
         return matchStreetRow(sts[0], p, result, evidence)
     }
@@ -717,7 +718,7 @@ extension AddressMatcher {
             // The same street and number in two villages (two stretches of one name): say so.
             if let vs = streetHouseVillages[k] {
                 evidence?.note("\(st.name) \(n)号 is in several villages: ambiguous")
-                return ambiguous(vs.sorted().map { candidate(village: $0) })
+                return ambiguous(vs.sorted().map { candidate(village: $0, "\(st.name) \(n)号 is in it") })
             }
             if let h = streetHouse[k] {
                 if let v = villageIndex[g.houses[h].villageCode] { fill(&result, village: v) }
@@ -738,7 +739,7 @@ extension AddressMatcher {
         let villages = streetRowVillages[row]
         if villages.count > 1 {
             evidence?.note("\(st.name) runs through " + villages.map { g.villages[$0].name }.joined(separator: ", ") + ": ambiguous without a house number")
-            return ambiguous(villages.map { candidate(village: $0) })
+            return ambiguous(villages.map { candidate(village: $0, "\(st.name) runs through it") })
         }
         if let v = villages.first { fill(&result, village: v) } else if let t = townshipIndex[st.townshipCode] { fillTownship(&result, t) }
         result.status = .matched
@@ -774,7 +775,7 @@ extension AddressMatcher {
             return townshipResult(named.townships.first!, confidence: start.confidence - ConfidencePolicy.townshipOnly)
         }
         if named.townships.count > 1 {
-            return ambiguous(named.townships.sorted().map { candidate(township: $0) }, confidence: ConfidencePolicy.ambiguousTownships)
+            return ambiguous(named.townships.sorted().map { candidate(township: $0, "a township named") }, confidence: ConfidencePolicy.ambiguousTownships)
         }
         evidence?.note("nothing of ours recognised")
         var none = GeocodeResult()
@@ -832,18 +833,18 @@ extension AddressMatcher {
         r.lon = house.lon; r.lat = house.lat; r.grid = house.grid
     }
 
-    func candidate(village v: Int) -> Candidate {
+    func candidate(village v: Int, _ why: String) -> Candidate {
         let row = gazetteer.villages[v]
         return Candidate(township: gazetteer.townships[townshipIndex[row.townshipCode]!].name, village: row.name,
-                         villageCode: row.code, name: row.name, kind: "village")
+                         villageCode: row.code, name: row.name, kind: "village", evidence: why)
     }
-    func candidate(township t: Int) -> Candidate {
-        Candidate(township: gazetteer.townships[t].name, village: nil, name: gazetteer.townships[t].name, kind: "township")
+    func candidate(township t: Int, _ why: String) -> Candidate {
+        Candidate(township: gazetteer.townships[t].name, village: nil, name: gazetteer.townships[t].name, kind: "township", evidence: why)
     }
-    func candidate(street i: Int) -> Candidate {
+    func candidate(street i: Int, _ why: String) -> Candidate {
         let st = gazetteer.streets[i]
         let t = gazetteer.townships[townshipIndex[st.townshipCode]!].name
         let v = st.villageCode.flatMap { villageIndex[$0] }.map { gazetteer.villages[$0].name }
-        return Candidate(township: t, village: v, villageCode: st.villageCode, name: t + st.name, kind: "street")
+        return Candidate(township: t, village: v, villageCode: st.villageCode, name: t + st.name, kind: "street", evidence: why)
     }
 }

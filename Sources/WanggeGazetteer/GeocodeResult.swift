@@ -36,9 +36,12 @@ public struct Candidate: Sendable, Equatable {
     public var name: String
     /// village / township / street / elsewhere (a place outside 沙湾区 of the same name)
     public var kind: String
+    /// Why it is a candidate (踏水 is the short name of 踏水社区; 锦江路 runs through it …).
+    public var evidence: String?
 
-    public init(township: String?, village: String?, villageCode: String? = nil, name: String, kind: String) {
+    public init(township: String?, village: String?, villageCode: String? = nil, name: String, kind: String, evidence: String? = nil) {
         self.township = township; self.village = village; self.villageCode = villageCode; self.name = name; self.kind = kind
+        self.evidence = evidence
     }
 }
 
@@ -88,7 +91,8 @@ extension GeocodeResult {
         o += "\"level\":\(Self.json(level?.rawValue)),\"lon\":\(Self.coord(lon)),\"lat\":\(Self.coord(lat)),"
         o += "\"confidence\":\(Self.conf(confidence)),\"candidates\":["
         o += candidates.map { c in
-            "{\"kind\":\"\(c.kind)\",\"name\":\(Self.json(c.name)),\"township\":\(Self.json(c.township)),\"village\":\(Self.json(c.village)),\"village_code\":\(Self.json(c.villageCode))}"
+            "{\"kind\":\"\(c.kind)\",\"name\":\(Self.json(c.name)),\"township\":\(Self.json(c.township)),\"village\":\(Self.json(c.village)),\"village_code\":\(Self.json(c.villageCode))"
+                + (c.evidence.map { ",\"evidence\":" + Self.json($0) } ?? "") + "}"
         }.joined(separator: ",")
         o += "]"
         if let outside { o += ",\"outside\":\(Self.json(outside))" }
