@@ -37,10 +37,11 @@ extension AddressMatcher {
         let s = AddressText.normalize(text)
         var p = parse(s)
         markDistrictTypos(&p, s)
-        var r = resolve(p, s, evidence)
+        let named = readPlaces(p)
+        var r = resolve(p, s, named, evidence)
         // Names read exactly but outside the unit stated (临江街 of another town after 沫江街道) are
         // typos as likely as unmatched text: the fuzzy pass looks at them too.
-        let unused = unusedTokens(p)
+        let unused = unusedTokens(p, named)
         if !unused.isEmpty {
             // Merged with the unmatched text beside them: 寨 + 流村 is one typo'd name, 寨流村.
             var merged: [Range<Int>] = []
@@ -63,7 +64,7 @@ extension AddressMatcher {
             p.tokens.append(t)
             p.tokens.sort { $0.start < $1.start }
             evidence?.note("— read again with the fuzzy token —")
-            var f = resolve(p, s, evidence)
+            var f = resolve(p, s, readPlaces(p), evidence)
             if f.status == .matched { f.fuzzy = true }
             // The fuzzy reading replaces the exact one only when it is at least as precise.
             if r.status == .notFound || (f.status == .matched && (r.status != .matched || rank(f.level) >= rank(r.level))) {
@@ -81,9 +82,8 @@ extension AddressMatcher {
     /// Tokens naming only streets, landmarks or villages that all lie outside the townships stated.
     /// Tokens naming only a neighbouring county's places (the address was not read as outside)
     /// are unused too.
-    func unusedTokens(_ p: Parse) -> [Int] {
+    func unusedTokens(_ p: Parse, _ named: NamedPlaces) -> [Int] {
         let g = gazetteer
-        let named = readPlaces(p)
         let codes = Set(named.townships.map { g.townships[$0].code })
         return p.tokens.indices.filter { k in
             if named.skipped.contains(k) { return true }
@@ -148,9 +148,10 @@ extension AddressMatcher {
     /// generic words (对面, 小区 …). Never for an address outside the district.
     func needsFuzzyPass(_ r: GeocodeResult, _ p: Parse, _ s: [UInt32]) -> Bool {
         guard r.status != .outside else { return false }
+        if r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) { return true }
+        guard p.residual.contains(where: { $0.count >= 2 }) else { return false }
         let mask = genericMask(s, p)
-        let longResidual = p.residual.contains { range in range.filter { !mask[$0] }.count >= 2 }
-        return r.status == .notFound || (!p.residual.isEmpty && (r.status == .ambiguous || r.level == .township)) || longResidual
+        return p.residual.contains { range in range.filter { !mask[$0] }.count >= 2 }
     }
 
     /// True at the characters of unmatched text that belong to generic words (小区, 附近, 服务中心,
@@ -364,8 +365,7 @@ extension AddressMatcher {
 
     // MARK: - Resolving one parse: outside? → the units stated → the most precise point inside them
 
-    func resolve(_ p: Parse, _ s: [UInt32], _ evidence: Evidence?) -> GeocodeResult {
-        let named = readPlaces(p)
+    func resolve(_ p: Parse, _ s: [UInt32], _ named: NamedPlaces, _ evidence: Evidence?) -> GeocodeResult {
         if let outside = outsideDivision(p, s, named, evidence) { return outside }
         var start = GeocodeResult()
         start.confidence = named.fuzzy ? ConfidencePolicy.fuzzyMatch : ConfidencePolicy.exactMatch
@@ -458,7 +458,12 @@ extension AddressMatcher {
     func readPlaces(_ p: Parse) -> NamedPlaces {
         let g = gazetteer
         var named = NamedPlaces()
-        let mask = genericMask(p.text, p)
+        // Only for a name of both a township and a village (rare): which characters are generic words.
+        var maskCache: [Bool]?
+        func mask(_ i: Int) -> Bool {
+            if maskCache == nil { maskCache = genericMask(p.text, p) }
+            return maskCache![i]
+        }
         for (k, t) in p.tokens.enumerated() {
             if t.fuzzy { named.fuzzy = true }
             // A name handed to the fuzzy pass (inside the unmatched text now) no longer counts.
@@ -492,7 +497,7 @@ extension AddressMatcher {
                 // its villages all lie in that township (福禄社区 in 福禄镇).
                 // Unmatched text of two characters or more after it counts too (喻霸村 after 牛石: a typo).
                 let more = p.tokens[(k + 1)...].contains { $0.senses.contains { if case .village = $0 { return true }; if case .street = $0 { return true }; if case .landmark = $0 { return true }; return false } }
-                    || p.residual.contains { r in r.lowerBound >= t.end && r.filter { !mask[$0] }.count >= 2 }
+                    || p.residual.contains { r in r.lowerBound >= t.end && r.filter { !mask($0) }.count >= 2 }
                 if tw.allSatisfy({ named.townships.contains($0) }) {
                     // The township was stated already (踏水镇踏水): now the name means its villages —
                     // unless unmatched text follows (葫芦镇葫芦霸村): then it begins a typo'd name.
