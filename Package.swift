@@ -42,9 +42,12 @@ let package = Package(
         // The address gazetteer: built from the district, matched against messy addresses; its
         // SQLite file is read and written by WanggeStore.
         .target(name: "WanggeGazetteer", dependencies: ["WanggeIO", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),
+        // Workload in hours per week: the documented model, every grid's figures recomputed from
+        // geometry and boundaries/, and the report (wangge report).
+        .target(name: "WanggeWorkload", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
-            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer",
+            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -78,6 +81,7 @@ let package = Package(
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),
+        .testTarget(name: "WanggeWorkloadTests", dependencies: ["WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),

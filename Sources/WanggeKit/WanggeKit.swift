@@ -12,3 +12,4 @@
 @_exported import WanggeExport
 @_exported import WanggeAssign
 @_exported import WanggeGazetteer
+@_exported import WanggeWorkload
