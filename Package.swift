@@ -38,7 +38,7 @@ let package = Package(
         // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
         .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
-        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
         // SQLite file is read and written by WanggeStore.
         .target(name: "WanggeGazetteer", dependencies: ["WanggeIO", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),

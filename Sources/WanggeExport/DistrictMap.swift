@@ -79,9 +79,9 @@ public struct DistrictMap {
         case .workload:
             let b = breaks.map { String(Int($0.rounded())) }
             guard b.count == 4 else { return [] }
-            return [("< \(b[0]) 户", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 户", Self.workloadPalette[1]),
-                    ("\(b[1])–\(b[2]) 户", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 户", Self.workloadPalette[3]),
-                    ("≥ \(b[3]) 户", Self.workloadPalette[4])]
+            return [("< \(b[0]) 小时/周", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 小时/周", Self.workloadPalette[1]),
+                    ("\(b[1])–\(b[2]) 小时/周", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 小时/周", Self.workloadPalette[3]),
+                    ("≥ \(b[3]) 小时/周", Self.workloadPalette[4])]
         case .township:
             return input.boundaries.townships.enumerated().map { ($1.name, Self.townshipPalette[$0 % Self.townshipPalette.count]) }
         case .grid:
@@ -220,7 +220,7 @@ public struct DistrictMap {
         for (name, colour) in legend {
             legendHTML += "<div><i style=\"background:\(colour)\"></i>\(Self.escape(name))</div>"
         }
-        let heading = colouring == .township ? "按街道/乡镇着色" : colouring == .workload ? "工作量（户数）" : "每个网格一色"
+        let heading = colouring == .township ? "按街道/乡镇着色" : colouring == .workload ? "工作量（小时/周）" : "每个网格一色"
         return Self.page
             .replacingOccurrences(of: "%TITLE%", with: Self.escape(title))
             .replacingOccurrences(of: "%LEGENDTITLE%", with: heading)
@@ -292,7 +292,7 @@ svg.addEventListener("pointermove",function(e){
     var d=t.dataset;
     tip.innerHTML="<b>"+esc(d.code)+"</b> "+esc(d.name)+"<br>"+esc(d.township)+" · "+esc(d.village)+
       "<br>户数 households: "+esc(d.households)+"　人口 residents: "+esc(d.residents)+
-      "<br>工作量 load: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
+      "<br>工作量 hours/week: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
     tip.style.display="block";tip.style.left=(e.clientX+14)+"px";tip.style.top=(e.clientY+14)+"px";
   }else{tip.style.display="none";}
 });
