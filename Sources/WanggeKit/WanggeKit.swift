@@ -12,3 +12,5 @@
 @_exported import WanggeExport
 @_exported import WanggeAssign
 @_exported import WanggeGazetteer
+@_exported import WanggeStaffing
+@_exported import WanggeTeam
