@@ -77,7 +77,7 @@ public enum TeamInput {
     }
 
     /// Everything `wangge staff` needs from a district and a grid file, loaded once.
-    public struct Loaded {
+    public struct Loaded: Sendable {
         public var boundaries: DistrictBoundaries
         public var locator: GridLocator
         public var households: [Int]
