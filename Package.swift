@@ -31,6 +31,9 @@ let package = Package(
         // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only.
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
         .target(name: "WanggePartition", dependencies: ["WanggeIO"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        // Putting the team on the grids: grid workers and supporting members by hours. Ids, hours and
+        // points in metres only, like WanggePartition: no geometry, no files.
+        .target(name: "WanggeStaffing", dependencies: ["WanggeIO"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
         .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
@@ -45,9 +48,12 @@ let package = Package(
         // Workload in hours per week: the documented model, every grid's figures recomputed from
         // geometry and boundaries/, and the report (wangge report).
         .target(name: "WanggeWorkload", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
+        // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
+        .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
-            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload",
+            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -63,7 +69,7 @@ let package = Package(
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
-                          dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
+                          dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition"],
                           path: "tools/ShawanGenerator"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
         .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
@@ -84,6 +90,8 @@ let package = Package(
         .testTarget(name: "WanggeWorkloadTests", dependencies: ["WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
+        .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
+        .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )

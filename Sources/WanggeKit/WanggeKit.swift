@@ -13,3 +13,5 @@
 @_exported import WanggeAssign
 @_exported import WanggeGazetteer
 @_exported import WanggeWorkload
+@_exported import WanggeStaffing
+@_exported import WanggeTeam

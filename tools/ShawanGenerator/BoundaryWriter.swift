@@ -120,6 +120,7 @@ struct BoundaryWriter {
         }, about: "12 months of synthetic cases in the proportions of the seed article.")
 
         try writeAddresses(addresses)
+        try writeRoster(d, addresses: addresses)
         try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents).utf8),
                              to: outDir.appendingPathComponent("PROVENANCE.md").path)
         try AtomicFile.write(Array(picture(d, addresses: addresses, areas: areas).utf8),
@@ -256,11 +257,15 @@ struct BoundaryWriter {
         | landmarks.geojson | \(landmarks.count) | schools, village committees, clinics, markets, offices |
         | incidents.geojson | \(incidents.count) | 12 months of cases: \(byType.keys.sorted().map { "\($0) \(byType[$0]!)" }.joined(separator: ", ")) |
         | addresses/*.csv | \(addresses.count) | one CSV per township (lon/lat WGS-84): houses on town streets and villager-group (组) houses |
+        \(roster(d, addresses: addresses).provenanceRow)
         | shawan.svg | | the picture in the README |
 
         Addresses carry \(households) households and \(residents) residents (the seed article's district: about
         60,000 households, 170,000 people, 57,000+ base records), with flags: \(count(\.elderlyAlone)) elderly living
         alone, \(count(\.disabled)) disabled, \(count(\.lowIncome)) low-income households, \(count(\.keyPersons)) key persons.
+
+        \(roster(d, addresses: addresses).provenanceNote)
+
         Metric measures (areas above) use `shawan-tm`: +proj=tmerc +lon_0=103.6 +k=1 +x_0=500000 on GRS80.
 
         """

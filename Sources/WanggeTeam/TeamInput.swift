@@ -1,0 +1,122 @@
+// The staffing problem of a district: its villages (points, neighbours), a grid file's grids
+// (points, hours of work) and a roster, handed to WanggeStaffing as ids, hours and metres.
+import WanggeAssign
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+import WanggeStaffing
+
+public enum TeamInput {
+    /// Hours of work a week per household: the STAND-IN workload until WanggeWorkload lands.
+    /// Assumption: a visit a month of about an hour with the walk (≈ 0.25 h a week), plus records,
+    /// errands and mediation (≈ 0.1 h a week). Only the spread of hours per staff-hour is used to
+    /// balance, so this constant changes no placement — only which grids count as overloaded.
+    public static let householdHoursPerWeek = 0.35
+
+    // ┌──────────────────────────────────────────────────────────────────────────────────────┐
+    // │ SWAP HERE when WanggeWorkload lands: hours of work a week for each grid.             │
+    // │ Today: households (from boundaries/addresses, by the one point-to-grid rule) ×       │
+    // │ `householdHoursPerWeek`.                                                             │
+    // └──────────────────────────────────────────────────────────────────────────────────────┘
+    /// Hours of work a week per grid, in the order of `locator.grids`.
+    public static func gridHours(locator: GridLocator, addresses: [AddressRecord]) -> [Double] {
+        households(locator: locator, addresses: addresses).map { Double($0) * householdHoursPerWeek }
+    }
+
+    /// Households per grid (order of `locator.grids`): each address counts in the grid of its own
+    /// village that covers it, else that village's nearest grid (`GridLocator`).
+    public static func households(locator: GridLocator, addresses: [AddressRecord]) -> [Int] {
+        var out = [Int](repeating: 0, count: locator.grids.count)
+        for a in addresses {
+            if let g = locator.grid(at: a.position, village: a.villageCode) { out[g] += a.households }
+        }
+        return out
+    }
+
+    /// Each village's point (centroid, or a point on its surface when the centroid falls outside)
+    /// in the district's metric CRS, and its neighbours: the villages it touches (they tile the
+    /// district, so neighbours share a boundary).
+    public static func villages(_ boundaries: DistrictBoundaries) throws -> [StaffingVillage] {
+        let toMetric = try CoordinateTransform(from: .wgs84, to: boundaries.profile.metricCRS)
+        let context = GEOSContext()
+        let sorted = boundaries.villages.sorted { $0.code < $1.code }
+        let handles = try sorted.map { v in try context.geometry(from: try v.geometry.mapCoordinates { try toMetric.transform($0) }) }
+        let envelopes = try handles.map { try $0.envelope() }
+        var neighbours = [[String]](repeating: [], count: sorted.count)
+        for i in sorted.indices {
+            guard let e = envelopes[i] else { continue }
+            let prepared = try PreparedGeometry(handles[i])
+            for j in sorted.indices where j > i {
+                guard let f = envelopes[j], e.intersects(f), try prepared.intersects(handles[j]) else { continue }
+                neighbours[i].append(sorted[j].code)
+                neighbours[j].append(sorted[i].code)
+            }
+        }
+        return try sorted.indices.map { i in
+            let p = try point(of: handles[i])
+            return StaffingVillage(code: sorted[i].code, townshipCode: sorted[i].townshipCode, x: p.x, y: p.y,
+                                   neighbours: neighbours[i].sorted())
+        }
+    }
+
+    /// The grids of `locator` with their hours (`hours`, same order) and centroids in metres.
+    public static func grids(_ locator: GridLocator, hours: [Double]) throws -> [StaffingGrid] {
+        let context = GEOSContext()
+        return try locator.grids.indices.map { g in
+            let polygons = locator.gridSet.metricPolygons[g]
+            let p = try point(of: context.geometry(from: polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)))
+            return StaffingGrid(code: locator.grids[g].code, villageCode: locator.grids[g].villageCode, workHours: hours[g], x: p.x, y: p.y)
+        }
+    }
+
+    static func point(of g: GEOSGeometryHandle) throws -> Coordinate {
+        let centroid = try g.centroid()
+        if try g.intersects(centroid), let c = try centroid.pointCoordinate() { return c }
+        return try g.pointOnSurface().pointCoordinate() ?? Coordinate(0, 0)
+    }
+
+    /// Everything `wangge staff` needs from a district and a grid file, loaded once.
+    public struct Loaded: Sendable {
+        public var boundaries: DistrictBoundaries
+        public var locator: GridLocator
+        public var households: [Int]
+        public var problem: StaffingProblem
+    }
+
+    /// The staffing problem of `grids` (a validated grid collection) in `boundaries`, with
+    /// `addresses` for the hours and `roster` for the people.
+    public static func load(boundaries: DistrictBoundaries, grids: FeatureCollection, addresses: [AddressRecord],
+                            roster: Roster) throws -> Loaded {
+        let locator = try GridLocator(GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS))
+        let households = households(locator: locator, addresses: addresses)
+        let hours = gridHours(locator: locator, addresses: addresses)
+        let problem = StaffingProblem(grids: try Self.grids(locator, hours: hours), villages: try villages(boundaries),
+                                      people: roster.entries.map(StaffMember.init))
+        return Loaded(boundaries: boundaries, locator: locator, households: households, problem: problem)
+    }
+}
+
+/// `wangge staff` as a library call: read the district, the grid file (checked as `wangge
+/// validate` checks it unless `validate` is false), the addresses and the roster; staff the grids.
+public enum TeamStaffing {
+    /// `grids`: the grid file as read (`GridFile.load`; validating it is the caller's, and may run
+    /// beside this). `directory`: boundaries/, for the addresses behind the hours.
+    public static func run(district: DistrictBoundaries, boundaries directory: String, grids: FeatureCollection, gridsFile: String,
+                           rosterFile: String, options: StaffingOptions = StaffingOptions()) throws -> StaffingReport {
+        let roster = try RosterFile.read(rosterFile, villageCodes: Set(district.villages.map(\.code)))
+        let addresses = try DistrictLayers.loadAddresses(directory: directory)
+        let loaded = try TeamInput.load(boundaries: district, grids: grids, addresses: addresses, roster: roster)
+        let result = try Staffing(options: options).solve(loaded.problem)
+        return StaffingReport(result: result, roster: roster, loaded: loaded, options: options, gridsFile: gridsFile)
+    }
+
+    /// Everything from files: the grid file is checked as `wangge validate` checks it first,
+    /// unless `validate` is false.
+    public static func run(boundaries directory: String, gridsFile: String, rosterFile: String,
+                           options: StaffingOptions = StaffingOptions(), validate: Bool = true) throws -> StaffingReport {
+        let district = try DistrictBoundaries.load(directory: directory)
+        let grids = try GridFile.load(gridsFile, boundaries: district, validate: validate)
+        return try run(district: district, boundaries: directory, grids: grids, gridsFile: gridsFile, rosterFile: rosterFile, options: options)
+    }
+}
