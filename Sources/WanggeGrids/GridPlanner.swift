@@ -1,3 +1,4 @@
+import WanggeWorkload
 import Foundation
 import WanggeCRS
 import WanggeDistrict
@@ -91,7 +92,7 @@ public struct GridPlanner {
     /// addresses and incidents tallied into them.
     private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
                              progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
-        let pointsByVillage = try Self.pointsByVillage(layers, toMetric)
+        let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel)
         let known = Set(b.villages.map(\.code))
         var out = CutVillages()
         out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
@@ -118,16 +119,25 @@ public struct GridPlanner {
 
     /// Addresses (households, residents, flags) and incidents as metric points with their figures,
     /// by village code.
-    static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws -> [String: [(Coordinate, Figures)]] {
+    /// Each point's hours under `model`; the village's patrol shared out to its addresses
+    /// (`WorkloadModel.patrolShares`).
+    static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform,
+                                model: WorkloadModel) throws -> [String: [(Coordinate, Figures)]] {
         var points: [String: [(Coordinate, Figures)]] = [:]
         for a in layers.addresses {
             var f = Figures()
             f.addresses = 1; f.households = a.households; f.residents = a.residents; f.flagged = a.flagged
+            f.hours = model.addressHours(a)
             points[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
+        }
+        for code in points.keys {
+            let shares = model.patrolShares(points[code]!.map(\.0))
+            for k in shares.indices { points[code]![k].1.hours += shares[k] }
         }
         for i in layers.incidents {
             var f = Figures()
             f.incidents = 1
+            f.hours = model.incidentHours(type: i.type.isEmpty ? "other" : i.type)
             points[i.villageCode, default: []].append((try toMetric.transform(i.position), f))
         }
         return points
