@@ -541,6 +541,13 @@ public struct GridPlanner {
         return out
     }
 
+    /// A block vertex this close (metres) to a refinement cut is put on the cut (`split`), so a
+    /// cut never meets the block's edge a centimetre from a vertex. Such an edge is below what
+    /// 7 decimals of a degree hold, and the writer's spike cleaning, which sees it as a spike from
+    /// one side of the cut and as a corner from the other, kept the crossing in one grid and
+    /// dropped it from the next: an overlap or gap the length of the cut.
+    static let cutSnapTolerance = 0.05
+
     /// Splits a block between its two address clusters: a straight cut across the block,
     /// perpendicular to the line joining the clusters, where the households on each side are
     /// closest to equal (the block's longer axis at its middle when it has no houses).
@@ -582,6 +589,6 @@ public struct GridPlanner {
         let along = (centre.x - origin.x) * -axis.y + (centre.y - origin.y) * axis.x
         let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
         let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
-        return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6).faces, cut)
+        return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6, snapTolerance: cutSnapTolerance).faces, cut)
     }
 }
