@@ -91,42 +91,98 @@ public enum WorkloadCalculator {
         return out.sorted { $0.code < $1.code }
     }
 
-    /// Length of the minimum spanning tree of `points` (Prim, O(n²): a grid has at most a few
-    /// hundred courtyard cells).
+    /// Length of the minimum spanning tree of `points`.
     public static func spanningTreeLength(_ points: [Coordinate]) -> Double {
-        guard points.count > 1 else { return 0 }
+        spanningTreeEdges(points).reduce(0) { $0 + $1.length }
+    }
+
+    /// The minimum spanning tree's edges (Prim, O(n²): a village has at most a few thousand
+    /// courtyard cells), as (point, point, length); ties go to the lower index.
+    public static func spanningTreeEdges(_ points: [Coordinate]) -> [(Int, Int, length: Double)] {
+        guard points.count > 1 else { return [] }
         var inTree = [Bool](repeating: false, count: points.count)
         var best = [Double](repeating: .infinity, count: points.count)
+        var parent = [Int](repeating: -1, count: points.count)
         best[0] = 0
-        var total = 0.0
+        var edges: [(Int, Int, length: Double)] = []
         for _ in points.indices {
             var u = -1
             for v in points.indices where !inTree[v] && (u < 0 || best[v] < best[u]) { u = v }
             inTree[u] = true
-            total += best[u]
+            if parent[u] >= 0 { edges.append((parent[u], u, best[u])) }
             for v in points.indices where !inTree[v] {
                 let d = ((points[u].x - points[v].x) * (points[u].x - points[v].x) + (points[u].y - points[v].y) * (points[u].y - points[v].y)).squareRoot()
-                if d < best[v] { best[v] = d }
+                if d < best[v] { best[v] = d; parent[v] = u }
             }
         }
-        return total
+        return edges
     }
 
     /// The weekly hours of a grid under `model`, by part.
     public static func hours(_ f: GridFigures, model m: WorkloadModel) -> GridHours {
-        let month = 12.0 / 52.0
-        let households = Double(f.households) * m["household_visits_per_month"] * month * m["household_visit_hours"]
-        let flagged = (Double(f.elderlyAlone) * m["elderly_alone_visits_per_month"] + Double(f.disabled) * m["disabled_visits_per_month"]
-            + Double(f.lowIncome) * m["low_income_visits_per_month"] + Double(f.keyPersons) * m["key_persons_visits_per_month"])
-            * month * m["flag_visit_hours"]
-        var incidentHours = 0.0
-        for (type, count) in f.incidents {
-            let key = type + "_hours"
-            let h = m.parameters.contains { $0.key == key } ? m[key] : m["other_incident_hours"]
-            incidentHours += Double(count) / m["incident_weeks"] * h
+        let incidentHours = f.incidents.reduce(0) { $0 + Double($1.count) * m.incidentHours(type: $1.type) }
+        return GridHours(figures: f, parts: [m.visitHours(households: f.households),
+                                             m.flagHours(elderlyAlone: f.elderlyAlone, disabled: f.disabled, lowIncome: f.lowIncome, keyPersons: f.keyPersons),
+                                             incidentHours, m.patrolHours(km: f.patrolKm), m.upkeepHours(records: f.records)])
+    }
+}
+
+/// The model's parts as functions, so anything that sums them (a grid, a block, one address)
+/// uses the same arithmetic.
+extension WorkloadModel {
+    static let weeksPerMonth = 12.0 / 52.0
+
+    public func visitHours(households: Int) -> Double {
+        Double(households) * self["household_visits_per_month"] * Self.weeksPerMonth * self["household_visit_hours"]
+    }
+
+    public func flagHours(elderlyAlone: Int, disabled: Int, lowIncome: Int, keyPersons: Int) -> Double {
+        (Double(elderlyAlone) * self["elderly_alone_visits_per_month"] + Double(disabled) * self["disabled_visits_per_month"]
+            + Double(lowIncome) * self["low_income_visits_per_month"] + Double(keyPersons) * self["key_persons_visits_per_month"])
+            * Self.weeksPerMonth * self["flag_visit_hours"]
+    }
+
+    /// One incident of the layer's 12 months, as hours a week.
+    public func incidentHours(type: String) -> Double {
+        let key = type + "_hours"
+        return (parameters.contains { $0.key == key } ? self[key] : self["other_incident_hours"]) / self["incident_weeks"]
+    }
+
+    /// A patrol route of `km` (the courtyard tree with its detour), walked as the model says.
+    public func patrolHours(km: Double) -> Double {
+        self["patrols_per_day"] * self["patrol_days_per_week"] * self["patrol_share_of_route"] * km / self["walking_speed_kmh"]
+    }
+
+    public func upkeepHours(records: Int) -> Double { Double(records) * self["upkeep_hours_per_record"] }
+
+    /// One address record's hours apart from patrol (visits, flags, upkeep).
+    public func addressHours(_ a: AddressRecord) -> Double {
+        visitHours(households: a.households) + flagHours(elderlyAlone: a.elderlyAlone, disabled: a.disabled, lowIncome: a.lowIncome, keyPersons: a.keyPersons)
+            + upkeepHours(records: 1)
+    }
+
+    /// Patrol hours shared out to points, additively: the points' courtyard cells (`route_cell_m`)
+    /// are joined by their minimum spanning tree, each edge's length (with the detour) split
+    /// between its two cells, each cell's share split between its points. Summed over any set of
+    /// the points this approximates the patrol of a grid made of them; summed over all it is the
+    /// patrol of the whole tree. `points` metric; the result is in input order.
+    public func patrolShares(_ points: [Coordinate]) -> [Double] {
+        let cell = self["route_cell_m"]
+        var cellOf = [Int](repeating: 0, count: points.count)
+        var index: [Int64: Int] = [:]
+        var sums: [(x: Double, y: Double, n: Int)] = []
+        for (i, p) in points.enumerated() {
+            let key = Int64((p.x / cell).rounded(.down)) << 32 ^ Int64((p.y / cell).rounded(.down))
+            if let c = index[key] { cellOf[i] = c; sums[c].x += p.x; sums[c].y += p.y; sums[c].n += 1 } else {
+                index[key] = sums.count; cellOf[i] = sums.count; sums.append((p.x, p.y, 1))
+            }
         }
-        let patrol = m["patrols_per_day"] * m["patrol_days_per_week"] * m["patrol_share_of_route"] * f.patrolKm / m["walking_speed_kmh"]
-        let upkeep = Double(f.records) * m["upkeep_hours_per_record"]
-        return GridHours(figures: f, parts: [households, flagged, incidentHours, patrol, upkeep])
+        let centres = sums.map { Coordinate($0.x / Double($0.n), $0.y / Double($0.n)) }
+        var share = [Double](repeating: 0, count: centres.count)
+        for (a, b, length) in WorkloadCalculator.spanningTreeEdges(centres) {
+            let h = patrolHours(km: length * self["route_detour"] / 1000) / 2
+            share[a] += h; share[b] += h
+        }
+        return points.indices.map { share[cellOf[$0]] / Double(sums[cellOf[$0]].n) }
     }
 }
