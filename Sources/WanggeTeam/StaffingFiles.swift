@@ -72,7 +72,7 @@ public struct StaffingReport {
         }
         let summary: JSONObject = [
             "roster": .string(roster.file), "grids_file": .string(gridsFile),
-            "work_hours": .string("stand-in: households × \(TeamInput.householdHoursPerWeek) h a week (until the workload model)"),
+            "work_hours": .string("the workload model's hours a week per grid (wangge report)"),
             "travel_limit_m": Self.number(options.travelLimit, 0), "overload_ratio": Self.number(options.overloadRatio, 3),
             "grids": .number(JSONNumber(result.grids.count)), "unfilled": .number(JSONNumber(result.unfilled.count)),
             "people": .number(JSONNumber(result.people.count)), "skipped_rows": .number(JSONNumber(roster.skipped)),
@@ -121,7 +121,7 @@ public struct StaffingReport {
         var lines: [String] = []
         lines.append("roster \(roster.file): \(roster.entries.count) people (\(roles))"
             + (roster.skipped > 0 ? ", \(roster.skipped) rows skipped" : "") + (roster.encoding != "UTF-8" ? ", read as \(roster.encoding)" : ""))
-        lines.append("grids \(gridsFile): \(r.grids.count); hours of work per grid: stand-in, households × \(TeamInput.householdHoursPerWeek) h a week")
+        lines.append("grids \(gridsFile): \(r.grids.count); hours of work a week per grid from the workload model (as wangge report)")
         lines.append(TextTable(header: ["hours of work per staff-hour", "CV", "min", "mean", "max"], rows: [
             ["hours of work per grid (before staffing)", Self.fixed(r.workHours.cv, 3), Self.fixed(r.workHours.min, 1), Self.fixed(r.workHours.mean, 1), Self.fixed(r.workHours.max, 1)],
             ["ratio, members spread by count at home", Self.fixed(r.naive.cv, 3), Self.fixed(r.naive.min, 3), Self.fixed(r.naive.mean, 3), Self.fixed(r.naive.max, 3)],

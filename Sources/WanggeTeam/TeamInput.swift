@@ -6,22 +6,16 @@ import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggeStaffing
+import WanggeWorkload
 
 public enum TeamInput {
-    /// Hours of work a week per household: the STAND-IN workload until WanggeWorkload lands.
-    /// Assumption: a visit a month of about an hour with the walk (≈ 0.25 h a week), plus records,
-    /// errands and mediation (≈ 0.1 h a week). Only the spread of hours per staff-hour is used to
-    /// balance, so this constant changes no placement — only which grids count as overloaded.
-    public static let householdHoursPerWeek = 0.35
-
-    // ┌──────────────────────────────────────────────────────────────────────────────────────┐
-    // │ SWAP HERE when WanggeWorkload lands: hours of work a week for each grid.             │
-    // │ Today: households (from boundaries/addresses, by the one point-to-grid rule) ×       │
-    // │ `householdHoursPerWeek`.                                                             │
-    // └──────────────────────────────────────────────────────────────────────────────────────┘
-    /// Hours of work a week per grid, in the order of `locator.grids`.
-    public static func gridHours(locator: GridLocator, addresses: [AddressRecord]) -> [Double] {
-        households(locator: locator, addresses: addresses).map { Double($0) * householdHoursPerWeek }
+    /// Hours of work a week per grid, in the order of `locator.grids`: the workload model's, each
+    /// grid's figures recomputed from its geometry (`WorkloadCalculator`, as `wangge report`).
+    public static func gridHours(locator: GridLocator, grids: FeatureCollection, boundaries: DistrictBoundaries,
+                                 layers: DistrictLayers, model: WorkloadModel) throws -> [Double] {
+        let figures = try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model)
+        let hours = Dictionary(figures.map { ($0.code, WorkloadCalculator.hours($0, model: model).total) }, uniquingKeysWith: { a, _ in a })
+        return locator.grids.map { hours[$0.code] ?? 0 }
     }
 
     /// Households per grid (order of `locator.grids`): each address counts in the grid of its own
@@ -86,11 +80,11 @@ public enum TeamInput {
 
     /// The staffing problem of `grids` (a validated grid collection) in `boundaries`, with
     /// `addresses` for the hours and `roster` for the people.
-    public static func load(boundaries: DistrictBoundaries, grids: FeatureCollection, addresses: [AddressRecord],
-                            roster: Roster) throws -> Loaded {
+    public static func load(boundaries: DistrictBoundaries, grids: FeatureCollection, layers: DistrictLayers,
+                            roster: Roster, model: WorkloadModel = .standard) throws -> Loaded {
         let locator = try GridLocator(GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS))
-        let households = households(locator: locator, addresses: addresses)
-        let hours = gridHours(locator: locator, addresses: addresses)
+        let households = households(locator: locator, addresses: layers.addresses)
+        let hours = try gridHours(locator: locator, grids: grids, boundaries: boundaries, layers: layers, model: model)
         let problem = StaffingProblem(grids: try Self.grids(locator, hours: hours), villages: try villages(boundaries),
                                       people: roster.entries.map(StaffMember.init))
         return Loaded(boundaries: boundaries, locator: locator, households: households, problem: problem)
@@ -101,12 +95,13 @@ public enum TeamInput {
 /// validate` checks it unless `validate` is false), the addresses and the roster; staff the grids.
 public enum TeamStaffing {
     /// `grids`: the grid file as read (`GridFile.load`; validating it is the caller's, and may run
-    /// beside this). `directory`: boundaries/, for the addresses behind the hours.
+    /// beside this). `directory`: boundaries/, for the addresses and incidents behind the hours.
     public static func run(district: DistrictBoundaries, boundaries directory: String, grids: FeatureCollection, gridsFile: String,
-                           rosterFile: String, options: StaffingOptions = StaffingOptions()) throws -> StaffingReport {
+                           rosterFile: String, options: StaffingOptions = StaffingOptions(),
+                           model: WorkloadModel = .standard) throws -> StaffingReport {
         let roster = try RosterFile.read(rosterFile, villageCodes: Set(district.villages.map(\.code)))
-        let addresses = try DistrictLayers.loadAddresses(directory: directory)
-        let loaded = try TeamInput.load(boundaries: district, grids: grids, addresses: addresses, roster: roster)
+        let layers = try DistrictLayers.load(directory: directory)
+        let loaded = try TeamInput.load(boundaries: district, grids: grids, layers: layers, roster: roster, model: model)
         let result = try Staffing(options: options).solve(loaded.problem)
         return StaffingReport(result: result, roster: roster, loaded: loaded, options: options, gridsFile: gridsFile)
     }

@@ -66,7 +66,7 @@ enum Bundled {
     static let plan = try! GridPlanner().plan(boundaries: Bundled.district, layers: DistrictLayers.load(directory: Bundled.boundaries))
     static let grids = try! GridPlanWriter().gridsCollection(plan)
     static let loaded = try! TeamInput.load(boundaries: Bundled.district, grids: grids,
-                                            addresses: DistrictLayers.loadAddresses(directory: Bundled.boundaries), roster: roster)
+                                            layers: DistrictLayers.load(directory: Bundled.boundaries), roster: roster)
     static let result = try! Staffing().solve(loaded.problem)
 
     @Test func theBundledRosterLoadsWithTheExpectedCounts() {
@@ -94,7 +94,7 @@ enum Bundled {
         let r = Self.result
         #expect(r.unfilled.isEmpty)
         #expect(r.unassigned.isEmpty)
-        #expect(r.workHours.cv > 0.4)          // households per grid: CV 0.42 (issue 10)
+        #expect(r.workHours.cv > 0.3)          // hours per grid before staffing: CV 0.38 (wangge report)
         #expect(r.naive.cv > 0.3)
         #expect(r.ratio.cv <= 0.10, "CV \(r.ratio.cv)")
         // Every supporting member away from home is on a neighbour's grid within the limit.
