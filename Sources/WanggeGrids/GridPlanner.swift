@@ -551,6 +551,9 @@ public struct GridPlanner {
     /// Splits a block between its two address clusters: a straight cut across the block,
     /// perpendicular to the line joining the clusters, where the households on each side are
     /// closest to equal (the block's longer axis at its middle when it has no houses).
+    /// A refinement cut passes between points at least this far apart (m) along its axis.
+    static let minimumCutGap = 1.0
+
     static func split(_ block: Polygon, points: [(Coordinate, Figures)], weights: WorkloadWeights,
                       context ctx: GEOSContext) throws -> (pieces: [Polygon], cut: [Coordinate]) {
         let env = Geometry.polygon(block).envelope!
@@ -576,7 +579,15 @@ public struct GridPlanner {
             position = proj[proj.count / 2].0
             for k in 0..<(proj.count - 1) {
                 acc += proj[k].1
-                if acc >= total / 2 { position = (proj[k].0 + proj[k + 1].0) / 2; break }
+                if acc >= total / 2 {
+                    // Between two points at least a metre apart along the axis (the nearest such gap
+                    // to the median): a cut through or next to an address — two addresses at one
+                    // spot, or the cut's snapping — would leave it on the boundary of two grids.
+                    let gaps = (0..<(proj.count - 1)).filter { proj[$0 + 1].0 - proj[$0].0 >= minimumCutGap }
+                    let g = gaps.min { (abs($0 - k), $0) < (abs($1 - k), $1) } ?? k
+                    position = (proj[g].0 + proj[g + 1].0) / 2
+                    break
+                }
             }
             position += mx * axis.x + my * axis.y
         } else {
