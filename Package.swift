@@ -62,6 +62,8 @@ let package = Package(
         .executableTarget(name: "generate-shawan",
                           dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
                           path: "tools/ShawanGenerator"),
+        // Loading time of boundaries/elevation.asc and walking-time throughput (release).
+        .executableTarget(name: "elevation-bench", dependencies: ["WanggeDistrict", "WanggeCRS", "WanggeGeometry", "WanggeIO"], path: "tools/ElevationBench"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
         .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
         // libFuzzer targets (tools/fuzz.sh, `make fuzz`; tools/Fuzz/README.md). A plain build makes

@@ -90,6 +90,13 @@ public struct ElevationModel: Sendable {
         let c0 = Int(fx.rounded(.down)), r0 = Int(fy.rounded(.down))
         let c1 = min(c0 + 1, columns - 1), r1 = min(r0 + 1, rows - 1)
         let tx = fx - Double(c0), ty = fy - Double(r0)
+        let v00 = values[r0 * columns + c0], v10 = values[r0 * columns + c1]
+        let v01 = values[r1 * columns + c0], v11 = values[r1 * columns + c1]
+        if !(v00.isNaN || v10.isNaN || v01.isNaN || v11.isNaN) {
+            // As two lerps: exact at cell centres and on constant ground (no weight sum to divide by).
+            let north = v00 + tx * (v10 - v00), south = v01 + tx * (v11 - v01)
+            return north + ty * (south - north)
+        }
         var sum = 0.0, weight = 0.0
         for (c, r, w) in [(c0, r0, (1 - tx) * (1 - ty)), (c1, r0, tx * (1 - ty)), (c0, r1, (1 - tx) * ty), (c1, r1, tx * ty)] where w > 0 {
             let v = values[r * columns + c]
@@ -97,7 +104,7 @@ public struct ElevationModel: Sendable {
             sum += w * v
             weight += w
         }
-        return weight > 0 ? (weight == 1 ? sum : sum / weight) : nil
+        return weight > 0 ? sum / weight : nil
     }
 
     /// Rise over run between two points: (elevation(b) − elevation(a)) / horizontal distance;
