@@ -72,6 +72,7 @@ let package = Package(
         .executableTarget(name: "fuzz-assign", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeoJSON"], path: "tools/Fuzz/AssignCSV"),
         .executableTarget(name: "fuzz-address", dependencies: ["WanggeGazetteer", "WanggeStore"], path: "tools/Fuzz/AddressMatcher"),
         .executableTarget(name: "fuzz-wkb", dependencies: ["WanggeStore", "WanggeGeometry"], path: "tools/Fuzz/WKBRoundTrip"),
+        .executableTarget(name: "fuzz-elevation", dependencies: ["WanggeDistrict", "WanggeGeometry"], path: "tools/Fuzz/ElevationGrid"),
         .testTarget(name: "WanggeIOTests", dependencies: ["WanggeIO"]),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),

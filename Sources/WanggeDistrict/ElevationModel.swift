@@ -41,6 +41,11 @@ public struct ElevationModel: Sendable {
         guard cellSize > 0, cellSize.isFinite, minX.isFinite, minY.isFinite else {
             throw ElevationModelError(kind: .header, message: "cell size \(cellSize) and corner (\(minX), \(minY)) must be finite, the cell size > 0")
         }
+        // The far edges must be representable: a corner at 1e300 with 1 m cells has no room for them.
+        let spanX = (minX + Double(columns) * cellSize - minX) / cellSize, spanY = (minY + Double(rows) * cellSize - minY) / cellSize
+        guard abs(spanX - Double(columns)) < 0.5, abs(spanY - Double(rows)) < 0.5 else {
+            throw ElevationModelError(kind: .header, message: "cells of \(cellSize) cannot be told apart at (\(minX), \(minY)): the corner is too far from 0 for this cell size")
+        }
         self.columns = columns
         self.rows = rows
         self.minX = minX
@@ -68,10 +73,11 @@ public struct ElevationModel: Sendable {
     /// The cell that contains `p` (a point on the shared edge of two cells belongs to the eastern
     /// / southern one, the last column and row keep their outer edges), nil outside.
     public func cell(containing p: Coordinate) -> (column: Int, row: Int)? {
-        guard p.x >= minX, p.x <= maxX, p.y >= minY, p.y <= maxY else { return nil }
-        let c = min(columns - 1, Int(((p.x - minX) / cellSize).rounded(.down)))
-        let r = min(rows - 1, Int(((maxY - p.y) / cellSize).rounded(.down)))
-        return (c, r)
+        let fx = (p.x - minX) / cellSize, fy = (maxY - p.y) / cellSize
+        // Written so that NaN is outside too.
+        guard p.x >= minX, p.x <= maxX, p.y >= minY, p.y <= maxY, fx >= 0, fy >= 0,
+              fx <= Double(columns), fy <= Double(rows) else { return nil }
+        return (min(columns - 1, Int(fx)), min(rows - 1, Int(fy)))
     }
 
     // MARK: elevation
@@ -126,8 +132,9 @@ public struct ElevationModel: Sendable {
         for k in 1..<line.count {
             let a = line[k - 1], b = line[k]
             let length = hypot(b.x - a.x, b.y - a.y)
-            guard length > 0 else { continue }
-            let pieces = max(1, Int((length / spacing).rounded(.up)))
+            guard length > 0, length.isFinite else { continue }
+            // (At most a million pieces a segment: 25,000 km at 25 m.)
+            let pieces = max(1, Int(min(1_000_000, (length / spacing).rounded(.up))))
             let step = length / Double(pieces)
             for i in 1...pieces {
                 let t = Double(i) / Double(pieces)
@@ -210,12 +217,18 @@ extension ElevationModel {
         var parser = ASCIIGridParser(bytes: bytes, file: file)
         let header = try parser.header()
         let values = try parser.rows(header)
-        try self.init(columns: header.columns, rows: header.rows, minX: header.minX, minY: header.minY,
-                      cellSize: header.cellSize, noData: header.noData, values: values, crs: crs)
+        do {
+            self = try ElevationModel(columns: header.columns, rows: header.rows, minX: header.minX, minY: header.minY,
+                                      cellSize: header.cellSize, noData: header.noData, values: values, crs: crs)
+        } catch {
+            // Only the header's numbers can be wrong by now (the corner and the cell size).
+            throw ElevationModelError(kind: .header, file: file, field: "cellsize", message: error.message)
+        }
     }
 
     /// The raster as an ESRI ASCII Grid: header with `xllcorner`/`yllcorner`, one line per row,
-    /// values with `decimals` decimals (NODATA written as the header's value, −9999 without one).
+    /// values with `decimals` decimals (NODATA cells written as the header's NODATA value, −9999
+    /// when there is none; no NODATA line when there is neither a value nor a NODATA cell).
     /// Deterministic: the same model gives the same bytes.
     public func asciiGrid(decimals: Int = 0) -> String {
         func number(_ v: Double) -> String {
@@ -223,19 +236,21 @@ extension ElevationModel {
         }
         let nodata = noData ?? -9999
         var out = "ncols \(columns)\nnrows \(rows)\nxllcorner \(number(minX))\nyllcorner \(number(minY))\n"
-        out += "cellsize \(number(cellSize))\nNODATA_value \(number(nodata))\n"
+        out += "cellsize \(number(cellSize))\n"
+        // Without a NODATA value and without NODATA cells, no NODATA line (as it was read).
+        if noData != nil || values.contains(where: \.isNaN) { out += "NODATA_value \(number(nodata))\n" }
         out.reserveCapacity(out.utf8.count + values.count * (decimals + 5))
-        let scale = pow(10, Double(decimals))
+        let format = "%.\(max(0, decimals))f"
         for r in 0..<rows {
             for c in 0..<columns {
                 if c > 0 { out += " " }
                 let v = values[r * columns + c]
                 if v.isNaN {
                     out += number(nodata)
-                } else if decimals == 0 {
+                } else if decimals <= 0 && abs(v) < 1e15 {
                     out += String(Int64(v.rounded()))
                 } else {
-                    out += String(format: "%.\(decimals)f", (v * scale).rounded() / scale)
+                    out += String(format: format, v)
                 }
             }
             out += "\n"
@@ -415,7 +430,9 @@ private struct ASCIIGridParser {
 
     mutating func rows(_ h: Header) throws(ElevationModelError) -> [Double] {
         var values = [Double]()
-        values.reserveCapacity(h.columns * h.rows)
+        // Never more than the bytes left could hold (two bytes a value): a header promising a
+        // billion cells in a short file is answered at the line where the values run out.
+        values.reserveCapacity(min(h.columns * h.rows, (bytes.count - position) / 2 + 1))
         var row = 0
         while row < h.rows {
             guard let tokens = nextLine() else {
