@@ -27,12 +27,17 @@ public struct ElevationModel: Sendable {
     /// The CRS from the `.prj` (ESRI WKT as GDAL writes and reads it), nil without one.
     public let crs: CRS?
 
+    /// How far from a cell centre, in cells, a position still counts as the centre: rounding
+    /// error of the coordinates (16 units in the last place of the largest) over the cell size,
+    /// at least 10⁻⁹ and at most 10⁻² of a cell.
+    let centreTolerance: Double
+
     public var maxX: Double { minX + Double(columns) * cellSize }
     public var maxY: Double { minY + Double(rows) * cellSize }
     public var extent: Envelope { Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY) }
 
-    /// `values` row-major from the north, NaN for NODATA. Throws when sizes disagree or the cell
-    /// size is not positive.
+    /// `values` row-major from the north, NaN for NODATA. Throws when sizes disagree, the cell
+    /// size is not positive, or the corner is so far from 0 that cells cannot be told apart.
     public init(columns: Int, rows: Int, minX: Double, minY: Double, cellSize: Double, noData: Double? = -9999,
                 values: [Double], crs: CRS? = nil) throws(ElevationModelError) {
         guard columns > 0, rows > 0, values.count == columns * rows else {
@@ -54,6 +59,8 @@ public struct ElevationModel: Sendable {
         self.noData = noData
         self.values = values
         self.crs = crs
+        let largest = max(abs(minX), abs(minY), abs(minX + Double(columns) * cellSize), abs(minY + Double(rows) * cellSize))
+        centreTolerance = min(1e-2, max(1e-9, 16 * largest.ulp / cellSize))
     }
 
     // MARK: cells
@@ -85,14 +92,19 @@ public struct ElevationModel: Sendable {
     /// Bilinear elevation between the four cell centres around `p`; exactly the cell's value at a
     /// cell centre. Within half a cell of the raster's edge the edge cells' values are extended
     /// outward. Nil outside the raster or when the cell containing `p` is NODATA; a NODATA
-    /// neighbour is left out and the others' weights rescaled (as GDAL's bilinear does).
+    /// neighbour is left out and the others' weights rescaled (as GDAL's bilinear resampling does).
     ///
     /// Example: with cells 100 and 200 side by side (100 m), the point 25 m east of the first
     /// centre gives 125.
     public func elevation(at p: Coordinate) -> Double? {
         guard let home = cell(containing: p), value(column: home.column, row: home.row) != nil else { return nil }
-        let fx = min(max((p.x - minX) / cellSize - 0.5, 0), Double(columns - 1))
-        let fy = min(max((maxY - p.y) / cellSize - 0.5, 0), Double(rows - 1))
+        // Within rounding error of a centre is the centre: with a cell size or corner that binary
+        // fractions cannot hold (1.81 m cells, a corner at 0.4), `centre(column:row:)` lands a few
+        // units in the last place of the coordinates off it, and the lerp would give
+        // 199.99999999999997 for a cell of 200. (10⁻⁹ of a cell for the bundled raster.)
+        func snapped(_ f: Double) -> Double { abs(f - f.rounded()) < centreTolerance ? f.rounded() : f }
+        let fx = min(max(snapped((p.x - minX) / cellSize - 0.5), 0), Double(columns - 1))
+        let fy = min(max(snapped((maxY - p.y) / cellSize - 0.5), 0), Double(rows - 1))
         let c0 = Int(fx.rounded(.down)), r0 = Int(fy.rounded(.down))
         let c1 = min(c0 + 1, columns - 1), r1 = min(r0 + 1, rows - 1)
         let tx = fx - Double(c0), ty = fy - Double(r0)

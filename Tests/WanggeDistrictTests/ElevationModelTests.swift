@@ -200,6 +200,22 @@ import WanggeGeometry
         #expect(holed.elevation(at: Coordinate(5, 10)) == 200)
     }
 
+    /// tools/Fuzz/crashes/elevation/centre-not-representable.asc: 1.81 m cells centred at 0.4,
+    /// where a cell centre computed from the corner is a rounding error off the centre.
+    /// (Both inputs were found by the fuzz target.)
+    @Test func bilinearIsExactAtCentresThatBinaryFractionsCannotHold() throws {
+        let e = try parse("NCOLS 2\r\nNROWS 2\r\nXLLCENTER 0.4\r\nYLLCENTER -0.5\r\nCELLSIZE 1.81\n\r25\t2e2\r\n-3 +4\r\n\r\n")
+        for r in 0..<2 {
+            for c in 0..<2 { #expect(e.elevation(at: e.centre(column: c, row: r)) == e.value(column: c, row: r), "cell \(c), \(r)") }
+        }
+        // tools/Fuzz/crashes/elevation/millimetre-cells-far-from-0.asc: 1 mm cells 32.5 km from
+        // 0, where the rounding error is a few millionths of a cell, not billionths.
+        let mm = try parse("ncols 3\nnrows 2\nxllcorner 4828\nyllcorner 32501\ncellsize .001\nNODATA_value -5766\n1502 1582 1\n1490 -9 1501\n")
+        for r in 0..<2 {
+            for c in 0..<3 { #expect(mm.elevation(at: mm.centre(column: c, row: r)) == mm.value(column: c, row: r), "cell \(c), \(r)") }
+        }
+    }
+
     // MARK: Tobler
 
     @Test func walkingOnTheFlatIsDistanceOver5point04kmh() throws {
