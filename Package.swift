@@ -31,20 +31,29 @@ let package = Package(
         // Graph partitioning (apportionment + regionalization). Knows graphs and numbers only.
         // (`.squareRoot()`/`.rounded()` lower to libm calls; nothing imports Foundation, so link it.)
         .target(name: "WanggePartition", dependencies: ["WanggeIO"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
+        // Putting the team on the grids: grid workers and supporting members by hours. Ids, hours and
+        // points in metres only, like WanggePartition: no geometry, no files.
+        .target(name: "WanggeStaffing", dependencies: ["WanggeIO"], linkerSettings: [.linkedLibrary("m", .when(platforms: [.linux]))]),
         .target(name: "WanggeDistrict", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Point → grid assignment (pure-Swift raster index, streaming CSV/GeoJSON/JSONL).
         .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
-        .target(name: "WanggeGrids", dependencies: ["WanggeIO", "WanggeDistrict", "WanggePartition", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
+        .target(name: "WanggeGrids", dependencies: ["WanggeIO", "WanggeDistrict", "WanggePartition", "WanggeWorkload", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
         .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
-        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
         // SQLite file is read and written by WanggeStore.
         .target(name: "WanggeGazetteer", dependencies: ["WanggeIO", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),
+        // Workload in hours per week: the documented model, every grid's figures recomputed from
+        // geometry and boundaries/, and the report (wangge report).
+        .target(name: "WanggeWorkload", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
+        // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
+        .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
-            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer",
+            "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -60,7 +69,7 @@ let package = Package(
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
         .executableTarget(name: "generate-shawan",
-                          dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap"],
+                          dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition"],
                           path: "tools/ShawanGenerator"),
         // Loading time of boundaries/elevation.asc and walking-time throughput (release).
         .executableTarget(name: "elevation-bench", dependencies: ["WanggeDistrict", "WanggeCRS", "WanggeGeometry", "WanggeIO"], path: "tools/ElevationBench"),
@@ -81,8 +90,11 @@ let package = Package(
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),
+        .testTarget(name: "WanggeWorkloadTests", dependencies: ["WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
+        .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
+        .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )

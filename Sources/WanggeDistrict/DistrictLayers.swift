@@ -28,7 +28,18 @@ public struct AddressRecord: Sendable {
     public var households: Int
     public var residents: Int
     /// Elderly living alone + disabled + low-income households + key persons.
-    public var flagged: Int
+    public var flagged: Int { elderlyAlone + disabled + lowIncome + keyPersons }
+    public var elderlyAlone = 0
+    public var disabled = 0
+    public var lowIncome = 0
+    public var keyPersons = 0
+
+    public init(id: String, position: Coordinate, villageCode: String, households: Int, residents: Int,
+                elderlyAlone: Int = 0, disabled: Int = 0, lowIncome: Int = 0, keyPersons: Int = 0) {
+        self.id = id; self.position = position; self.villageCode = villageCode
+        self.households = households; self.residents = residents
+        self.elderlyAlone = elderlyAlone; self.disabled = disabled; self.lowIncome = lowIncome; self.keyPersons = keyPersons
+    }
 }
 
 /// A case from incidents.geojson: where, and in which village.
@@ -36,6 +47,12 @@ public struct IncidentRecord: Sendable {
     public var id: String
     public var position: Coordinate
     public var villageCode: String
+    /// department_matter, dispute, errand, problem … ("" when the layer does not say).
+    public var type: String
+
+    public init(id: String, position: Coordinate, villageCode: String, type: String = "") {
+        self.id = id; self.position = position; self.villageCode = villageCode; self.type = type
+    }
 }
 
 /// The district's other layers: the lines that cut villages into blocks, special areas, and
@@ -85,7 +102,7 @@ public struct DistrictLayers: Sendable {
                                             message: "expected a Point geometry")
                 }
                 layers.incidents.append(IncidentRecord(id: f.id?.description ?? "\(i)", position: p,
-                                                       villageCode: f.string("village_code") ?? ""))
+                                                       villageCode: f.string("village_code") ?? "", type: f.string("type") ?? ""))
             }
         }
         layers.addresses = try loadAddresses(directory: directory)
@@ -175,7 +192,8 @@ public enum AddressTable {
             out.append(AddressRecord(
                 id: text("id") ?? "", position: Coordinate(lon, lat), villageCode: text("village_code") ?? "",
                 households: try int("households"), residents: try int("residents"),
-                flagged: try int("elderly_alone") + int("disabled") + int("low_income") + int("key_persons")))
+                elderlyAlone: try int("elderly_alone"), disabled: try int("disabled"), lowIncome: try int("low_income"),
+                keyPersons: try int("key_persons")))
         }
         if columns.isEmpty {
             throw BoundaryDataError(file: file, message: "the file is empty (no header row); an address table needs at least id, lon, lat, village_code, households")

@@ -2,6 +2,7 @@ import Foundation
 import WanggeCRS
 import WanggeDistrict
 import WanggeAssign
+import WanggeWorkload
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggeIO
@@ -32,8 +33,8 @@ public enum ExportCRS: String, Sendable, CaseIterable {
 }
 
 /// What an export or a map is made from: the district, its point layers, and a set of grids
-/// (WGS-84 features with at least code, name, village_code, village, township, households,
-/// residents, workload), plus their blocks when known.
+/// (WGS-84 features with at least a code; every figure — households, residents, workload in hours
+/// a week and its parts — is recomputed), plus their blocks when known.
 public struct ExportInput: Sendable {
     public var boundaries: DistrictBoundaries
     public var layers: DistrictLayers
@@ -43,14 +44,49 @@ public struct ExportInput: Sendable {
     public var grids: FeatureCollection
     public var blocks: FeatureCollection?
 
+    /// The grids' figures are recomputed here from their geometry and `layers` (`WorkloadCalculator`,
+    /// as `wangge report` does) and replace whatever the grid file says: a grid file edited in QGIS
+    /// or one with nothing but codes exports and maps with true numbers.
     public init(boundaries: DistrictBoundaries, layers: DistrictLayers, landmarks: FeatureCollection = .init(),
-                incidents: FeatureCollection = .init(), grids: FeatureCollection, blocks: FeatureCollection?) {
+                incidents: FeatureCollection = .init(), grids: FeatureCollection, blocks: FeatureCollection?,
+                workload: WorkloadModel = .standard) throws {
         self.boundaries = boundaries
         self.layers = layers
         self.landmarks = landmarks
         self.incidents = incidents
-        self.grids = grids
+        self.grids = try Self.recomputed(grids, boundaries: boundaries, layers: layers, model: workload)
         self.blocks = blocks
+    }
+
+    /// `grids` with households, residents, flags, incidents, area, patrol and hours (total and by
+    /// part) set from geometry; `workload` is the hours a week; names from boundaries/.
+    static func recomputed(_ grids: FeatureCollection, boundaries: DistrictBoundaries, layers: DistrictLayers,
+                           model: WorkloadModel) throws -> FeatureCollection {
+        guard !grids.features.isEmpty else { return grids }
+        let report = WorkloadReport(figures: try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model),
+                                    model: model)
+        let byCode = Dictionary(report.grids.map { ($0.figures.code, $0) }, uniquingKeysWith: { a, _ in a })
+        func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
+        func real(_ v: Double) -> JSONValue { .number(JSONNumber((v * 10).rounded() / 10)) }
+        var out = grids
+        for k in out.features.indices {
+            let f = out.features[k]
+            guard let code = f.string("code") ?? f.id.map(\.text), let h = byCode[code] else { continue }
+            let g = h.figures
+            out.features[k][property: "code"] = .string(code)
+            out.features[k][property: "village_code"] = .string(g.villageCode)
+            out.features[k][property: "village"] = .string(g.village)
+            out.features[k][property: "township"] = .string(g.township)
+            if f.string("name") == nil { out.features[k][property: "name"] = .string(code) }
+            out.features[k][property: "households"] = int(g.households)
+            out.features[k][property: "residents"] = int(g.residents)
+            out.features[k][property: "flagged"] = int(g.elderlyAlone + g.disabled + g.lowIncome + g.keyPersons)
+            out.features[k][property: "incidents"] = int(g.incidentCount)
+            out.features[k][property: "workload"] = real(h.total)
+            for (part, hours) in zip(GridHours.partNames, h.parts) { out.features[k][property: "hours_" + part] = real(hours) }
+            out.features[k][property: "patrol_km"] = real(g.patrolKm)
+        }
+        return out
     }
 
     /// Loads `boundaries/`; the grids come from `gridsFile` (and blocks.geojson beside it, when
@@ -71,7 +107,7 @@ public struct ExportInput: Sendable {
             let grids = try GridFile.load(gridsFile, boundaries: district, validate: validate)
             let blocksPath = ((gridsFile as NSString).deletingLastPathComponent as NSString).appendingPathComponent("blocks.geojson")
             let blocks = FileManager.default.fileExists(atPath: blocksPath) ? try reader.readFeatureCollection(contentsOf: blocksPath) : nil
-            return ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)
+            return try ExportInput(boundaries: district, layers: layers, landmarks: landmarks, incidents: incidents, grids: grids, blocks: blocks)
         }
         let plan = try planned ?? GridPlanner().plan(boundaries: district, layers: layers) { done, total, name in progress?(done, total, name) }
         try plan.checkValid(against: district)
@@ -81,8 +117,8 @@ public struct ExportInput: Sendable {
     public init(plan: GridPlan, boundaries: DistrictBoundaries, layers: DistrictLayers,
                 landmarks: FeatureCollection = .init(), incidents: FeatureCollection = .init()) throws {
         let writer = GridPlanWriter()
-        self.init(boundaries: boundaries, layers: layers, landmarks: landmarks, incidents: incidents,
-                  grids: try writer.gridsCollection(plan), blocks: try writer.blocksCollection(plan))
+        try self.init(boundaries: boundaries, layers: layers, landmarks: landmarks, incidents: incidents,
+                      grids: try writer.gridsCollection(plan), blocks: try writer.blocksCollection(plan))
     }
 }
 

@@ -7,12 +7,37 @@ import WanggeMap
 
 /// How grids are coloured on a map.
 public enum MapColouring: String, Sendable, CaseIterable {
-    /// Five classes of workload (quintiles of the grids' workloads), yellow → red.
+    /// Five classes of workload (quintiles of the grids' hours a week), yellow → red.
     case workload
+    /// Five classes of one part of the hours (quintiles of `hours_<part>`).
+    case households, flagged, incidents, patrol, upkeep
     /// One colour per township.
     case township
     /// A distinct colour per grid (for checking that every grid is drawn, pixel by pixel).
     case grid
+
+    /// The grid property a quantity colouring classes (nil for township and grid).
+    public var property: String? {
+        switch self {
+        case .workload: return "workload"
+        case .households, .flagged, .incidents, .patrol, .upkeep: return "hours_" + rawValue
+        case .township, .grid: return nil
+        }
+    }
+
+    /// The legend's heading.
+    var heading: String {
+        switch self {
+        case .workload: return "工作量（小时/周）"
+        case .households: return "入户走访（小时/周）"
+        case .flagged: return "重点人群走访（小时/周）"
+        case .incidents: return "事件处置（小时/周）"
+        case .patrol: return "巡查（小时/周）"
+        case .upkeep: return "基础信息维护（小时/周）"
+        case .township: return "按街道/乡镇着色"
+        case .grid: return "每个网格一色"
+        }
+    }
 }
 
 /// Maps of a district and its grids, drawn in the Shawan metric CRS: a self-contained HTML page
@@ -45,7 +70,7 @@ public struct DistrictMap {
         var e = outline.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
         for g in grids { if let ge = g.metric.envelope { e.expand(toInclude: ge) } }
         extent = e
-        let loads = grids.map { $0.feature.double("workload") ?? 0 }.sorted()
+        let loads = grids.map { $0.feature.double(colouring.property ?? "workload") ?? 0 }.sorted()
         breaks = loads.isEmpty ? [] : (1..<5).map { loads[min(loads.count - 1, loads.count * $0 / 5)] }
     }
 
@@ -53,8 +78,8 @@ public struct DistrictMap {
     public func colour(_ k: Int) -> String {
         let f = grids[k].feature
         switch colouring {
-        case .workload:
-            let w = f.double("workload") ?? 0
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep:
+            let w = f.double(colouring.property!) ?? 0
             return Self.workloadPalette[breaks.firstIndex { w < $0 } ?? 4]
         case .township:
             let code = String((f.string("village_code") ?? "").prefix(9))
@@ -76,12 +101,12 @@ public struct DistrictMap {
 
     public var legend: [(String, String)] {
         switch colouring {
-        case .workload:
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep:
             let b = breaks.map { String(Int($0.rounded())) }
             guard b.count == 4 else { return [] }
-            return [("< \(b[0]) 户", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 户", Self.workloadPalette[1]),
-                    ("\(b[1])–\(b[2]) 户", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 户", Self.workloadPalette[3]),
-                    ("≥ \(b[3]) 户", Self.workloadPalette[4])]
+            return [("< \(b[0]) 小时/周", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 小时/周", Self.workloadPalette[1]),
+                    ("\(b[1])–\(b[2]) 小时/周", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 小时/周", Self.workloadPalette[3]),
+                    ("≥ \(b[3]) 小时/周", Self.workloadPalette[4])]
         case .township:
             return input.boundaries.townships.enumerated().map { ($1.name, Self.townshipPalette[$0 % Self.townshipPalette.count]) }
         case .grid:
@@ -220,7 +245,7 @@ public struct DistrictMap {
         for (name, colour) in legend {
             legendHTML += "<div><i style=\"background:\(colour)\"></i>\(Self.escape(name))</div>"
         }
-        let heading = colouring == .township ? "按街道/乡镇着色" : colouring == .workload ? "工作量（户数）" : "每个网格一色"
+        let heading = colouring.heading
         return Self.page
             .replacingOccurrences(of: "%TITLE%", with: Self.escape(title))
             .replacingOccurrences(of: "%LEGENDTITLE%", with: heading)
@@ -292,7 +317,7 @@ svg.addEventListener("pointermove",function(e){
     var d=t.dataset;
     tip.innerHTML="<b>"+esc(d.code)+"</b> "+esc(d.name)+"<br>"+esc(d.township)+" · "+esc(d.village)+
       "<br>户数 households: "+esc(d.households)+"　人口 residents: "+esc(d.residents)+
-      "<br>工作量 load: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
+      "<br>工作量 hours/week: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
     tip.style.display="block";tip.style.left=(e.clientX+14)+"px";tip.style.top=(e.clientY+14)+"px";
   }else{tip.style.display="none";}
 });

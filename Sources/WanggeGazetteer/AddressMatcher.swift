@@ -90,8 +90,15 @@ public final class AddressMatcher: @unchecked Sendable {
 
     /// The province, the city and the district, each with and without its suffix.
     func addDivisionNames() {
-        add("四川省", .province); add("四川", .province)
-        add("乐山市", .city); add("乐山", .city)
+        // The district's parents (district.geojson's province and prefecture, kept in the
+        // gazetteer's meta): the province, then the city, each also without its suffix.
+        let parents = (gazetteer.meta.first { $0.key == "parents" }?.value ?? "").split(separator: "/").map(String.init)
+        for (k, name) in parents.enumerated() {
+            let sense: Sense = k == 0 && parents.count > 1 ? .province : .city
+            add(name, sense)
+            let stem = GazetteerBuilder.shortName(name, suffixes: ["维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "省", "市", "州", "地区", "盟"])
+            if stem.count >= 2 && stem != name { add(stem, sense) }
+        }
         add(gazetteer.districtName, .district)
         for a in gazetteer.aliases where a.targetKind == "district" { add(a.alias, .district) }
     }
@@ -205,7 +212,7 @@ public final class AddressMatcher: @unchecked Sendable {
             var forms: [String] = []
             if l.name.hasPrefix(g.districtName) && l.name.count > g.districtName.count + 2 {
                 forms.append(String(l.name.dropFirst(g.districtName.count)))
-                forms.append("沙湾" + l.name.dropFirst(g.districtName.count))
+                forms.append(GazetteerBuilder.shortName(g.districtName, suffixes: ["区", "县", "市"]) + l.name.dropFirst(g.districtName.count))
             }
             for t in g.townships where l.name.hasPrefix(t.name) {
                 forms.append(GazetteerBuilder.townshipShort(t.name) + l.name.dropFirst(t.name.count))

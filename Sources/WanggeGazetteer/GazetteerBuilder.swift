@@ -18,6 +18,9 @@ public enum GazetteerBuilder {
         ("铜河乡", "铜茨乡", nil, "invented for testing: synthetic former name, not a real record"),
     ]
 
+    /// Bumped whenever what the matcher reads from a gazetteer changes (2: the district's parents).
+    public static let schemaVersion = "2"
+
     public static func build(boundaries dir: String, grids gridsPath: String?, validateGrids: Bool = true) throws -> Gazetteer {
         let district = try DistrictBoundaries.load(directory: dir)
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
@@ -44,8 +47,9 @@ public enum GazetteerBuilder {
         g.meta = [
             MetaRow(key: "district_code", value: district.code),
             MetaRow(key: "district_name", value: district.name),
+            MetaRow(key: "parents", value: district.profile.parents.joined(separator: "/")),
             MetaRow(key: "grids", value: locator == nil ? "none" : "\(locator!.grids.count)"),
-            MetaRow(key: "schema", value: "1"),
+            MetaRow(key: "schema", value: schemaVersion),
         ]
         // The grid file the points' grids come from, by content, so that geocode can tell when
         // the grids were redrawn since (`GazetteerFreshness`).

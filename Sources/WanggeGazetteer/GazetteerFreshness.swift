@@ -12,9 +12,13 @@ public enum GazetteerFreshness: Equatable, Sendable {
     /// Compares the gazetteer's record with the grid file `grids` (nil: no grid file to follow,
     /// so any gazetteer is current).
     public static func check(_ gazetteer: Gazetteer, grids: String?) throws(IOError) -> GazetteerFreshness {
+        func meta(_ key: String) -> String? { gazetteer.meta.first { $0.key == key }?.value }
+        // What the matcher reads from it changed (the district's parents): rebuild whatever the grids.
+        if meta("schema") != GazetteerBuilder.schemaVersion {
+            return .stale(reason: "an older version built it (schema \(meta("schema") ?? "?"), now \(GazetteerBuilder.schemaVersion))")
+        }
         guard let grids else { return .current }
         let stamp = try FNV1a.stamp(ofFile: grids)
-        func meta(_ key: String) -> String? { gazetteer.meta.first { $0.key == key }?.value }
         if let built = meta("grids_stamp") {
             if built == stamp { return .current }
             let path = meta("grids_path")

@@ -146,7 +146,13 @@ public struct BlockCutter {
     /// The blocks of `polygon` cut by `lines`, in a canonical order (west → east by centroid).
     public func blocks(of polygon: Polygon, lines: [CuttingLine]) throws -> [Polygon] {
         let extended = lines.map { extend($0.points, by: rules.snapDistance) }
-        let network = try FaceNetwork(lines: extended, outline: polygon, context: context, gridSize: rules.gridSize)
+        // Lines are first snapped onto outline vertices within the writer's outline tolerance: a
+        // street drawn a hair inside the outline then follows it there, instead of leaving a
+        // millimetre sliver that stays joined to the block beyond the street's end as a spike
+        // along the outline, which the WGS-84 writer (outline side on the outline, street side a
+        // straight chord) turns into a ring crossing itself.
+        let network = try FaceNetwork(lines: extended, outline: polygon, context: context, gridSize: rules.gridSize,
+                                      snapTolerance: OutlineFaithfulProjection.outlineTolerance)
         return try mergeSlivers(network)
     }
 

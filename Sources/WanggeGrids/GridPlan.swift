@@ -1,9 +1,11 @@
+import WanggeWorkload
 import WanggeCRS
 import WanggeGeometry
 import WanggePartition
 
-/// How much work each thing in a block is. The default — households only — is the rule Chinese
-/// districts use; the other figures are available with a weight (see docs/PARTITION.md).
+/// How much work each thing in a block is: by default the hours of the workload model
+/// (`PartitionOptions.workloadModel`, `Figures.hours`); households only (`.households`) is the
+/// rule Chinese districts have used; the other figures are available with a weight (docs/PARTITION.md).
 public struct WorkloadWeights: Sendable, Equatable {
     public var households: Double
     public var residents: Double
@@ -11,18 +13,27 @@ public struct WorkloadWeights: Sendable, Equatable {
     public var flagged: Double
     public var incidents: Double
     public var addresses: Double
+    /// Hours a week under the workload model.
+    public var hours: Double
 
-    public init(households: Double = 1, residents: Double = 0, flagged: Double = 0, incidents: Double = 0, addresses: Double = 0) {
+    public init(households: Double = 1, residents: Double = 0, flagged: Double = 0, incidents: Double = 0, addresses: Double = 0,
+                hours: Double = 0) {
         self.households = households
         self.residents = residents
         self.flagged = flagged
         self.incidents = incidents
         self.addresses = addresses
+        self.hours = hours
     }
+
+    /// The workload model's hours (the default).
+    public static let modelHours = WorkloadWeights(households: 0, hours: 1)
+    /// Households only.
+    public static let households = WorkloadWeights()
 
     func load(_ f: Figures) -> Double {
         households * Double(f.households) + residents * Double(f.residents) + flagged * Double(f.flagged)
-            + incidents * Double(f.incidents) + addresses * Double(f.addresses)
+            + incidents * Double(f.incidents) + addresses * Double(f.addresses) + hours * f.hours
     }
 }
 
@@ -33,13 +44,16 @@ public struct Figures: Sendable, Equatable {
     public var residents = 0
     public var flagged = 0
     public var incidents = 0
+    /// Hours a week under the workload model, patrol shared out to the addresses (additive; the
+    /// exact figure of a grid is `wangge report`'s).
+    public var hours = 0.0
 
     public init() {}
 
     static func + (a: Figures, b: Figures) -> Figures {
         var s = a
         s.addresses += b.addresses; s.households += b.households; s.residents += b.residents
-        s.flagged += b.flagged; s.incidents += b.incidents
+        s.flagged += b.flagged; s.incidents += b.incidents; s.hours += b.hours
         return s
     }
 }
@@ -58,7 +72,9 @@ public struct PartitionOptions: Sendable {
     public var seed: UInt64 = 1
     /// Every grid within ±tolerance of its village's mean workload, where blocks allow.
     public var tolerance = 0.10
-    public var weights = WorkloadWeights()
+    public var weights = WorkloadWeights.modelHours
+    /// The model behind `Figures.hours`.
+    public var workloadModel = WorkloadModel.standard
     public var rules = BlockRules.seed
     /// Most blocks one village may have split when they are too coarse to balance.
     public var maxRefinements = 30

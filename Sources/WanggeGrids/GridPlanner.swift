@@ -1,3 +1,4 @@
+import WanggeWorkload
 import Foundation
 import WanggeCRS
 import WanggeDistrict
@@ -91,7 +92,7 @@ public struct GridPlanner {
     /// addresses and incidents tallied into them.
     private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
                              progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
-        let pointsByVillage = try Self.pointsByVillage(layers, toMetric)
+        let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel)
         let known = Set(b.villages.map(\.code))
         var out = CutVillages()
         out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
@@ -118,16 +119,25 @@ public struct GridPlanner {
 
     /// Addresses (households, residents, flags) and incidents as metric points with their figures,
     /// by village code.
-    static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws -> [String: [(Coordinate, Figures)]] {
+    /// Each point's hours under `model`; the village's patrol shared out to its addresses
+    /// (`WorkloadModel.patrolShares`).
+    static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform,
+                                model: WorkloadModel) throws -> [String: [(Coordinate, Figures)]] {
         var points: [String: [(Coordinate, Figures)]] = [:]
         for a in layers.addresses {
             var f = Figures()
             f.addresses = 1; f.households = a.households; f.residents = a.residents; f.flagged = a.flagged
+            f.hours = model.addressHours(a)
             points[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
+        }
+        for code in points.keys {
+            let shares = model.patrolShares(points[code]!.map(\.0))
+            for k in shares.indices { points[code]![k].1.hours += shares[k] }
         }
         for i in layers.incidents {
             var f = Figures()
             f.incidents = 1
+            f.hours = model.incidentHours(type: i.type.isEmpty ? "other" : i.type)
             points[i.villageCode, default: []].append((try toMetric.transform(i.position), f))
         }
         return points
@@ -531,6 +541,13 @@ public struct GridPlanner {
         return out
     }
 
+    /// A block vertex this close (metres) to a refinement cut is put on the cut (`split`), so a
+    /// cut never meets the block's edge a centimetre from a vertex. Such an edge is below what
+    /// 7 decimals of a degree hold, and the writer's spike cleaning, which sees it as a spike from
+    /// one side of the cut and as a corner from the other, kept the crossing in one grid and
+    /// dropped it from the next: an overlap or gap the length of the cut.
+    static let cutSnapTolerance = 0.05
+
     /// Splits a block between its two address clusters: a straight cut across the block,
     /// perpendicular to the line joining the clusters, where the households on each side are
     /// closest to equal (the block's longer axis at its middle when it has no houses).
@@ -572,6 +589,6 @@ public struct GridPlanner {
         let along = (centre.x - origin.x) * -axis.y + (centre.y - origin.y) * axis.x
         let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
         let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
-        return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6).faces, cut)
+        return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6, snapTolerance: cutSnapTolerance).faces, cut)
     }
 }

@@ -12,3 +12,6 @@
 @_exported import WanggeExport
 @_exported import WanggeAssign
 @_exported import WanggeGazetteer
+@_exported import WanggeWorkload
+@_exported import WanggeStaffing
+@_exported import WanggeTeam

@@ -45,7 +45,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "A grids.geojson from `wangge partition`.") var grids: String?
     @Option(help: "The HTML file to write.") var out: String?
     @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
-    @Option(help: "Colour grids by workload, township or grid (one colour each).") var colour: MapColouring = .workload
+    @Option(help: "Colour grids by workload (hours a week), by one part of it (households, flagged, incidents, patrol, upkeep), by township, or one colour a grid.") var colour: MapColouring = .workload
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {

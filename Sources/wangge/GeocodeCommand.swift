@@ -129,7 +129,7 @@ struct GeocodeCommand: ParsableCommand {
         if noRebuild {
             throw GazetteerError("\(gazetteer) does not follow the plan: \(reason). Rebuild it with `\(rebuildCommand)`, or run without --no-rebuild")
         }
-        StandardError.write("\(gazetteer): \(reason); rebuilding it from \(gridPath!)\n")
+        StandardError.write("\(gazetteer): \(reason); rebuilding it \(gridPath.map { "from \($0)" } ?? "without grids")\n")
         return try rebuild(grids: gridPath)
     }
 

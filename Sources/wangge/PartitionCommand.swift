@@ -10,7 +10,8 @@ struct PartitionCommand: ParsableCommand {
         discussion: """
             Writes OUT/grids.geojson, OUT/blocks.geojson and OUT/report.json (draw them with `wangge map`). Without --grids or \
             --households-per-grid, the district's own plan (the "grids" property of district.geojson; 204 for Shawan), \
-            shared out by the Huntington–Hill method. \
+            shared out by the Huntington–Hill method. Villages get grids and grids are balanced by hours of work a \
+            week (the workload model; --workload households for households only). \
             See docs/PARTITION.md for the objective and constraints.
             """)
 
@@ -22,6 +23,8 @@ struct PartitionCommand: ParsableCommand {
     @Option(help: "Apportionment method.") var method: MethodArgument = .huntingtonHill
     @Option(help: "Seed of the search (same seed, same bytes).") var seed: UInt64 = 1
     @Option(help: "Allowed deviation from the village mean workload.") var tolerance = 0.10
+    @Option(help: "What to balance: hours (the workload model, docs/workload.json), households, or a workload model file (JSON).")
+    var workload = "hours"
     @Option(name: .customLong("export-problem"),
             help: "Also write the block graphs as a partition problem (JSON, docs/PARTITION.md) for tools/compare_partition.py.")
     var exportProblem: String?
@@ -45,6 +48,13 @@ struct PartitionCommand: ParsableCommand {
         options.method = method.method
         options.seed = seed
         options.tolerance = tolerance
+        switch workload {
+        case "hours": break
+        case "households": options.weights = .households
+        default: options.workloadModel = try WorkloadModel.load(workload)
+        }
+        // A load per grid in households means households are what is balanced.
+        if householdsPerGrid != nil { options.weights = .households }
         let district = try DistrictBoundaries.load(directory: boundaries)
         let layers = try DistrictLayers.load(directory: boundaries)
         // Overlapping villages or addresses of unknown villages would give a plan that looks fine

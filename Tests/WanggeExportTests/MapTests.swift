@@ -73,4 +73,20 @@ import Testing
         for c in DistrictMap.workloadPalette { #expect(svg.contains("fill=\"\(c)\"")) }
         #expect(try DistrictMap(Fixture.input).svg() == svg)
     }
+
+    /// Colouring by one part of the hours: five classes by quintile of that part, each grid in
+    /// the class its own recomputed `hours_<part>` falls in.
+    @Test(arguments: [MapColouring.households, .flagged, .incidents, .patrol, .upkeep])
+    func colourByPart(_ colouring: MapColouring) throws {
+        let map = try DistrictMap(Fixture.input, colouring: colouring)
+        #expect(map.breaks.count == 4 && map.breaks == map.breaks.sorted())
+        #expect(map.legend.count == 5 && map.legend.allSatisfy { $0.0.hasSuffix("小时/周") })
+        let grids = Fixture.input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        for (k, g) in grids.enumerated() {
+            let v = try #require(g.double(colouring.property!))
+            let expected = DistrictMap.workloadPalette[map.breaks.firstIndex { v < $0 } ?? 4]
+            #expect(map.colour(k) == expected)
+        }
+        #expect(Set(grids.indices.map(map.colour)).count == 5)
+    }
 }

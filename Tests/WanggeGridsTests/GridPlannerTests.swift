@@ -54,9 +54,10 @@ import WanggeGeometry
             if let g = try own.first(where: { try prepared[$0].covers(p) }) { households[g] += a.households }
         }
         #expect(households == plan.grids.map(\.figures.households))
+        // Balanced by hours (the default weights), each grid's the sum of its blocks'.
         let tolerance = PartitionOptions().tolerance
         for v in plan.villages where v.grids > 1 {
-            let loads = plan.grids.indices.filter { plan.grids[$0].villageCode == v.code }.map { Double(households[$0]) }
+            let loads = plan.grids.indices.filter { plan.grids[$0].villageCode == v.code }.map { plan.grids[$0].figures.hours }
             let mean = loads.reduce(0, +) / Double(loads.count)
             #expect(loads.allSatisfy { abs($0 - mean) <= tolerance * mean + 1e-9 } == v.balanced, "\(v.name)")
         }
@@ -115,6 +116,7 @@ import WanggeGeometry
     @Test func householdsPerGridDerivesTheCount() throws {
         var options = PartitionOptions()
         options.gridCount = .loadPerGrid(300)
+        options.weights = .households
         let plan = try GridPlanner(options: options).plan(boundaries: Self.bundled.0, layers: Self.bundled.1)
         for v in plan.villages {
             let households = plan.grids.filter { $0.villageCode == v.code }.reduce(0) { $0 + $1.figures.households }

@@ -51,6 +51,49 @@ import WanggeGeometry
         #expect(GridPlanner.regionsConnected([0, 1, 0], edges: real, count: 3))
     }
 
+    /// A refinement cut that would cross a block's edge a centimetre from one of its vertices
+    /// goes through that vertex instead. Left as it was, the 1.2 cm edge between the crossing and
+    /// the vertex is below what 7 decimals of a degree hold: the writer's spike cleaning dropped
+    /// the crossing from the grid on one side of the cut and kept it on the other, and the two
+    /// grids overlapped along the 470 m cut (富民村 511111204202, --grids 250/300/350 under hours).
+    @Test func aRefinementCutMakesNoEdgeShorterThanItsSnapTolerance() throws {
+        let ctx = GEOSContext()
+        // The cut falls at x = 5 (between the two houses); the bottom edge bends at x = 5.012.
+        let block = Polygon(exterior: [Coordinate(0, 0), Coordinate(5.012, 0), Coordinate(10, 1), Coordinate(10, 10),
+                                       Coordinate(0, 10), Coordinate(0, 0)])
+        let points = [(Coordinate(4, 5), Figures()), (Coordinate(6, 5), Figures())]
+        let (pieces, _) = try GridPlanner.split(block, points: points, weights: .modelHours, context: ctx)
+        #expect(pieces.count == 2)
+        #expect(abs(pieces.map(\.planarArea).reduce(0, +) - block.planarArea) < 1e-6)
+        let old = block.exterior
+        for c in pieces.flatMap(\.exterior) where !old.contains(c) {
+            let nearest = old.map { hypot($0.x - c.x, $0.y - c.y) }.min()!
+            #expect(nearest >= GridPlanner.cutSnapTolerance, "new vertex \(c) is \(nearest) m from a vertex of the block")
+        }
+    }
+
+    /// A street that runs a few millimetres inside the village outline for a stretch (the two were
+    /// drawn from each other) is put onto the outline's vertices there when blocks are cut. Left
+    /// as it was, the block on the far side of the street kept the millimetre sliver between them
+    /// as a 50 m spike along the outline; the writer puts the spike's outline side on the outline
+    /// and leaves the street side a straight chord, and the two cross (葫芦社区 511111104001, a
+    /// self-intersecting grid for --grids 300/350 under hours, wherever the street separates grids).
+    @Test func aStreetAHairInsideTheOutlineLeavesNoSliverSpike() throws {
+        let outline = Polygon(exterior: [Coordinate(0, 0), Coordinate(20, -0.004), Coordinate(40, -0.008), Coordinate(60, -0.006),
+                                         Coordinate(80, -0.003), Coordinate(100, 0), Coordinate(100, 100), Coordinate(0, 100),
+                                         Coordinate(0, 0)])
+        let cutter = BlockCutter(rules: .init(town: [.street], countryside: [], minimumBlockArea: 10), context: GEOSContext())
+        let street = CuttingLine(category: .street, points: [Coordinate(-5, 0), Coordinate(50, 0), Coordinate(50, 105)])
+        let blocks = try cutter.blocks(of: outline, lines: [street])
+        #expect(blocks.count == 2)
+        #expect(abs(blocks.map(\.planarArea).reduce(0, +) - outline.planarArea) < 1e-6)
+        let west = blocks.first { FaceNetwork.contains($0, Coordinate(25, 50)) }!
+        let east = blocks.first { FaceNetwork.contains($0, Coordinate(75, 50)) }!
+        // West of the street the block runs down to the outline; east of it, nothing reaches under it.
+        #expect(west.exterior.contains(Coordinate(20, -0.004)) && west.exterior.contains(Coordinate(40, -0.008)))
+        #expect(Geometry.polygon(east).envelope!.minX >= 40)
+    }
+
     /// Splitting a block gives its neighbour the vertex where the cut meets their shared edge.
     @Test func refinementGivesTheNeighbourTheCutsVertex() {
         let left = Polygon(exterior: [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 10), Coordinate(0, 10), Coordinate(0, 0)])

@@ -120,6 +120,7 @@ struct BoundaryWriter {
         }, about: "12 months of synthetic cases in the proportions of the seed article.")
 
         try writeAddresses(addresses)
+        try writeRoster(d, addresses: addresses)
         let elevationBytes = try writeElevation(elevation)
         try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents,
                                               elevation: elevation, elevationBytes: elevationBytes).utf8),
@@ -273,6 +274,7 @@ struct BoundaryWriter {
         | landmarks.geojson | \(landmarks.count) | schools, village committees, clinics, markets, offices |
         | incidents.geojson | \(incidents.count) | 12 months of cases: \(byType.keys.sorted().map { "\($0) \(byType[$0]!)" }.joined(separator: ", ")) |
         | addresses/*.csv | \(addresses.count) | one CSV per township (lon/lat WGS-84): houses on town streets and villager-group (组) houses |
+        \(roster(d, addresses: addresses).provenanceRow)
         | elevation.asc | \(e.columns) × \(e.rows) cells | the terrain: ESRI ASCII Grid, \(Int(e.cellSize)) m cells, whole metres (\(lowest)–\(highest) m), over the district's bounding box in `shawan-tm` and one cell beyond; \(String(format: "%.0f", Double(elevationBytes) / 1024)) KiB (\(elevationBytes) bytes) |
         | elevation.prj | | its CRS, `shawan-tm` as ESRI WKT (GDAL and QGIS read it) |
         | shawan.svg | | the picture in the README |
@@ -280,6 +282,9 @@ struct BoundaryWriter {
         Addresses carry \(households) households and \(residents) residents (the seed article's district: about
         60,000 households, 170,000 people, 57,000+ base records), with flags: \(count(\.elderlyAlone)) elderly living
         alone, \(count(\.disabled)) disabled, \(count(\.lowIncome)) low-income households, \(count(\.keyPersons)) key persons.
+
+        \(roster(d, addresses: addresses).provenanceNote)
+
         Metric measures (areas above) use `shawan-tm`: +proj=tmerc +lon_0=103.6 +k=1 +x_0=500000 on GRS80.
 
         """
