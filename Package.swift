@@ -71,6 +71,8 @@ let package = Package(
         .executableTarget(name: "generate-shawan",
                           dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition"],
                           path: "tools/ShawanGenerator"),
+        // Loading time of boundaries/elevation.asc and walking-time throughput (release).
+        .executableTarget(name: "elevation-bench", dependencies: ["WanggeDistrict", "WanggeCRS", "WanggeGeometry", "WanggeIO"], path: "tools/ElevationBench"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.
         .executableTarget(name: "geocode-sample", dependencies: ["WanggeGazetteer"], path: "tools/GeocodeSample"),
         // libFuzzer targets (tools/fuzz.sh, `make fuzz`; tools/Fuzz/README.md). A plain build makes
@@ -79,6 +81,7 @@ let package = Package(
         .executableTarget(name: "fuzz-assign", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeoJSON"], path: "tools/Fuzz/AssignCSV"),
         .executableTarget(name: "fuzz-address", dependencies: ["WanggeGazetteer", "WanggeStore"], path: "tools/Fuzz/AddressMatcher"),
         .executableTarget(name: "fuzz-wkb", dependencies: ["WanggeStore", "WanggeGeometry"], path: "tools/Fuzz/WKBRoundTrip"),
+        .executableTarget(name: "fuzz-elevation", dependencies: ["WanggeDistrict", "WanggeGeometry"], path: "tools/Fuzz/ElevationGrid"),
         .testTarget(name: "WanggeIOTests", dependencies: ["WanggeIO"]),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real clients the export/map tests drive, only when something is missing:
-# GDAL's ogrinfo (gdal-bin) opens our GeoPackage and GeoJSON files, headless Chromium renders the
+# GDAL's ogrinfo (gdal-bin) opens our GeoPackage and GeoJSON files (and its gdalinfo /
+# gdallocationinfo the elevation raster), headless Chromium renders the
 # HTML map, Noto CJK gives it Chinese glyphs, and python3-gdal brings GDAL's GeoPackage validator. `apt-get update` runs once, only when installing.
 set -euo pipefail
 

@@ -9,7 +9,8 @@
 # still fire): several times faster where big allocations dominate (assign). Replay the corpus
 # under ASan afterwards: tools/fuzz.sh run TARGET 0 -runs=0.
 # Targets: geojson (GeoJSONReader), assign (AssignPipeline.runCSV/runGeoJSON), address
-# (AddressMatcher.geocode/explain), wkb (WKB/GeoPackage writer against GEOS's WKB reader).
+# (AddressMatcher.geocode/explain), wkb (WKB/GeoPackage writer against GEOS's WKB reader),
+# elevation (ElevationModel's ESRI ASCII Grid reader and writer).
 # Seeds: tools/Fuzz/corpus/TARGET (committed). Growing corpus: .build-fuzz/corpus/TARGET. Crashes
 # and other findings: .build-fuzz/artifacts/TARGET/ (minimise with -minimize_crash=1, then save
 # the result under tools/Fuzz/crashes/TARGET/ as a regression input).
@@ -17,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/opt/swift/usr/bin"
 
-ALL_TARGETS=(geojson assign address wkb)
+ALL_TARGETS=(geojson assign address wkb elevation)
 WORK=.build-fuzz          # corpus, artifacts, logs, the gazetteer cache
 SCRATCH=.build-fuzz
 SANITIZE=(--sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)

@@ -102,6 +102,24 @@ extension CRS {
         return .proj("+proj=tmerc +lat_0=0 +lon_0=\(lon0) +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs")
     }
 
+    /// The CRS as ESRI WKT1, what GDAL expects in the `.prj` beside an ESRI ASCII Grid or a
+    /// shapefile (it reads no PROJ strings there). `name` names a CRS PROJ would call "unknown".
+    /// GCJ-02 and BD-09 have no WKT: they throw.
+    public func esriWKT(name: String? = nil) throws(CRSError) -> String {
+        try PROJContext().esriWKT(self, name: name)
+    }
+
+    /// True when both name the same system as PROJ compares them (datum, projection, parameters,
+    /// units; not names or WKT dialect): `shawan-tm`'s PROJ string and its ESRI WKT are
+    /// equivalent. GCJ-02 and BD-09 are equivalent only to themselves.
+    public func isEquivalent(to other: CRS) throws(CRSError) -> Bool {
+        switch (self, other) {
+        case (.gcj02, .gcj02), (.bd09, .bd09): return true
+        case (.gcj02, _), (.bd09, _), (_, .gcj02), (_, .bd09): return false
+        default: return self == other ? true : try PROJContext().isEquivalent(self, other)
+        }
+    }
+
     /// True for geocentric (earth-centred X, Y, Z) CRSs such as EPSG:4978, which wangge's 2-D
     /// coordinates cannot express: converting to one would silently drop Z.
     public func isGeocentric() throws(CRSError) -> Bool {

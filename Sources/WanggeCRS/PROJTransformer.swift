@@ -43,13 +43,49 @@ final class PROJContext {
     }
 
     /// PROJ's object for `crs` (one with a PROJ definition), alive for the duration of `body`.
-    private func withCRS<T>(_ crs: CRS, _ body: (OpaquePointer) -> T) throws(CRSError) -> T {
+    private func withCRS<T>(_ crs: CRS, _ body: (OpaquePointer) throws(CRSError) -> T) throws(CRSError) -> T {
         guard let def = crs.projDefinition, let pj = proj_create(handle, def) else {
             throw .projCreationFailed(source: crs.description, target: crs.description,
                                       message: errorMessage(code: proj_context_errno(handle)))
         }
         defer { proj_destroy(pj) }
-        return body(pj)
+        return try body(pj)
+    }
+
+    /// `crs` as ESRI WKT1, the dialect of the `.prj` files GDAL reads beside rasters and shapefiles;
+    /// `name` replaces PROJ's "unknown" for a CRS given as a PROJ string.
+    func esriWKT(_ crs: CRS, name: String?) throws(CRSError) -> String {
+        let text: String? = try withCRS(crs) { pj in
+            var renamed: OpaquePointer?
+            if let name { renamed = proj_alter_name(handle, pj, name) }
+            defer { if let renamed { proj_destroy(renamed) } }
+            // proj_as_wkt returns NULL when the object cannot be expressed in the dialect.
+            return proj_as_wkt(handle, renamed ?? pj, PJ_WKT1_ESRI, nil).map { String(cString: $0) }
+        }
+        guard let text else {
+            throw .projCreationFailed(source: crs.description, target: "ESRI WKT",
+                                      message: errorMessage(code: proj_context_errno(handle)))
+        }
+        return text
+    }
+
+    /// True when PROJ finds the two CRSs equivalent, or when both come out as the same PROJ
+    /// string. Why both: PROJ compares datum *names*, and a CRS read back from ESRI WKT has
+    /// "D_Unknown_based_on_GRS80_ellipsoid" where the PROJ string's has "Unknown based on GRS80
+    /// ellipsoid" — the same ellipsoid, no datum shift, but not "equivalent". The PROJ string
+    /// keeps what positions depend on (ellipsoid, datum shift, projection, parameters, units) and
+    /// drops the names.
+    func isEquivalent(_ a: CRS, _ b: CRS) throws(CRSError) -> Bool {
+        try withCRS(a) { (pa: OpaquePointer) throws(CRSError) -> Bool in
+            try withCRS(b) { (pb: OpaquePointer) -> Bool in
+                if proj_is_equivalent_to_with_ctx(handle, pa, pb, PJ_COMP_EQUIVALENT) != 0 { return true }
+                // proj_as_proj_string returns NULL for what has no PROJ string (some datums).
+                guard let sa = proj_as_proj_string(handle, pa, PJ_PROJ_5, nil).map({ String(cString: $0) }),
+                      let sb = proj_as_proj_string(handle, pb, PJ_PROJ_5, nil).map({ String(cString: $0) })
+                else { return false }
+                return sa == sb
+            }
+        }
     }
 
     func isGeographic(_ crs: CRS) throws(CRSError) -> Bool {

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCRS
 import WanggeGeometry
 import WanggeGeoJSON
 
@@ -53,9 +54,17 @@ public struct DistrictBoundaries: Sendable {
     public var villages: [Village]
     /// Names, parents, metric CRS and default grid count (district.geojson's properties).
     public var profile: DistrictProfile
+    /// The terrain, `elevation.asc` (+ `elevation.prj`) in the district's metric CRS; nil when the
+    /// directory has none or it was not asked for.
+    public var elevation: ElevationModel?
+
+    /// The elevation raster's file name in a boundaries directory (its CRS in `elevation.prj`).
+    public static let elevationFile = "elevation.asc"
 
     /// Reads and checks the three administrative layers; every error names the file and feature.
-    public static func load(directory: String) throws -> DistrictBoundaries {
+    /// With `elevation` (the default), `elevation.asc` is read too when it is there (see
+    /// `loadElevation`); its absence is not an error.
+    public static func load(directory: String, elevation: Bool = true) throws -> DistrictBoundaries {
         let reader = GeoJSONReader()
         func read(_ name: String) throws -> (String, FeatureCollection) {
             let path = (directory as NSString).appendingPathComponent(name)
@@ -125,6 +134,39 @@ public struct DistrictBoundaries: Sendable {
         }
         return DistrictBoundaries(code: code, name: name, outline: outline,
                                   townships: townships.sorted { $0.code < $1.code },
-                                  villages: villages.sorted { $0.code < $1.code }, profile: profile)
+                                  villages: villages.sorted { $0.code < $1.code }, profile: profile,
+                                  elevation: elevation ? try loadElevation(directory: directory, metricCRS: profile.metricCRS) : nil)
+    }
+
+    /// `elevation.asc` in `directory`, nil when there is none. Its `.prj` must be there and name
+    /// the district's metric CRS (compared by PROJ, so ESRI WKT matches a PROJ string): elevations
+    /// are looked up at metric x/y, and a raster in another CRS would answer for the wrong place.
+    public static func loadElevation(directory: String, metricCRS: CRS) throws(ElevationModelError) -> ElevationModel? {
+        let path = (directory as NSString).appendingPathComponent(elevationFile)
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let model = try ElevationModel.load(path: path)
+        let prj = (path as NSString).deletingPathExtension + ".prj"
+        guard let crs = model.crs else {
+            throw ElevationModelError(kind: .crs, file: prj, message: "missing: \(elevationFile) needs its CRS beside it (the district's metric CRS, \(metricCRS), as ESRI WKT)")
+        }
+        let same: Bool
+        do { same = try (try? isESRIWKT(crs, of: metricCRS)) == true || crs.isEquivalent(to: metricCRS) } catch {
+            throw ElevationModelError(kind: .crs, file: prj, message: "PROJ cannot read it: \(error)")
+        }
+        guard same else {
+            throw ElevationModelError(kind: .crs, file: prj, message: "not the district's metric CRS (\(metricCRS)): the raster must be in it")
+        }
+        return model
+    }
+
+    /// True when `crs` is word for word the ESRI WKT PROJ writes for `metricCRS`, whatever its
+    /// name (the generator's `.prj`). Why: PROJ takes ~15 ms to parse ESRI WKT (it looks the ESRI
+    /// names up in proj.db) and ~5 ms to write it; anything else is compared by parsing it.
+    static func isESRIWKT(_ crs: CRS, of metricCRS: CRS) throws(CRSError) -> Bool {
+        guard case .proj(let text) = crs, text.hasPrefix("PROJCS[\""),
+              let nameEnd = text.dropFirst(8).firstIndex(of: "\"") else { return false }
+        // Named "x": `PROJCS["x` is 9 characters, then the closing quote as in `text[nameEnd...]`.
+        let ours = try metricCRS.esriWKT(name: "x")
+        return text[nameEnd...] == ours.dropFirst(9)
     }
 }

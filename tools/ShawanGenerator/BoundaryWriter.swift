@@ -42,7 +42,7 @@ struct BoundaryWriter {
     }
 
     func writeAll(district d: SyntheticDistrict, unionOfTownships: Geometry, addresses: [AddressPoint],
-                  landmarks: [Landmark], areas: [SpecialArea], incidents: [Incident]) throws {
+                  landmarks: [Landmark], areas: [SpecialArea], incidents: [Incident], elevation: ElevationModel) throws {
         let synthetic = "synthetic (Wangge generator, seed \(seed))"
         // The outline is written with every vertex where a township boundary meets it, so the
         // layers share vertices exactly and still tile after rounding to 7 decimals.
@@ -121,7 +121,9 @@ struct BoundaryWriter {
 
         try writeAddresses(addresses)
         try writeRoster(d, addresses: addresses)
-        try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents).utf8),
+        let elevationBytes = try writeElevation(elevation)
+        try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents,
+                                              elevation: elevation, elevationBytes: elevationBytes).utf8),
                              to: outDir.appendingPathComponent("PROVENANCE.md").path)
         try AtomicFile.write(Array(picture(d, addresses: addresses, areas: areas).utf8),
                              to: outDir.appendingPathComponent("shawan.svg").path)
@@ -195,9 +197,22 @@ struct BoundaryWriter {
     }
 
 
+    /// The terrain as an ESRI ASCII Grid in whole metres, `elevation.asc`, and its CRS as ESRI WKT in
+    /// `elevation.prj` (what GDAL and QGIS read beside it; they take no PROJ string there). Returns
+    /// the grid's size in bytes.
+    func writeElevation(_ model: ElevationModel) throws -> Int {
+        let grid = Array(model.asciiGrid(decimals: 0).utf8)
+        try AtomicFile.write(grid, to: outDir.appendingPathComponent(DistrictBoundaries.elevationFile).path)
+        let wkt = try CRS.shawanMetric.esriWKT(name: "shawan-tm")
+        try AtomicFile.write(Array((wkt + "\n").utf8), to: outDir.appendingPathComponent("elevation.prj").path)
+        return grid.count
+    }
+
     /// PROVENANCE.md, written with the data so its figures are always those of the files.
     func provenance(_ d: SyntheticDistrict, addresses: [AddressPoint], landmarks: [Landmark], areas: [SpecialArea],
-                    incidents: [Incident]) -> String {
+                    incidents: [Incident], elevation e: ElevationModel, elevationBytes: Int) -> String {
+        let heights = e.values.filter { !$0.isNaN }
+        let lowest = Int(heights.min() ?? 0), highest = Int(heights.max() ?? 0)
         func km(_ shares: [(kind: String, metres: Double)]) -> String {
             let total = shares.reduce(0) { $0 + $1.metres }
             return shares.map { String(format: "%@ %.0f km (%.1f%%)", $0.kind, $0.metres / 1000, 100 * $0.metres / total) }
@@ -233,7 +248,9 @@ struct BoundaryWriter {
 
         ## How it is made
         1. A seeded noise DEM (40 m cells) rising away from the Dadu's valley, carved by three rounds of
-           stream-power erosion; depressions filled by priority-flood; D8 flow and accumulation.
+           stream-power erosion; depressions filled by priority-flood; D8 flow and accumulation. This
+           (depression-filled) DEM is shipped as `elevation.asc`, resampled to \(Int(e.cellSize)) m cells (each the
+           area-weighted mean of the 40 m cells it overlaps) and rounded to whole metres.
         2. Streams where ≥ 0.48 km² drains (rivers ≥ 15 km², streams ≥ 3 km², gullies below); ridges are the
            divides between the catchments of stream reaches.
         3. Street grids around each township seat, mountain roads routed over the terrain between seats.
@@ -244,7 +261,7 @@ struct BoundaryWriter {
         5. Self-check before writing: townships tile the district and villages tile their townships (no gap or
            overlap above 1 m² in the metric CRS), every polygon valid and in one piece.
 
-        ## Files (all WGS-84, EPSG:4326; GeoJSON per RFC 7946 with 7 decimals)
+        ## Files (WGS-84, EPSG:4326, GeoJSON per RFC 7946 with 7 decimals; the elevation raster in `shawan-tm`)
         | file | features | what |
         |---|---|---|
         | district.geojson | 1 | the real outline (with the vertices where township boundaries meet it) |
@@ -258,6 +275,8 @@ struct BoundaryWriter {
         | incidents.geojson | \(incidents.count) | 12 months of cases: \(byType.keys.sorted().map { "\($0) \(byType[$0]!)" }.joined(separator: ", ")) |
         | addresses/*.csv | \(addresses.count) | one CSV per township (lon/lat WGS-84): houses on town streets and villager-group (组) houses |
         \(roster(d, addresses: addresses).provenanceRow)
+        | elevation.asc | \(e.columns) × \(e.rows) cells | the terrain: ESRI ASCII Grid, \(Int(e.cellSize)) m cells, whole metres (\(lowest)–\(highest) m), over the district's bounding box in `shawan-tm` and one cell beyond; \(String(format: "%.0f", Double(elevationBytes) / 1024)) KiB (\(elevationBytes) bytes) |
+        | elevation.prj | | its CRS, `shawan-tm` as ESRI WKT (GDAL and QGIS read it) |
         | shawan.svg | | the picture in the README |
 
         Addresses carry \(households) households and \(residents) residents (the seed article's district: about

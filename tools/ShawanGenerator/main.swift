@@ -95,8 +95,11 @@ func run() throws {
     let writer = BoundaryWriter(outDir: outDir, toWGS84: toWGS84, toMetric: { try toMetric.transform($0) }, seed: options.seed)
     let ctx = generator.ctx
     let union = try ctx.union(of: district.townships.map { try ctx.geometry(from: .polygon($0.polygon)) }).value()
+    let elevation = try built.terrain.elevationModel(covering: Geometry.polygon(district.outline).envelope!, cellSize: 100,
+                                                     crs: .shawanMetric)
+    log("elevation raster \(elevation.columns)×\(elevation.rows) cells of \(Int(elevation.cellSize)) m")
     try writer.writeAll(district: district, unionOfTownships: union, addresses: addresses, landmarks: landmarks,
-                        areas: areas, incidents: incidents)
+                        areas: areas, incidents: incidents, elevation: elevation)
     // The neighbouring counties' names are real and copied unchanged (names only, for the geocoder).
     let neighbours = sourceDir.appendingPathComponent("neighbours.tsv")
     if let data = FileManager.default.contents(atPath: neighbours.path) {
