@@ -92,7 +92,7 @@ public struct GridPlanner {
     /// addresses and incidents tallied into them.
     private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
                              progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
-        let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel)
+        let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel, elevation: b.elevation)
         let known = Set(b.villages.map(\.code))
         var out = CutVillages()
         out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
@@ -122,7 +122,7 @@ public struct GridPlanner {
     /// Each point's hours under `model`; the village's patrol shared out to its addresses
     /// (`WorkloadModel.patrolShares`).
     static func pointsByVillage(_ layers: DistrictLayers, _ toMetric: CoordinateTransform,
-                                model: WorkloadModel) throws -> [String: [(Coordinate, Figures)]] {
+                                model: WorkloadModel, elevation: ElevationModel? = nil) throws -> [String: [(Coordinate, Figures)]] {
         var points: [String: [(Coordinate, Figures)]] = [:]
         for a in layers.addresses {
             var f = Figures()
@@ -131,7 +131,7 @@ public struct GridPlanner {
             points[a.villageCode, default: []].append((try toMetric.transform(a.position), f))
         }
         for code in points.keys {
-            let shares = model.patrolShares(points[code]!.map(\.0))
+            let shares = model.patrolShares(points[code]!.map(\.0), elevation: elevation)
             for k in shares.indices { points[code]![k].1.hours += shares[k] }
         }
         for i in layers.incidents {

@@ -25,6 +25,9 @@ public struct GridFigures: Sendable, Equatable {
     public var areaKm2 = 0.0
     /// The patrol route: the tree joining its courtyards (address cells), with the detour.
     public var patrolKm = 0.0
+    /// Walking time over the terrain ÷ walking time on the flat, along the route both ways
+    /// (Tobler's hiking function on `elevation.asc`; 1 without a raster).
+    public var patrolSlowdown = 1.0
 
     public var incidentCount: Int { incidents.reduce(0) { $0 + $1.count } }
 
@@ -32,7 +35,7 @@ public struct GridFigures: Sendable, Equatable {
         a.code == b.code && a.households == b.households && a.residents == b.residents && a.records == b.records
             && a.elderlyAlone == b.elderlyAlone && a.disabled == b.disabled && a.lowIncome == b.lowIncome && a.keyPersons == b.keyPersons
             && a.incidents.map(\.type) == b.incidents.map(\.type) && a.incidents.map(\.count) == b.incidents.map(\.count)
-            && a.areaKm2 == b.areaKm2 && a.patrolKm == b.patrolKm
+            && a.areaKm2 == b.areaKm2 && a.patrolKm == b.patrolKm && a.patrolSlowdown == b.patrolSlowdown
     }
 }
 
@@ -86,9 +89,42 @@ public enum WorkloadCalculator {
             out[k].incidents = incidents[k].keys.sorted().map { ($0, incidents[k][$0]!) }
             // Courtyards: the mean point of each cell's addresses, in cell order (deterministic).
             let points = cells[k].keys.sorted().map { key -> Coordinate in let c = cells[k][key]!; return Coordinate(c.x / Double(c.n), c.y / Double(c.n)) }
-            out[k].patrolKm = spanningTreeLength(points) * model["route_detour"] / 1000
+            let edges = spanningTreeEdges(points)
+            out[k].patrolKm = edges.reduce(0) { $0 + $1.length } * model["route_detour"] / 1000
+            out[k].patrolSlowdown = slowdown(edges.map { (points[$0.0], points[$0.1]) }, boundaries.elevation, maxGradient: model["path_max_gradient"])
         }
         return out.sorted { $0.code < $1.code }
+    }
+
+    /// Time to walk `legs` both ways over the terrain ÷ the time on the flat (Tobler's function;
+    /// 1 without a raster or legs). Metric coordinates in the raster's CRS.
+    /// A leg is cut into pieces of at most 25 m; a piece steeper than `maxGradient` is walked as a
+    /// path switching back at that gradient (longer, at that gradient's speed) — a straight line
+    /// between two courtyards over a ridge is not how anyone walks.
+    public static func slowdown(_ legs: [(Coordinate, Coordinate)], _ elevation: ElevationModel?, maxGradient: Double = 0.2) -> Double {
+        guard let elevation, !legs.isEmpty else { return 1 }
+        let flatSpeed = Tobler.speed(slope: 0)
+        var hours = 0.0, flat = 0.0
+        for (a, b) in legs {
+            let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+            guard length > 0, length.isFinite else { continue }
+            let pieces = max(1, Int(min(100_000, (length / 25).rounded(.up))))
+            let step = length / Double(pieces) / 1000
+            var previous = elevation.elevation(at: a)
+            for i in 1...pieces {
+                let t = Double(i) / Double(pieces)
+                let z = elevation.elevation(at: Coordinate(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y)))
+                flat += 2 * step / flatSpeed
+                guard let z0 = previous, let z1 = z else { hours += 2 * step / flatSpeed; previous = z; continue }
+                let rise = (z1 - z0) / 1000
+                for slope in [rise / step, -rise / step] {            // there and back
+                    if abs(slope) <= maxGradient { hours += step / Tobler.speed(slope: slope) }
+                    else { hours += abs(rise) / maxGradient / Tobler.speed(slope: slope > 0 ? maxGradient : -maxGradient) }
+                }
+                previous = z
+            }
+        }
+        return flat > 0 ? hours / flat : 1
     }
 
     /// Length of the minimum spanning tree of `points`.
@@ -123,7 +159,7 @@ public enum WorkloadCalculator {
         let incidentHours = f.incidents.reduce(0) { $0 + Double($1.count) * m.incidentHours(type: $1.type) }
         return GridHours(figures: f, parts: [m.visitHours(households: f.households),
                                              m.flagHours(elderlyAlone: f.elderlyAlone, disabled: f.disabled, lowIncome: f.lowIncome, keyPersons: f.keyPersons),
-                                             incidentHours, m.patrolHours(km: f.patrolKm), m.upkeepHours(records: f.records)])
+                                             incidentHours, m.patrolHours(km: f.patrolKm) * f.patrolSlowdown, m.upkeepHours(records: f.records)])
     }
 }
 
@@ -166,7 +202,7 @@ extension WorkloadModel {
     /// between its two cells, each cell's share split between its points. Summed over any set of
     /// the points this approximates the patrol of a grid made of them; summed over all it is the
     /// patrol of the whole tree. `points` metric; the result is in input order.
-    public func patrolShares(_ points: [Coordinate]) -> [Double] {
+    public func patrolShares(_ points: [Coordinate], elevation: ElevationModel? = nil) -> [Double] {
         let cell = self["route_cell_m"]
         var cellOf = [Int](repeating: 0, count: points.count)
         var index: [Int64: Int] = [:]
@@ -180,7 +216,8 @@ extension WorkloadModel {
         let centres = sums.map { Coordinate($0.x / Double($0.n), $0.y / Double($0.n)) }
         var share = [Double](repeating: 0, count: centres.count)
         for (a, b, length) in WorkloadCalculator.spanningTreeEdges(centres) {
-            let h = patrolHours(km: length * self["route_detour"] / 1000) / 2
+            let slowdown = WorkloadCalculator.slowdown([(centres[a], centres[b])], elevation, maxGradient: self["path_max_gradient"])
+            let h = patrolHours(km: length * self["route_detour"] / 1000) * slowdown / 2
             share[a] += h; share[b] += h
         }
         return points.indices.map { share[cellOf[$0]] / Double(sums[cellOf[$0]].n) }

@@ -37,7 +37,10 @@ public struct WorkloadModel: Sendable, Equatable {
         Parameter(key: "patrol_days_per_week", value: 6, note: "assumption: six working days"),
         Parameter(key: "patrol_share_of_route", value: 0.25,
                   note: "assumption: a patrol walks a quarter of the grid's route, so the whole grid every two days"),
-        Parameter(key: "walking_speed_kmh", value: 4, note: "assumption: walking on flat ground, stops included"),
+        Parameter(key: "walking_speed_kmh", value: 4,
+                  note: "assumption: walking on flat ground, stops included; slopes slow it by Tobler's hiking function on elevation.asc (relative to the flat)"),
+        Parameter(key: "path_max_gradient", value: 0.2,
+                  note: "assumption: paths switch back rather than climb steeper than 20 %; a steeper piece is walked longer at 20 %"),
         Parameter(key: "route_detour", value: 1.3,
                   note: "assumption: paths are 30 % longer than the straight tree through the courtyards"),
         Parameter(key: "route_cell_m", value: 100,
@@ -78,7 +81,7 @@ public struct WorkloadModel: Sendable, Equatable {
             }
             let v = number.doubleValue
             guard v.isFinite, v >= 0 else { throw WorkloadError("\(path): \(key): \(v) is negative or not finite") }
-            if ["walking_speed_kmh", "incident_weeks", "route_cell_m"].contains(key) && v == 0 {
+            if ["walking_speed_kmh", "incident_weeks", "route_cell_m", "path_max_gradient"].contains(key) && v == 0 {
                 throw WorkloadError("\(path): \(key) must be greater than 0")
             }
             model.parameters[k].value = v

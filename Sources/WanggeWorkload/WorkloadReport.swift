@@ -95,7 +95,7 @@ public struct WorkloadReport: Sendable {
 
     static let csvHeader = ["code", "name", "village_code", "village", "township", "hours"] + GridHours.partNames.map { "hours_\($0)" }
         + ["households", "residents", "records", "elderly_alone", "disabled", "low_income", "key_persons", "incidents",
-           "incidents_department_matter", "incidents_dispute", "incidents_errand", "incidents_problem", "incidents_other", "area_km2", "patrol_km"]
+           "incidents_department_matter", "incidents_dispute", "incidents_errand", "incidents_problem", "incidents_other", "area_km2", "patrol_km", "patrol_slowdown"]
 
     /// Per grid, with a UTF-8 byte-order mark (Excel).
     public var gridsCSV: String {
@@ -109,7 +109,7 @@ public struct WorkloadReport: Sendable {
             var row = [f.code, f.name, f.villageCode, f.village, f.township, Self.f1(g.total)] + g.parts.map(Self.f1)
             row += [f.households, f.residents, f.records, f.elderlyAlone, f.disabled, f.lowIncome, f.keyPersons, f.incidentCount].map(String.init)
             row += ["department_matter", "dispute", "errand", "problem", "other"].map { String(incidents($0)) }
-            row += [Self.f3(f.areaKm2), Self.f3(f.patrolKm)]
+            row += [Self.f3(f.areaKm2), Self.f3(f.patrolKm), Self.f3(f.patrolSlowdown)]
             out += CSV.record(row) + "\n"
         }
         return out
@@ -140,7 +140,7 @@ public struct WorkloadReport: Sendable {
                 + "\"households\":\(f.households),\"residents\":\(f.residents),\"records\":\(f.records),\"elderly_alone\":\(f.elderlyAlone),"
                 + "\"disabled\":\(f.disabled),\"low_income\":\(f.lowIncome),\"key_persons\":\(f.keyPersons),\"incidents\":{"
                 + f.incidents.map { "\(JSONText.quoted($0.type)):\($0.count)" }.joined(separator: ",") + "},"
-                + "\"area_km2\":\(Self.f3(f.areaKm2)),\"patrol_km\":\(Self.f3(f.patrolKm))}"
+                + "\"area_km2\":\(Self.f3(f.areaKm2)),\"patrol_km\":\(Self.f3(f.patrolKm)),\"patrol_slowdown\":\(Self.f3(f.patrolSlowdown))}"
         }.joined(separator: ",\n") + "]}\n"
         return out
     }

@@ -87,6 +87,30 @@ enum Bundled {
         for f in figures where f.code != m.code { #expect(f == Bundled.figures.first { $0.code == f.code }!) }
     }
 
+    /// Patrol over the terrain: a round trip is never faster than on the flat; a flat raster gives
+    /// exactly the flat time; a uniform 10 % slope gives Tobler's round trip; steeper than the path
+    /// limit is walked as switchbacks at the limit.
+    @Test func slopeSlowsThePatrol() throws {
+        let flat = try ElevationModel(columns: 10, rows: 10, minX: 0, minY: 0, cellSize: 100, values: Array(repeating: 200, count: 100))
+        let leg = [(Coordinate(150, 150), Coordinate(850, 150))]
+        #expect(abs(WorkloadCalculator.slowdown(leg, flat) - 1) < 1e-12)
+        #expect(WorkloadCalculator.slowdown(leg, nil) == 1)
+        // Rising 10 m per 100 m eastwards (x): values row-major from the north.
+        let ramp = try ElevationModel(columns: 10, rows: 10, minX: 0, minY: 0, cellSize: 100,
+                                      values: (0..<100).map { Double($0 % 10) * 10 })
+        let expected = (1 / Tobler.speed(slope: 0.1) + 1 / Tobler.speed(slope: -0.1)) / (2 / Tobler.speed(slope: 0))
+        #expect(abs(WorkloadCalculator.slowdown(leg, ramp) - expected) < 1e-9)
+        // 50 % is walked as a 20 % path: 2.5 × as long, at 20 %'s speeds.
+        let steep = try ElevationModel(columns: 10, rows: 10, minX: 0, minY: 0, cellSize: 100,
+                                       values: (0..<100).map { Double($0 % 10) * 50 })
+        let switchback = (2.5 / Tobler.speed(slope: 0.2) + 2.5 / Tobler.speed(slope: -0.2)) / (2 / Tobler.speed(slope: 0))
+        #expect(abs(WorkloadCalculator.slowdown(leg, steep) - switchback) < 1e-9)
+        // On the bundled terrain every grid's round trip is at least its flat time.
+        #expect(Bundled.boundaries.elevation != nil)
+        #expect(Bundled.figures.allSatisfy { $0.patrolSlowdown >= 1 })
+        #expect(Bundled.figures.contains { $0.patrolSlowdown > 1.5 })
+    }
+
     @Test func spanningTree() {
         #expect(WorkloadCalculator.spanningTreeLength([]) == 0)
         #expect(WorkloadCalculator.spanningTreeLength([Coordinate(0, 0)]) == 0)
