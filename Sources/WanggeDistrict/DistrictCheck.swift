@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCRS
+import WanggeGeoJSON
 import WanggeGeometry
 import WanggeIO
 
@@ -122,6 +123,23 @@ enum PassedChecks {
         for t in d.townships { h.mix(t.code); mix(t.geometry) }
         for v in d.villages { h.mix(v.code); h.mix(v.townshipCode); mix(v.geometry) }
         return String(format: "passed-%016llx", h.value)
+    }
+
+    /// The district's key mixed with every grid feature: its properties and its coordinates.
+    static func key(grids: FeatureCollection, district d: DistrictBoundaries, salt: String) -> String {
+        var h = FNV1a()
+        h.mix(key(d, salt: salt))
+        for f in grids.features {
+            h.mix(0xFE)
+            for m in f.properties?.members ?? [] { h.mix(m.key); h.mix("\(m.value)") }
+            for p in f.geometry?.polygons ?? [] {
+                for ring in p.rings {
+                    h.mix(UInt64(ring.count))
+                    for c in ring { h.mix(c.x.bitPattern); h.mix(c.y.bitPattern) }
+                }
+            }
+        }
+        return String(format: "grids-passed-%016llx", h.value)
     }
 
     static func contains(_ key: String) -> Bool {

@@ -65,7 +65,8 @@ public struct DistrictLayers: Sendable {
 
     public init() {}
 
-    public static func load(directory: String) throws -> DistrictLayers {
+    /// `lines: false` skips the line layers (rivers, ridges, streets: only partitioning cuts by them).
+    public static func load(directory: String, lines withLines: Bool = true) throws -> DistrictLayers {
         var layers = DistrictLayers()
         let reader = GeoJSONReader()
         let fm = FileManager.default
@@ -78,7 +79,7 @@ public struct DistrictLayers: Sendable {
             }
         }
         for (file, defaultKind) in [("rivers.geojson", "river"), ("ridges.geojson", "ridge"), ("streets.geojson", "街")]
-        where fm.fileExists(atPath: path(file)) {
+        where withLines && fm.fileExists(atPath: path(file)) {
             for f in try reader.readFeatureCollection(contentsOf: path(file)).features {
                 for l in lines(of: f.geometry) where l.count >= 2 {
                     layers.lines.append(NamedLine(kind: f.string("kind") ?? defaultKind, name: f.string("name"), line: l))

@@ -21,7 +21,12 @@ public enum GridFile {
                                     tolerance: Double = 1) throws {
         let problems: [String]
         if let boundaries {
+            // A pass is remembered (~/.cache/wangge) under a hash of the grids and the district, so
+            // report, export, map and staff on an unchanged plan skip the second of checking.
+            let key = PassedChecks.key(grids: collection, district: boundaries, salt: "grid-check v1 tolerance \(tolerance)")
+            if PassedChecks.contains(key) { return }
             problems = try GridValidation(tolerance: tolerance).run(collection, boundaries: boundaries).problems.map(\.description)
+            if problems.isEmpty { PassedChecks.remember(key) }
         } else {
             problems = structuralProblems(collection)
         }

@@ -11,9 +11,9 @@ import WanggeWorkload
 public enum TeamInput {
     /// Hours of work a week per grid, in the order of `locator.grids`: the workload model's, each
     /// grid's figures recomputed from its geometry (`WorkloadCalculator`, as `wangge report`).
-    public static func gridHours(locator: GridLocator, grids: FeatureCollection, boundaries: DistrictBoundaries,
+    public static func gridHours(locator: GridLocator, boundaries: DistrictBoundaries,
                                  layers: DistrictLayers, model: WorkloadModel) throws -> [Double] {
-        let figures = try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model)
+        let figures = try WorkloadCalculator.figures(locator: locator, boundaries: boundaries, layers: layers, model: model)
         let hours = Dictionary(figures.map { ($0.code, WorkloadCalculator.hours($0, model: model).total) }, uniquingKeysWith: { a, _ in a })
         return locator.grids.map { hours[$0.code] ?? 0 }
     }
@@ -84,7 +84,7 @@ public enum TeamInput {
                             roster: Roster, model: WorkloadModel = .standard) throws -> Loaded {
         let locator = try GridLocator(GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS))
         let households = households(locator: locator, addresses: layers.addresses)
-        let hours = try gridHours(locator: locator, grids: grids, boundaries: boundaries, layers: layers, model: model)
+        let hours = try gridHours(locator: locator, boundaries: boundaries, layers: layers, model: model)
         let problem = StaffingProblem(grids: try Self.grids(locator, hours: hours), villages: try villages(boundaries),
                                       people: roster.entries.map(StaffMember.init))
         return Loaded(boundaries: boundaries, locator: locator, households: households, problem: problem)
@@ -100,7 +100,7 @@ public enum TeamStaffing {
                            rosterFile: String, options: StaffingOptions = StaffingOptions(),
                            model: WorkloadModel = .standard) throws -> StaffingReport {
         let roster = try RosterFile.read(rosterFile, villageCodes: Set(district.villages.map(\.code)))
-        let layers = try DistrictLayers.load(directory: directory)
+        let layers = try DistrictLayers.load(directory: directory, lines: false)
         let loaded = try TeamInput.load(boundaries: district, grids: grids, layers: layers, roster: roster, model: model)
         let result = try Staffing(options: options).solve(loaded.problem)
         return StaffingReport(result: result, roster: roster, loaded: loaded, options: options, gridsFile: gridsFile)

@@ -54,8 +54,14 @@ public enum WorkloadCalculator {
     /// routes in the district's metric CRS. Grids in code order.
     public static func figures(grids: FeatureCollection, boundaries: DistrictBoundaries, layers: DistrictLayers,
                                model: WorkloadModel = .standard) throws -> [GridFigures] {
-        let set = try GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS)
-        let locator = try GridLocator(set)
+        try figures(locator: GridLocator(GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS)),
+                    boundaries: boundaries, layers: layers, model: model)
+    }
+
+    /// The same, for grids already indexed (a caller that needs the locator too builds it once).
+    public static func figures(locator: GridLocator, boundaries: DistrictBoundaries, layers: DistrictLayers,
+                               model: WorkloadModel = .standard) throws -> [GridFigures] {
+        let set = locator.gridSet
         // Names from boundaries/ by the village code (a grid file with only codes still reports).
         let villages = Dictionary(boundaries.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         var out = locator.grids.map { g in

@@ -29,7 +29,7 @@ struct ReportCommand: ParsableCommand {
         if printModel { print(model.json, terminator: ""); return }
         try FileIdentity.checkDistinct(output: ("--out", out), from: [("--grids", grids)])
         let district = try DistrictBoundaries.load(directory: boundaries)
-        let layers = try DistrictLayers.load(directory: boundaries)
+        let layers = try DistrictLayers.load(directory: boundaries, lines: false)
         let collection = try GridFile.load(grids, boundaries: district, validate: false)
         // The grids are validated on the other core while the figures are computed; nothing is
         // written unless they pass.
