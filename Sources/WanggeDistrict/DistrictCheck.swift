@@ -108,20 +108,22 @@ enum PassedChecks {
         return nil
     }
 
-    static func key(_ d: DistrictBoundaries, salt: String) -> String {
-        var h = FNV1a()
-        func mix(_ g: Geometry) {
-            h.mix(0xFF)  // separates geometries and their parts
-            for p in g.polygons {
-                for ring in p.rings {
-                    h.mix(UInt64(ring.count))
-                    for c in ring { h.mix(c.x.bitPattern); h.mix(c.y.bitPattern) }
-                }
+    /// Every ring's length and coordinates' bits, after a separator.
+    static func mix(_ g: Geometry, into h: inout FNV1a) {
+        h.mix(0xFF)  // separates geometries and their parts
+        for p in g.polygons {
+            for ring in p.rings {
+                h.mix(UInt64(ring.count))
+                for c in ring { h.mix(c.x.bitPattern); h.mix(c.y.bitPattern) }
             }
         }
-        h.mix(salt); h.mix(d.code); mix(d.outline)
-        for t in d.townships { h.mix(t.code); mix(t.geometry) }
-        for v in d.villages { h.mix(v.code); h.mix(v.townshipCode); mix(v.geometry) }
+    }
+
+    static func key(_ d: DistrictBoundaries, salt: String) -> String {
+        var h = FNV1a()
+        h.mix(salt); h.mix(d.code); mix(d.outline, into: &h)
+        for t in d.townships { h.mix(t.code); mix(t.geometry, into: &h) }
+        for v in d.villages { h.mix(v.code); h.mix(v.townshipCode); mix(v.geometry, into: &h) }
         return String(format: "passed-%016llx", h.value)
     }
 
@@ -132,12 +134,7 @@ enum PassedChecks {
         for f in grids.features {
             h.mix(0xFE)
             for m in f.properties?.members ?? [] { h.mix(m.key); h.mix("\(m.value)") }
-            for p in f.geometry?.polygons ?? [] {
-                for ring in p.rings {
-                    h.mix(UInt64(ring.count))
-                    for c in ring { h.mix(c.x.bitPattern); h.mix(c.y.bitPattern) }
-                }
-            }
+            if let g = f.geometry { mix(g, into: &h) }
         }
         return String(format: "grids-passed-%016llx", h.value)
     }
