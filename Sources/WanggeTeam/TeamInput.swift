@@ -9,23 +9,15 @@ import WanggeStaffing
 import WanggeWorkload
 
 public enum TeamInput {
-    /// Hours of work a week per grid, in the order of `locator.grids`: the workload model's, each
-    /// grid's figures recomputed from its geometry (`WorkloadCalculator`, as `wangge report`).
-    public static func gridHours(locator: GridLocator, boundaries: DistrictBoundaries,
-                                 layers: DistrictLayers, model: WorkloadModel) throws -> [Double] {
+    /// Hours of work a week and households per grid, in the order of `locator.grids`: the workload
+    /// model's, each grid's figures recomputed from its geometry (`WorkloadCalculator`, as
+    /// `wangge report`; addresses placed by `GridLocator`'s one rule).
+    public static func gridWork(locator: GridLocator, boundaries: DistrictBoundaries, layers: DistrictLayers,
+                                model: WorkloadModel) throws -> (hours: [Double], households: [Int]) {
         let figures = try WorkloadCalculator.figures(locator: locator, boundaries: boundaries, layers: layers, model: model)
-        let hours = Dictionary(figures.map { ($0.code, WorkloadCalculator.hours($0, model: model).total) }, uniquingKeysWith: { a, _ in a })
-        return locator.grids.map { hours[$0.code] ?? 0 }
-    }
-
-    /// Households per grid (order of `locator.grids`): each address counts in the grid of its own
-    /// village that covers it, else that village's nearest grid (`GridLocator`).
-    public static func households(locator: GridLocator, addresses: [AddressRecord]) -> [Int] {
-        var out = [Int](repeating: 0, count: locator.grids.count)
-        for a in addresses {
-            if let g = locator.grid(at: a.position, village: a.villageCode) { out[g] += a.households }
-        }
-        return out
+        let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let ordered = locator.grids.map { byCode[$0.code] }
+        return (ordered.map { $0.map { WorkloadCalculator.hours($0, model: model).total } ?? 0 }, ordered.map { $0?.households ?? 0 })
     }
 
     /// Each village's point (centroid, or a point on its surface when the centroid falls outside)
@@ -83,11 +75,10 @@ public enum TeamInput {
     public static func load(boundaries: DistrictBoundaries, grids: FeatureCollection, layers: DistrictLayers,
                             roster: Roster, model: WorkloadModel = .standard) throws -> Loaded {
         let locator = try GridLocator(GridSet(collection: grids, metricCRS: boundaries.profile.metricCRS))
-        let households = households(locator: locator, addresses: layers.addresses)
-        let hours = try gridHours(locator: locator, boundaries: boundaries, layers: layers, model: model)
-        let problem = StaffingProblem(grids: try Self.grids(locator, hours: hours), villages: try villages(boundaries),
+        let work = try gridWork(locator: locator, boundaries: boundaries, layers: layers, model: model)
+        let problem = StaffingProblem(grids: try Self.grids(locator, hours: work.hours), villages: try villages(boundaries),
                                       people: roster.entries.map(StaffMember.init))
-        return Loaded(boundaries: boundaries, locator: locator, households: households, problem: problem)
+        return Loaded(boundaries: boundaries, locator: locator, households: work.households, problem: problem)
     }
 }
 

@@ -82,7 +82,7 @@ public enum WorkloadCalculator {
             out[k].lowIncome += a.lowIncome
             out[k].keyPersons += a.keyPersons
             let m = try toMetric.transform(a.position)
-            let key = Int64((m.x / cell).rounded(.down)) << 32 ^ Int64((m.y / cell).rounded(.down))
+            let key = courtyardCell(m, size: cell)
             let c = cells[k][key] ?? (0, 0, 0)
             cells[k][key] = (c.x + m.x, c.y + m.y, c.n + 1)
         }
@@ -100,6 +100,11 @@ public enum WorkloadCalculator {
             out[k].patrolSlowdown = slowdown(edges.map { (points[$0.0], points[$0.1]) }, boundaries.elevation, maxGradient: model["path_max_gradient"])
         }
         return out.sorted { $0.code < $1.code }
+    }
+
+    /// The courtyard cell (`route_cell_m` squares) holding a metric point, as one key.
+    static func courtyardCell(_ p: Coordinate, size: Double) -> Int64 {
+        Int64((p.x / size).rounded(.down)) << 32 ^ Int64((p.y / size).rounded(.down))
     }
 
     /// Time to walk `legs` both ways over the terrain ÷ the time on the flat (Tobler's function;
@@ -214,7 +219,7 @@ extension WorkloadModel {
         var index: [Int64: Int] = [:]
         var sums: [(x: Double, y: Double, n: Int)] = []
         for (i, p) in points.enumerated() {
-            let key = Int64((p.x / cell).rounded(.down)) << 32 ^ Int64((p.y / cell).rounded(.down))
+            let key = WorkloadCalculator.courtyardCell(p, size: cell)
             if let c = index[key] { cellOf[i] = c; sums[c].x += p.x; sums[c].y += p.y; sums[c].n += 1 } else {
                 index[key] = sums.count; cellOf[i] = sums.count; sums.append((p.x, p.y, 1))
             }
