@@ -49,7 +49,8 @@ public struct AssignSummary: Sendable, Equatable {
 }
 
 /// The columns added to every row.
-public let assignColumns = ["grid_code", "grid_name", "village", "township", "status", "nearest_grid", "distance_m"]
+public let assignColumns = ["grid_code", "grid_name", "village", "township", "grid_worker", "grid_worker_phone",
+                            "status", "nearest_grid", "distance_m"]
 
 public final class AssignPipeline {
     public let grids: GridSet
@@ -78,10 +79,14 @@ public final class AssignPipeline {
         toMetric = try CoordinateTransform(from: .wgs84, to: grids.metricCRS)
         geographicInput = try options.crs.isGeographic()
         for g in grids.grids {
-            csvSuffix.append(Array(("," + [g.code, g.name, g.village, g.township].map(CSV.field).joined(separator: ",")).utf8))
+            let fields = [g.code, g.name, g.village, g.township, g.worker?.name ?? "", g.worker?.phone ?? ""]
+            csvSuffix.append(Array(("," + fields.map(CSV.field).joined(separator: ",")).utf8))
             var j: [UInt8] = []
-            for (k, v) in zip(assignColumns.prefix(4), [g.code, g.name, g.village, g.township]) {
-                JSONText.appendString(&j, k.utf8); j.append(0x3A); JSONText.appendString(&j, v.utf8); j.append(0x2C)
+            for (n, (k, v)) in zip(assignColumns.prefix(6), fields).enumerated() {
+                JSONText.appendString(&j, k.utf8); j.append(0x3A)
+                // A grid that names no worker (or no phone) has null there, not "".
+                if n >= 4, v.isEmpty { j += Array("null".utf8) } else { JSONText.appendString(&j, v.utf8) }
+                j.append(0x2C)
             }
             jsonFields.append(j)
             csvCode.append(Array(CSV.field(g.code).utf8))
@@ -222,13 +227,13 @@ public final class AssignPipeline {
     enum Bytes {
         static let insideCSV = Array(",inside,,\n".utf8)
         static let edgeCSV = Array(",edge,,\n".utf8)
-        static let outsideCSV = Array(",,,,,outside,".utf8)
+        static let outsideCSV = Array(",,,,,,,outside,".utf8)
         static let featureOpen = Array("{\"type\":\"Feature\",\"properties\":".utf8)
         static let lineKey = Array("{\"line\":".utf8)
         static let null = Array("null".utf8)
         static let lonKey = Array("\"lon_wgs84\":".utf8)
         static let latKey = Array(",\"lat_wgs84\":".utf8)
-        static let outsideNulls = Array("\"grid_code\":null,\"grid_name\":null,\"village\":null,\"township\":null,\"status\":\"outside\",\"nearest_grid\":".utf8)
+        static let outsideNulls = Array("\"grid_code\":null,\"grid_name\":null,\"village\":null,\"township\":null,\"grid_worker\":null,\"grid_worker_phone\":null,\"status\":\"outside\",\"nearest_grid\":".utf8)
         static let distanceKey = Array(",\"distance_m\":".utf8)
         static let noNearest = Array("null,\"distance_m\":null}".utf8)
         static let geometryOpen = Array(",\"geometry\":{\"type\":\"Point\",\"coordinates\":[".utf8)

@@ -24,9 +24,12 @@ public struct GridInfo: Hashable, Sendable {
     public var township: String
     /// The 12-digit code of the grid's village (`village_code`, else the code's first 12 digits).
     public var villageCode: String
-    public init(code: String, name: String, village: String, township: String, villageCode: String? = nil) {
+    /// The grid worker the grid file names (`wangge staff --grids-out`), if any.
+    public var worker: GridWorker?
+    public init(code: String, name: String, village: String, township: String, villageCode: String? = nil, worker: GridWorker? = nil) {
         self.code = code; self.name = name; self.village = village; self.township = township
         self.villageCode = villageCode ?? String(code.prefix(12))
+        self.worker = worker
     }
 }
 

@@ -30,7 +30,7 @@ public final class GridSet: @unchecked Sendable {
             else { throw AssignError.missingProperty(feature: i, key: "code") }
             let info = GridInfo(code: code, name: f.string("name") ?? "",
                                 village: f.string("village") ?? "", township: f.string("township") ?? "",
-                                villageCode: f.string("village_code"))
+                                villageCode: f.string("village_code"), worker: GridWorker(f))
             items.append((info, g.polygons))
         }
         index = try GridIndex(grids: items)

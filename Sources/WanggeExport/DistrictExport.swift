@@ -135,7 +135,8 @@ public struct ExportedFile: Sendable, Equatable {
 /// replaced atomically. Features are sorted by id/code, so the same input gives the same bytes.
 public struct DistrictExport {
     public let input: ExportInput
-    /// Grid features sorted by code, with an empty "worker" (网格员) property added where missing.
+    /// Grid features sorted by code, with the grid worker's properties (`GridWorker`: worker, worker_phone,
+    /// worker_id, staff_hours) added, blank, where the grid file names nobody.
     public let grids: [Feature]
     /// Address id → grid code, by the one point-to-grid rule (`GridLocator`): the grid of the
     /// address's own village that covers it, else that village's nearest grid.
@@ -147,7 +148,9 @@ public struct DistrictExport {
     public init(_ input: ExportInput) throws {
         self.input = input
         var grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
-        for k in grids.indices where grids[k].properties?["worker"] == nil { grids[k][property: "worker"] = .string("") }
+        for k in grids.indices {
+            GridWorker.set(GridWorker(grids[k]), staffHours: GridWorker.staffHours(grids[k]), on: &grids[k])
+        }
         self.grids = grids
         var addressGrid: [String: String] = [:]
         if !grids.isEmpty {
@@ -185,7 +188,7 @@ public struct DistrictExport {
             ], geometry: v.geometry)
         }))
         out.append(GeoPackageLayer(name: "grids", description: "Grids (网格), one grid worker each", features: grids,
-                                   columnKinds: ["workload": .real, "polsby_popper": .real]))
+                                   columnKinds: ["workload": .real, "polsby_popper": .real, GridWorker.staffHoursKey: .real]))
         if let blocks = input.blocks {
             out.append(GeoPackageLayer(name: "blocks", description: "Blocks the grids are made of",
                                        features: blocks.features.sorted { ($0.string("id") ?? "") < ($1.string("id") ?? "") },
@@ -206,12 +209,17 @@ public struct DistrictExport {
         return out
     }
 
-    /// grids.csv: code, name, village, township, households, residents, workload, worker.
-    /// `worker` (网格员) is left empty: Wangge assigns no people; fill it in before publishing.
+    /// The columns of grids.csv.
+    public static let gridsCSVColumns = ["code", "name", "village", "township", "households", "residents", "workload",
+                                         GridWorker.nameKey, GridWorker.phoneKey, GridWorker.idKey, GridWorker.staffHoursKey]
+
+    /// grids.csv: code, name, village, township, households, residents, workload (hours a week),
+    /// and the grid worker (网格员) with phone, roster id and the grid's staff hours — blank where
+    /// the grid file names nobody (`wangge staff --grids-out` fills them).
     public func gridsCSV() -> String {
-        var s = "code,name,village,township,households,residents,workload,worker\n"
+        var s = Self.gridsCSVColumns.joined(separator: ",") + "\n"
         for g in grids {
-            let fields = ["code", "name", "village", "township", "households", "residents", "workload", "worker"].map { key -> String in
+            let fields = Self.gridsCSVColumns.map { key -> String in
                 switch g.properties?[key] {
                 case .string(let v)?: v
                 case .number(let n)?: n.text
@@ -263,7 +271,9 @@ public struct DistrictExport {
         written.append(ExportedFile(path: path(Self.geoPackageName), count: layers.reduce(0) { $0 + $1.features.count },
                                     detail: "GeoPackage 1.3, \(layers.count) layers, EPSG:4326, R-tree per layer"))
         try set.write("grids.csv", CSV.byteOrderMark + Array(gridsCSV().utf8))
-        written.append(ExportedFile(path: path("grids.csv"), count: grids.count, detail: "worker column empty"))
+        let named = grids.filter { GridWorker($0) != nil }.count
+        written.append(ExportedFile(path: path("grids.csv"), count: grids.count,
+                                    detail: named == 0 ? "no grid names its worker (wangge staff --grids-out)" : "\(named) name their grid worker"))
         let assignments = assignmentsCSV()
         try set.write("assignments.csv", CSV.byteOrderMark + Array(assignments.utf8))
         written.append(ExportedFile(path: path("assignments.csv"), count: assignments.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } - 1,

@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCRS
+import WanggeAssign
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
@@ -11,6 +12,9 @@ public enum MapColouring: String, Sendable, CaseIterable {
     case workload
     /// Five classes of one part of the hours (quintiles of `hours_<part>`).
     case households, flagged, incidents, patrol, upkeep
+    /// Five classes of hours of work per hour of staff (workload ÷ staff_hours, as `wangge staff
+    /// --grids-out` writes them); grids without staff hours grey.
+    case staffRatio = "staff-ratio"
     /// One colour per township.
     case township
     /// A distinct colour per grid (for checking that every grid is drawn, pixel by pixel).
@@ -21,7 +25,18 @@ public enum MapColouring: String, Sendable, CaseIterable {
         switch self {
         case .workload: return "workload"
         case .households, .flagged, .incidents, .patrol, .upkeep: return "hours_" + rawValue
+        case .staffRatio, .township, .grid: return nil
+        }
+    }
+
+    /// The number a quantity colouring classes grid `f` by; nil when the grid has none (no staff).
+    func value(_ f: Feature) -> Double? {
+        switch self {
+        case .staffRatio:
+            guard let staff = GridWorker.staffHours(f) else { return nil }
+            return (f.double("workload") ?? 0) / staff
         case .township, .grid: return nil
+        default: return f.double(property!) ?? 0
         }
     }
 
@@ -34,6 +49,7 @@ public enum MapColouring: String, Sendable, CaseIterable {
         case .incidents: return "事件处置（小时/周）"
         case .patrol: return "巡查（小时/周）"
         case .upkeep: return "基础信息维护（小时/周）"
+        case .staffRatio: return "每人时工作量（工作小时 ÷ 人员小时）"
         case .township: return "按街道/乡镇着色"
         case .grid: return "每个网格一色"
         }
@@ -44,6 +60,8 @@ public enum MapColouring: String, Sendable, CaseIterable {
 /// (inline SVG, plain JavaScript, no network) and a static SVG via `SVGMap`.
 public struct DistrictMap {
     public static let workloadPalette = ["#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026"]
+    /// The fill of a grid a quantity colouring has no number for (no staff on it).
+    public static let noValueColour = "#cccccc"
     public static let townshipPalette = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1",
                                          "#ff9da7", "#9c755f", "#bab0ac", "#8cd17d", "#b6992d", "#86bcb6", "#d37295"]
 
@@ -70,7 +88,7 @@ public struct DistrictMap {
         var e = outline.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
         for g in grids { if let ge = g.metric.envelope { e.expand(toInclude: ge) } }
         extent = e
-        let loads = grids.map { $0.feature.double(colouring.property ?? "workload") ?? 0 }.sorted()
+        let loads = grids.compactMap { colouring.value($0.feature) }.sorted()
         breaks = loads.isEmpty ? [] : (1..<5).map { loads[min(loads.count - 1, loads.count * $0 / 5)] }
     }
 
@@ -78,8 +96,8 @@ public struct DistrictMap {
     public func colour(_ k: Int) -> String {
         let f = grids[k].feature
         switch colouring {
-        case .workload, .households, .flagged, .incidents, .patrol, .upkeep:
-            let w = f.double(colouring.property!) ?? 0
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio:
+            guard let w = colouring.value(f), breaks.count == 4 else { return Self.noValueColour }
             return Self.workloadPalette[breaks.firstIndex { w < $0 } ?? 4]
         case .township:
             let code = String((f.string("village_code") ?? "").prefix(9))
@@ -101,12 +119,16 @@ public struct DistrictMap {
 
     public var legend: [(String, String)] {
         switch colouring {
-        case .workload, .households, .flagged, .incidents, .patrol, .upkeep:
-            let b = breaks.map { String(Int($0.rounded())) }
-            guard b.count == 4 else { return [] }
-            return [("< \(b[0]) 小时/周", Self.workloadPalette[0]), ("\(b[0])–\(b[1]) 小时/周", Self.workloadPalette[1]),
-                    ("\(b[1])–\(b[2]) 小时/周", Self.workloadPalette[2]), ("\(b[2])–\(b[3]) 小时/周", Self.workloadPalette[3]),
-                    ("≥ \(b[3]) 小时/周", Self.workloadPalette[4])]
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio:
+            let ratio = colouring == .staffRatio
+            let b = breaks.map { ratio ? String(format: "%.2f", $0) : String(Int($0.rounded())) }
+            let unit = ratio ? "" : " 小时/周"
+            let unstaffed = grids.contains { colouring.value($0.feature) == nil }
+                ? [("无人员 no staff hours", Self.noValueColour)] : []
+            guard b.count == 4 else { return unstaffed }
+            return [("< \(b[0])\(unit)", Self.workloadPalette[0]), ("\(b[0])–\(b[1])\(unit)", Self.workloadPalette[1]),
+                    ("\(b[1])–\(b[2])\(unit)", Self.workloadPalette[2]), ("\(b[2])–\(b[3])\(unit)", Self.workloadPalette[3]),
+                    ("≥ \(b[3])\(unit)", Self.workloadPalette[4])] + unstaffed
         case .township:
             return input.boundaries.townships.enumerated().map { ($1.name, Self.townshipPalette[$0 % Self.townshipPalette.count]) }
         case .grid:
@@ -214,7 +236,7 @@ public struct DistrictMap {
                 default: ""
                 }
             }
-            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\"/>\n"
+            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\"/>\n"
         }
         svg += "</g>\n<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
         for (v, g) in villages {
@@ -317,7 +339,8 @@ svg.addEventListener("pointermove",function(e){
     var d=t.dataset;
     tip.innerHTML="<b>"+esc(d.code)+"</b> "+esc(d.name)+"<br>"+esc(d.township)+" · "+esc(d.village)+
       "<br>户数 households: "+esc(d.households)+"　人口 residents: "+esc(d.residents)+
-      "<br>工作量 hours/week: "+esc(d.workload)+"<br>网格员 worker: "+(d.worker?esc(d.worker):"（未指派 unassigned）");
+      "<br>工作量 hours/week: "+esc(d.workload)+(d.staff?"　人员 staff hours: "+esc(d.staff):"")+
+      "<br>网格员 worker: "+(d.worker?esc(d.worker)+(d.phone?" ☎ "+esc(d.phone):""):"（未指派 unassigned）");
     tip.style.display="block";tip.style.left=(e.clientX+14)+"px";tip.style.top=(e.clientY+14)+"px";
   }else{tip.style.display="none";}
 });

@@ -62,12 +62,15 @@ public final class AddressMatcher: @unchecked Sendable {
 
     // Fuzzy: canonical (homophone-folded) name → senses, and its one-deletion variants → names.
     var fuzzyExact: [[UInt32]: Set<Sense>] = [:]
+    /// Grid code → the worker the grid file names.
+    let gridWorkers: [String: GridWorkerRow]
     var fuzzyDeletes: [[UInt32]: Set<[UInt32]>] = [:]
 
     /// Builds every lookup structure once. The order of the phases is the order in which name forms
     /// enter the trie, and a form with several senses keeps them in that order, so it must not change.
     public init(gazetteer g: Gazetteer) {
         gazetteer = g
+        gridWorkers = Dictionary(g.gridWorkers.map { ($0.grid, $0) }, uniquingKeysWith: { a, _ in a })
         indexCodes()
         addDivisionNames()
         addTownshipNames()

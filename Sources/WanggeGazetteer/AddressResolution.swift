@@ -74,6 +74,10 @@ extension AddressMatcher {
             }
         }
         r.input = text
+        if let grid = r.grid, let w = gridWorkers[grid] {
+            r.gridWorker = w.name
+            r.gridWorkerPhone = w.phone.isEmpty ? nil : w.phone
+        }
         // Penalties are tenths and twentieths: rounded so 0.95 − 0.05 is 0.90, not 0.8999….
         r.confidence = (r.confidence * 100).rounded() / 100
         return r

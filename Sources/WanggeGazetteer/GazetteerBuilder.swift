@@ -18,16 +18,16 @@ public enum GazetteerBuilder {
         ("铜河乡", "铜茨乡", nil, "invented for testing: synthetic former name, not a real record"),
     ]
 
-    /// Bumped whenever what the matcher reads from a gazetteer changes (2: the district's parents).
-    public static let schemaVersion = "2"
+    /// Bumped whenever what the matcher reads from a gazetteer changes (2: the district's parents;
+    /// 3: grid workers).
+    public static let schemaVersion = "3"
 
     public static func build(boundaries dir: String, grids gridsPath: String?, validateGrids: Bool = true) throws -> Gazetteer {
         let district = try DistrictBoundaries.load(directory: dir)
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
         // Points get their grid by the one rule every command uses (`GridLocator`).
-        let locator = try gridsPath.map {
-            try GridLocator(GridSet(collection: GridFile.load($0, boundaries: district, validate: validateGrids), metricCRS: district.profile.metricCRS))
-        }
+        let gridFile = try gridsPath.map { try GridFile.load($0, boundaries: district, validate: validateGrids) }
+        let locator = try gridFile.map { try GridLocator(GridSet(collection: $0, metricCRS: district.profile.metricCRS)) }
         let grids = GridLookup(locator: locator)
 
         var g = Gazetteer()
@@ -44,6 +44,9 @@ public enum GazetteerBuilder {
         g.streets = try streetRows(path("streets.geojson"), district: district, houses: g.houses, grids)
         g.aliases = aliases(district: district)
         g.outsidePlaces = try readNeighbours(path("neighbours.tsv"))
+        g.gridWorkers = gridFile.map { file in
+            GridWorker.byGrid(file).sorted { $0.key < $1.key }.map { GridWorkerRow(grid: $0.key, name: $0.value.name, phone: $0.value.phone, workerId: $0.value.id) }
+        } ?? []
         g.meta = [
             MetaRow(key: "district_code", value: district.code),
             MetaRow(key: "district_name", value: district.name),

@@ -12,6 +12,9 @@ public struct GeocodeResult: Sendable, Equatable {
     public var village: String?
     public var villageCode: String?
     public var grid: String?
+    /// The grid's worker (网格员) and phone, when the grid file names one (`wangge staff --grids-out`).
+    public var gridWorker: String?
+    public var gridWorkerPhone: String?
     public var level: Level?
     public var lon: Double?
     public var lat: Double?
@@ -88,6 +91,7 @@ extension GeocodeResult {
     public var jsonLine: String {
         var o = "{\"input\":\(Self.json(input)),\"status\":\"\(status.rawValue)\",\"township\":\(Self.json(township)),"
         o += "\"village\":\(Self.json(village)),\"village_code\":\(Self.json(villageCode)),\"grid\":\(Self.json(grid)),"
+        if let gridWorker { o += "\"grid_worker\":{\"name\":\(Self.json(gridWorker)),\"phone\":\(Self.json(gridWorkerPhone))}," }
         o += "\"level\":\(Self.json(level?.rawValue)),\"lon\":\(Self.coord(lon)),\"lat\":\(Self.coord(lat)),"
         o += "\"confidence\":\(Self.conf(confidence)),\"candidates\":["
         o += candidates.map { c in
@@ -103,7 +107,7 @@ extension GeocodeResult {
         return o + "}"
     }
 
-    public static let csvHeader = "input,status,township,village,village_code,grid,level,lon,lat,confidence,candidates,outside"
+    public static let csvHeader = "input,status,township,village,village_code,grid,level,lon,lat,confidence,candidates,outside,grid_worker,grid_worker_phone"
 
     public var csvLine: String {
         func f(_ s: String?) -> String {
@@ -115,7 +119,7 @@ extension GeocodeResult {
         }
         let cands = candidates.map { c in c.kind == "village" ? "\(c.township ?? "")\(c.village ?? "")" : c.name }.joined(separator: ";")
         return [f(input), status.rawValue, f(township), f(village), f(villageCode), f(grid), level?.rawValue ?? "",
-                lon == nil ? "" : Self.coord(lon), lat == nil ? "" : Self.coord(lat), Self.conf(confidence), f(cands), f(outside)]
+                lon == nil ? "" : Self.coord(lon), lat == nil ? "" : Self.coord(lat), Self.conf(confidence), f(cands), f(outside), f(gridWorker), f(gridWorkerPhone)]
             .joined(separator: ",")
     }
 }

@@ -15,6 +15,7 @@ public struct Gazetteer: Sendable {
     public var landmarks: [LandmarkRow] = []
     public var aliases: [AliasRow] = []
     public var outsidePlaces: [OutsidePlaceRow] = []
+    public var gridWorkers: [GridWorkerRow] = []
     public var meta: [MetaRow] = []
 
     public init() {}
@@ -37,6 +38,7 @@ public struct Gazetteer: Sendable {
                 for r in landmarks { try r.insert(db) }
                 for r in aliases { try r.insert(db) }
                 for r in outsidePlaces { try r.insert(db) }
+                for r in gridWorkers { try r.insert(db) }
             }
             try queue.close()
         } catch let error as DatabaseError {
@@ -59,8 +61,11 @@ public struct Gazetteer: Sendable {
         var config = Configuration()
         config.readonly = true
         let queue = try DatabaseQueue(path: path, configuration: config)
-        let applied = try queue.read { db in try GazetteerSchema.migrator.hasCompletedMigrations(db) }
-        guard applied else {
+        // A gazetteer of an earlier schema (v1 applied, later migrations not) is read as it is:
+        // its meta names the older schema, so `GazetteerFreshness` has it rebuilt, never migrated
+        // in place (it may be read-only, or someone else's copy).
+        let applied = try queue.read { db in try GazetteerSchema.migrator.appliedIdentifiers(db) }
+        guard applied.contains("v1") else {
             // An empty file, another program's database, or a gazetteer of another version: never
             // overwritten unasked, since it may be someone's data.
             throw GazetteerError("cannot read the gazetteer \(path): it is an SQLite file (or empty) but not a gazetteer of this version — is it the right file? If it is a gazetteer, rebuild it with `wangge gazetteer build --out \(path)`")
@@ -77,7 +82,12 @@ public struct Gazetteer: Sendable {
             g.houses = try HouseRow.fetchAll(db, sql: "SELECT * FROM house ORDER BY id")
             g.landmarks = try LandmarkRow.fetchAll(db, sql: "SELECT * FROM landmark ORDER BY id")
             g.aliases = try AliasRow.fetchAll(db, sql: "SELECT * FROM alias ORDER BY alias, targetKind, targetCode")
-            g.outsidePlaces = try OutsidePlaceRow.fetchAll(db, sql: "SELECT * FROM outside_place ORDER BY name, division, level")
+            if try db.tableExists(OutsidePlaceRow.databaseTableName) {
+                g.outsidePlaces = try OutsidePlaceRow.fetchAll(db, sql: "SELECT * FROM outside_place ORDER BY name, division, level")
+            }
+            if try db.tableExists(GridWorkerRow.databaseTableName) {
+                g.gridWorkers = try GridWorkerRow.fetchAll(db, sql: "SELECT * FROM grid_worker ORDER BY grid")
+            }
         }
         if let c = g.meta.first(where: { $0.key == "district_code" }) { g.districtCode = c.value }
         if let n = g.meta.first(where: { $0.key == "district_name" }) { g.districtName = n.value }

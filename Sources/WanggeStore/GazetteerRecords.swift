@@ -173,6 +173,20 @@ public struct OutsidePlaceRow: Codable, Hashable, Sendable, FetchableRecord, Per
     }
 }
 
+/// The grid worker a grid file names for a grid (`wangge staff --grids-out`), so that a geocode
+/// answer says who receives the case.
+public struct GridWorkerRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "grid_worker"
+    public var grid: String
+    public var name: String
+    public var phone: String
+    public var workerId: String
+
+    public init(grid: String, name: String, phone: String, workerId: String) {
+        self.grid = grid; self.name = name; self.phone = phone; self.workerId = workerId
+    }
+}
+
 public struct MetaRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "meta"
     public var key: String
@@ -265,6 +279,14 @@ public enum GazetteerSchema {
                 t.column("division", .text).notNull()
                 t.column("level", .text).notNull()
                 t.primaryKey(["name", "division", "level"])
+            }
+        }
+        m.registerMigration("v3: grid workers") { db in
+            try db.create(table: "grid_worker") { t in
+                t.primaryKey("grid", .text)
+                t.column("name", .text).notNull()
+                t.column("phone", .text).notNull()
+                t.column("workerId", .text).notNull()
             }
         }
         return m

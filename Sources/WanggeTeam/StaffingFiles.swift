@@ -1,6 +1,7 @@
 // What `wangge staff` writes: staffing.csv (one row a person, with a byte-order mark for Excel)
 // and staffing.json (summary, grids, people), replaced together (AtomicFileSet), and the summary
 // it prints.
+import WanggeAssign
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeIO
@@ -112,6 +113,22 @@ public struct StaffingReport {
         try set.write(Self.csvName, csv())
         try set.write(Self.jsonName, json())
         try set.commit()
+    }
+
+    /// `grids` with each grid's worker (name, phone, roster id) and its staff hours set as
+    /// properties (`GridWorker`), for `wangge staff --grids-out`; an unfilled grid gets blanks, so a
+    /// worker of an earlier staffing never lingers. Geometry and other properties are untouched.
+    public func staffedGrids(_ grids: FeatureCollection) -> FeatureCollection {
+        let entries = self.entries, staffed = gridsByCode
+        var out = grids
+        for k in out.features.indices {
+            let f = out.features[k]
+            guard let code = f.string("code") ?? f.id.map(\.text) else { continue }
+            let g = staffed[code]
+            let worker = g?.gridWorker.flatMap { entries[$0] }.map { GridWorker(id: $0.id, name: $0.name, phone: $0.phone) }
+            GridWorker.set(worker, staffHours: g?.staffHours, on: &out.features[k])
+        }
+        return out
     }
 
     /// What `wangge staff` prints.

@@ -45,7 +45,7 @@ struct MapCommand: ParsableCommand {
     @Option(help: "A grids.geojson from `wangge partition`.") var grids: String?
     @Option(help: "The HTML file to write.") var out: String?
     @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
-    @Option(help: "Colour grids by workload (hours a week), by one part of it (households, flagged, incidents, patrol, upkeep), by township, or one colour a grid.") var colour: MapColouring = .workload
+    @Option(help: "Colour grids by workload (hours a week), by one part of it (households, flagged, incidents, patrol, upkeep), by hours of work per staff-hour (staff-ratio: needs a grid file from `wangge staff --grids-out`), by township, or one colour a grid.") var colour: MapColouring = .workload
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
@@ -58,6 +58,9 @@ struct MapCommand: ParsableCommand {
             if let path, let grids { try FileIdentity.checkDistinct(output: (flag, path), from: [("--grids", grids)]) }
         }
         let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
+        if colour == .staffRatio, !input.grids.features.contains(where: { GridWorker.staffHours($0) != nil }) {
+            throw ValidationError("--colour staff-ratio needs staff hours on the grids: run `wangge staff --roster FILE --grids \(grids ?? "FILE") --grids-out FILE` and map that file")
+        }
         let map = try DistrictMap(input, colouring: colour)
         var files: [(path: String, bytes: [UInt8])] = []
         if let out { files.append((out, Array(map.html().utf8))) }

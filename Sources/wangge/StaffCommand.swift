@@ -17,11 +17,16 @@ struct StaffCommand: ParsableCommand {
             members to their own village's grids or a neighbouring village's within --travel-limit, \
             placed so that hours of work ÷ hours of staff is as even as possible across the district. \
             Hours of work per grid are a stand-in until the workload model: households × 0.35 h a week. \
-            Writes OUT/staffing.csv (one row a person, with a BOM for Excel) and OUT/staffing.json, together.
+            Writes OUT/staffing.csv (one row a person, with a BOM for Excel) and OUT/staffing.json, together; \
+            with --grids-out, also the grid file with each grid's worker (worker, worker_phone, worker_id) \
+            and staff_hours as properties, which export, map, geocode and assign then show — it may be \
+            the --grids file itself, replaced atomically.
             """)
 
     @Option(help: "The roster CSV (e.g. boundaries/roster.csv); - for standard input.") var roster: String
     @Option(help: "The grid file to staff (default: OUT/grids.geojson, as `wangge partition --out OUT` wrote it).") var grids: String?
+    @Option(name: .customLong("grids-out"), help: "Write the grid file again with each grid's worker and staff hours as properties (may be --grids).")
+    var gridsOut: String?
     @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
     @Option(help: "Directory to write staffing.csv and staffing.json to.") var out = "out"
     @Option(name: .customLong("travel-limit"), help: "How far (km) a supporting member goes to a neighbouring village's grid.")
@@ -40,7 +45,11 @@ struct StaffCommand: ParsableCommand {
         }
         for name in [StaffingReport.csvName, StaffingReport.jsonName] {
             try FileIdentity.checkDistinct(output: ("--out's \(name)", FilePath.join(out, name)), from: [("--roster", roster), ("--grids", gridsFile)])
+            if let gridsOut {
+                try FileIdentity.checkDistinct(output: ("--grids-out", gridsOut), from: [("--out's \(name)", FilePath.join(out, name))])
+            }
         }
+        if let gridsOut { try FileIdentity.checkDistinct(output: ("--grids-out", gridsOut), from: [("--roster", roster)]) }
         var options = StaffingOptions()
         options.travelLimit = travelLimit * 1000
         let district = try DistrictBoundaries.load(directory: boundaries)
@@ -58,5 +67,14 @@ struct StaffCommand: ParsableCommand {
         print(report.summary())
         print(String(format: "wrote %@ and %@ — %.2f s", FilePath.join(out, StaffingReport.csvName), FilePath.join(out, StaffingReport.jsonName),
                      Date().timeIntervalSince(started)))
+        if let gridsOut {
+            // Written after the staffing files: a grid file never names workers whose staffing
+            // was not written.
+            // 9 decimals (0.1 mm) keep a grid file's coordinates as they were (ours have 7; a QGIS
+            // file's finer ones move by less than the validation tolerance).
+            try GeoJSONWriter(options: .init(decimals: 9)).write(report.staffedGrids(collection), toFile: gridsOut)
+            let named = report.result.grids.count - report.result.unfilled.count
+            print("wrote \(gridsOut): \(named) of \(report.result.grids.count) grids name their grid worker")
+        }
     }
 }

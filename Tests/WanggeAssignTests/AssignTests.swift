@@ -319,3 +319,44 @@ enum Fixture {
         #expect(Fixture.column(a, "grid_code") == points.map(\.1))
     }
 }
+
+/// The grid worker a grid file names comes out beside the grid, in every output format; a grid
+/// naming nobody gives blanks (CSV) or nulls (JSON), and so does a point outside.
+@Suite struct GridWorkerColumnTests {
+    @Test func answersNameTheGridWorker() throws {
+        var collection = Fixture.collection
+        for k in collection.features.indices where k % 2 == 0 {
+            GridWorker.set(GridWorker(id: "P\(k)", name: "网格员\(k)", phone: "1380000\(1000 + k)"), staffHours: 60, on: &collection.features[k])
+        }
+        let set = try GridSet(collection: collection)
+        let ctx = GEOSContext()
+        var rows = "id,lon,lat\n"
+        var expected: [(String, String)] = []
+        for k in [0, 1, 2, 3] {
+            let p = try ctx.geometry(from: collection.features[k].geometry!).pointOnSurface().pointCoordinate()!
+            rows += "\(k),\(p.x),\(p.y)\n"
+            expected.append(k % 2 == 0 ? ("网格员\(k)", "1380000\(1000 + k)") : ("", ""))
+        }
+        rows += "9,100,20\n"
+        expected.append(("", ""))
+        let pipeline = try AssignPipeline(grids: set, options: AssignOptions())
+        pipeline.diagnostic = { _ in }
+        let out = MemoryStream()
+        _ = try pipeline.runCSV(MemoryStream(Array(rows.utf8)), out)
+        #expect(out.string.hasPrefix("id,lon,lat," + assignColumns.joined(separator: ",") + "\n"))
+        #expect(Fixture.column(out.string, "grid_worker") == expected.map(\.0))
+        #expect(Fixture.column(out.string, "grid_worker_phone") == expected.map(\.1))
+
+        var options = AssignOptions()
+        options.output = .jsonl
+        let json = try AssignPipeline(grids: set, options: options)
+        json.diagnostic = { _ in }
+        let jout = MemoryStream()
+        _ = try json.runCSV(MemoryStream(Array(rows.utf8)), jout)
+        let objects = try jout.string.split(separator: "\n").map { try JSONValue.parse(String($0)).objectValue! }
+        for (o, (name, phone)) in zip(objects, expected) {
+            #expect(o["grid_worker"] == (name.isEmpty ? .null : .string(name)))
+            #expect(o["grid_worker_phone"] == (phone.isEmpty ? .null : .string(phone)))
+        }
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WanggeAssign
 import WanggeGeoJSON
 import WanggeGeometry
 @testable import WanggeExport
@@ -16,7 +17,8 @@ import WanggeGeometry
         #expect(ls.first { $0.name == "addresses" }?.count == Fixture.input.layers.addresses.count)
         #expect(ls.allSatisfy { $0.epsg == 4326 }, "\(ls.map { "\($0.name) \($0.epsg.map(String.init) ?? "?")" })")
         // Typed attribute columns.
-        for column in ["code: String", "households: Integer64", "residents: Integer64", "workload: Real", "worker: String"] {
+        for column in ["code: String", "households: Integer64", "residents: Integer64", "workload: Real", "worker: String",
+                       "worker_phone: String", "staff_hours: Real"] {
             #expect(info.contains(column), "\(column)")
         }
     }
@@ -87,13 +89,39 @@ import WanggeGeometry
         return String(decoding: bytes.dropFirst(3), as: UTF8.self)
     }
 
+    /// A grid file that names its workers (`wangge staff --grids-out`) exports them: grids.csv
+    /// and the GeoPackage carry name, phone, roster id and staff hours.
+    @Test func aStaffedGridFileExportsItsWorkers() throws {
+        var grids = Fixture.input.grids
+        for k in grids.features.indices {
+            GridWorker.set(GridWorker(id: String(format: "P%05d", k), name: "网格员\(k)", phone: "1380000\(1000 + k)"),
+                           staffHours: 40.25, on: &grids.features[k])
+        }
+        let input = try ExportInput(boundaries: Fixture.input.boundaries, layers: Fixture.input.layers, grids: grids, blocks: nil)
+        let dir = Fixture.temporaryDirectory("staffed")
+        _ = try DistrictExport(input).write(to: dir)
+        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.csv")))
+        let rows = String(decoding: bytes.dropFirst(3), as: UTF8.self).split(separator: "\n").dropFirst()
+        #expect(rows.count == 204)
+        let workers = Dictionary(uniqueKeysWithValues: grids.features.map { ($0.string("code")!, GridWorker($0)!) })
+        for row in rows {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            let w = try #require(workers[f[0]])
+            #expect(Array(f[7...]) == [w.name, w.phone, w.id, "40.3"], "\(row)")
+        }
+        let r = try run("ogrinfo", package: "gdal-bin", ["-q", "-where", "fid = 1", dir + "/wangge.gpkg", "grids"])
+        let info = String(decoding: r.out, as: UTF8.self)
+        #expect(r.status == 0 && info.contains("worker_phone (String) = 1380000") && info.contains("worker (String) = 网格员"), "\(info)")
+        #expect(info.contains("staff_hours (Real) = 40.3"))
+    }
+
     @Test func csvTablesOfGridsAndAssignments() throws {
         let grids = try csvText("grids.csv")
         let rows = grids.split(separator: "\n")
-        #expect(rows.first == "code,name,village,township,households,residents,workload,worker")
+        #expect(rows.first == "code,name,village,township,households,residents,workload,worker,worker_phone,worker_id,staff_hours")
         #expect(rows.count == 205)
-        #expect(rows[1].split(separator: ",", omittingEmptySubsequences: false).count == 8)
-        #expect(rows[1].hasSuffix(","))   // worker left empty
+        #expect(rows[1].split(separator: ",", omittingEmptySubsequences: false).count == 11)
+        #expect(rows[1].hasSuffix(",,,,"))   // the partition names no worker: blank until `wangge staff --grids-out`
         let total = rows.dropFirst().reduce(0) { $0 + Int($1.split(separator: ",", omittingEmptySubsequences: false)[4])! }
         #expect(total == Fixture.input.layers.addresses.reduce(0) { $0 + $1.households })
 

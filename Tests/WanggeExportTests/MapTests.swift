@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import WanggeAssign
+import WanggeGeoJSON
 @testable import WanggeExport
 
 /// `wangge map`: the HTML page is self-contained, and headless Chromium draws every grid.
@@ -88,5 +90,34 @@ import Testing
             #expect(map.colour(k) == expected)
         }
         #expect(Set(grids.indices.map(map.colour)).count == 5)
+    }
+
+    /// Hours of work per staff-hour: the recomputed workload over the staff hours the grid file
+    /// carries (`wangge staff --grids-out`), in quintiles; a grid without staff hours is grey.
+    @Test func colourByHoursPerStaffHour() throws {
+        var grids = Fixture.input.grids
+        grids.features.sort { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        for k in grids.features.indices.dropFirst() {
+            GridWorker.set(GridWorker(id: "P\(k)", name: "网格员\(k)", phone: "1380000\(1000 + k)"),
+                           staffHours: Double(40 + (k * 37) % 120), on: &grids.features[k])
+        }
+        // A stale workload in the file is not what the map classes: it recomputes.
+        grids.features[1][property: "workload"] = .number(JSONNumber(9999.0))
+        let input = try ExportInput(boundaries: Fixture.input.boundaries, layers: Fixture.input.layers, grids: grids, blocks: nil)
+        let map = try DistrictMap(input, colouring: .staffRatio)
+        #expect(map.colour(0) == DistrictMap.noValueColour)
+        #expect(map.legend.count == 6 && map.legend.last?.1 == DistrictMap.noValueColour)
+        #expect(!map.legend.contains { $0.0.contains("小时/周") })
+        let features = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        let ratios = features.dropFirst().map { $0.double("workload")! / GridWorker.staffHours($0)! }
+        #expect(features[1].double("workload")! < 200)
+        #expect(map.breaks.count == 4 && map.breaks == map.breaks.sorted())
+        #expect(map.breaks.allSatisfy { $0 >= ratios.min()! && $0 <= ratios.max()! })
+        for (k, r) in zip(1..., ratios) {
+            #expect(map.colour(k) == DistrictMap.workloadPalette[map.breaks.firstIndex { r < $0 } ?? 4])
+        }
+        // The popup names the worker and the phone.
+        let html = map.html()
+        #expect(html.contains("data-worker=\"网格员1\" data-phone=\"13800001001\""))
     }
 }

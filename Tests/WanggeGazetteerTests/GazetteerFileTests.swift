@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import WanggeGazetteer
 import WanggeIO
@@ -12,14 +13,15 @@ private func scratch() -> String {
 
 /// A grid file with one grid per village (the village's own polygon: a plan that tiles every
 /// village), each coded village code + `suffix`.
-private func oneGridPerVillage(suffix: String) throws -> Data {
+private func oneGridPerVillage(suffix: String, workers: [String: [String: String]] = [:]) throws -> Data {
     let villages = try JSONSerialization.jsonObject(with: Data(contentsOf: Bundled.root.appendingPathComponent("boundaries/villages.geojson"))) as! [String: Any]
     let features = (villages["features"] as! [[String: Any]]).map { f -> [String: Any] in
         let p = f["properties"] as! [String: Any]
         let code = (p["code"] as! String) + suffix
         return ["type": "Feature", "id": code, "geometry": f["geometry"]!,
                 "properties": ["code": code, "name": "\(p["name"]!) \(suffix)", "village": p["name"]!, "village_code": p["code"]!,
-                               "township": p["township"]!, "township_code": p["township_code"]!]]
+                               "township": p["township"]!, "township_code": p["township_code"]!]
+                    .merging(workers[code] ?? [:], uniquingKeysWith: { a, _ in a })]
     }
     return try JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features], options: [.sortedKeys])
 }
@@ -70,6 +72,50 @@ private func oneGridPerVillage(suffix: String) throws -> Data {
         guard case .stale(let reason) = try GazetteerFreshness.check(old, grids: dir + "/g.geojson") else { Issue.record("not stale"); return }
         #expect(reason.contains("older version"))
         #expect(throws: IOError.self) { try GazetteerFreshness.check(old, grids: dir + "/missing.geojson") }
+    }
+}
+
+@Suite struct GridWorkerAnswerTests {
+    @Test func anAnswerNamesTheWorkerOfItsGrid() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let grids = dir + "/grids.geojson"
+        let boundaries = Bundled.root.appendingPathComponent("boundaries").path
+        // 费林湾村's grid names a worker, as `wangge staff --grids-out` writes it (the phone as a
+        // number, as a QGIS user may leave it); 雷店村's names nobody.
+        try oneGridPerVillage(suffix: "001", workers: [
+            "511111106214001": ["worker": "王建国", "worker_phone": "13800000001", "worker_id": "P00001"],
+            "511111106209001": ["worker": " ", "worker_phone": "13800000002"],
+        ]).write(to: URL(fileURLWithPath: grids))
+        try GazetteerBuilder.build(boundaries: boundaries, grids: grids).write(to: dir + "/gazetteer.sqlite")
+        let stored = try Gazetteer.read(from: dir + "/gazetteer.sqlite")
+        #expect(stored.gridWorkers == [GridWorkerRow(grid: "511111106214001", name: "王建国", phone: "13800000001", workerId: "P00001")])
+        let matcher = AddressMatcher(gazetteer: stored)
+        let r = matcher.geocode("福禄镇费林湾村1组27号")
+        #expect(r.grid == "511111106214001" && r.gridWorker == "王建国" && r.gridWorkerPhone == "13800000001")
+        #expect(r.jsonLine.contains("\"grid_worker\":{\"name\":\"王建国\",\"phone\":\"13800000001\"}"))
+        #expect(r.csvLine.hasSuffix(",王建国,13800000001"))
+        let none = matcher.geocode("福禄镇雷店村")
+        #expect(none.grid == "511111106209001" && none.gridWorker == nil && !none.jsonLine.contains("grid_worker"))
+    }
+
+    @Test func aGazetteerOfTheEarlierSchemaIsReadAndStale() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/gazetteer.sqlite"
+        try Bundled.gazetteer.write(to: path)
+        // As the previous version wrote it: no grid_worker table, schema 2.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: "DROP TABLE grid_worker")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3: grid workers'")
+            try db.execute(sql: "UPDATE meta SET value = '2' WHERE key = 'schema'")
+        }
+        try queue.close()
+        let old = try Gazetteer.read(from: path)
+        #expect(old.villages.count == 148 && old.gridWorkers.isEmpty)
+        guard case .stale(let reason) = try GazetteerFreshness.check(old, grids: nil) else { Issue.record("not stale"); return }
+        #expect(reason.contains("schema 2"))
     }
 }
 

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
+import WanggeAssign
 import WanggeDistrict
+import WanggeGeoJSON
 import WanggeGrids
 import WanggeIO
 import WanggeStaffing
@@ -137,5 +139,35 @@ enum Bundled {
         #expect((json["grids"] as! [Any]).count == 204)
         #expect((json["people"] as! [Any]).count == 2211)
         #expect(FileManager.default.contents(atPath: dir + "/staffing.csv") == Data(csv))
+    }
+
+    @Test func theStaffedGridFileNamesEachGridsWorkerAndKeepsEverythingElse() throws {
+        let report = StaffingReport(result: Self.result, roster: Self.roster, loaded: Self.loaded, options: StaffingOptions(), gridsFile: "grids.geojson")
+        // A grid left over from an earlier staffing names someone; the new staffing replaces it.
+        var stale = Self.grids
+        stale.features[0][property: GridWorker.nameKey] = .string("旧网格员")
+        let staffed = report.staffedGrids(stale)
+        #expect(staffed.features.count == Self.grids.features.count)
+        let people = Dictionary(uniqueKeysWithValues: Self.roster.entries.map { ($0.id, $0) })
+        let byCode = Dictionary(uniqueKeysWithValues: Self.result.grids.map { ($0.code, $0) })
+        for (before, after) in zip(Self.grids.features, staffed.features) {
+            #expect(after.geometry == before.geometry)
+            for m in before.properties?.members ?? [] { #expect(after.properties?[m.key] == m.value, "\(m.key)") }
+            let code = before.string("code")!
+            let grid = try #require(byCode[code])
+            let worker = try #require(GridWorker(after), "\(code) names no worker")
+            let entry = try #require(people[grid.gridWorker!])
+            #expect(entry.role == .gridWorker)
+            #expect(worker == GridWorker(id: entry.id, name: entry.name, phone: entry.phone))
+            #expect(abs(GridWorker.staffHours(after)! - grid.staffHours) <= 0.05)
+        }
+        // The point-to-grid index reads them back, as assign and the gazetteer use it.
+        let set = try GridSet(collection: staffed, metricCRS: Bundled.district.profile.metricCRS)
+        #expect(set.grids.allSatisfy { $0.worker != nil })
+        #expect(Set(set.grids.compactMap { $0.worker?.id }).count == 204)
+        // A grid nobody staffs is blanked, not left naming the earlier worker.
+        var none = staffed.features[0]
+        GridWorker.set(nil, staffHours: nil, on: &none)
+        #expect(GridWorker(none) == nil && GridWorker.staffHours(none) == nil)
     }
 }
