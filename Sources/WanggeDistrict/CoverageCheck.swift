@@ -123,6 +123,66 @@ public struct CoverageCheck {
         return issues
     }
 
+    /// Whether `members` tile `parent` exactly, edge for edge — decided without an overlay. Each
+    /// polygon's boundary is a chain of directed segments (exteriors counter-clockwise, holes
+    /// clockwise); if the members' chains sum to the parent's segment for segment, their winding
+    /// numbers — for valid polygons, their indicator functions — sum to the parent's, so they
+    /// cover it with no gap, no overlap and nothing outside. True only then; anything else (a
+    /// vertex on one side of a shared edge only, a shifted coordinate) is false and the overlay
+    /// checks decide. The members must be valid (`checkMembers`) for true to mean a tiling.
+    /// Grids cut from their village share its coordinates exactly, so this is the usual answer,
+    /// and the overlays — which fall back to snapping on such nearly coincident boundaries — are
+    /// left for the plans that need them.
+    public static func tilesExactly(parent: Geometry, members: [Geometry]) -> Bool {
+        var balance: [SegmentKey: Int] = [:]
+        func add(_ g: Geometry, _ sign: Int) -> Bool {
+            let polygons = g.polygons
+            guard !polygons.isEmpty else { return false }
+            for p in polygons {
+                for (k, ring) in p.rings.enumerated() {
+                    guard ring.count >= 4 else { return false }
+                    // Exterior counter-clockwise (positive area), holes clockwise.
+                    let area = Self.signedArea(ring)
+                    guard area != 0 else { return false }
+                    let forward = (k == 0) == (area > 0)
+                    for i in 0..<(ring.count - 1) {
+                        let a = forward ? ring[i] : ring[i + 1], b = forward ? ring[i + 1] : ring[i]
+                        guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { return false }
+                        if a == b { continue }
+                        let key = SegmentKey(a, b)
+                        balance[key, default: 0] += key.forward(a) ? sign : -sign
+                    }
+                }
+            }
+            return true
+        }
+        guard add(parent, -1) else { return false }
+        for m in members { guard add(m, 1) else { return false } }
+        return balance.values.allSatisfy { $0 == 0 }
+    }
+
+    /// Twice the signed area of a closed ring (shoelace), positive counter-clockwise.
+    static func signedArea(_ ring: [Coordinate]) -> Double {
+        guard let o = ring.first else { return 0 }
+        var sum = 0.0
+        for i in 0..<(ring.count - 1) {
+            sum += (ring[i].x - o.x) * (ring[i + 1].y - o.y) - (ring[i + 1].x - o.x) * (ring[i].y - o.y)
+        }
+        return sum
+    }
+
+    /// An undirected segment by the exact bits of its end points, lower end first.
+    struct SegmentKey: Hashable {
+        let x0: UInt64, y0: UInt64, x1: UInt64, y1: UInt64
+        init(_ a: Coordinate, _ b: Coordinate) {
+            let (p, q) = Self.lessThan(a, b) ? (a, b) : (b, a)
+            x0 = p.x.bitPattern; y0 = p.y.bitPattern; x1 = q.x.bitPattern; y1 = q.y.bitPattern
+        }
+        /// Whether a → b runs from the lower end to the higher.
+        func forward(_ a: Coordinate) -> Bool { a.x.bitPattern == x0 && a.y.bitPattern == y0 }
+        static func lessThan(_ a: Coordinate, _ b: Coordinate) -> Bool { (a.x, a.y) < (b.x, b.y) }
+    }
+
     /// Everything above, for members that should tile `parent`.
     public func check(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
         try checkMembers(members) + overlaps(members) + gapsAndOutside(parent: parent, members: members)

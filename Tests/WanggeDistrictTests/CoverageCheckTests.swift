@@ -41,3 +41,97 @@ import WanggeGeometry
         #expect(issues[0].detail.contains("Self-intersection"))
     }
 }
+
+/// The overlay-free tiling test: true only for members that tile the parent edge for edge, and
+/// never true where the overlay checks find a problem.
+@Suite struct ExactTilingTests {
+    /// A 100 × 60 parent cut into `nx` × `ny` cells whose inner corners are jittered (shared by
+    /// the cells that meet there, as grids cut from one village share its coordinates).
+    static func cells(nx: Int, ny: Int, seed: UInt64) -> (parent: Geometry, cells: [[Coordinate]]) {
+        var state = seed
+        func unit() -> Double {  // SplitMix64, so the test needs nothing beyond the module
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        var corner = [[Coordinate]](repeating: [], count: nx + 1)
+        for i in 0...nx {
+            for j in 0...ny {
+                let inner = i > 0 && i < nx && j > 0 && j < ny
+                let dx = inner ? (unit() - 0.5) * 8 : 0, dy = inner ? (unit() - 0.5) * 8 : 0
+                corner[i].append(Coordinate(Double(i) * 100 / Double(nx) + dx + 0.123456789, Double(j) * 60 / Double(ny) + dy + 0.987654321))
+            }
+        }
+        var cells: [[Coordinate]] = []
+        for i in 0..<nx {
+            for j in 0..<ny { cells.append([corner[i][j], corner[i + 1][j], corner[i + 1][j + 1], corner[i][j + 1], corner[i][j]]) }
+        }
+        // The parent's boundary passes through every outer corner, as a village's ring through
+        // the ends of the lines that cut it.
+        var ring: [Coordinate] = []
+        for i in 0..<nx { ring.append(corner[i][0]) }
+        for j in 0..<ny { ring.append(corner[nx][j]) }
+        for i in stride(from: nx, to: 0, by: -1) { ring.append(corner[i][ny]) }
+        for j in stride(from: ny, to: 0, by: -1) { ring.append(corner[0][j]) }
+        ring.append(ring[0])
+        return (.polygon(Polygon(exterior: ring)), cells)
+    }
+
+    static func polygons(_ rings: [[Coordinate]]) -> [Geometry] { rings.map { .polygon(Polygon(exterior: $0)) } }
+
+    func overlayIssues(_ parent: Geometry, _ members: [Geometry]) throws -> [CoverageIssue] {
+        try CoverageCheck().check(parent: CoverageMember(id: "P", geometry: parent),
+                                  members: members.enumerated().map { CoverageMember(id: "m\($0.offset)", geometry: $0.element) })
+    }
+
+    @Test func cellsCutFromTheParentTileItExactly() throws {
+        for seed in UInt64(1)...5 {
+            let (parent, cells) = Self.cells(nx: 4, ny: 3, seed: seed)
+            #expect(CoverageCheck.tilesExactly(parent: parent, members: Self.polygons(cells)))
+            #expect(try overlayIssues(parent, Self.polygons(cells)).isEmpty)
+            // Ring start, orientation and a repeated vertex do not matter.
+            var turned = cells
+            turned[0] = Array((Array(cells[0].dropLast().reversed()) + [cells[0].dropLast().reversed().first!]))
+            turned[1] = Array(cells[1][2..<4]) + Array(cells[1][0..<3])
+            turned[2].insert(turned[2][1], at: 1)
+            #expect(CoverageCheck.tilesExactly(parent: parent, members: Self.polygons(turned)))
+            // Two cells merged into one polygon with the shared edge gone: still a tiling.
+            let a = cells[0], b = cells[1]   // (0,0) and (0,1): b sits on a's top edge
+            let merged = [a[0], a[1], a[2], b[2], b[3], b[0], a[0]]
+            #expect(CoverageCheck.tilesExactly(parent: parent, members: Self.polygons([merged] + cells.dropFirst(2))))
+        }
+    }
+
+    @Test func aHoleFilledByAnotherMemberTiles() {
+        let outer = [Coordinate(0, 0), Coordinate(10, 0), Coordinate(10, 10), Coordinate(0, 10), Coordinate(0, 0)]
+        let inner = [Coordinate(3, 3), Coordinate(6, 3), Coordinate(6, 6), Coordinate(3, 6), Coordinate(3, 3)]
+        let ring = Geometry.polygon(Polygon(exterior: outer, holes: [inner]))
+        #expect(CoverageCheck.tilesExactly(parent: .polygon(Polygon(exterior: outer)), members: [ring, .polygon(Polygon(exterior: inner))]))
+        #expect(!CoverageCheck.tilesExactly(parent: .polygon(Polygon(exterior: outer)), members: [ring]))
+    }
+
+    /// Whatever is changed, a "tiles exactly" never hides a gap, overlap or part outside that the
+    /// overlay checks find.
+    @Test(arguments: UInt64(1)...40)
+    func neverTrueWhereTheOverlaysFindAProblem(seed: UInt64) throws {
+        let (parent, cells) = Self.cells(nx: 3, ny: 2, seed: seed)
+        var members = cells
+        switch seed % 5 {
+        case 0: members.removeLast()                                                   // a gap
+        case 1: members.append(members[0])                                             // an overlap
+        case 2: members[2][1].x += 0.5 * Double(seed % 3 + 1)                          // one side of a shared corner moved
+        case 3: members[0][0] = Coordinate(members[0][0].x - 2, members[0][0].y - 2)  // out of the parent
+                members[0][members[0].count - 1] = members[0][0]
+        default: members[1].insert(Coordinate((members[1][0].x + members[1][1].x) / 2, (members[1][0].y + members[1][1].y) / 2), at: 1)
+        }
+        let exact = CoverageCheck.tilesExactly(parent: parent, members: Self.polygons(members))
+        let issues = try overlayIssues(parent, Self.polygons(members))
+        if exact { #expect(issues.isEmpty, "seed \(seed): exact, but \(issues)") }
+        // Every mutation here breaks the edge-for-edge match (the midpoint one only there: the
+        // overlays then find no problem, and decide).
+        #expect(!exact, "seed \(seed)")
+        if seed % 5 != 4 { #expect(!issues.isEmpty, "seed \(seed)") }
+    }
+}
