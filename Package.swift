@@ -17,6 +17,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
@@ -51,12 +53,18 @@ let package = Package(
         // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
+        // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
+        .target(name: "WanggeServer", dependencies: [
+            "WanggeIO", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS", "WanggeDistrict", "WanggeAssign", "WanggeGrids", "WanggeWorkload",
+            "WanggeExport", "WanggeGazetteer", "WanggeStore",
+            .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
         ]),
         .executableTarget(name: "wangge", dependencies: [
-            "WanggeKit",
+            "WanggeKit", "WanggeServer", .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Runs the GEOS wrapper's allocation paths in a loop and fails if RSS keeps growing.
@@ -94,6 +102,8 @@ let package = Package(
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
+        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeServer", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
+                                                            .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",

@@ -1,0 +1,171 @@
+// The JSON API as plain functions of a request, so it is tested without a socket; the HTTP
+// server (HTTPServer.swift) only carries requests to `handle` and answers back.
+import Foundation
+import WanggeAssign
+import WanggeCRS
+import WanggeGazetteer
+import WanggeGeoJSON
+import WanggeGeometry
+
+/// One API request: method, path (no query), query parameters (decoded), body bytes.
+public struct APIRequest: Sendable {
+    public var method: String
+    public var path: String
+    public var query: [String: String]
+    public var body: [UInt8]
+
+    public init(method: String, path: String, query: [String: String] = [:], body: [UInt8] = []) {
+        self.method = method; self.path = path; self.query = query; self.body = body
+    }
+}
+
+/// One API answer: status, content type, body.
+public struct APIResponse: Sendable, Equatable {
+    public var status: Int
+    public var contentType: String
+    public var body: [UInt8]
+
+    public static func json(_ value: JSONValue, status: Int = 200) -> APIResponse {
+        APIResponse(status: status, contentType: "application/json; charset=utf-8", body: Array((value.jsonText + "\n").utf8))
+    }
+
+    public static func jsonText(_ text: String, status: Int = 200) -> APIResponse {
+        APIResponse(status: status, contentType: "application/json; charset=utf-8", body: Array(text.utf8))
+    }
+
+    /// An error as `{"error": message}`: what was wrong, in words, and how to ask instead.
+    public static func error(_ status: Int, _ message: String) -> APIResponse {
+        .json(.object(["error": .string(message)]), status: status)
+    }
+
+    public var text: String { String(decoding: body, as: UTF8.self) }
+}
+
+/// The API over one `ServerState`. Every answer is JSON (or GeoJSON); every refusal says why.
+public struct API: Sendable {
+    public let state: ServerState
+    /// The most addresses one batch request may carry.
+    public var maxBatch = 10_000
+    /// PROJ objects are used from one thread at a time.
+    private let projLock = NSLock()
+
+    public init(state: ServerState) { self.state = state }
+
+    public static let prefix = "/api/v1"
+
+    public func handle(_ request: APIRequest) -> APIResponse {
+        let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        let api = parts.count >= 3 && parts[0] == "api" && parts[1] == "v1" ? Array(parts.dropFirst(2)) : nil
+        if parts == ["health"], request.method == "GET" {
+            return .json(.object([
+                "status": .string("ok"), "district": .string(state.district.name), "grids": .number(JSONNumber(state.grids.count)),
+                "grids_file": .string(state.gridsFile),
+            ]))
+        }
+        if let api {
+            switch (request.method, api.count, api[0]) {
+            case ("GET", 1, "openapi.yaml"):
+                return APIResponse(status: 200, contentType: "application/yaml; charset=utf-8", body: Array(OpenAPIDocument.text.utf8))
+            case ("GET", 1, "geocode"):
+                guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
+                    return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=沙湾区踏水镇公坪村3组44号")
+                }
+                return .jsonText(state.matcher.geocode(q).jsonLine + "\n")
+            case ("POST", 1, "geocode"):
+                return geocodeBatch(request.body)
+            case ("GET", 1, "assign"):
+                return assign(request.query)
+            case ("GET", 1, "grids"):
+                return gridsCollection(state.grids)
+            case ("GET", 2, "grids"):
+                guard let k = state.gridIndex[api[1]] else { return .error(404, "no grid \(api[1]) in the current plan") }
+                return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8",
+                                   body: (try? GeoJSONWriter(options: .init(decimals: 7)).encode(.feature(state.grids[k]))) ?? [])
+            case ("GET", 3, "villages") where api[2] == "grids":
+                guard state.district.villages.contains(where: { $0.code == api[1] }) else {
+                    return .error(404, "no village or community \(api[1]) in \(state.district.name)")
+                }
+                return gridsCollection(state.grids.filter { $0.string("village_code") == api[1] })
+            case ("GET", 1, "report"):
+                return .jsonText(state.reportJSON)
+            default:
+                break
+            }
+        }
+        if Self.known(parts) { return .error(405, "\(request.method) is not allowed on \(request.path)") }
+        return .error(404, "no such endpoint: \(request.path) (see /api/v1/openapi.yaml)")
+    }
+
+    static func known(_ p: [String]) -> Bool {
+        p == ["health"] || (p.count >= 3 && p[0] == "api" && p[1] == "v1"
+            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml"].contains(p[2]))
+    }
+
+    func gridsCollection(_ features: [Feature]) -> APIResponse {
+        let fc = FeatureCollection(features: features, foreignMembers: [JSONMember("name", .string("grids"))])
+        guard let bytes = try? GeoJSONWriter(options: .init(decimals: 7)).encode(fc) else { return .error(500, "cannot encode the grids") }
+        return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8", body: bytes)
+    }
+
+    /// POST /api/v1/geocode: `{"addresses": ["…", …]}` → `{"results": [answer, …]}` in order.
+    func geocodeBatch(_ body: [UInt8]) -> APIResponse {
+        let value: JSONValue
+        do { value = try JSONValue.parse(body) } catch {
+            return .error(400, "the body is not JSON (\(error)); send {\"addresses\": [\"…\"]}")
+        }
+        guard case .array(let items)? = value.objectValue?["addresses"] else {
+            return .error(400, "the body has no \"addresses\" array; send {\"addresses\": [\"…\"]}")
+        }
+        guard items.count <= maxBatch else { return .error(413, "\(items.count) addresses in one request; send at most \(maxBatch)") }
+        var lines: [String] = []
+        for (i, item) in items.enumerated() {
+            guard let text = item.stringValue else { return .error(400, "addresses[\(i)] is not a string") }
+            lines.append(state.matcher.geocode(text).jsonLine)
+        }
+        return .jsonText("{\"results\":[\n" + lines.joined(separator: ",\n") + "\n]}\n")
+    }
+
+    /// GET /api/v1/assign?lon=…&lat=…[&crs=wgs84|gcj02|bd09|cgcs2000|EPSG:n]: the grid by the one
+    /// point-to-grid rule; outside, the nearest grid and its distance.
+    func assign(_ query: [String: String]) -> APIResponse {
+        guard let lonText = query["lon"], let latText = query["lat"] else {
+            return .error(400, "give the point as ?lon=…&lat=… (and &crs=gcj02 for Amap coordinates)")
+        }
+        guard let x = Double(lonText), x.isFinite else { return .error(400, "lon \"\(lonText)\" is not a number") }
+        guard let y = Double(latText), y.isFinite else { return .error(400, "lat \"\(latText)\" is not a number") }
+        let crs: CRS
+        do { crs = try CRS(parsing: query["crs"] ?? "wgs84") } catch {
+            return .error(400, "crs \"\(query["crs"] ?? "")\": \(error)")
+        }
+        if crs == .wgs84 || crs == .gcj02 || crs == .bd09 || crs == .cgcs2000 {
+            guard abs(y) <= 90, abs(x) <= 180 else { return .error(400, "lon \(lonText), lat \(latText) are not degrees (longitude within ±180, latitude within ±90)") }
+        }
+        return projLock.withLock {
+            let point: Coordinate
+            do { point = crs == .wgs84 ? Coordinate(x, y) : try CoordinateTransform(from: crs, to: .wgs84).transform(Coordinate(x, y)) } catch {
+                return .error(400, "cannot convert (\(lonText), \(latText)) from \(crs): \(error)")
+            }
+            var answer: JSONObject = ["lon_wgs84": .number(JSONNumber(Self.rounded(point.x))), "lat_wgs84": .number(JSONNumber(Self.rounded(point.y)))]
+            let located = state.locator.locate(point)
+            if let g = located.gridIndex {
+                let grid = state.locator.grids[g]
+                answer["status"] = .string(located == .inside(g) ? "inside" : "edge")
+                answer["grid_code"] = .string(grid.code)
+                answer["grid_name"] = .string(grid.name)
+                answer["village_code"] = .string(grid.villageCode)
+                answer["village"] = .string(grid.village)
+                answer["township"] = .string(grid.township)
+                answer["grid_worker"] = grid.worker.map { .object(["name": .string($0.name), "phone": .string($0.phone)]) } ?? .null
+            } else {
+                answer["status"] = .string("outside")
+                if let (g, d) = state.locator.nearest(point) {
+                    answer["nearest_grid"] = .string(state.locator.grids[g].code)
+                    answer["distance_m"] = .number(JSONNumber((d * 10).rounded() / 10))
+                }
+            }
+            return .json(.object(answer))
+        }
+    }
+
+    static func rounded(_ v: Double) -> Double { (v * 1e7).rounded() / 1e7 }
+}

@@ -1,0 +1,128 @@
+// The API's OpenAPI 3.1 description, served at /api/v1/openapi.yaml. Kept in the binary (not a
+// bundle resource) so that a copied `wangge` still serves it; ServerTests checks that every
+// route `API.handle` answers is described here.
+public enum OpenAPIDocument {
+    public static let text = #"""
+openapi: 3.1.0
+info:
+  title: Wangge (网格) API
+  version: "1"
+  description: >
+    Intake and plan queries for one district: geocode an address, find the grid of a point
+    (WGS-84, GCJ-02, BD-09 or any EPSG code), the current plan's grids with their figures
+    recomputed from geometry, and the workload report. Every error is {"error": "..."}.
+servers:
+  - url: http://127.0.0.1:8080
+paths:
+  /health:
+    get:
+      summary: The server is up; the district and the number of grids it serves.
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+  /api/v1/openapi.yaml:
+    get:
+      summary: This document.
+      responses:
+        "200": {description: ok, content: {application/yaml: {}}}
+  /api/v1/geocode:
+    get:
+      summary: Geocode one address (township, village, grid, grid worker, confidence, candidates).
+      parameters:
+        - {name: q, in: query, required: true, schema: {type: string}, example: 沙湾区踏水镇公坪村3组44号}
+      responses:
+        "200": {description: the answer (status matched, ambiguous, outside or not_found), content: {application/json: {schema: {$ref: "#/components/schemas/GeocodeResult"}}}}
+        "400": {$ref: "#/components/responses/Error"}
+    post:
+      summary: Geocode many addresses, answers in the order given.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [addresses], properties: {addresses: {type: array, maxItems: 10000, items: {type: string}}}}
+      responses:
+        "200":
+          description: one answer per address
+          content: {application/json: {schema: {type: object, properties: {results: {type: array, items: {$ref: "#/components/schemas/GeocodeResult"}}}}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "413": {$ref: "#/components/responses/Error"}
+  /api/v1/assign:
+    get:
+      summary: The grid of a point, by the one point-to-grid rule; outside the grids, the nearest one.
+      parameters:
+        - {name: lon, in: query, required: true, schema: {type: number}}
+        - {name: lat, in: query, required: true, schema: {type: number}}
+        - {name: crs, in: query, required: false, schema: {type: string, default: wgs84}, description: "wgs84, gcj02 (Amap), bd09 (Baidu), cgcs2000 or EPSG:n"}
+      responses:
+        "200": {description: the grid, content: {application/json: {schema: {$ref: "#/components/schemas/Assignment"}}}}
+        "400": {$ref: "#/components/responses/Error"}
+  /api/v1/grids:
+    get:
+      summary: The current plan's grids (GeoJSON, RFC 7946), figures recomputed.
+      responses:
+        "200": {description: a FeatureCollection, content: {application/geo+json: {}}}
+  /api/v1/grids/{code}:
+    get:
+      summary: One grid by its 15-digit code.
+      parameters:
+        - {name: code, in: path, required: true, schema: {type: string, pattern: "^[0-9]{15}$"}}
+      responses:
+        "200": {description: a Feature, content: {application/geo+json: {}}}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/villages/{code}/grids:
+    get:
+      summary: The grids of one village or community.
+      parameters:
+        - {name: code, in: path, required: true, schema: {type: string, pattern: "^[0-9]{12}$"}}
+      responses:
+        "200": {description: a FeatureCollection, content: {application/geo+json: {}}}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/report:
+    get:
+      summary: The workload report of the current plan (as `wangge report` writes report.json).
+      responses:
+        "200": {description: the report, content: {application/json: {}}}
+components:
+  responses:
+    Error:
+      description: what was wrong, in words
+      content: {application/json: {schema: {type: object, required: [error], properties: {error: {type: string}}}}}
+  schemas:
+    Health:
+      type: object
+      properties: {status: {type: string}, district: {type: string}, grids: {type: integer}, grids_file: {type: string}}
+    GeocodeResult:
+      type: object
+      required: [input, status, confidence, candidates]
+      properties:
+        input: {type: string}
+        status: {type: string, enum: [matched, ambiguous, outside, not_found]}
+        township: {type: [string, "null"]}
+        village: {type: [string, "null"]}
+        village_code: {type: [string, "null"]}
+        grid: {type: [string, "null"]}
+        grid_worker: {type: object, properties: {name: {type: string}, phone: {type: [string, "null"]}}}
+        level: {type: [string, "null"], enum: [house, group, street, village, township, null]}
+        lon: {type: [number, "null"]}
+        lat: {type: [number, "null"]}
+        confidence: {type: number}
+        candidates: {type: array, items: {type: object}}
+        outside: {type: string}
+        warnings: {type: array, items: {type: string}}
+    Assignment:
+      type: object
+      required: [status, lon_wgs84, lat_wgs84]
+      properties:
+        status: {type: string, enum: [inside, edge, outside]}
+        lon_wgs84: {type: number}
+        lat_wgs84: {type: number}
+        grid_code: {type: string}
+        grid_name: {type: string}
+        village_code: {type: string}
+        village: {type: string}
+        township: {type: string}
+        grid_worker: {type: [object, "null"], properties: {name: {type: string}, phone: {type: string}}}
+        nearest_grid: {type: string}
+        distance_m: {type: number}
+
+"""#
+}

@@ -1,0 +1,74 @@
+// What `wangge serve` holds in memory: the district, the current plan's grids with their figures
+// recomputed, the point-to-grid locator and the address matcher — all read once from --data at
+// start (and, on the first start, made there from the bundled district and plan).
+import Foundation
+import WanggeAssign
+import WanggeDistrict
+import WanggeExport
+import WanggeGazetteer
+import WanggeGeoJSON
+import WanggeGrids
+import WanggeIO
+import WanggeStore
+import WanggeWorkload
+
+public final class ServerState: Sendable {
+    public let district: DistrictBoundaries
+    /// The current plan's grids, sorted by code, each with its figures recomputed from geometry
+    /// and boundaries/ (as export and map show them) and its grid worker when the file names one.
+    public let grids: [Feature]
+    public let gridIndex: [String: Int]
+    public let locator: GridLocator
+    public let matcher: AddressMatcher
+    /// `wangge report`'s report.json of the current plan.
+    public let reportJSON: String
+    /// Where the data lives, for the health answer.
+    public let dataDirectory: String
+    public let gridsFile: String
+
+    /// The files in `data`: grids.geojson (+ blocks.geojson) and gazetteer.sqlite.
+    public static let gridsName = "grids.geojson"
+    public static let gazetteerName = "gazetteer.sqlite"
+
+    /// Opens `data`, first making it from `boundaries` when it has no plan yet: the bundled plan
+    /// partitioned as `wangge partition --out DATA` would, and the gazetteer built from it (and
+    /// rebuilt whenever it no longer follows the grid file). `note` receives what was done.
+    public init(data: String, boundaries: String, note: (String) -> Void = { _ in }) throws {
+        let district = try DistrictBoundaries.load(directory: boundaries)
+        let layers = try DistrictLayers.load(directory: boundaries)
+        try AtomicFileSet.makeDirectory(data)
+        let gridsFile = FilePath.join(data, Self.gridsName)
+        if !FileManager.default.fileExists(atPath: gridsFile) {
+            note("\(gridsFile): no plan yet; partitioning \(district.name) (\(district.profile.defaultGridCount.map(String.init) ?? "default") grids)")
+            try DistrictCheck().require(district, layers: layers, directory: boundaries)
+            let plan = try GridPlanner().plan(boundaries: district, layers: layers)
+            try GridPlanWriter().write(plan, to: data, seconds: nil) { try plan.checkValid(against: district) }
+        }
+        let collection = try GridFile.load(gridsFile, boundaries: district, validate: true)
+        let input = try ExportInput(boundaries: district, layers: layers, grids: collection, blocks: nil)
+        grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        gridIndex = Dictionary(grids.enumerated().map { ($0.element.string("code") ?? "", $0.offset) }, uniquingKeysWith: { a, _ in a })
+        locator = try GridLocator(GridSet(collection: collection, metricCRS: district.profile.metricCRS))
+
+        let gazetteerFile = FilePath.join(data, Self.gazetteerName)
+        var gazetteer: Gazetteer?
+        if FileManager.default.fileExists(atPath: gazetteerFile) {
+            let stored = try Gazetteer.read(from: gazetteerFile)
+            switch try GazetteerFreshness.check(stored, grids: gridsFile) {
+            case .current: gazetteer = stored
+            case .stale(let reason): note("\(gazetteerFile): \(reason); rebuilding it")
+            }
+        }
+        if gazetteer == nil {
+            let built = try GazetteerBuilder.build(boundaries: boundaries, grids: gridsFile)
+            try built.write(to: gazetteerFile)
+            gazetteer = built
+        }
+        matcher = AddressMatcher(gazetteer: gazetteer!)
+        let figures = try WorkloadCalculator.figures(grids: collection, boundaries: district, layers: layers, model: .standard)
+        reportJSON = WorkloadReport(figures: figures, model: .standard).json
+        self.district = district
+        self.dataDirectory = data
+        self.gridsFile = gridsFile
+    }
+}

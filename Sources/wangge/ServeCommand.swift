@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WanggeKit
+import WanggeServer
+
+/// `wangge serve`: the intake and plan API over HTTP. All logic is in WanggeServer (`API`,
+/// `ServerState`); this parses options and starts it.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the JSON API (geocode, assign, grids, report) over HTTP.",
+        discussion: """
+            The data directory holds the plan (grids.geojson, blocks.geojson) and the gazetteer; on \
+            the first start it is made from --boundaries (the bundled plan partitioned, the gazetteer \
+            built). The API is described at /api/v1/openapi.yaml (docs/API.md). One log line a request \
+            (method, path, status, ms) on standard error; SIGTERM or Ctrl-C stops it gracefully.
+            """)
+
+    @Option(help: "Directory with the plan and gazetteer (made on the first start).") var data = "data"
+    @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
+    @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 8080
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+
+    func validate() throws {
+        if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
+        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "wangge")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let started = Date()
+        let state = try ServerState(data: data, boundaries: boundaries) { logger.notice("\($0)") }
+        logger.notice("loaded", metadata: ["district": "\(state.district.name)", "grids": "\(state.grids.count)",
+                                           "data": "\(data)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"])
+        let host = self.host
+        try await WanggeServer.run(api: API(state: state), host: host, port: port, logger: logger) { bound in
+            // Unbuffered, so a script or test waiting for this line sees it at once.
+            FileHandle.standardOutput.write(Data("wangge serve: listening on http://\(host):\(bound)/ (API: /api/v1/openapi.yaml)\n".utf8))
+        }
+    }
+}

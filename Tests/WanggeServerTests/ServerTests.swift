@@ -1,0 +1,211 @@
+import Foundation
+import Logging
+import Testing
+import WanggeCRS
+import WanggeGeoJSON
+import WanggeGeometry
+@testable import WanggeServer
+
+enum Fixture {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let boundaries = root.appendingPathComponent("boundaries").path
+
+    static func scratch(_ name: String) -> String {
+        let dir = NSTemporaryDirectory() + "wangge-server-tests-\(getpid())/\(name)"
+        try? FileManager.default.removeItem(atPath: dir)
+        try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// A data directory whose plan is one grid per village (each the village's own polygon), so
+    /// the tests need no partition; grid 001 of 费林湾村 names its worker.
+    static let data: String = {
+        let dir = scratch("data")
+        let villages = try! GeoJSONReader().readFeatureCollection(contentsOf: boundaries + "/villages.geojson")
+        let grids = villages.features.map { v -> Feature in
+            let code = v.string("code")! + "001"
+            var props: JSONObject = ["code": .string(code), "name": .string(v.string("name")! + "第1网格"), "village_code": .string(v.string("code")!),
+                                     "village": .string(v.string("name")!), "township_code": .string(v.string("township_code")!),
+                                     "township": .string(v.string("township")!), "households": .number(JSONNumber(1.0))]
+            if code == "511111106214001" { props["worker"] = .string("王建国"); props["worker_phone"] = .string("13800000001") }
+            return Feature(id: .string(code), properties: props, geometry: v.geometry)
+        }
+        try! GeoJSONWriter().write(FeatureCollection(features: grids), toFile: dir + "/grids.geojson")
+        return dir
+    }()
+
+    static let state = try! ServerState(data: data, boundaries: boundaries)
+    static let api = API(state: state)
+
+    static func get(_ path: String, _ query: [String: String] = [:]) -> APIResponse {
+        api.handle(APIRequest(method: "GET", path: path, query: query))
+    }
+
+    static func object(_ r: APIResponse) throws -> JSONObject {
+        try #require(try JSONValue.parse(r.body).objectValue)
+    }
+}
+
+@Suite struct APITests {
+    @Test func healthNamesTheDistrictAndItsGrids() throws {
+        let r = Fixture.get("/health")
+        #expect(r.status == 200 && r.contentType.hasPrefix("application/json"))
+        let o = try Fixture.object(r)
+        #expect(o["district"] == .string("沙湾区") && o["grids"] == .number(JSONNumber(148)))
+    }
+
+    @Test func geocodeAnswersWithTheGridAndItsWorker() throws {
+        let o = try Fixture.object(Fixture.get("/api/v1/geocode", ["q": "福禄镇费林湾村1组27号"]))
+        #expect(o["status"] == .string("matched") && o["village_code"] == .string("511111106214"))
+        #expect(o["grid"] == .string("511111106214001"))
+        #expect(o["grid_worker"]?.objectValue?["name"] == .string("王建国"))
+        let missing = Fixture.get("/api/v1/geocode")
+        #expect(missing.status == 400 && missing.text.contains("?q="))
+    }
+
+    @Test func batchGeocodeKeepsTheOrderAndRefusesBadBodies() throws {
+        let body = Array(#"{"addresses":["北京市朝阳区","福禄镇费林湾村1组27号"]}"#.utf8)
+        let r = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body))
+        #expect(r.status == 200)
+        let results = try #require(try Fixture.object(r)["results"]?.arrayValue)
+        #expect(results.map { $0.objectValue?["status"] } == [.string("outside"), .string("matched")])
+        for (bad, status) in [("not json", 400), (#"{"address":["x"]}"#, 400), (#"{"addresses":[1]}"#, 400)] {
+            let a = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: Array(bad.utf8)))
+            #expect(a.status == status && a.text.contains("\"error\""), "\(bad): \(a.text)")
+        }
+        var small = Fixture.api
+        small.maxBatch = 1
+        #expect(small.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body)).status == 413)
+    }
+
+    /// The grid of a point by the one rule; a phone's GCJ-02 coordinates give the same grid as the
+    /// WGS-84 point they came from.
+    @Test func assignTakesAnyCRSTheCLITakes() throws {
+        let ctx = GEOSContext()
+        let village = try #require(Fixture.state.district.villages.first { $0.code == "511111106214" })
+        let p = try #require(try ctx.geometry(from: village.geometry).pointOnSurface().pointCoordinate())
+        let wgs = try Fixture.object(Fixture.get("/api/v1/assign", ["lon": "\(p.x)", "lat": "\(p.y)"]))
+        #expect(wgs["grid_code"] == .string("511111106214001") && wgs["status"] == .string("inside"))
+        #expect(wgs["grid_worker"]?.objectValue?["phone"] == .string("13800000001"))
+        let g = try CoordinateTransform(from: .wgs84, to: .gcj02).transform(p)
+        #expect(abs(g.x - p.x) > 1e-4)  // really shifted
+        let gcj = try Fixture.object(Fixture.get("/api/v1/assign", ["lon": "\(g.x)", "lat": "\(g.y)", "crs": "gcj02"]))
+        #expect(gcj["grid_code"] == .string("511111106214001"))
+        let outside = try Fixture.object(Fixture.get("/api/v1/assign", ["lon": "103.0", "lat": "29.0"]))
+        #expect(outside["status"] == .string("outside") && outside["nearest_grid"] != nil)
+        #expect((outside["distance_m"]?.doubleValue ?? 0) > 1000)
+        for (q, needle) in [(["lon": "x", "lat": "1"], "not a number"), (["lon": "1"], "?lon="), (["lon": "103", "lat": "200"], "degrees"),
+                            (["lon": "103", "lat": "29", "crs": "nonsense"], "crs")] {
+            let r = Fixture.get("/api/v1/assign", q)
+            #expect(r.status == 400 && r.text.contains(needle), "\(q): \(r.text)")
+        }
+    }
+
+    @Test func gridsCarryRecomputedFigures() throws {
+        let all = try GeoJSONReader().readFeatureCollection(Data(Fixture.get("/api/v1/grids").body))
+        #expect(all.features.count == 148)
+        // The file says 1 household a grid; the API recomputes from the addresses.
+        #expect(all.features.reduce(0) { $0 + ($1.int("households") ?? 0) } > 60_000)
+        let one = Fixture.get("/api/v1/grids/511111106214001")
+        #expect(one.status == 200 && one.contentType.hasPrefix("application/geo+json"))
+        #expect(Fixture.get("/api/v1/grids/511111106214999").status == 404)
+        let village = try GeoJSONReader().readFeatureCollection(Data(Fixture.get("/api/v1/villages/511111106214/grids").body))
+        #expect(village.features.map { $0.string("code") } == ["511111106214001"])
+        #expect(Fixture.get("/api/v1/villages/511111999999/grids").status == 404)
+        #expect(Fixture.api.handle(APIRequest(method: "DELETE", path: "/api/v1/grids")).status == 405)
+        #expect(Fixture.get("/api/v2/grids").status == 404)
+    }
+
+    /// Every path the OpenAPI document names answers (its {parameters} filled in), and every
+    /// endpoint answered is in the document.
+    @Test func theOpenAPIDocumentDescribesTheRoutes() throws {
+        let text = OpenAPIDocument.text
+        let paths = text.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) }
+        #expect(Set(paths) == ["/health", "/api/v1/openapi.yaml", "/api/v1/geocode", "/api/v1/assign", "/api/v1/grids",
+                               "/api/v1/grids/{code}", "/api/v1/villages/{code}/grids", "/api/v1/report"])
+        for p in paths {
+            let filled = p.replacingOccurrences(of: "/grids/{code}", with: "/grids/511111106214001")
+                .replacingOccurrences(of: "{code}", with: "511111106214")
+            let query = p.hasSuffix("geocode") ? ["q": "费林湾村"] : p.hasSuffix("assign") ? ["lon": "103.6", "lat": "29.4"] : [:]
+            #expect(Fixture.get(filled, query).status == 200, "\(p)")
+        }
+        let report = try Fixture.object(Fixture.get("/api/v1/report"))
+        #expect(report["grids"]?.arrayValue?.count == 148)
+    }
+}
+
+/// The API over a real socket: the server bound to a free port, asked by a plain TCP client, and
+/// stopped by cancelling it (as SIGTERM does), after which the port no longer answers.
+@Suite struct LiveServerTests {
+    @Test func servesOverHTTPAndStopsGracefully() async throws {
+        let bound = PortBox()
+        var logger = Logger(label: "wangge-test")
+        logger.logLevel = .warning
+        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+        var port = 0
+        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+        #expect(port > 0)
+        let health = try HTTPClient.get(port: port, path: "/health")
+        #expect(health.hasPrefix("HTTP/1.1 200") && health.contains("\"grids\":148"))
+        let geocode = try HTTPClient.get(port: port, path: "/api/v1/geocode?q=%E8%B4%B9%E6%9E%97%E6%B9%BE%E6%9D%91")  // 费林湾村
+        #expect(geocode.contains("\"village_code\":\"511111106214\""))
+        server.cancel()
+        _ = try? await server.value
+        #expect(throws: (any Error).self) { try HTTPClient.get(port: port, path: "/health") }
+    }
+}
+
+final class PortBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port = 0
+    func set(_ p: Int) { lock.withLock { port = p } }
+    func get() -> Int { lock.withLock { port } }
+}
+
+/// HTTP/1.1 over a POSIX socket: enough to ask one question and read the whole answer.
+enum HTTPClient {
+    struct Failure: Error { var message: String }
+
+    static func get(port: Int, path: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw Failure(message: "socket") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw Failure(message: "connect: errno \(errno)") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw Failure(message: "send") }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            answer += buffer[0..<n]
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+}
+
+@Suite struct FirstStartTests {
+    /// An empty data directory gets the bundled plan (partitioned, validated) and its gazetteer,
+    /// and the second start reads them back as they are.
+    @Test func anEmptyDataDirectoryIsMadeFromTheBundledDistrict() throws {
+        let dir = Fixture.scratch("first-start")
+        var notes: [String] = []
+        let state = try ServerState(data: dir, boundaries: Fixture.boundaries) { notes.append($0) }
+        #expect(state.grids.count == 204)
+        #expect(notes.count == 1 && notes[0].contains("no plan yet"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
+        #expect(files.contains("grids.geojson") && files.contains("blocks.geojson") && files.contains("gazetteer.sqlite"))
+        let grids = try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson"))
+        var again: [String] = []
+        let reopened = try ServerState(data: dir, boundaries: Fixture.boundaries) { again.append($0) }
+        #expect(again.isEmpty && reopened.grids.map { $0.string("code") } == state.grids.map { $0.string("code") })
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson")) == grids)
+    }
+}
