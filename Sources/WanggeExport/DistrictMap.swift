@@ -222,7 +222,9 @@ public struct DistrictMap {
     }
 
     /// The whole page: inline SVG, CSS and JavaScript; nothing is fetched.
-    public func html() -> String {
+    /// The page; `extra` (HTML: a panel, a script) goes at the end of its body — the intake desk
+    /// of `wangge serve` adds itself so. The map's script exposes `wanggeSearch(q)`.
+    public func html(extra: String = "") -> String {
         let pr = Projection(extent: extent, width: 1000, margin: 10)
         let w = pr.fmt(pr.width), h = pr.fmt(pr.height)
         var svg = "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\">\n"
@@ -273,6 +275,7 @@ public struct DistrictMap {
             .replacingOccurrences(of: "%LEGENDTITLE%", with: heading)
             .replacingOccurrences(of: "%LEGEND%", with: legendHTML)
             .replacingOccurrences(of: "%SVG%", with: svg)
+            .replacingOccurrences(of: "</body>\n</html>", with: extra + "</body>\n</html>")
     }
 
     static let page = #"""

@@ -56,6 +56,9 @@ public struct API: Sendable {
     public func handle(_ request: APIRequest) -> APIResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let api = parts.count >= 3 && parts[0] == "api" && parts[1] == "v1" ? Array(parts.dropFirst(2)) : nil
+        if parts.isEmpty, request.method == "GET" {
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.intakePage.utf8))
+        }
         if parts == ["health"], request.method == "GET" {
             return .json(.object([
                 "status": .string("ok"), "district": .string(state.district.name), "grids": .number(JSONNumber(state.grids.count)),

@@ -22,6 +22,8 @@ public final class ServerState: Sendable {
     public let matcher: AddressMatcher
     /// `wangge report`'s report.json of the current plan.
     public let reportJSON: String
+    /// The intake desk's page (the map with the intake panel), made once.
+    public let intakePage: String
     /// Where the data lives, for the health answer.
     public let dataDirectory: String
     public let gridsFile: String
@@ -65,6 +67,7 @@ public final class ServerState: Sendable {
             gazetteer = built
         }
         matcher = AddressMatcher(gazetteer: gazetteer!)
+        intakePage = try DistrictMap(input, colouring: .township).html(extra: IntakePage.panel)
         let figures = try WorkloadCalculator.figures(grids: collection, boundaries: district, layers: layers, model: .standard)
         reportJSON = WorkloadReport(figures: figures, model: .standard).json
         self.district = district

@@ -145,14 +145,21 @@ enum Fixture {
         var port = 0
         for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
         #expect(port > 0)
-        let health = try HTTPClient.get(port: port, path: "/health")
+        let bound0 = port
+        let health = try await offPool { try HTTPClient.get(port: bound0, path: "/health") }
         #expect(health.hasPrefix("HTTP/1.1 200") && health.contains("\"grids\":148"))
-        let geocode = try HTTPClient.get(port: port, path: "/api/v1/geocode?q=%E8%B4%B9%E6%9E%97%E6%B9%BE%E6%9D%91")  // 费林湾村
+        let geocode = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/geocode?q=%E8%B4%B9%E6%9E%97%E6%B9%BE%E6%9D%91") }  // 费林湾村
         #expect(geocode.contains("\"village_code\":\"511111106214\""))
         server.cancel()
         _ = try? await server.value
         #expect(throws: (any Error).self) { try HTTPClient.get(port: port, path: "/health") }
     }
+}
+
+/// Runs blocking work (a socket read, a browser) on a Dispatch thread, never on the cooperative
+/// pool that the server's handlers need: on 2 cores, blocking it would starve the server.
+func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in DispatchQueue.global().async { c.resume(with: Result { try work() }) } }
 }
 
 final class PortBox: @unchecked Sendable {
@@ -207,5 +214,58 @@ enum HTTPClient {
         let reopened = try ServerState(data: dir, boundaries: Fixture.boundaries) { again.append($0) }
         #expect(again.isEmpty && reopened.grids.map { $0.string("code") } == state.grids.map { $0.string("code") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson")) == grids)
+    }
+}
+
+/// The intake desk's page in a real browser (headless Chromium, as `make test` installs it):
+/// `/?q=ADDRESS` asks the API, and the answer — status, grid, worker — lands in the page.
+@Suite(.serialized) struct IntakePageBrowserTests {
+    static func chromium() -> String? {
+        for dir in ((ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/bin").split(separator: ":") {
+            let p = "\(dir)/chromium"
+            if FileManager.default.isExecutableFile(atPath: p) { return p }
+        }
+        return nil
+    }
+
+    /// The DOM after the page's scripts ran (virtual time: the fetch completes first).
+    static func dom(_ url: String) throws -> String {
+        guard let exe = chromium() else {
+            throw HTTPClient.Failure(message: "chromium is not installed: install the Debian package chromium (tools/ensure-test-clients.sh, run by `make test`)")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: exe)
+        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000", "--dump-dom", url]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func anAddressAskedFromThePageShowsItsGridAndWorker() async throws {
+        let bound = PortBox()
+        var logger = Logger(label: "wangge-test")
+        logger.logLevel = .warning
+        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+        defer { server.cancel() }
+        var port = 0
+        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+        let live = port
+        let page = Fixture.get("/")
+        // Works offline: nothing loaded from elsewhere (the only URL is the SVG namespace).
+        #expect(page.status == 200 && page.contentType.hasPrefix("text/html"))
+        #expect(!page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
+
+        let matched = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
+        #expect(matched.contains("data-status=\"matched\" data-grid=\"511111106214001\""), "\(matched.suffix(2000))")
+        #expect(matched.contains("王建国") && matched.contains("13800000001"))
+        // The grid is outlined on the map (the map's own search, driven by the answer).
+        #expect(matched.contains("class=\"hit\""))
+
+        let outside = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "北京市朝阳区建国路1号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
+        #expect(outside.contains("data-status=\"outside\""))
     }
 }

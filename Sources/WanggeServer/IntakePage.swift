@@ -1,0 +1,57 @@
+// The intake desk's page at `/`: the district map of `wangge map` (offline, no CDN) with a panel
+// that sends an address to /api/v1/geocode and shows the answer — township, village, grid, its
+// worker, confidence — and outlines the grid on the map; an ambiguous address lists its
+// candidates with the reason for each, and picking one asks again with that village named.
+// `/?q=ADDRESS` asks at once (a link from another system; the browser tests use it).
+enum IntakePage {
+    static let panel = #"""
+<div id="intake">
+<h2>接件 · 地址定位 intake</h2>
+<form id="ask"><input id="address" type="search" placeholder="来电地址，如：踏水镇公坪村3组44号" size="30" autocomplete="off"> <button>定位</button></form>
+<div id="answer" data-status="" data-grid=""></div>
+<ol id="candidates"></ol>
+</div>
+<style>
+#intake{position:absolute;right:10px;top:10px;width:330px;background:rgba(255,255,255,.95);padding:8px 10px;border-radius:6px;box-shadow:0 1px 4px rgba(0,0,0,.3);font-size:13px}
+#intake h2{font-size:15px;margin:0 0 6px}
+#answer{margin-top:6px;line-height:1.5}
+#answer .matched{color:#1a7f37}#answer .ambiguous{color:#b35900}#answer .outside,#answer .not_found{color:#b00020}
+#candidates button{font-size:12px;margin:2px 0;text-align:left}
+</style>
+<script>
+(function(){
+  var answer=document.getElementById("answer"),list=document.getElementById("candidates"),input=document.getElementById("address");
+  function esc(s){return String(s==null?"":s).replace(/[&<>"]/g,function(c){return {"&":"&amp;","<":"&lt;",">":"&gt;","\"":"&quot;"}[c];});}
+  var words={matched:"已定位 matched",ambiguous:"有歧义，请选择 ambiguous — pick one",outside:"不在本区 outside the district",not_found:"未找到 not found"};
+  function show(r){
+    answer.dataset.status=r.status;answer.dataset.grid=r.grid||"";list.textContent="";
+    var h="<b class=\""+esc(r.status)+"\">"+esc(words[r.status]||r.status)+"</b>";
+    if(r.township)h+="<br>"+esc(r.township)+(r.village?" · "+esc(r.village):"");
+    if(r.grid)h+="<br>网格 grid: <b>"+esc(r.grid)+"</b>";
+    if(r.grid_worker)h+="<br>网格员 worker: "+esc(r.grid_worker.name)+(r.grid_worker.phone?" ☎ "+esc(r.grid_worker.phone):"");
+    if(r.outside)h+="<br>属于 belongs to: "+esc(r.outside);
+    if(r.level)h+="<br>精度 level: "+esc(r.level)+"　置信度 confidence: "+esc(r.confidence);
+    (r.warnings||[]).forEach(function(w){h+="<br>⚠ "+esc(w);});
+    answer.innerHTML=h;
+    if(r.grid&&window.wanggeSearch)window.wanggeSearch(r.grid);
+    else if(r.village_code&&window.wanggeSearch)window.wanggeSearch(r.village_code);
+    (r.candidates||[]).forEach(function(c){
+      var li=document.createElement("li"),b=document.createElement("button");
+      b.type="button";b.textContent=(c.township||"")+(c.village||c.name)+(c.evidence?" — "+c.evidence:"");
+      b.addEventListener("click",function(){ask((c.township||"")+(c.village||c.name)+" "+input.value);});
+      li.appendChild(b);list.appendChild(li);
+    });
+  }
+  function ask(q){
+    q=q.trim();if(!q)return;answer.textContent="…";
+    fetch("/api/v1/geocode?q="+encodeURIComponent(q)).then(function(r){return r.json();}).then(function(r){
+      if(r.error){answer.dataset.status="error";answer.textContent=r.error;}else show(r);
+    }).catch(function(e){answer.dataset.status="error";answer.textContent="服务器无响应 no answer: "+e;});
+  }
+  document.getElementById("ask").addEventListener("submit",function(e){e.preventDefault();ask(input.value);});
+  var q=new URLSearchParams(location.search).get("q");
+  if(q){input.value=q;ask(q);}
+})();
+</script>
+"""#
+}
