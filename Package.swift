@@ -39,7 +39,10 @@ let package = Package(
         .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeIO", "WanggeDistrict", "WanggePartition", "WanggeWorkload", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
-        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Cases on the ladder (types, levels, statuses, deadlines, lights, automatic escalation):
+        // values and rules only, no geometry, no SQLite (WanggeStore keeps them in its case store).
+        .target(name: "WanggeCases", dependencies: ["WanggeIO"]),
+        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", "WanggeCases", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
         .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
@@ -51,9 +54,13 @@ let package = Package(
         // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
+        // The case desk: `wangge case` as a library — intake located through the gazetteer and
+        // GridLocator, the bundled incidents imported as cases, the store's commands.
+        .target(name: "WanggeCaseDesk", dependencies: ["WanggeIO", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
+            "WanggeCases", "WanggeCaseDesk",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -95,6 +102,8 @@ let package = Package(
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
+
+
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )
