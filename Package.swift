@@ -104,6 +104,8 @@ let package = Package(
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
 
 
+        .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),
+        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )

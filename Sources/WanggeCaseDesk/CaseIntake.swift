@@ -17,7 +17,7 @@ public struct PlacedCase: Hashable, Sendable {
 /// `CaseGrids` (GridLocator's rule). An ambiguous address is refused with its candidates unless
 /// one is chosen (`pick`, 1-based, or `village`); an address outside the district, or one not
 /// found, is refused.
-public struct CaseIntake {
+public struct CaseIntake: Sendable {
     public let grids: CaseGrids
     public let matcher: AddressMatcher?
 

@@ -53,7 +53,7 @@ public struct CaseLadder: Sendable {
         func refuse(_ why: String) -> CaseError {
             CaseError(.illegalTransition, "cannot \(action.rawValue) case \(c.id): \(why)", caseID: c.id)
         }
-        if action == .report { throw refuse("it is already reported (at \(c.reportedAt))") }
+        if action == .report { throw refuse("it is already registered (reported at \(c.reportedAt), now \(c.status.rawValue))") }
         if c.status == .closed { throw refuse("it is closed (nothing follows closing)") }
         let from = Self.statuses(allowing: action)
         guard from.contains(c.status) else {
