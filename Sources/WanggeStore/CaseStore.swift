@@ -189,22 +189,51 @@ public final class CaseStore: @unchecked Sendable {
         return try read { db in try Self.fetchCases(db, sql: sql, arguments: arguments) }
     }
 
-    /// Light counts per grid, village, township and department at `now`: one grouped scan in
-    /// SQL (the covering index `cases_report`), then summed by place in `CaseReport`.
+    /// Light counts per grid, village, township and department at `now`: one streaming scan of
+    /// the covering index `cases_report` grouped in its own order (no sort), the light computed
+    /// once a row and summed as one packed integer — yellow, red and parked in 21 bits each, green
+    /// the rest — then summed by place in `CaseReport`. A group too large to pack (2,097,152 cases
+    /// of one grid, level and category) is counted light by light instead.
     public func report(now: CaseTime, marginSeconds: Int64) throws(CaseError) -> CaseReport {
-        let tallies = try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT township_code, village_code, grid_code, level, CASE WHEN level = 'department' THEN category ELSE '' END AS dept,
-                (\(Self.lightSQL)) AS light, count(*) AS n FROM cases INDEXED BY cases_report
-                GROUP BY grid_code, village_code, township_code, level, dept, light
-                """, arguments: [now.iso8601, now.adding(seconds: marginSeconds).iso8601]).map { row -> CaseTally in
-                CaseTally(townshipCode: row["township_code"], villageCode: row["village_code"], gridCode: row["grid_code"],
-                          level: CaseLevel(rawValue: row["level"] ?? "") ?? .grid, category: row["dept"] ?? "",
-                          light: CaseLight(rawValue: row["light"] ?? "") ?? .green, count: row["n"] ?? 0)
+        let arguments: StatementArguments = [now.iso8601, now.adding(seconds: marginSeconds).iso8601]
+        let tallies = try read { db -> [CaseTally] in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT township_code, village_code, grid_code, level, category, count(*) AS n, sum(\(Self.packedLightSQL)) AS packed
+                FROM cases INDEXED BY cases_report GROUP BY grid_code, village_code, township_code, level, category
+                """, arguments: arguments)
+            let field: Int64 = 1 << 21
+            if rows.contains(where: { ($0["n"] as Int64? ?? 0) >= field }) {
+                return try Row.fetchAll(db, sql: """
+                    SELECT township_code, village_code, grid_code, level, category, (\(Self.lightSQL)) AS light, count(*) AS n
+                    FROM cases GROUP BY grid_code, village_code, township_code, level, category, light
+                    """, arguments: arguments).map { row in
+                    Self.tally(row, light: CaseLight(rawValue: row["light"] ?? "") ?? .green, count: row["n"] ?? 0)
+                }
             }
+            var out: [CaseTally] = []
+            for row in rows {
+                let n: Int64 = row["n"] ?? 0, packed: Int64 = row["packed"] ?? 0
+                let yellow = packed % field, red = packed / field % field, parked = packed / field / field
+                for (light, count) in [(CaseLight.green, n - yellow - red - parked), (.yellow, yellow), (.red, red), (.parked, parked)] where count > 0 {
+                    out.append(Self.tally(row, light: light, count: Int(count)))
+                }
+            }
+            return out
         }
         return CaseReport(now: now, tallies: tallies)
     }
+
+    static func tally(_ row: Row, light: CaseLight, count: Int) -> CaseTally {
+        CaseTally(townshipCode: row["township_code"], villageCode: row["village_code"], gridCode: row["grid_code"],
+                  level: CaseLevel(rawValue: row["level"] ?? "") ?? .grid, category: row["category"] ?? "", light: light, count: count)
+    }
+
+    /// `lightSQL` as one number to sum: yellow 1, red 2^21, parked 2^42, green 0.
+    static let packedLightSQL = """
+        CASE WHEN status = 'parked' THEN 4398046511104
+        WHEN resolved_at IS NOT NULL THEN CASE WHEN resolved_at <= deadline THEN 0 ELSE 2097152 END
+        WHEN deadline < ?1 THEN 2097152 WHEN deadline <= ?2 THEN 1 ELSE 0 END
+        """
 
     /// `CaseRecord.light` in SQL (arguments: now, now + margin) — text comparison is time order.
     static let lightSQL = """
@@ -216,7 +245,7 @@ public final class CaseStore: @unchecked Sendable {
     // MARK: rows ↔ values
 
     static func exists(_ db: Database, _ id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM cases WHERE id = ?)", arguments: [id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM cases WHERE id = ?)"), arguments: [id]) ?? false
     }
 
     static func fetchCase(_ db: Database, _ id: String) throws -> CaseRecord? {
@@ -274,8 +303,9 @@ public final class CaseStore: @unchecked Sendable {
     static let caseColumns = "type, category, description, address, lon, lat, given_crs, given_x, given_y, township_code, village_code, grid_code, grid_worker, level, status, deadline, reported_at, resolved_at, closed_at, updated_at, last_seq, source"
 
     static func insert(_ db: Database, _ c: CaseRecord) throws {
-        try db.execute(sql: "INSERT INTO cases (\(caseColumns), id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                       arguments: caseArguments(c))
+        // Cached statements: an import inserts tens of thousands of rows with the same SQL.
+        try db.cachedStatement(sql: "INSERT INTO cases (\(caseColumns), id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .execute(arguments: caseArguments(c))
     }
 
     static func update(_ db: Database, _ c: CaseRecord) throws {
@@ -284,10 +314,10 @@ public final class CaseStore: @unchecked Sendable {
     }
 
     static func insert(_ db: Database, _ t: CaseTransition) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO transitions (case_id, seq, action, from_status, to_status, from_level, to_level, time, actor, note, deadline)
             VALUES (?,?,?,?,?,?,?,?,?,?,?)
-            """, arguments: [t.caseID, t.seq, t.action.rawValue, t.fromStatus?.rawValue, t.toStatus.rawValue, t.fromLevel?.rawValue,
+            """).execute(arguments: [t.caseID, t.seq, t.action.rawValue, t.fromStatus?.rawValue, t.toStatus.rawValue, t.fromLevel?.rawValue,
                              t.toLevel.rawValue, t.time.iso8601, t.actor, t.note, t.deadline.iso8601])
     }
 }
