@@ -221,16 +221,17 @@ struct CaseCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a GeoJSON case history (default the bundled 12 months) as cases with their grids and histories.",
+            abstract: "Load a GeoJSON or CSV case history (default the bundled 12 months) as cases with their grids and histories.",
             discussion: """
-                Every feature is placed on --grids and its recorded history (reported_at, level, \
+                Every feature (or CSV row: id,type,category,reported_at,deadline_hours,resolved_at,level,address,village_code,lon,lat \
+                with a header, lon/lat WGS-84) is placed on --grids and its recorded history (reported_at, level, \
                 resolved_at) becomes transitions. Cases already in the store (by id) are left as they \
                 are, so a re-import adds nothing and a resumed one adds what is missing. All is \
                 written in one transaction: an interrupted import leaves the store as it was. A bad \
-                feature is reported with its number and skipped (with --strict nothing is written).
+                feature is reported with its number (a bad row with its line) and skipped (with --strict nothing is written).
                 """)
         @OptionGroup var common: CaseStoreOptions
-        @Argument(help: "The GeoJSON history.") var file = "boundaries/incidents.geojson"
+        @Argument(help: "The history: .geojson or .csv.") var file = "boundaries/incidents.geojson"
         @Option(help: "The grid file.") var grids = "out/grids.geojson"
         @Flag(name: .customLong("no-validate"), help: "Use --grids even if its features are not valid grids.") var noValidate = false
         @Flag(help: "Write nothing if any feature is bad.") var strict = false

@@ -77,3 +77,41 @@ import WanggeStore
         #expect(r.cases[0].0.status == .accepted && r.cases[0].0.deadline == CaseTime(iso8601: "2025-11-08T06:17:27+08:00"))
     }
 }
+
+@Suite struct CSVHistoryTests {
+    @Test func badRowsAreNamedByLineAndTheRestGoesOn() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/history.csv"
+        // CRLF line ends, a quoted address with a comma, a blank line; lines 3–7 are bad.
+        let rows = [
+            "id,type,category,reported_at,deadline_hours,resolved_at,level,address,village_code,lon,lat",
+            "H1,dispute,邻里纠纷,2025-11-01T06:17:27+08:00,168,2025-11-02T06:00:00+08:00,village,\"文昌巷317号,2楼\",511111001001,103.5456277,29.4112789",
+            "H2,complaint,,2025-11-01T06:17:27+08:00,,,,,,103.5456277,29.4112789",
+            "H3,problem,,2025-11-01,72,2025-10-01T00:00:00+08:00,,,,103.5456277,29.4112789",
+            "H4,problem,,2025-11-01T06:17:27+08:00,-3,,,,,103.5456277,29.4112789",
+            "H5,problem,,2025-11-01T06:17:27+08:00,72,,,,,east,29.4112789",
+            "H1,problem,,2025-11-01T06:17:27+08:00,72,,,,,103.5456277,29.4112789",
+            "",
+            "H6,errand,低保申请,2025-11-03T10:00:00+08:00,120,,,,,103.5456277,29.4112789",
+        ]
+        try Data((rows.joined(separator: "\r\n") + "\r\n").utf8).write(to: URL(fileURLWithPath: path))
+        let r = try IncidentImport.read(path: path, grids: Bundled.grids, ladder: CaseLadder())
+        #expect(r.cases.map(\.0.id) == ["H1", "H6"])
+        #expect(r.cases[0].0.location.address == "文昌巷317号,2楼" && r.cases[0].0.level == .village && r.cases[0].0.status == .resolved)
+        #expect(r.problems.map(\.line) == [3, 4, 5, 6, 7])
+        for (p, w) in zip(r.problems, ["complaint", "before reported_at", "deadline_hours", "lon", "twice"]) {
+            #expect(p.file == path && p.description.contains(path + ":\(p.line ?? 0)") && p.description.contains(w), "\(p)")
+        }
+    }
+
+    @Test func aHeaderWithoutTheRequiredColumnsIsRefused() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/h.csv"
+        try Data("id,type,when\nX,problem,2025-11-01\n".utf8).write(to: URL(fileURLWithPath: path))
+        do { _ = try IncidentImport.read(path: path, grids: Bundled.grids, ladder: CaseLadder()); Issue.record("accepted") } catch let e as CaseError {
+            #expect(e.description.contains(path + ":1") && e.description.contains("reported_at"))
+        }
+    }
+}
