@@ -180,7 +180,8 @@ public final class CaseStore: @unchecked Sendable {
         add("reported_at >= ?", filter.reportedFrom?.iso8601)
         add("reported_at < ?", filter.reportedBefore?.iso8601)
         if let light = filter.light {
-            clauses.append("(\(Self.lightSQL)) = ?")
+            // Plain `?`s here: numbered ones would count from the first argument of the whole query.
+            clauses.append("(\(Self.lightSQL.replacingOccurrences(of: "?1", with: "?").replacingOccurrences(of: "?2", with: "?"))) = ?")
             args += [now.iso8601, now.adding(seconds: marginSeconds).iso8601, light.rawValue]
         }
         var sql = "SELECT * FROM cases" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"

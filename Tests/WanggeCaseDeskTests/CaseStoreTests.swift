@@ -122,6 +122,13 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
                 f.light = light
                 let listed = try store.list(f, now: now, marginSeconds: margin).map(\.id)
                 #expect(listed == items.filter { $0.0.light(at: now, marginSeconds: margin) == light }.map(\.0.id).sorted())
+                // With other filters before it in the query.
+                f.gridCode = grids[1]
+                f.reportedFrom = t0.adding(hours: 100)
+                let narrowed = try store.list(f, now: now, marginSeconds: margin).map(\.id)
+                #expect(narrowed == items.filter { c, _ in
+                    c.light(at: now, marginSeconds: margin) == light && c.gridCode == grids[1] && c.reportedAt >= t0.adding(hours: 100)
+                }.map(\.0.id).sorted())
             }
         }
     }
