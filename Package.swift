@@ -41,7 +41,10 @@ let package = Package(
         .target(name: "WanggeAssign", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         .target(name: "WanggeGrids", dependencies: ["WanggeIO", "WanggeDistrict", "WanggePartition", "WanggeWorkload", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON"]),
         // Everything on SQLite (through GRDB): GeoPackage writing and the gazetteer file.
-        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Cases on the ladder (types, levels, statuses, deadlines, lights, automatic escalation):
+        // values and rules only, no geometry, no SQLite (WanggeStore keeps them in its case store).
+        .target(name: "WanggeCases", dependencies: ["WanggeIO"]),
+        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", "WanggeCases", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
         .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
@@ -59,9 +62,13 @@ let package = Package(
             "WanggeExport", "WanggeGazetteer", "WanggeStore",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
+        // The case desk: `wangge case` as a library — intake located through the gazetteer and
+        // GridLocator, the bundled incidents imported as cases, the store's commands.
+        .target(name: "WanggeCaseDesk", dependencies: ["WanggeIO", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
+            "WanggeCases", "WanggeCaseDesk",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit", "WanggeServer", .product(name: "Logging", package: "swift-log"),
@@ -105,6 +112,8 @@ let package = Package(
         .testTarget(name: "WanggeServerTests", dependencies: ["WanggeServer", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
+        .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),
+        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),

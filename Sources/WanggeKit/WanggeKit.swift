@@ -15,3 +15,5 @@
 @_exported import WanggeWorkload
 @_exported import WanggeStaffing
 @_exported import WanggeTeam
+@_exported import WanggeCases
+@_exported import WanggeCaseDesk

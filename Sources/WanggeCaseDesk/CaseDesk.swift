@@ -1,0 +1,48 @@
+import Foundation
+import WanggeCases
+import WanggeGazetteer
+import WanggeIO
+import WanggeStore
+
+/// What `wangge case` needs beyond the store: the deadline table (a file, the documented default,
+/// or the built-in one) and the gazetteer (read, or built from boundaries/ when missing).
+public enum CaseDesk {
+    /// The documented table, when run from the repository.
+    public static let defaultDeadlinesPath = "docs/case-deadlines.json"
+
+    /// `path` if given; else docs/case-deadlines.json if it exists; else the built-in table.
+    public static func deadlines(_ path: String?) throws(CaseError) -> CaseDeadlines {
+        if let path { return try CaseDeadlines.load(path) }
+        if FileManager.default.fileExists(atPath: defaultDeadlinesPath) { return try CaseDeadlines.load(defaultDeadlinesPath) }
+        return .standard
+    }
+
+    /// The gazetteer at `path`, or — when missing — built from `boundaries` (and `grids`) and
+    /// written there (atomically) for the next desk.
+    public static func gazetteer(path: String, boundaries: String, grids: String?) throws -> Gazetteer {
+        if FileManager.default.fileExists(atPath: path) { return try Gazetteer.read(from: path) }
+        StandardError.write("no gazetteer at \(path): building it from \(boundaries)/ first\n")
+        let g = try GazetteerBuilder.build(boundaries: boundaries, grids: grids)
+        try g.write(to: path)
+        return g
+    }
+
+    /// The clock: `--now` when given (tests, replays), else the system's, to the second.
+    public static func now(_ text: String?) throws(CaseError) -> CaseTime {
+        guard let text else { return CaseTime(seconds: Int64(Date().timeIntervalSince1970)) }
+        guard let t = CaseTime(iso8601: text) else {
+            throw CaseError(.badArgument, "--now \"\(text)\" is not an ISO 8601 time with its offset (e.g. 2026-12-01T09:00:00+08:00) or a date (2026-12-01)")
+        }
+        return t
+    }
+}
+
+extension CaseDesk {
+    /// A time option (`--from`, `--to`): ISO 8601 with offset, or a date (midnight, +08:00).
+    public static func time(_ text: String, option: String) throws(CaseError) -> CaseTime {
+        guard let t = CaseTime(iso8601: text) else {
+            throw CaseError(.badArgument, "\(option) \"\(text)\" is not an ISO 8601 time with its offset or a date (2026-12-01)")
+        }
+        return t
+    }
+}

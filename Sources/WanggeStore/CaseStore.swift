@@ -1,0 +1,376 @@
+import Foundation
+import GRDB
+import WanggeCases
+import WanggeIO
+
+/// Which cases `list` returns (every field optional; all given must hold). Dates compare with
+/// `reported_at`: from inclusive, to exclusive.
+public struct CaseFilter: Sendable, Equatable {
+    public var gridCode: String?
+    public var villageCode: String?
+    public var townshipCode: String?
+    public var status: CaseStatus?
+    public var level: CaseLevel?
+    public var type: CaseType?
+    public var light: CaseLight?
+    public var reportedFrom: CaseTime?
+    public var reportedBefore: CaseTime?
+    public var limit: Int?
+    public init() {}
+}
+
+/// The case store: one SQLite file (WAL, so `list` and `report` read while a desk writes) with
+/// the cases as they stand and every transition. Every command is one IMMEDIATE transaction —
+/// the case read, the ladder applied, the case and its transition written — so two desks never
+/// interleave, and a kill leaves the store as it was before the command. Times are ISO 8601 text
+/// at +08:00 (one offset: the text sorts as the moments do).
+public final class CaseStore: @unchecked Sendable {
+    // DatabasePool is itself thread-safe; the class only adds immutable configuration.
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when missing) the store at `path` and brings its schema up to date.
+    public init(path: String) throws(CaseError) {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CaseError(.store, "it is a directory; name the .sqlite file", file: path)
+        }
+        do {
+            try AtomicFileSet.makeDirectory(FilePath.directory(of: path))
+        } catch { throw CaseError(.store, "cannot make its directory: \(error)", file: path) }
+        var config = Configuration()
+        config.busyMode = .timeout(10)  // another desk's transaction is short: wait for it
+        config.foreignKeysEnabled = true
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            // A file that is some other database is never migrated into a case store.
+            let tables = try pool.read { db in
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            }
+            if !tables.isEmpty && !tables.contains("grdb_migrations") {
+                throw CaseError(.store, "it is an SQLite file but not a case store (tables: \(tables.joined(separator: ", "))) — is it the right file?", file: path)
+            }
+            try CaseSchema.migrator.migrate(pool)
+        } catch let e as CaseError { throw e } catch let e as DatabaseError {
+            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
+        } catch { throw CaseError(.store, "\(error)", file: path) }
+    }
+
+    /// Runs `body` in one IMMEDIATE write transaction (rolled back on any error), mapping SQLite's
+    /// errors to `CaseError`s naming the file.
+    func transaction<T>(_ body: (Database) throws -> T) throws(CaseError) -> T {
+        do {
+            return try pool.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                guard let result else { throw CaseError(.store, "the transaction returned nothing", file: path) }
+                return result
+            }
+        } catch let e as CaseError { throw e } catch let e as DatabaseError {
+            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
+        } catch { throw CaseError(.store, "\(error)", file: path) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(CaseError) -> T {
+        do { return try pool.read(body) } catch let e as CaseError { throw e } catch let e as DatabaseError {
+            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
+        } catch { throw CaseError(.store, "\(error)", file: path) }
+    }
+
+    // MARK: commands
+
+    /// Registers a new case (ladder's `report`); its id is given, or the next free `D000001`-style
+    /// id when `case.id` is empty (chosen inside the transaction, so two desks never share one).
+    @discardableResult
+    public func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition) {
+        try transaction { db in
+            var c = newCase
+            if c.id.isEmpty {
+                let last = try String.fetchOne(db, sql: "SELECT id FROM cases WHERE id GLOB 'D[0-9]*' ORDER BY length(id) DESC, id DESC LIMIT 1")
+                let n = (last.flatMap { Int($0.dropFirst()) } ?? 0) + 1
+                c.id = "D" + String(repeating: "0", count: max(0, 6 - String(n).count)) + String(n)
+            }
+            if try Self.exists(db, c.id) { throw CaseError(.duplicateCase, "case \(c.id) is already in the store", caseID: c.id) }
+            let (r, t) = try ladder.report(c, actor: actor, note: note)
+            try Self.insert(db, r)
+            try Self.insert(db, t)
+            return (r, t)
+        }
+    }
+
+    /// One step of the ladder on case `id` (see `CaseLadder.apply`), read and written in one
+    /// transaction.
+    @discardableResult
+    public func perform(_ action: CaseAction, on id: String, at time: CaseTime, actor: String, note: String,
+                        extendHours: Double? = nil, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition) {
+        try transaction { db in
+            guard let c = try Self.fetchCase(db, id) else { throw CaseError(.unknownCase, "no case \(id) in the store", caseID: id) }
+            let (r, t) = try ladder.apply(action, to: c, at: time, actor: actor, note: note, extendHours: extendHours)
+            try Self.update(db, r)
+            try Self.insert(db, t)
+            return (r, t)
+        }
+    }
+
+    /// Adds the cases not yet in the store (by id) with their histories, all in one transaction:
+    /// a re-import adds nothing, an interrupted one adds nothing, a resumed one adds what is missing.
+    public func importCases(_ items: [(CaseRecord, [CaseTransition])]) throws(CaseError) -> (added: Int, alreadyPresent: Int) {
+        try transaction { db in
+            var added = 0, present = 0
+            for (c, ts) in items.sorted(by: { $0.0.id < $1.0.id }) {
+                if try Self.exists(db, c.id) { present += 1; continue }
+                try Self.insert(db, c)
+                for t in ts { try Self.insert(db, t) }
+                added += 1
+            }
+            return (added, present)
+        }
+    }
+
+    /// The automatic escalation at `now` (`AutoEscalation.due`), applied in one transaction.
+    /// Only cases that can be due are read (open, on the clock, below the top, past deadline).
+    public func tick(now: CaseTime, ladder: CaseLadder) throws(CaseError) -> [(CaseRecord, [CaseTransition])] {
+        try transaction { db in
+            let candidates = try Self.fetchCases(db, sql: """
+                SELECT * FROM cases WHERE status IN ('reported','accepted','escalated','returned')
+                AND level <> 'department' AND deadline < ? ORDER BY id
+                """, arguments: [now.iso8601])
+            let due = AutoEscalation.due(candidates, now: now, ladder: ladder)
+            for (c, ts) in due {
+                try Self.update(db, c)
+                for t in ts { try Self.insert(db, t) }
+            }
+            return due
+        }
+    }
+
+    // MARK: queries
+
+    public func record(_ id: String) throws(CaseError) -> CaseRecord? { try read { db in try Self.fetchCase(db, id) } }
+
+    public func history(_ id: String) throws(CaseError) -> [CaseTransition] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM transitions WHERE case_id = ? ORDER BY seq", arguments: [id]).map(Self.transition)
+        }
+    }
+
+    public func count() throws(CaseError) -> Int { try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM cases") ?? 0 } }
+
+    public func transitionCount() throws(CaseError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM transitions") ?? 0 }
+    }
+
+    /// Cases matching `filter`, by id; lights at `now` with `marginSeconds` of warning.
+    public func list(_ filter: CaseFilter, now: CaseTime, marginSeconds: Int64) throws(CaseError) -> [CaseRecord] {
+        var clauses: [String] = [], args: [any DatabaseValueConvertible] = []
+        func add(_ clause: String, _ value: (any DatabaseValueConvertible)?) {
+            guard let value else { return }
+            clauses.append(clause); args.append(value)
+        }
+        add("grid_code = ?", filter.gridCode)
+        add("village_code = ?", filter.villageCode)
+        add("township_code = ?", filter.townshipCode)
+        add("status = ?", filter.status?.rawValue)
+        add("level = ?", filter.level?.rawValue)
+        add("type = ?", filter.type?.rawValue)
+        add("reported_at >= ?", filter.reportedFrom?.iso8601)
+        add("reported_at < ?", filter.reportedBefore?.iso8601)
+        if let light = filter.light {
+            // Plain `?`s here: numbered ones would count from the first argument of the whole query.
+            clauses.append("(\(Self.lightSQL.replacingOccurrences(of: "?1", with: "?").replacingOccurrences(of: "?2", with: "?"))) = ?")
+            args += [now.iso8601, now.adding(seconds: marginSeconds).iso8601, light.rawValue]
+        }
+        var sql = "SELECT * FROM cases" + (clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")) + " ORDER BY id"
+        if let limit = filter.limit { sql += " LIMIT \(max(0, limit))" }
+        let arguments = StatementArguments(args.map { $0.databaseValue })
+        return try read { db in try Self.fetchCases(db, sql: sql, arguments: arguments) }
+    }
+
+    /// Light counts per grid, village, township and department at `now`: one streaming scan of
+    /// the covering index `cases_report` grouped in its own order (no sort), the light computed
+    /// once a row and summed as one packed integer — yellow, red and parked in 21 bits each, green
+    /// the rest — then summed by place in `CaseReport`. A group too large to pack (2,097,152 cases
+    /// of one grid, level and category) is counted light by light instead.
+    public func report(now: CaseTime, marginSeconds: Int64) throws(CaseError) -> CaseReport {
+        let arguments: StatementArguments = [now.iso8601, now.adding(seconds: marginSeconds).iso8601]
+        let tallies = try read { db -> [CaseTally] in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT township_code, village_code, grid_code, level, category, count(*) AS n, sum(\(Self.packedLightSQL)) AS packed
+                FROM cases INDEXED BY cases_report GROUP BY grid_code, village_code, township_code, level, category
+                """, arguments: arguments)
+            let field: Int64 = 1 << 21
+            if rows.contains(where: { ($0["n"] as Int64? ?? 0) >= field }) {
+                return try Row.fetchAll(db, sql: """
+                    SELECT township_code, village_code, grid_code, level, category, (\(Self.lightSQL)) AS light, count(*) AS n
+                    FROM cases GROUP BY grid_code, village_code, township_code, level, category, light
+                    """, arguments: arguments).map { row in
+                    Self.tally(row, light: CaseLight(rawValue: row["light"] ?? "") ?? .green, count: row["n"] ?? 0)
+                }
+            }
+            var out: [CaseTally] = []
+            for row in rows {
+                let n: Int64 = row["n"] ?? 0, packed: Int64 = row["packed"] ?? 0
+                let yellow = packed % field, red = packed / field % field, parked = packed / field / field
+                for (light, count) in [(CaseLight.green, n - yellow - red - parked), (.yellow, yellow), (.red, red), (.parked, parked)] where count > 0 {
+                    out.append(Self.tally(row, light: light, count: Int(count)))
+                }
+            }
+            return out
+        }
+        return CaseReport(now: now, tallies: tallies)
+    }
+
+    static func tally(_ row: Row, light: CaseLight, count: Int) -> CaseTally {
+        CaseTally(townshipCode: row["township_code"], villageCode: row["village_code"], gridCode: row["grid_code"],
+                  level: CaseLevel(rawValue: row["level"] ?? "") ?? .grid, category: row["category"] ?? "", light: light, count: count)
+    }
+
+    /// `lightSQL` as one number to sum: yellow 1, red 2^21, parked 2^42, green 0.
+    static let packedLightSQL = """
+        CASE WHEN status = 'parked' THEN 4398046511104
+        WHEN resolved_at IS NOT NULL THEN CASE WHEN resolved_at <= deadline THEN 0 ELSE 2097152 END
+        WHEN deadline < ?1 THEN 2097152 WHEN deadline <= ?2 THEN 1 ELSE 0 END
+        """
+
+    /// `CaseRecord.light` in SQL (arguments: now, now + margin) — text comparison is time order.
+    static let lightSQL = """
+        CASE WHEN status = 'parked' THEN 'parked'
+        WHEN resolved_at IS NOT NULL THEN CASE WHEN resolved_at <= deadline THEN 'green' ELSE 'red' END
+        WHEN deadline < ?1 THEN 'red' WHEN deadline <= ?2 THEN 'yellow' ELSE 'green' END
+        """
+
+    // MARK: rows ↔ values
+
+    static func exists(_ db: Database, _ id: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM cases WHERE id = ?)"), arguments: [id]) ?? false
+    }
+
+    static func fetchCase(_ db: Database, _ id: String) throws -> CaseRecord? {
+        try fetchCases(db, sql: "SELECT * FROM cases WHERE id = ?", arguments: [id]).first
+    }
+
+    static func fetchCases(_ db: Database, sql: String, arguments: StatementArguments = []) throws -> [CaseRecord] {
+        var out: [CaseRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() { out.append(try caseRecord(row)) }
+        return out
+    }
+
+    static func time(_ row: Row, _ column: String, id: String) throws -> CaseTime? {
+        guard let text: String = row[column] else { return nil }
+        guard let t = CaseTime(iso8601: text) else { throw CaseError(.store, "case \(id): \(column) \"\(text)\" is not an ISO 8601 time", caseID: id) }
+        return t
+    }
+
+    static func caseRecord(_ row: Row) throws -> CaseRecord {
+        let id: String = row["id"] ?? ""
+        func bad(_ what: String) -> CaseError { CaseError(.store, "case \(id): \(what) in the store — the file was changed outside wangge", caseID: id) }
+        guard let type = CaseType(rawValue: row["type"] ?? "") else { throw bad("unknown type") }
+        guard let level = CaseLevel(rawValue: row["level"] ?? "") else { throw bad("unknown level") }
+        guard let status = CaseStatus(rawValue: row["status"] ?? "") else { throw bad("unknown status") }
+        guard let deadline = try time(row, "deadline", id: id), let reported = try time(row, "reported_at", id: id),
+              let updated = try time(row, "updated_at", id: id) else { throw bad("a missing time") }
+        let location = CaseLocation(address: row["address"], lon: row["lon"], lat: row["lat"], givenCRS: row["given_crs"],
+                                    givenX: row["given_x"], givenY: row["given_y"])
+        return CaseRecord(id: id, type: type, category: row["category"] ?? "", description: row["description"] ?? "", location: location,
+                          townshipCode: row["township_code"], villageCode: row["village_code"], gridCode: row["grid_code"],
+                          gridWorker: row["grid_worker"], level: level, status: status, deadline: deadline, reportedAt: reported,
+                          resolvedAt: try time(row, "resolved_at", id: id), closedAt: try time(row, "closed_at", id: id),
+                          updatedAt: updated, lastSeq: row["last_seq"] ?? 0, source: row["source"] ?? "")
+    }
+
+    static func transition(_ row: Row) throws -> CaseTransition {
+        let id: String = row["case_id"] ?? ""
+        func bad(_ what: String) -> CaseError { CaseError(.store, "case \(id): transition \(row["seq"] ?? 0): \(what) in the store", caseID: id) }
+        guard let action = CaseAction(rawValue: row["action"] ?? ""), let to = CaseStatus(rawValue: row["to_status"] ?? ""),
+              let toLevel = CaseLevel(rawValue: row["to_level"] ?? "") else { throw bad("unknown action, status or level") }
+        guard let at = try time(row, "time", id: id), let deadline = try time(row, "deadline", id: id) else { throw bad("a missing time") }
+        return CaseTransition(caseID: id, seq: row["seq"] ?? 0, action: action, fromStatus: (row["from_status"] as String?).flatMap(CaseStatus.init),
+                              toStatus: to, fromLevel: (row["from_level"] as String?).flatMap(CaseLevel.init), toLevel: toLevel,
+                              time: at, actor: row["actor"] ?? "", note: row["note"] ?? "", deadline: deadline)
+    }
+
+    static func caseArguments(_ c: CaseRecord) -> StatementArguments {
+        [c.type.rawValue, c.category, c.description, c.location.address, c.location.lon, c.location.lat, c.location.givenCRS,
+         c.location.givenX, c.location.givenY, c.townshipCode, c.villageCode, c.gridCode, c.gridWorker, c.level.rawValue,
+         c.status.rawValue, c.deadline.iso8601, c.reportedAt.iso8601, c.resolvedAt?.iso8601, c.closedAt?.iso8601,
+         c.updatedAt.iso8601, c.lastSeq, c.source, c.id]
+    }
+
+    static let caseColumns = "type, category, description, address, lon, lat, given_crs, given_x, given_y, township_code, village_code, grid_code, grid_worker, level, status, deadline, reported_at, resolved_at, closed_at, updated_at, last_seq, source"
+
+    static func insert(_ db: Database, _ c: CaseRecord) throws {
+        // Cached statements: an import inserts tens of thousands of rows with the same SQL.
+        try db.cachedStatement(sql: "INSERT INTO cases (\(caseColumns), id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+            .execute(arguments: caseArguments(c))
+    }
+
+    static func update(_ db: Database, _ c: CaseRecord) throws {
+        let sets = caseColumns.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) + " = ?" }.joined(separator: ", ")
+        try db.execute(sql: "UPDATE cases SET \(sets) WHERE id = ?", arguments: caseArguments(c))
+    }
+
+    static func insert(_ db: Database, _ t: CaseTransition) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO transitions (case_id, seq, action, from_status, to_status, from_level, to_level, time, actor, note, deadline)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            """).execute(arguments: [t.caseID, t.seq, t.action.rawValue, t.fromStatus?.rawValue, t.toStatus.rawValue, t.fromLevel?.rawValue,
+                             t.toLevel.rawValue, t.time.iso8601, t.actor, t.note, t.deadline.iso8601])
+    }
+}
+
+/// The case store's schema. Migrations are never edited once shipped: a change is a new one.
+enum CaseSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1 cases and transitions") { db in
+            let statuses = CaseStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            let levels = CaseLevel.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",")
+            try db.execute(sql: """
+                CREATE TABLE cases (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    type TEXT NOT NULL,
+                    category TEXT NOT NULL DEFAULT '',
+                    description TEXT NOT NULL DEFAULT '',
+                    address TEXT,
+                    lon REAL, lat REAL,                 -- WGS-84
+                    given_crs TEXT, given_x REAL, given_y REAL,  -- as given at intake
+                    township_code TEXT, village_code TEXT, grid_code TEXT, grid_worker TEXT,
+                    level TEXT NOT NULL CHECK (level IN (\(levels))),
+                    status TEXT NOT NULL CHECK (status IN (\(statuses))),
+                    deadline TEXT NOT NULL,             -- ISO 8601, +08:00
+                    reported_at TEXT NOT NULL,
+                    resolved_at TEXT,
+                    closed_at TEXT,
+                    updated_at TEXT NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    source TEXT NOT NULL DEFAULT ''
+                );
+                CREATE TABLE transitions (
+                    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    from_status TEXT, to_status TEXT NOT NULL,
+                    from_level TEXT, to_level TEXT NOT NULL,
+                    time TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    note TEXT NOT NULL DEFAULT '',
+                    deadline TEXT NOT NULL,
+                    PRIMARY KEY (case_id, seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX cases_grid ON cases(grid_code, reported_at);
+                CREATE INDEX cases_village ON cases(village_code, reported_at);
+                CREATE INDEX cases_township ON cases(township_code, reported_at);
+                CREATE INDEX cases_status ON cases(status, deadline);
+                CREATE INDEX cases_type ON cases(type, reported_at);
+                CREATE INDEX cases_reported ON cases(reported_at);
+                CREATE INDEX cases_report ON cases(grid_code, village_code, township_code, level, category, status, deadline, resolved_at);
+                """)
+        }
+        return m
+    }
+}
