@@ -50,10 +50,14 @@ let package = Package(
         .target(name: "WanggeWorkload", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
+        // Plans with history: versions, the QGIS import (snap + grid check), diffs. The SQL is
+        // WanggeStore's PlanStore; no SQLite here.
+        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
+            "WanggePlans",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit",
@@ -95,6 +99,7 @@ let package = Package(
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
+        .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )

@@ -15,3 +15,4 @@
 @_exported import WanggeWorkload
 @_exported import WanggeStaffing
 @_exported import WanggeTeam
+@_exported import WanggePlans

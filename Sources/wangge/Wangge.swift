@@ -7,6 +7,7 @@ struct Wangge: ParsableCommand {
         commandName: "wangge",
         abstract: "Grid-based service governance (网格化服务治理) for Chinese districts.",
         subcommands: [PartitionCommand.self, ValidateCommand.self, CheckCommand.self, CRSCommand.self, ExportCommand.self, MapCommand.self,
-                      AssignCommand.self, GazetteerCommand.self, GeocodeCommand.self, ReportCommand.self, StaffCommand.self]
+                      AssignCommand.self, GazetteerCommand.self, GeocodeCommand.self, ReportCommand.self, StaffCommand.self,
+                      PlanCommand.self]
     )
 }
