@@ -99,7 +99,7 @@ let package = Package(
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
-        .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
+        .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeGrids", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO"], exclude: ["Fixtures"]),
     ]
 )

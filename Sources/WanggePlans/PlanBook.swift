@@ -97,6 +97,20 @@ public struct PlanBook: Sendable {
         return try record(plan, action: .checkout, stamp: s, basedOn: current.version)
     }
 
+    /// `plan import`: the edited grid layer in `file`, snapped and checked against the current
+    /// version, recorded as a new one. Throws `PlanImportRejected` (nothing recorded) when the
+    /// check fails. Returns the version it was based on, the new one, and what the import did.
+    public func importGrids(_ file: String, tolerance: Double, boundaries: DistrictBoundaries,
+                            stamp: PlanStamp) throws -> (before: PlanVersionRecord, beforePlan: Plan, after: PlanVersionRecord, outcome: PlanImport.Outcome) {
+        let grids = try PlanSource.loadGrids(file)
+        let (current, plan) = try plan()
+        let outcome = try PlanImport(tolerance: tolerance).run(grids: grids, file: file, current: plan, boundaries: boundaries)
+        var s = stamp
+        if s.message.isEmpty { s.message = "import of \((file as NSString).lastPathComponent)" }
+        let after = try record(outcome.plan, action: .importEdit, stamp: s, basedOn: current.version)
+        return (current, plan, after, outcome)
+    }
+
     /// Writes grids.geojson and blocks.geojson of `version` into `directory` as one set.
     @discardableResult
     public func export(_ version: Int64? = nil, to directory: String) throws -> PlanVersionRecord {

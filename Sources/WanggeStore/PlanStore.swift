@@ -96,7 +96,7 @@ public struct PlanStore: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = 1196444487; PRAGMA user_version = 10300;")
                 try db.inTransaction {
-                    let writer = GeoPackageWriter(lastChange: first.created)
+                    let writer = GeoPackageWriter(lastChange: Self.gpkgTime(first.created))
                     try writer.createCoreTables(db)
                     try Self.createHistoryTables(db, created: first.created)
                     try Self.append(first, content: content, layers: layers, db)
@@ -242,7 +242,7 @@ public struct PlanStore: Sendable {
               content_hash TEXT NOT NULL REFERENCES \(contentsTable)(content_hash), grids INTEGER NOT NULL, blocks INTEGER NOT NULL);
             """)
         try db.execute(sql: "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, ?)",
-                       arguments: [versionsTable, versionsTable, "wangge plan history: one row per version (the full plan is in \(contentsTable))", created])
+                       arguments: [versionsTable, versionsTable, "wangge plan history: one row per version (the full plan is in \(contentsTable))", gpkgTime(created)])
     }
 
     /// Inside the caller's transaction: the content (once per hash), the version row, and the two
@@ -260,8 +260,8 @@ public struct PlanStore: Sendable {
         }
         try db.execute(sql: "INSERT INTO \(versionsTable) (version, parent, author, created, message, action, content_hash, grids, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        arguments: [record.version, record.parent, record.author, record.created, record.message, record.action, record.contentHash, record.grids, record.blocks])
-        try db.execute(sql: "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", arguments: [record.created, versionsTable])
-        let writer = GeoPackageWriter(lastChange: record.created)
+        try db.execute(sql: "UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?", arguments: [gpkgTime(record.created), versionsTable])
+        let writer = GeoPackageWriter(lastChange: gpkgTime(record.created))
         let hasOGRCounts = try db.tableExists("gpkg_ogr_contents")
         for layer in layers {
             try dropLayer(layer.name, db)
@@ -271,6 +271,12 @@ public struct PlanStore: Sendable {
                 try db.execute(sql: "INSERT OR REPLACE INTO gpkg_ogr_contents (table_name, feature_count) VALUES (?, ?)", arguments: [layer.name, layer.features.count])
             }
         }
+    }
+
+    /// GeoPackage's last_change form (Req 15: milliseconds, Z): 2026-12-01T05:00:00Z → …00.000Z.
+    static func gpkgTime(_ iso: String) -> String {
+        if iso.hasSuffix("Z"), !iso.contains("."), iso.count == 20 { return String(iso.dropLast()) + ".000Z" }
+        return iso
     }
 
     /// Removes a feature layer and its registrations (children before gpkg_contents: foreign keys).
