@@ -99,7 +99,8 @@ public enum GeoPackageReader {
             throw GeoPackageReadError(file: path, message: "no such file")
         }
         var config = Configuration()
-        config.readonly = true
+        // Read-only unless writable: a hot journal (a writer killed mid-transaction) is rolled back.
+        config.readonly = !FileManager.default.isWritableFile(atPath: path)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             defer { try? queue.close() }

@@ -218,7 +218,9 @@ public struct PlanStore: Sendable {
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        let queue = try open(readOnly: true)
+        // Read-write when the file allows it: a write cut short by kill -9 leaves a hot journal,
+        // which only a writable connection rolls back (a read-only one could not open the file).
+        let queue = try open(readOnly: !FileManager.default.isWritableFile(atPath: path))
         defer { try? queue.close() }
         do {
             return try queue.read(body)
