@@ -98,13 +98,13 @@ public struct PlanBook: Sendable {
     }
 
     /// `plan import`: the edited grid layer in `file`, snapped and checked against the current
-    /// version, recorded as a new one. Throws `PlanImportRejected` (nothing recorded) when the
+    /// version, recorded as a new one (with `layers`, reshaped grids' figure properties recomputed). Throws `PlanImportRejected` (nothing recorded) when the
     /// check fails. Returns the version it was based on, the new one, and what the import did.
-    public func importGrids(_ file: String, tolerance: Double, boundaries: DistrictBoundaries,
+    public func importGrids(_ file: String, tolerance: Double, boundaries: DistrictBoundaries, layers: DistrictLayers? = nil,
                             stamp: PlanStamp) throws -> (before: PlanVersionRecord, beforePlan: Plan, after: PlanVersionRecord, outcome: PlanImport.Outcome) {
         let grids = try PlanSource.loadGrids(file)
         let (current, plan) = try plan()
-        let outcome = try PlanImport(tolerance: tolerance).run(grids: grids, file: file, current: plan, boundaries: boundaries)
+        let outcome = try PlanImport(tolerance: tolerance).run(grids: grids, file: file, current: plan, boundaries: boundaries, layers: layers)
         var s = stamp
         if s.message.isEmpty { s.message = "import of \((file as NSString).lastPathComponent)" }
         let after = try record(outcome.plan, action: .importEdit, stamp: s, basedOn: current.version)

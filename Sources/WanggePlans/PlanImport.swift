@@ -8,6 +8,7 @@ import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeWorkload
 
 /// A plan that failed the grid check (on import or init): every problem, nothing recorded.
 public struct PlanImportRejected: Error, CustomStringConvertible, Sendable {
@@ -45,7 +46,9 @@ public struct PlanImport {
     /// nearest point of a block or village edge within it. (GEOS's whole-geometry snap was tried
     /// first: on an unedited plan it pulls legitimate vertices onto nearby village vertices and
     /// inserts vertices into edges, opening 18 gaps and overlaps of 1–10 m² against neighbours.)
-    public func run(grids input: FeatureCollection, file: String, current: Plan, boundaries: DistrictBoundaries) throws -> Outcome {
+    /// With `layers`, the figure properties of new and reshaped grids are recomputed (see `refreshFigures`).
+    public func run(grids input: FeatureCollection, file: String, current: Plan, boundaries: DistrictBoundaries,
+                    layers: DistrictLayers? = nil) throws -> Outcome {
         let metricCRS = boundaries.profile.metricCRS
         let toMetric = try PROJTransformer(from: .wgs84, to: metricCRS)
         let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
@@ -102,7 +105,50 @@ public struct PlanImport {
         guard report.passed else { throw PlanImportRejected(file: file, problems: report.problems) }
 
         let (blocks, moved) = try Self.reassign(current.blocks, to: edited, metricCRS: metricCRS, context: GEOSContext())
-        return Outcome(plan: Plan(grids: edited, blocks: blocks), snapped: snapped.sorted(), blocksMoved: moved)
+        var grids = edited
+        if let layers {
+            let old = Dictionary(current.grids.features.map { (Plan.gridCode($0), $0.geometry) }, uniquingKeysWith: { a, _ in a })
+            let reshaped = Set(edited.features.filter { old[Plan.gridCode($0)] != .some($0.geometry) }.map(Plan.gridCode))
+            grids = try Self.refreshFigures(edited, codes: reshaped, blocks: blocks, boundaries: boundaries, layers: layers)
+        }
+        return Outcome(plan: Plan(grids: grids, blocks: blocks), snapped: snapped.sorted(), blocksMoved: moved)
+    }
+
+    /// The figure properties a partition writes (workload, households, residents, flagged,
+    /// incidents, addresses, area_m2, perimeter_m, polsby_popper, blocks), recomputed for the grids
+    /// in `codes` — a merge in QGIS keeps one grid's stale numbers. Only properties the feature
+    /// already has are rewritten, so the layer's columns stay the same; other grids keep theirs.
+    static func refreshFigures(_ grids: FeatureCollection, codes: Set<String>, blocks: FeatureCollection,
+                               boundaries: DistrictBoundaries, layers: DistrictLayers,
+                               model: WorkloadModel = .standard) throws -> FeatureCollection {
+        guard !codes.isEmpty else { return grids }
+        let figures = try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model)
+        let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var blockCount: [String: Int] = [:]
+        for b in blocks.features { if let g = b.string("grid_code") { blockCount[g, default: 0] += 1 } }
+        let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
+        func number(_ v: Double, _ decimals: Int) -> JSONValue {
+            let scale = pow(10.0, Double(decimals))
+            return .number(JSONNumber((v * scale).rounded() / scale))
+        }
+        var out = grids
+        for (k, f) in grids.features.enumerated() {
+            let code = Plan.gridCode(f)
+            guard codes.contains(code), let fig = byCode[code], let g = f.geometry, f.properties != nil else { continue }
+            let polygons = try toMetric.transform(g).polygons
+            let area = polygons.reduce(0) { $0 + $1.planarArea }, perimeter = polygons.reduce(0) { $0 + $1.planarPerimeter }
+            let values: [(String, JSONValue)] = [
+                ("workload", number(WorkloadCalculator.hours(fig, model: model).total, 2)),
+                ("households", .number(JSONNumber(fig.households))), ("residents", .number(JSONNumber(fig.residents))),
+                ("flagged", .number(JSONNumber(fig.elderlyAlone + fig.disabled + fig.lowIncome + fig.keyPersons))),
+                ("incidents", .number(JSONNumber(fig.incidentCount))), ("addresses", .number(JSONNumber(fig.records))),
+                ("area_m2", number(area, 0)), ("perimeter_m", number(perimeter, 0)),
+                ("polsby_popper", number(perimeter > 0 ? 4 * Double.pi * area / (perimeter * perimeter) : 0, 3)),
+                ("blocks", .number(JSONNumber(blockCount[code] ?? 0))),
+            ]
+            for (key, value) in values where f.properties?[key] != nil { out.features[k].properties!.set(key, value) }
+        }
+        return out
     }
 
     /// Each block goes to the grid of its village holding a point inside it (GEOS point on surface,

@@ -123,7 +123,7 @@ struct PlanImportCommand: ParsableCommand {
         guard let metres = Double(text), metres >= 0, metres <= 50 else { throw ValidationError("--tolerance \(tolerance): expected metres between 0 and 50, e.g. 0.5m") }
         let district = try DistrictBoundaries.load(directory: options.boundaries)
         let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
-        let (current, plan, r, outcome) = try options.book.importGrids(file, tolerance: metres, boundaries: district, stamp: options.stamp(message ?? ""))
+        let (current, plan, r, outcome) = try options.book.importGrids(file, tolerance: metres, boundaries: district, layers: layers, stamp: options.stamp(message ?? ""))
         let diff = try PlanDiff.compute(plan, outcome.plan, boundaries: district, layers: layers)
         print("recorded version \(r.version) (parent \(current.version)): \(outcome.snapped.count) grid(s) snapped, \(outcome.blocksMoved.count) block(s) moved")
         print(diff.text(before: "version \(current.version)", after: "version \(r.version)"), terminator: "")

@@ -45,7 +45,7 @@ import WanggeWorkload
         }
         #expect(edited != Bundled.plan.grids)
         let file = try Bundled.write(edited, Bundled.temporaryDirectory("move-vertex-in"))
-        let r = try book.importGrids(file, tolerance: 0.5, boundaries: Bundled.boundaries, stamp: Bundled.stamp("moved a vertex", 3))
+        let r = try book.importGrids(file, tolerance: 0.5, boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("moved a vertex", 3))
         #expect(r.after.version == 2 && r.after.parent == 1 && r.after.action == "import")
         #expect(r.outcome.snapped == [Plan.gridCode(a), Plan.gridCode(b)].sorted())
         // Snapped onto the block vertex, bit for bit: the plan is version 1's again.
@@ -66,7 +66,7 @@ import WanggeWorkload
         let k = edited.features.firstIndex { Plan.gridCode($0) == Plan.gridCode(a) }!
         edited.features[k].geometry = union
         let file = try Bundled.write(edited, Bundled.temporaryDirectory("merge-in"))
-        let r = try book.importGrids(file, tolerance: 0.5, boundaries: Bundled.boundaries, stamp: Bundled.stamp("merged", 4))
+        let r = try book.importGrids(file, tolerance: 0.5, boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("merged", 4))
         let (_, now) = try book.plan()
         #expect(now.grids.features.count == Bundled.plan.grids.features.count - 1)
         // Every block of the removed grid now names the merged one; no other block moved.
@@ -82,6 +82,13 @@ import WanggeWorkload
         #expect(merged.residents == fa.residents + fb.residents && merged.records == fa.records + fb.records)
         #expect(merged.incidentCount == fa.incidentCount + fb.incidentCount)
         #expect(abs(merged.areaKm2 - (fa.areaKm2 + fb.areaKm2)) < 1e-6)
+        // The layer's own columns were refreshed for the merged grid (QGIS kept grid a's numbers).
+        let stored = now.grids.features.first { Plan.gridCode($0) == Plan.gridCode(a) }!
+        #expect(stored.int("households") == merged.households && stored.int("addresses") == merged.records)
+        #expect(stored.int("blocks") == now.blocks.features.filter { $0.string("grid_code") == Plan.gridCode(a) }.count)
+        // Grids the edit did not touch keep their properties exactly.
+        #expect(now.grids.features.filter { Plan.gridCode($0) != Plan.gridCode(a) }
+                == Bundled.plan.grids.features.filter { ![Plan.gridCode(a), Plan.gridCode(b)].contains(Plan.gridCode($0)) })
         // Grids of other villages: unchanged figures.
         #expect(after.filter { $0.villageCode != village } == before.filter { $0.villageCode != village })
         // The diff names exactly the two grids, and only their village.
