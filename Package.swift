@@ -55,6 +55,9 @@ let package = Package(
         .target(name: "WanggeWorkload", dependencies: ["WanggeIO", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The district's team: the roster file (UTF-8 or GBK, as assign reads CSV), the staffing
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
+        // Plans with history: versions, the QGIS import (snap + grid check), diffs. The SQL is
+        // WanggeStore's PlanStore; no SQLite here.
+        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
@@ -68,7 +71,7 @@ let package = Package(
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
-            "WanggeCases", "WanggeCaseDesk",
+            "WanggeCases", "WanggeCaseDesk", "WanggePlans",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit", "WanggeServer", .product(name: "Logging", package: "swift-log"),
@@ -117,5 +120,6 @@ let package = Package(
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeGrids", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
     ]
 )

@@ -17,3 +17,4 @@
 @_exported import WanggeTeam
 @_exported import WanggeCases
 @_exported import WanggeCaseDesk
+@_exported import WanggePlans

@@ -1,0 +1,212 @@
+// The QGIS round trip: a grid layer edited by hand comes back with vertices a few centimetres
+// off the lines it should follow. Snapping them to the block and village edges (in the metric
+// CRS, where a tolerance in metres means something) restores the shared edges exactly, then the
+// grid check decides whether the edit is a plan.
+import Foundation
+import WanggeAssign
+import WanggeCRS
+import WanggeDistrict
+import WanggeGeoJSON
+import WanggeGeometry
+import WanggeWorkload
+
+/// A plan that failed the grid check (on import or init): every problem, nothing recorded.
+public struct PlanImportRejected: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var problems: [GridProblem]
+
+    public var description: String {
+        "\(file) is not a valid plan (\(problems.count) problem\(problems.count == 1 ? "" : "s")); nothing was recorded:\n"
+            + problems.map { "  FAIL \($0.kind.rawValue) \($0)" }.joined(separator: "\n") + "\n"
+    }
+}
+
+public struct PlanImport {
+    /// Vertices within this distance (metres) of a block or village vertex are moved onto it.
+    public var tolerance: Double
+
+    public init(tolerance: Double = 0.5) {
+        self.tolerance = tolerance
+    }
+
+    /// What an import did besides the check.
+    public struct Outcome: Sendable {
+        public var plan: Plan
+        /// Grids whose geometry snapping changed, by code.
+        public var snapped: [String]
+        /// Blocks whose grid_code changed (id, from, to).
+        public var blocksMoved: [(id: String, from: String, to: String)]
+    }
+
+    /// Snaps `grids` to `current`'s blocks and the villages, validates them, and gives the new plan
+    /// (the current blocks re-assigned to the grids they now lie in), or throws `PlanImportRejected`.
+    ///
+    /// Only vertices that are not already a vertex of the current plan (its grids and blocks) or of
+    /// the villages move: each goes to the nearest such vertex within the tolerance, else to the
+    /// nearest point of a block or village edge within it. (GEOS's whole-geometry snap was tried
+    /// first: on an unedited plan it pulls legitimate vertices onto nearby village vertices and
+    /// inserts vertices into edges, opening 18 gaps and overlaps of 1–10 m² against neighbours.)
+    /// With `layers`, the figure properties of new and reshaped grids are recomputed (see `refreshFigures`).
+    public func run(grids input: FeatureCollection, file: String, current: Plan, boundaries: DistrictBoundaries,
+                    layers: DistrictLayers? = nil) throws -> Outcome {
+        let metricCRS = boundaries.profile.metricCRS
+        let toMetric = try PROJTransformer(from: .wgs84, to: metricCRS)
+        let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
+
+        // Reference per village: its vertices (exact WGS-84 originals kept, so a vertex snapped
+        // onto one goes back bit for bit) and its edges.
+        var references: [String: SnapReference] = [:]
+        func add(_ g: Geometry, village: String, edges: Bool) throws {
+            var r = references[village] ?? SnapReference()
+            for p in g.polygons {
+                for ring in p.rings {
+                    let m = try toMetric.transform(ring)
+                    for (c, w) in zip(m, ring) where r.exact[c] == nil { r.exact[c] = w }
+                    if edges { r.rings.append(m) }
+                }
+            }
+            references[village] = r
+        }
+        for v in boundaries.villages { try add(v.geometry, village: v.code, edges: true) }
+        for b in current.blocks.features {
+            guard let vc = b.string("village_code"), let g = b.geometry else { continue }
+            try add(g, village: vc, edges: true)
+        }
+        for f in current.grids.features {
+            guard let g = f.geometry else { continue }
+            try add(g, village: f.string("village_code") ?? String(Plan.gridCode(f).prefix(12)), edges: false)
+        }
+
+        var features = input.features
+        var snapped: [String] = []
+        for (i, f) in features.enumerated() {
+            guard let g = f.geometry, !g.polygons.isEmpty, g.typeName == "Polygon" || g.typeName == "MultiPolygon" else { continue }
+            let village = f.string("village_code") ?? String(Plan.gridCode(f).prefix(12))
+            guard let reference = references[village] else { continue }
+            var changed = false
+            let out = try g.mapSequences { (ring: [Coordinate]) throws -> [Coordinate] in
+                var result: [Coordinate] = []
+                for w in ring {
+                    let m = try toMetric.transform(w)
+                    if reference.exact[m] != nil { result.append(w); continue }
+                    guard let s = reference.snap(m, tolerance: tolerance) else { result.append(w); continue }
+                    changed = true
+                    let back = try reference.exact[s] ?? toWGS84.transform(s)
+                    if result.last != back { result.append(back) }
+                }
+                return result
+            }
+            guard changed else { continue }
+            features[i].geometry = out
+            snapped.append(Plan.gridCode(f))
+        }
+        let edited = FeatureCollection(features: features, foreignMembers: input.foreignMembers)
+        let report = try GridValidation().run(edited, boundaries: boundaries)
+        guard report.passed else { throw PlanImportRejected(file: file, problems: report.problems) }
+
+        let (blocks, moved) = try Self.reassign(current.blocks, to: edited, metricCRS: metricCRS, context: GEOSContext())
+        var grids = edited
+        if let layers {
+            let old = Dictionary(current.grids.features.map { (Plan.gridCode($0), $0.geometry) }, uniquingKeysWith: { a, _ in a })
+            let reshaped = Set(edited.features.filter { old[Plan.gridCode($0)] != .some($0.geometry) }.map(Plan.gridCode))
+            grids = try Self.refreshFigures(edited, codes: reshaped, blocks: blocks, boundaries: boundaries, layers: layers)
+        }
+        return Outcome(plan: Plan(grids: grids, blocks: blocks), snapped: snapped.sorted(), blocksMoved: moved)
+    }
+
+    /// The figure properties a partition writes (workload, households, residents, flagged,
+    /// incidents, addresses, area_m2, perimeter_m, polsby_popper, blocks), recomputed for the grids
+    /// in `codes` — a merge in QGIS keeps one grid's stale numbers. Only properties the feature
+    /// already has are rewritten, so the layer's columns stay the same; other grids keep theirs.
+    static func refreshFigures(_ grids: FeatureCollection, codes: Set<String>, blocks: FeatureCollection,
+                               boundaries: DistrictBoundaries, layers: DistrictLayers,
+                               model: WorkloadModel = .standard) throws -> FeatureCollection {
+        guard !codes.isEmpty else { return grids }
+        let figures = try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model)
+        let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        var blockCount: [String: Int] = [:]
+        for b in blocks.features { if let g = b.string("grid_code") { blockCount[g, default: 0] += 1 } }
+        let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
+        func number(_ v: Double, _ decimals: Int) -> JSONValue {
+            let scale = pow(10.0, Double(decimals))
+            return .number(JSONNumber((v * scale).rounded() / scale))
+        }
+        var out = grids
+        for (k, f) in grids.features.enumerated() {
+            let code = Plan.gridCode(f)
+            guard codes.contains(code), let fig = byCode[code], let g = f.geometry, f.properties != nil else { continue }
+            let polygons = try toMetric.transform(g).polygons
+            let area = polygons.reduce(0) { $0 + $1.planarArea }, perimeter = polygons.reduce(0) { $0 + $1.planarPerimeter }
+            let values: [(String, JSONValue)] = [
+                ("workload", number(WorkloadCalculator.hours(fig, model: model).total, 2)),
+                ("households", .number(JSONNumber(fig.households))), ("residents", .number(JSONNumber(fig.residents))),
+                ("flagged", .number(JSONNumber(fig.elderlyAlone + fig.disabled + fig.lowIncome + fig.keyPersons))),
+                ("incidents", .number(JSONNumber(fig.incidentCount))), ("addresses", .number(JSONNumber(fig.records))),
+                ("area_m2", number(area, 0)), ("perimeter_m", number(perimeter, 0)),
+                ("polsby_popper", number(perimeter > 0 ? 4 * Double.pi * area / (perimeter * perimeter) : 0, 3)),
+                ("blocks", .number(JSONNumber(blockCount[code] ?? 0))),
+            ]
+            for (key, value) in values where f.properties?[key] != nil { out.features[k].properties!.set(key, value) }
+        }
+        return out
+    }
+
+    /// Each block goes to the grid of its village holding a point inside it (GEOS point on surface,
+    /// placed by `GridLocator`, the project's one point-to-grid rule).
+    static func reassign(_ blocks: FeatureCollection, to grids: FeatureCollection, metricCRS: CRS,
+                         context: GEOSContext) throws -> (FeatureCollection, [(id: String, from: String, to: String)]) {
+        guard !blocks.features.isEmpty else { return (blocks, []) }
+        let locator = try GridLocator(GridSet(collection: grids, metricCRS: metricCRS))
+        var out = blocks
+        var moved: [(id: String, from: String, to: String)] = []
+        for (i, b) in blocks.features.enumerated() {
+            guard let g = b.geometry, !g.polygons.isEmpty else { continue }
+            guard case .point(let p) = try context.geometry(from: g).pointOnSurface().value() else { continue }
+            guard let k = locator.grid(at: p, village: b.string("village_code")) else { continue }
+            let to = locator.grids[k].code, from = b.string("grid_code") ?? ""
+            guard to != from else { continue }
+            out.features[i].properties?.set("grid_code", .string(to))
+            moved.append((Plan.blockID(b), from, to))
+        }
+        return (out, moved.sorted { $0.id < $1.id })
+    }
+}
+
+extension JSONObject {
+    /// Replaces `key`'s value in place (keeping the member order), or appends it.
+    mutating func set(_ key: String, _ value: JSONValue) {
+        if let k = members.firstIndex(where: { $0.key == key }) { members[k].value = value } else { members.append(JSONMember(key, value)) }
+    }
+}
+
+/// The vertices and edges a village's grids may snap to, in the metric CRS.
+struct SnapReference {
+    /// Metric vertex → its exact WGS-84 original.
+    var exact: [Coordinate: Coordinate] = [:]
+    var rings: [[Coordinate]] = []
+
+    /// The nearest vertex within `tolerance` (equal distances: the lower x, then y), else the
+    /// nearest point on an edge within it (equal distances: the first edge in ring order).
+    func snap(_ p: Coordinate, tolerance: Double) -> Coordinate? {
+        func distance(_ c: Coordinate) -> Double { ((c.x - p.x) * (c.x - p.x) + (c.y - p.y) * (c.y - p.y)).squareRoot() }
+        var best: Coordinate?, bestD = tolerance
+        for c in exact.keys {
+            let d = distance(c)
+            guard d <= tolerance else { continue }
+            if best == nil || d < bestD || (d == bestD && (c.x, c.y) < (best!.x, best!.y)) { best = c; bestD = d }
+        }
+        if best != nil { return best }
+        for ring in rings where ring.count > 1 {
+            for k in 1..<ring.count {
+                let a = ring[k - 1], b = ring[k]
+                let dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy
+                guard l2 > 0 else { continue }
+                let t = max(0, min(1, ((p.x - a.x) * dx + (p.y - a.y) * dy) / l2))
+                let q = Coordinate(a.x + t * dx, a.y + t * dy)
+                let d = distance(q)
+                if d <= tolerance && (best == nil || d < bestD) { best = q; bestD = d }
+            }
+        }
+        return best
+    }
+}
