@@ -62,7 +62,7 @@ let package = Package(
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
             "WanggeIO", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS", "WanggeDistrict", "WanggeAssign", "WanggeGrids", "WanggeWorkload",
-            "WanggeExport", "WanggeGazetteer", "WanggeStore",
+            "WanggeExport", "WanggeGazetteer", "WanggeStore", "WanggeCases", "WanggeCaseDesk",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // The case desk: `wangge case` as a library — intake located through the gazetteer and
@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
-        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeServer", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
+        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeServer", "WanggeCases", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),

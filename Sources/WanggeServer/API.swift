@@ -47,7 +47,7 @@ public struct API: Sendable {
     /// The most addresses one batch request may carry.
     public var maxBatch = 10_000
     /// PROJ objects are used from one thread at a time.
-    private let projLock = NSLock()
+    let projLock = NSLock()
 
     public init(state: ServerState) { self.state = state }
 
@@ -66,6 +66,7 @@ public struct API: Sendable {
             ]))
         }
         if let api {
+            if let answer = handleCases(request, api) { return answer }
             switch (request.method, api.count, api[0]) {
             case ("GET", 1, "openapi.yaml"):
                 return APIResponse(status: 200, contentType: "application/yaml; charset=utf-8", body: Array(OpenAPIDocument.text.utf8))
@@ -101,7 +102,7 @@ public struct API: Sendable {
 
     static func known(_ p: [String]) -> Bool {
         p == ["health"] || (p.count >= 3 && p[0] == "api" && p[1] == "v1"
-            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml"].contains(p[2]))
+            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml", "cases"].contains(p[2]))
     }
 
     func gridsCollection(_ features: [Feature]) -> APIResponse {

@@ -81,6 +81,80 @@ paths:
       summary: The workload report of the current plan (as `wangge report` writes report.json).
       responses:
         "200": {description: the report, content: {application/json: {}}}
+  /api/v1/cases:
+    post:
+      summary: Register a case from an address or a point; located and given its grid on the way in.
+      description: >
+        An ambiguous address is refused (422) with its candidates unless "pick" (1-based) or
+        "village" (12-digit code) chooses; an address outside the district is refused (422).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [type]
+              properties:
+                type: {type: string, description: "a case type (docs/CASES.md)"}
+                category: {type: string}
+                description: {type: string}
+                address: {type: string}
+                lon: {type: number}
+                lat: {type: number}
+                crs: {type: string, default: wgs84}
+                pick: {type: integer}
+                village: {type: string}
+                actor: {type: string}
+                note: {type: string}
+      responses:
+        "201": {description: the case, content: {application/json: {schema: {$ref: "#/components/schemas/Case"}}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "422": {$ref: "#/components/responses/Error"}
+    get:
+      summary: Cases by id, filtered.
+      parameters:
+        - {name: grid, in: query, schema: {type: string}}
+        - {name: village, in: query, schema: {type: string}}
+        - {name: township, in: query, schema: {type: string}}
+        - {name: status, in: query, schema: {type: string}}
+        - {name: level, in: query, schema: {type: string}}
+        - {name: type, in: query, schema: {type: string}}
+        - {name: light, in: query, schema: {type: string, enum: [green, yellow, red, parked]}}
+        - {name: from, in: query, schema: {type: string}, description: ISO 8601 with offset, or a date}
+        - {name: to, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, default: 100, maximum: 10000}}
+      responses:
+        "200": {description: "{cases: [...]}", content: {application/json: {}}}
+        "400": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/report:
+    get:
+      summary: Light counts per grid, village, township and department.
+      responses:
+        "200": {description: the report, content: {application/json: {}}}
+  /api/v1/cases/{id}:
+    get:
+      summary: One case with its history.
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200": {description: "{case, history}", content: {application/json: {}}}
+        "404": {$ref: "#/components/responses/Error"}
+  /api/v1/cases/{id}/{action}:
+    post:
+      summary: "One step of the ladder: accept, escalate, return, extend, park, resolve, verify, close."
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+        - {name: action, in: path, required: true, schema: {type: string, enum: [accept, escalate, return, extend, park, resolve, verify, close]}}
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [actor], properties: {actor: {type: string}, note: {type: string}, hours: {type: number, description: for extend}}}
+      responses:
+        "200": {description: "{case, transition}", content: {application/json: {}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {description: the ladder does not allow it from the case's status or level; the reason in words}
 components:
   responses:
     Error:
@@ -108,6 +182,22 @@ components:
         candidates: {type: array, items: {type: object}}
         outside: {type: string}
         warnings: {type: array, items: {type: string}}
+    Case:
+      type: object
+      properties:
+        id: {type: string}
+        type: {type: string}
+        category: {type: string}
+        address: {type: [string, "null"]}
+        township_code: {type: [string, "null"]}
+        village_code: {type: [string, "null"]}
+        grid_code: {type: [string, "null"]}
+        grid_worker: {type: [string, "null"]}
+        level: {type: string, enum: [grid, village, township, district, department]}
+        status: {type: string}
+        light: {type: string, enum: [green, yellow, red, parked]}
+        deadline: {type: string}
+        reported_at: {type: string}
     Assignment:
       type: object
       required: [status, lon_wgs84, lat_wgs84]

@@ -3,6 +3,8 @@
 // start (and, on the first start, made there from the bundled district and plan).
 import Foundation
 import WanggeAssign
+import WanggeCaseDesk
+import WanggeCases
 import WanggeDistrict
 import WanggeExport
 import WanggeGazetteer
@@ -24,6 +26,8 @@ public final class ServerState: Sendable {
     public let reportJSON: String
     /// The intake desk's page (the map with the intake panel), made once.
     public let intakePage: String
+    /// The case store and its desk (data/cases.sqlite; the grid file's intake), when opened.
+    public let cases: CaseService?
     /// Where the data lives, for the health answer.
     public let dataDirectory: String
     public let gridsFile: String
@@ -31,11 +35,14 @@ public final class ServerState: Sendable {
     /// The files in `data`: grids.geojson (+ blocks.geojson) and gazetteer.sqlite.
     public static let gridsName = "grids.geojson"
     public static let gazetteerName = "gazetteer.sqlite"
+    public static let casesName = "cases.sqlite"
 
     /// Opens `data`, first making it from `boundaries` when it has no plan yet: the bundled plan
     /// partitioned as `wangge partition --out DATA` would, and the gazetteer built from it (and
     /// rebuilt whenever it no longer follows the grid file). `note` receives what was done.
-    public init(data: String, boundaries: String, note: (String) -> Void = { _ in }) throws {
+    /// `deadlines`: the case deadline table (nil: docs/case-deadlines.json when run from the
+    /// repository, else the built-in one).
+    public init(data: String, boundaries: String, deadlines: String? = nil, note: (String) -> Void = { _ in }) throws {
         let district = try DistrictBoundaries.load(directory: boundaries)
         let layers = try DistrictLayers.load(directory: boundaries)
         try AtomicFileSet.makeDirectory(data)
@@ -68,6 +75,9 @@ public final class ServerState: Sendable {
         }
         matcher = AddressMatcher(gazetteer: gazetteer!)
         intakePage = try DistrictMap(input, colouring: .township).html(extra: IntakePage.panel)
+        cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
+                            intake: CaseIntake(grids: try CaseGrids(path: gridsFile, validate: false), matcher: matcher),
+                            ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))
         let figures = try WorkloadCalculator.figures(grids: collection, boundaries: district, layers: layers, model: .standard)
         reportJSON = WorkloadReport(figures: figures, model: .standard).json
         self.district = district

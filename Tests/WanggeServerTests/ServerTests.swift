@@ -122,12 +122,24 @@ enum Fixture {
         let text = OpenAPIDocument.text
         let paths = text.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) }
         #expect(Set(paths) == ["/health", "/api/v1/openapi.yaml", "/api/v1/geocode", "/api/v1/assign", "/api/v1/grids",
-                               "/api/v1/grids/{code}", "/api/v1/villages/{code}/grids", "/api/v1/report"])
+                               "/api/v1/grids/{code}", "/api/v1/villages/{code}/grids", "/api/v1/report",
+                               "/api/v1/cases", "/api/v1/cases/report", "/api/v1/cases/{id}", "/api/v1/cases/{id}/{action}"])
+        let created = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/cases", body: Array(#"{"type":"problem","address":"费林湾村"}"#.utf8)))
+        let id = try #require(try JSONValue.parse(created.body).objectValue?["id"]?.stringValue)
         for p in paths {
+            // A path's block in the document: from its line to the next path.
+            let block = text.components(separatedBy: "\n  " + p + ":\n")[1].components(separatedBy: "\n  /")[0]
             let filled = p.replacingOccurrences(of: "/grids/{code}", with: "/grids/511111106214001")
-                .replacingOccurrences(of: "{code}", with: "511111106214")
-            let query = p.hasSuffix("geocode") ? ["q": "费林湾村"] : p.hasSuffix("assign") ? ["lon": "103.6", "lat": "29.4"] : [:]
-            #expect(Fixture.get(filled, query).status == 200, "\(p)")
+                .replacingOccurrences(of: "{code}", with: "511111106214").replacingOccurrences(of: "{id}", with: id)
+                .replacingOccurrences(of: "{action}", with: "accept")
+            if block.contains("    get:") {
+                let query = p.hasSuffix("geocode") ? ["q": "费林湾村"] : p.hasSuffix("assign") ? ["lon": "103.6", "lat": "29.4"] : [:]
+                #expect(Fixture.get(filled, query).status == 200, "GET \(p)")
+            }
+            if block.contains("    post:"), p.hasSuffix("{action}") {
+                let r = Fixture.api.handle(APIRequest(method: "POST", path: filled, body: Array(#"{"actor":"t"}"#.utf8)))
+                #expect(r.status == 200, "POST \(p): \(r.text)")
+            }
         }
         let report = try Fixture.object(Fixture.get("/api/v1/report"))
         #expect(report["grids"]?.arrayValue?.count == 148)
@@ -267,5 +279,53 @@ enum HTTPClient {
 
         let outside = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "北京市朝阳区建国路1号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
         #expect(outside.contains("data-status=\"outside\""))
+    }
+}
+
+/// The case routes over the same store and ladder as `wangge case`.
+@Suite(.serialized) struct CaseAPITests {
+    static func post(_ path: String, _ body: String) -> APIResponse {
+        Fixture.api.handle(APIRequest(method: "POST", path: path, body: Array(body.utf8)))
+    }
+
+    @Test func aCaseGoesFromTheDeskUpTheLadder() throws {
+        let created = Self.post("/api/v1/cases", #"{"type":"dispute","category":"邻里纠纷","address":"福禄镇费林湾村1组27号","actor":"desk-1"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let c = try Fixture.object(created)
+        let id = try #require(c["id"]?.stringValue)
+        #expect(c["grid_code"] == .string("511111106214001") && c["grid_worker"] == .string("王建国"))
+        #expect(c["status"] == .string("reported") && c["level"] == .string("grid") && c["light"] == .string("green"))
+
+        // Resolved before it is accepted: refused, saying why; the case is unchanged.
+        let early = Self.post("/api/v1/cases/\(id)/resolve", #"{"actor":"王建国"}"#)
+        #expect(early.status == 409 && early.text.contains("accept"), "\(early.text)")
+        #expect(Self.post("/api/v1/cases/\(id)/accept", #"{"note":"no actor"}"#).status == 400)
+        #expect(Self.post("/api/v1/cases/\(id)/accept", #"{"actor":"王建国"}"#).status == 200)
+        let up = try Fixture.object(Self.post("/api/v1/cases/\(id)/escalate", #"{"actor":"王建国","note":"需村协调"}"#))
+        #expect(up["case"]?.objectValue?["level"] == .string("village"))
+        #expect(Self.post("/api/v1/cases/\(id)/fly", #"{"actor":"x"}"#).status == 404)
+        #expect(Self.post("/api/v1/cases/X999/accept", #"{"actor":"x"}"#).status == 404)
+
+        let shown = try Fixture.object(Fixture.get("/api/v1/cases/\(id)"))
+        let history = try #require(shown["history"]?.arrayValue)
+        #expect(history.compactMap { $0.objectValue?["action"]?.stringValue } == ["report", "accept", "escalate"])
+        #expect(history.last?.objectValue?["note"] == .string("需村协调"))
+
+        let listed = try Fixture.object(Fixture.get("/api/v1/cases", ["grid": "511111106214001", "level": "village"]))
+        #expect(listed["cases"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue }.contains(id) == true)
+        #expect(Fixture.get("/api/v1/cases", ["light": "purple"]).status == 400)
+        let report = try Fixture.object(Fixture.get("/api/v1/cases/report"))
+        #expect(!report.isEmpty)
+    }
+
+    @Test func locationsThatCannotBePlacedAreRefusedWithTheReason() throws {
+        let point = Self.post("/api/v1/cases", #"{"type":"problem","lon":103.65,"lat":29.388,"crs":"gcj02"}"#)
+        #expect(point.status == 201, "\(point.text)")
+        #expect(try Fixture.object(point)["given_crs"]?.stringValue?.lowercased().contains("gcj") == true)
+        let outside = Self.post("/api/v1/cases", #"{"type":"problem","address":"峨眉山市符溪镇"}"#)
+        #expect(outside.status == 422 && outside.text.contains("峨眉山市"), "\(outside.text)")
+        #expect(Self.post("/api/v1/cases", #"{"type":"party","address":"费林湾村"}"#).status == 400)
+        #expect(Self.post("/api/v1/cases", #"{"type":"problem"}"#).status == 400)
+        #expect(Self.post("/api/v1/cases", "[1,2]").status == 400)
     }
 }
