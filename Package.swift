@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
         .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
-        .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
+        .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeIO", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WanggeIO
 import WanggeCases
 @testable import WanggeStore
 
@@ -87,7 +88,7 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ladder = CaseLadder()
         let store = try CaseStore(path: dir + "/cases.sqlite")
-        var g = SplitMix(seed: 12)
+        var g = SplitMix64(seed: 12)
         var items: [(CaseRecord, [CaseTransition])] = []
         let grids = ["511111001001001", "511111001001002", "511111100002001", "511111203204001"]
         for i in 0..<600 {
@@ -175,14 +176,3 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
     }
 }
 
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

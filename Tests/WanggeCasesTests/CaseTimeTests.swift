@@ -1,4 +1,5 @@
 import Testing
+import WanggeIO
 @testable import WanggeCases
 
 @Suite struct CaseTimeTests {
@@ -27,22 +28,10 @@ import Testing
     }
 
     @Test func textSortsAsTheMomentsDo() {
-        var g = SplitMixForTests(seed: 7)
+        var g = SplitMix64(seed: 7)
         let times = (0..<2000).map { _ in CaseTime(seconds: Int64(g.next() % 4_000_000_000)) }
         let byText = times.sorted { $0.iso8601 < $1.iso8601 }
         #expect(byText == times.sorted())
     }
 }
 
-/// A tiny seeded generator for the tests (SplitMix64), so no test depends on the system's random.
-struct SplitMixForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

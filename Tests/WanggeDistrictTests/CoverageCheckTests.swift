@@ -1,4 +1,5 @@
 import Testing
+import WanggeIO
 import WanggeGeometry
 @testable import WanggeDistrict
 
@@ -48,14 +49,8 @@ import WanggeGeometry
     /// A 100 × 60 parent cut into `nx` × `ny` cells whose inner corners are jittered (shared by
     /// the cells that meet there, as grids cut from one village share its coordinates).
     static func cells(nx: Int, ny: Int, seed: UInt64) -> (parent: Geometry, cells: [[Coordinate]]) {
-        var state = seed
-        func unit() -> Double {  // SplitMix64, so the test needs nothing beyond the module
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = SplitMix64(seed: seed)
+        func unit() -> Double { random.nextDouble() }
         var corner = [[Coordinate]](repeating: [], count: nx + 1)
         for i in 0...nx {
             for j in 0...ny {
