@@ -38,8 +38,11 @@ public struct GridPlanner {
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
         let ctx = GEOSContext()
+        var timer = PhaseTimer("plan")
         let (index, lineage) = try cuttingLines(layers, toMetric)
+        timer.mark("cutting lines")
         let villages = try cutVillages(b, layers: layers, index: index, toMetric: toMetric, progress: progress)
+        timer.mark("blocks and figures")
         let counts = try gridCounts(villages.figures.map { $0.reduce(0) { $0 + options.weights.load($1) } }, district: b)
 
         var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
@@ -55,6 +58,7 @@ public struct GridPlanner {
                     lineage: lineage, to: &plan, boundary: &boundaryByCategory, context: ctx)
             progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
         }
+        timer.mark("regionalize and grids")
         plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
             .map { ($0, boundaryByCategory[$0]!) }
         return plan
@@ -92,13 +96,16 @@ public struct GridPlanner {
     /// addresses and incidents tallied into them.
     private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
                              progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
+        var timer = PhaseTimer("plan")
         let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel, elevation: b.elevation)
+        timer.mark("points and patrol shares")
         let known = Set(b.villages.map(\.code))
         var out = CutVillages()
         out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
         let villageParts = try b.villages.map { try toMetric.transform($0.geometry).polygons }
         for (v, parts) in zip(b.villages, villageParts) { out.outlines[v.code] = (v.geometry.polygons, parts) }
         let cut = Self.cutInParallel(villageParts, kinds: b.villages.map(\.kind), rules: options.rules, index: index)
+        timer.mark("cut blocks")
         for (n, v) in b.villages.enumerated() {
             guard case .success(let blocks) = cut[n] else {
                 if case .failure(let error) = cut[n] {
