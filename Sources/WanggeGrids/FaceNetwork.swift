@@ -49,8 +49,8 @@ public struct FaceNetwork: Sendable {
                 // snapping the whole network to the whole outline, without GEOS's scan of every
                 // line segment for every outline vertex (village outlines follow these lines).
                 var snapped: [[Coordinate]] = []
-                for line in kept {
-                    let near = FaceNetwork.vertices(of: outline.rings, within: snapTolerance, of: [line])
+                let nearEach = FaceNetwork.vertices(of: outline.rings, within: snapTolerance, ofEach: kept)
+                for (line, near) in zip(kept, nearEach) {
                     guard !near.isEmpty else { snapped.append(line); continue }
                     let moved = try ctx.geometry(from: .lineString(line))
                         .snapped(to: try ctx.geometry(from: .multiPoint(near)), tolerance: snapTolerance).value()
@@ -109,40 +109,40 @@ public struct FaceNetwork: Sendable {
         )
     }
 
-    /// The distinct vertices of `rings` that lie within `tolerance` (or a little more) of some
-    /// segment of `lines`, in ring order. A bucket grid over the segments' envelopes keeps this
-    /// linear in practice.
-    static func vertices(of rings: [[Coordinate]], within tolerance: Double, of lines: [[Coordinate]]) -> [Coordinate] {
+    /// For each of `lines`, the distinct vertices of `rings` that lie within `tolerance` (or a
+    /// little more) of one of its segments, in ring order. The ring vertices are bucketed once,
+    /// so this is linear in practice.
+    static func vertices(of rings: [[Coordinate]], within tolerance: Double, ofEach lines: [[Coordinate]]) -> [[Coordinate]] {
         let size = 25.0, margin = tolerance * 2
         func cell(_ v: Double) -> Int { Int((v / size).rounded(.down)) }
         func key(_ i: Int, _ j: Int) -> Int { i &* 1_000_003 &+ j }
-        var segments: [(Coordinate, Coordinate)] = []
-        var buckets: [Int: [Int]] = [:]
-        for l in lines {
-            for (a, b) in zip(l, l.dropFirst()) {
-                let k = segments.count
-                segments.append((a, b))
-                for i in cell(min(a.x, b.x) - margin)...cell(max(a.x, b.x) + margin) {
-                    for j in cell(min(a.y, b.y) - margin)...cell(max(a.y, b.y) + margin) { buckets[key(i, j), default: []].append(k) }
-                }
-            }
-        }
-        func near(_ c: Coordinate) -> Bool {
-            for k in buckets[key(cell(c.x), cell(c.y))] ?? [] {
-                let (a, b) = segments[k]
-                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
-                let t = len2 > 0 ? max(0, min(1, ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2)) : 0
-                if hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) <= margin { return true }
-            }
-            return false
-        }
+        // Distinct ring vertices in ring order, bucketed.
         struct Key: Hashable { let x: Double, y: Double }
         var seen = Set<Key>()
-        var out: [Coordinate] = []
+        var vertices: [Coordinate] = []
+        var buckets: [Int: [Int]] = [:]
         for r in rings {
-            for c in r where near(c) && seen.insert(Key(x: c.x, y: c.y)).inserted { out.append(c) }
+            for c in r where seen.insert(Key(x: c.x, y: c.y)).inserted {
+                buckets[key(cell(c.x), cell(c.y)), default: []].append(vertices.count)
+                vertices.append(c)
+            }
         }
-        return out
+        return lines.map { line in
+            var near = Set<Int>()
+            for (a, b) in zip(line, line.dropFirst()) {
+                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                for i in cell(min(a.x, b.x) - margin)...cell(max(a.x, b.x) + margin) {
+                    for j in cell(min(a.y, b.y) - margin)...cell(max(a.y, b.y) + margin) {
+                        for k in buckets[key(i, j)] ?? [] where !near.contains(k) {
+                            let c = vertices[k]
+                            let t = len2 > 0 ? max(0, min(1, ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2)) : 0
+                            if hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) <= margin { near.insert(k) }
+                        }
+                    }
+                }
+            }
+            return near.sorted().map { vertices[$0] }
+        }
     }
 
     /// Index of the face containing `p`, if any.
