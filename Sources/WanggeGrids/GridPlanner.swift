@@ -26,7 +26,7 @@ public enum GridPlanError: Error, CustomStringConvertible {
 
 /// Splits every village into blocks along its lines, shares the grids out among villages by
 /// workload, and splits each village's block graph into contiguous, balanced, compact grids.
-public struct GridPlanner {
+public struct GridPlanner: Sendable {
     public var options: PartitionOptions
 
     public init(options: PartitionOptions = PartitionOptions()) {
@@ -50,12 +50,15 @@ public struct GridPlanner {
         plan.metricCRS = b.profile.metricCRS
         var boundaryByCategory: [String: Double] = [:]
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
+        // Villages are split in parallel (each worker with its own GEOS context) and added to the
+        // plan in village order, so the plan does not depend on scheduling.
+        let work = Self.inParallel(b.villages.count) { n, context in
+            try self.villageWork(b.villages[n], into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
+                                 points: villages.points[n], outline: villages.outlines[b.villages[n].code]?.metric ?? [],
+                                 lineage: lineage, regionalizer: regionalizer, context: context)
+        }
         for (n, v) in b.villages.enumerated() {
-            let split = try regionalize(v, into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
-                                        points: villages.points[n], outline: villages.outlines[v.code]?.metric ?? [],
-                                        regionalizer: regionalizer, context: ctx)
-            try add(v, split, gridCount: counts[n], villageParts: villages.outlines[v.code]?.metric ?? [],
-                    lineage: lineage, to: &plan, boundary: &boundaryByCategory, context: ctx)
+            try add(v, try work[n].get(), gridCount: counts[n], to: &plan, boundary: &boundaryByCategory)
             progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
         }
         timer.mark("regionalize and grids")
@@ -168,14 +171,41 @@ public struct GridPlanner {
         }
     }
 
-    /// One village's grids, blocks, internal boundary and figures, appended to `plan`.
-    private func add(_ v: Village, _ split: VillageSplit, gridCount k: Int, villageParts: [Polygon], lineage: BoundaryLineage,
-                     to plan: inout GridPlan, boundary boundaryByCategory: inout [String: Double], context ctx: GEOSContext) throws {
-        let (blocks, figures) = (split.blocks, split.figures)
+    /// One village split into grids, with what `add` needs: the grids' blocks and polygons and
+    /// the internal boundary's length by category, in the order it is summed.
+    struct VillageWork: Sendable {
+        var split: VillageSplit
+        var members: [[Int]]
+        var gridPolygons: [Polygon]
+        var boundary: [(category: String, metres: Double)]
+    }
+
+    /// Splits one village (regionalize, refine) and builds its grids; independent of other villages.
+    func villageWork(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
+                     outline: [Polygon], lineage: BoundaryLineage, regionalizer: Regionalizer,
+                     context ctx: GEOSContext) throws -> VillageWork {
+        let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, outline: outline,
+                                    regionalizer: regionalizer, context: ctx)
         var members = [[Int]](repeating: [], count: max(k, 1))
         for (i, r) in split.region.enumerated() { members[r].append(i) }
         members = members.filter { !$0.isEmpty }
-        let gridPolygons = try unions(members, of: blocks, villageParts: villageParts, village: v, context: ctx)
+        let gridPolygons = try unions(members, of: split.blocks, villageParts: outline, village: v, context: ctx)
+        var regionOf = [Int](repeating: 0, count: split.blocks.count)
+        for (g, m) in members.enumerated() { for i in m { regionOf[i] = g } }
+        // Internal grid boundary: shared edges between blocks in different grids.
+        var boundary: [(category: String, metres: Double)] = []
+        for (a, c, _) in split.adjacency where regionOf[a] != regionOf[c] {
+            boundary += try Self.classifySharedEdge(split.blocks[a], split.blocks[c], lineage: lineage, cuts: split.cuts,
+                                                    context: ctx).map { (category: $0.0, metres: $0.1) }
+        }
+        return VillageWork(split: split, members: members, gridPolygons: gridPolygons, boundary: boundary)
+    }
+
+    /// One village's grids, blocks, internal boundary and figures, appended to `plan`.
+    private func add(_ v: Village, _ work: VillageWork, gridCount k: Int,
+                     to plan: inout GridPlan, boundary boundaryByCategory: inout [String: Double]) throws {
+        let (split, members, gridPolygons) = (work.split, work.members, work.gridPolygons)
+        let (blocks, figures) = (split.blocks, split.figures)
         // Numbered west → east (then north → south).
         let centroids = gridPolygons.map(FaceNetwork.centroid)
         let order = gridPolygons.indices.sorted {
@@ -194,20 +224,15 @@ public struct GridPlanner {
                 perimeter: perimeter, polsbyPopper: perimeter > 0 ? 4 * .pi * area / (perimeter * perimeter) : 0,
                 blockCount: members[g].count))
         }
-        var regionToGrid = [Int: Int]()
+        var regionToGrid = [Int](repeating: 0, count: blocks.count)
         for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
         for (i, p) in blocks.enumerated() {
             plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
                                      area: p.planarArea, perimeter: p.planarPerimeter, figures: figures[i],
                                      workload: options.weights.load(figures[i]), refined: split.refined[i],
-                                     grid: regionToGrid[i]!))
+                                     grid: regionToGrid[i]))
         }
-        // Internal grid boundary: shared edges between blocks in different grids.
-        for (a, c, _) in split.adjacency where regionToGrid[a] != regionToGrid[c] {
-            for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, cuts: split.cuts, context: ctx) {
-                boundaryByCategory[category, default: 0] += metres
-            }
-        }
+        for (category, metres) in work.boundary { boundaryByCategory[category, default: 0] += metres }
         plan.villages.append(outcome(v, grids: plan.grids[first...], split: split))
     }
 
@@ -243,7 +268,7 @@ public struct GridPlanner {
     }
 
     /// One village's blocks after refinement and the grid of each block.
-    struct VillageSplit {
+    struct VillageSplit: Sendable {
         var blocks: [Polygon]
         var figures: [Figures]
         var refined: [Bool]
@@ -407,6 +432,23 @@ public struct GridPlanner {
         return slots.results.map { $0! }
     }
 
+
+    /// `body(i, context)` for every i in 0..<count, on one worker per core (at most 8), each with
+    /// its own GEOS context (contexts are not thread-safe). Workers take the next index as they
+    /// finish; results are stored by index, so the outcome does not depend on scheduling.
+    static func inParallel<T: Sendable>(_ count: Int,
+                                        _ body: @escaping @Sendable (Int, GEOSContext) throws -> T) -> [Result<T, any Error>] {
+        let slots = ParallelSlots<T>(count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let context = GEOSContext()
+            while let n = slots.take() {
+                let result = Result { try body(n, context) }
+                slots.lock.lock(); slots.results[n] = result; slots.lock.unlock()
+            }
+        }
+        return slots.results.map { $0! }
+    }
 
     /// FNV-1a of a string: a per-village seed that does not depend on the process.
     static func stableHash(_ s: String) -> UInt64 { FNV1a.hash(s) }
@@ -608,5 +650,20 @@ public struct GridPlanner {
         let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
         let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
         return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6, snapTolerance: cutSnapTolerance).faces, cut)
+    }
+}
+
+/// Results of `GridPlanner.inParallel` by index, and the next index to take.
+private final class ParallelSlots<T>: @unchecked Sendable {
+    // Written under `lock` only, each index by exactly one worker; `next` likewise.
+    var results: [Result<T, any Error>?]
+    var next = 0
+    let lock = NSLock()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+    func take() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < results.count else { return nil }
+        next += 1
+        return next - 1
     }
 }
