@@ -31,11 +31,15 @@ public struct GridPlanWriter {
         }, foreignMembers: [JSONMember("name", .string("grids"))])
     }
 
+    /// Blocks as written: each valid in WGS-84 after rounding (cleaned again where it was not), and
+    /// carrying the codes `wangge validate` reads (`grid_code` as `code` once dissolved), so that
+    /// dissolving them by `grid_code` — as a QGIS or GDAL user does — gives the grids.
     public func blocksCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true)
         return FeatureCollection(features: plan.blocks.enumerated().map { k, b in
             Feature(id: .string(b.id), properties: [
-                "id": .string(b.id), "village_code": .string(b.villageCode), "grid_code": .string(plan.grids[b.grid].code),
+                "id": .string(b.id), "village_code": .string(b.villageCode),
+                "township_code": .string(plan.grids[b.grid].townshipCode), "grid_code": .string(plan.grids[b.grid].code),
                 "workload": n(b.workload, 2), "households": i(b.figures.households), "residents": i(b.figures.residents),
                 "flagged": i(b.figures.flagged), "incidents": i(b.figures.incidents), "addresses": i(b.figures.addresses),
                 "area_m2": n(b.area, 0), "refined": .bool(b.refined),
