@@ -318,9 +318,14 @@ public struct GridPlanner: Sendable {
         var note: String?
         var adjacency: [(Int, Int, Double)] = []
         var alongOutline: [Bool] = []
+        // Adjacency is measured again after each refinement only for pairs with a block that
+        // changed (a piece of the cut block, or a neighbour that got the cut's vertices): every
+        // block has an id that changes with its polygon, and pairs are remembered by ids.
+        var adjacencyCache = AdjacencyCache(blocks.count)
         if k > 1 {
             while true {
-                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx)
+                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx,
+                                                               cache: &adjacencyCache)
                 if !joinAlongOutline {
                     adjacency = zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0)
                     alongOutline = [Bool](repeating: false, count: adjacency.count)
@@ -364,9 +369,12 @@ public struct GridPlanner: Sendable {
                 }
                 // Where the cut meets the block's edge, the neighbour across that edge gets the
                 // same vertex, so the blocks stay a coverage whose neighbours share vertices.
+                let before = blocks
                 blocks = Self.insertingNewVertices(of: pieces, replacing: target, into: blocks)
-                blocks.remove(at: target); refinedFlags.remove(at: target)
+                for j in blocks.indices where j != target && blocks[j] != before[j] { adjacencyCache.changed(j) }
+                blocks.remove(at: target); refinedFlags.remove(at: target); adjacencyCache.remove(target)
                 blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
+                adjacencyCache.append(pieces.count)
                 let (f, _) = Self.tally(points, in: blocks)
                 figures = f
             }
@@ -479,26 +487,65 @@ public struct GridPlanner: Sendable {
     /// such a pair would come out of the writer pinched to a point, its ring touching itself.
     static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand? = nil,
                           context ctx: GEOSContext) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
+        var cache = AdjacencyCache(blocks.count)
+        return try adjacency(blocks, refined: refined, band: band, context: ctx, cache: &cache)
+    }
+
+    /// `adjacency`, measuring only the pairs `cache` does not hold (it then holds them too).
+    static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand?, context ctx: GEOSContext,
+                          cache: inout AdjacencyCache) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
+        precondition(cache.ids.count == blocks.count, "adjacency cache out of step with the blocks")
         let envelopes = blocks.map { Geometry.polygon($0).envelope! }
-        let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
+        var rings = [GEOSGeometryHandle?](repeating: nil, count: blocks.count)
+        func ring(_ i: Int) throws -> GEOSGeometryHandle {
+            if let r = rings[i] { return r }
+            let r = try ctx.geometry(from: .multiLineString(blocks[i].rings))
+            rings[i] = r
+            return r
+        }
         var out: [(Int, Int, Double)] = []
         var along: [Bool] = []
         for a in blocks.indices {
             for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
-                var common = try rings[a].intersection(rings[c])
-                var shared = try common.length()
-                // A block split by refinement has new vertices on its old edges that its
-                // neighbour lacks, a hair off the straight line: snap before measuring.
-                if shared <= 0.01 && (refined[a] || refined[c]) {
-                    common = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c])
-                    shared = try common.length()
+                let key = AdjacencyCache.Pair(a: cache.ids[a], c: cache.ids[c])
+                let measured: (shared: Double, along: Bool)?
+                if let known = cache.pairs[key] {
+                    measured = known
+                } else {
+                    var common = try ring(a).intersection(try ring(c))
+                    var shared = try common.length()
+                    // A block split by refinement has new vertices on its old edges that its
+                    // neighbour lacks, a hair off the straight line: snap before measuring.
+                    if shared <= 0.01 && (refined[a] || refined[c]) {
+                        common = try ring(a).snapped(to: try ring(c), tolerance: 0.01).intersection(try ring(c))
+                        shared = try common.length()
+                    }
+                    measured = shared > 0.01 ? (shared, try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false) : nil
+                    cache.pairs[key] = .some(measured)
                 }
-                guard shared > 0.01 else { continue }
-                out.append((a, c, shared))
-                along.append(try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false)
+                guard let measured else { continue }
+                out.append((a, c, measured.shared))
+                along.append(measured.along)
             }
         }
         return (out, along)
+    }
+
+    /// Shared boundary of block pairs already measured, by block ids that change whenever a
+    /// block's polygon does (so a remembered pair is always the same two polygons).
+    struct AdjacencyCache {
+        struct Pair: Hashable { let a: Int, c: Int }
+        /// The id of each block, by block index.
+        var ids: [Int]
+        var next: Int
+        /// nil inside: measured, not neighbours.
+        var pairs: [Pair: (shared: Double, along: Bool)?] = [:]
+
+        init(_ count: Int) { ids = Array(0..<count); next = count }
+
+        mutating func changed(_ i: Int) { ids[i] = next; next += 1 }
+        mutating func remove(_ i: Int) { ids.remove(at: i) }
+        mutating func append(_ count: Int) { for _ in 0..<count { ids.append(next); next += 1 } }
     }
 
     static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],
