@@ -125,8 +125,15 @@ public struct GridPlanWriter {
     /// a check that throws there (`GridPlan.checkValid`) leaves the previous set untouched.
     public func write(_ plan: GridPlan, to directory: String, seconds: Double?,
                       beforeCommit: () throws -> Void = {}) throws {
+        try write(plan, grids: try gridsCollection(plan), to: directory, seconds: seconds, beforeCommit: beforeCommit)
+    }
+
+    /// `write`, with the grids already projected (`gridsCollection(plan)`, e.g. shared with the
+    /// check that runs beside the writing).
+    public func write(_ plan: GridPlan, grids gridFeatures: FeatureCollection, to directory: String, seconds: Double?,
+                      beforeCommit: () throws -> Void = {}) throws {
         let writer = GeoJSONWriter(options: .init(decimals: 7))
-        let grids = try writer.encode(try gridsCollection(plan))
+        let grids = try writer.encode(gridFeatures)
         let blocks = try writer.encode(try blocksCollection(plan))
         let report = Array((report(plan, seconds: seconds).jsonText + "\n").utf8)
         let set = try AtomicFileSet(directory: directory)

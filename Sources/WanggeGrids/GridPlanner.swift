@@ -408,36 +408,19 @@ public struct GridPlanner: Sendable {
 
     // MARK: - Pieces
 
-    /// Cuts every village into blocks, villages shared round-robin among one worker per core.
-    /// Each worker has its own GEOS context (contexts are not thread-safe); results are stored
-    /// by village index, so the outcome does not depend on scheduling.
+    /// Cuts every village into blocks on one worker per core (`inParallel`: a GEOS context per
+    /// worker, results by village index, so the outcome does not depend on scheduling).
     static func cutInParallel(_ villages: [[Polygon]], kinds: [UnitKind], rules: BlockRules,
                               index: LineIndex) -> [Result<[Polygon], any Error>] {
-        final class Slots: @unchecked Sendable {
-            // Written under `lock` only, each index by exactly one worker.
-            var results: [Result<[Polygon], any Error>?]
-            let lock = NSLock()
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
-        }
-        let slots = Slots(villages.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, villages.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let cutter = BlockCutter(rules: rules, context: GEOSContext())
-            var n = w
-            while n < villages.count {
-                let result = Result { () throws -> [Polygon] in
-                    var blocks: [Polygon] = []
-                    for part in villages[n] {
-                        let lines = cutter.lines(near: part, categories: rules.categories(forVillageKind: kinds[n]), index: index)
-                        blocks += try cutter.blocks(of: part, lines: lines)
-                    }
-                    return blocks
-                }
-                slots.lock.lock(); slots.results[n] = result; slots.lock.unlock()
-                n += workers
+        inParallel(villages.count) { n, context in
+            let cutter = BlockCutter(rules: rules, context: context)
+            var blocks: [Polygon] = []
+            for part in villages[n] {
+                let lines = cutter.lines(near: part, categories: rules.categories(forVillageKind: kinds[n]), index: index)
+                blocks += try cutter.blocks(of: part, lines: lines)
             }
+            return blocks
         }
-        return slots.results.map { $0! }
     }
 
 

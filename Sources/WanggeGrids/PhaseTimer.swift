@@ -22,6 +22,20 @@ public struct PhaseTimer: Sendable {
         lastCPU = cpu
     }
 
+    /// Runs `work` and prints the CPU time of the calling thread it took (for work on a thread
+    /// of its own, such as a check beside the plan).
+    public static func measuringThread<T>(_ label: String, _ work: () throws -> T) rethrows -> T {
+        guard enabled else { return try work() }
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        let start = now()
+        defer { StandardError.write("[timing] \(label): thread cpu \(String(format: "%.3f", now() - start)) s\n") }
+        return try work()
+    }
+
     /// CPU time of the whole process (all threads), seconds.
     static func cpuSeconds() -> Double {
         var t = timespec()
