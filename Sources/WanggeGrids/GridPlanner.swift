@@ -322,6 +322,8 @@ public struct GridPlanner: Sendable {
         // changed (a piece of the cut block, or a neighbour that got the cut's vertices): every
         // block has an id that changes with its polygon, and pairs are remembered by ids.
         var adjacencyCache = AdjacencyCache(blocks.count)
+        // Refinements allowed: `maxRefinements`, plus one per grid beyond the village's blocks.
+        let refinementBudget = options.maxRefinements + max(0, k - blocks.count)
         if k > 1 {
             while true {
                 (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx,
@@ -333,23 +335,41 @@ public struct GridPlanner: Sendable {
                 let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                            village: v)
                 let report = regionalizer.diagnose(graph, regions: k)
-                var result: Regionalization?
+                let seed = options.seed ^ Self.stableHash(v.code)
+                var result: (regionOfNode: [Int], withinTolerance: Bool)?
                 if report.isSolvable {
                     do {
-                        result = try regionalizer.partition(graph, regions: k, seed: options.seed ^ Self.stableHash(v.code))
+                        let r = try regionalizer.partition(graph, regions: k, seed: seed)
+                        result = (r.regionOfNode, r.withinTolerance)
+                    } catch {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+                    }
+                } else if report.issues.contains(where: { if case .disconnected = $0 { true } else { false } }) {
+                    // Blocks in separate pieces (meeting at most at a point): each grid lies in
+                    // one piece, the grids shared out among the pieces by load. Refinement adds
+                    // blocks but never joins pieces, so fewer grids than pieces is final.
+                    do {
+                        let r = try ComponentPartition.partition(graph, regions: k, regionalizer: regionalizer, seed: seed)
+                        result = (r.regionOfNode, r.withinTolerance)
+                    } catch ComponentPartition.Infeasible.fewerRegionsThanComponents(let regions, let components) {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: ComponentPartition.Infeasible
+                            .fewerRegionsThanComponents(regions: regions, components: components).description)
+                    } catch ComponentPartition.Infeasible.moreRegionsThanNodes {
+                        result = nil
                     } catch {
                         throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
                     }
                 }
-                if let r = result, r.withinTolerance || refinements >= options.maxRefinements {
+                if let r = result, r.withinTolerance || refinements >= refinementBudget {
                     region = r.regionOfNode
                     if !r.withinTolerance {
                         note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
                     }
                     break
                 }
-                if result == nil && refinements >= options.maxRefinements {
-                    throw GridPlanError.village(code: v.code, name: v.name, message: report.description)
+                if result == nil && refinements >= refinementBudget {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
+                                                                                                     refinements: refinements, report: report))
                 }
                 // Too coarse: split the heaviest block (the largest, when there are fewer
                 // blocks than grids) between its address clusters, and try again.
@@ -364,7 +384,10 @@ public struct GridPlanner: Sendable {
                     // The heaviest block cannot be split (one house, or no room): accept.
                     if let r = result { region = r.regionOfNode }
                     note = "block \(target + 1) cannot be split further (a single address cluster)"
-                    if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
+                    if result == nil {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
+                                                                                                         refinements: refinements, report: report))
+                    }
                     break
                 }
                 // Where the cut meets the block's edge, the neighbour across that edge gets the
@@ -383,6 +406,13 @@ public struct GridPlanner: Sendable {
             && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
                             refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+    }
+
+    /// Why a village cannot take `k` grids, and the most it can take.
+    static func tooFewBlocks(_ k: Int, blocks: Int, refinements: Int, report: FeasibilityReport) -> String {
+        let components = report.issues.compactMap { if case .disconnected(let c) = $0 { c.count } else { nil } }.first ?? 1
+        let most = components > 1 && blocks >= components ? "\(components)–\(blocks) grids (or 1)" : "at most \(blocks) grids"
+        return "cannot be split into \(k) contiguous grids: \(blocks) blocks after \(refinements) refinements (\(report)); it can take \(most)"
     }
 
     /// Whether every region is connected through `edges` alone.
