@@ -35,7 +35,8 @@ public struct GridPlanWriter {
     /// carrying the codes `wangge validate` reads (`grid_code` as `code` once dissolved), so that
     /// dissolving them by `grid_code` — as a QGIS or GDAL user does — gives the grids.
     public func blocksCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true)
+        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true,
+                                     spikesOnlyWhenInvalid: true)
         return FeatureCollection(features: plan.blocks.enumerated().map { k, b in
             Feature(id: .string(b.id), properties: [
                 "id": .string(b.id), "village_code": .string(b.villageCode),
@@ -51,7 +52,7 @@ public struct GridPlanWriter {
     /// outlines as read (see `OutlineFaithfulProjection`); same order as given. `repairing`:
     /// pieces that come out invalid are cleaned again with the stricter spike test.
     private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan,
-                           repairing: Bool = false) throws -> [Polygon] {
+                           repairing: Bool = false, spikesOnlyWhenInvalid: Bool = false) throws -> [Polygon] {
         let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: plan.metricCRS, to: .wgs84), decimals: 7)
         var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
         var byVillage: [String: [Int]] = [:]
@@ -59,7 +60,7 @@ public struct GridPlanWriter {
         for code in byVillage.keys.sorted() {
             let members = byVillage[code]!
             let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code],
-                                              repairing: repairing)
+                                              repairing: repairing, spikesOnlyWhenInvalid: spikesOnlyWhenInvalid)
             for (k, p) in zip(members, done) { out[k] = p }
         }
         return out
