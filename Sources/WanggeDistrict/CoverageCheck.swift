@@ -96,6 +96,9 @@ public struct CoverageCheck {
 
     /// Members that stick out of the parent, and gaps of the parent that no member covers.
     public func gapsAndOutside(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
+        // A lone member with exactly the parent's coordinates (a village that is one grid, written
+        // with the village's own vertices) leaves nothing outside and no gap: skip the overlays.
+        if members.count == 1 && members[0].geometry.polygons == parent.geometry.polygons { return [] }
         let p = try context.geometry(from: parent.geometry)
         var issues: [CoverageIssue] = []
         var handles: [GEOSGeometryHandle] = []

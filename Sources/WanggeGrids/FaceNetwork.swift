@@ -1,3 +1,4 @@
+import Foundation
 import WanggeGeometry
 
 /// Faces of a line network and which of them share an edge, as plain numbers.
@@ -39,8 +40,25 @@ public struct FaceNetwork: Sendable {
         let all = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 } + outline.rings))
         if let gridSize {
             let ring = try ctx.geometry(from: .multiLineString(outline.rings))
-            var linework = try ctx.geometry(from: .multiLineString(lines.filter { $0.count >= 2 }))
-            if let snapTolerance { linework = try linework.snapped(to: ring, tolerance: snapTolerance) }
+            let kept = lines.filter { $0.count >= 2 }
+            var linework = try ctx.geometry(from: .multiLineString(kept))
+            if let snapTolerance {
+                // GEOS snaps each line of a collection on its own, to the reference's vertices
+                // only, and a vertex farther than the tolerance from a line moves nothing on it:
+                // snapping each line to the outline vertices near it gives the same lines as
+                // snapping the whole network to the whole outline, without GEOS's scan of every
+                // line segment for every outline vertex (village outlines follow these lines).
+                var snapped: [[Coordinate]] = []
+                let nearEach = FaceNetwork.vertices(of: outline.rings, within: snapTolerance, ofEach: kept)
+                for (line, near) in zip(kept, nearEach) {
+                    guard !near.isEmpty else { snapped.append(line); continue }
+                    let moved = try ctx.geometry(from: .lineString(line))
+                        .snapped(to: try ctx.geometry(from: .multiPoint(near)), tolerance: snapTolerance).value()
+                    // GEOS returns a line for a line; anything else would be a GEOS change: keep the line.
+                    if case .lineString(let l) = moved { snapped.append(l) } else { snapped.append(line) }
+                }
+                linework = try ctx.geometry(from: .multiLineString(snapped))
+            }
             noded = try ctx.collection(of: [linework, ring]).unaryUnion(gridSize: gridSize)
         } else {
             noded = try all.node()
@@ -89,6 +107,42 @@ public struct FaceNetwork: Sendable {
             perimeter: perimeter,
             neighbours: shared.map { d in d.keys.sorted().map { (face: $0, shared: d[$0]!) } }
         )
+    }
+
+    /// For each of `lines`, the distinct vertices of `rings` that lie within `tolerance` (or a
+    /// little more) of one of its segments, in ring order. The ring vertices are bucketed once,
+    /// so this is linear in practice.
+    static func vertices(of rings: [[Coordinate]], within tolerance: Double, ofEach lines: [[Coordinate]]) -> [[Coordinate]] {
+        let size = 25.0, margin = tolerance * 2
+        func cell(_ v: Double) -> Int { Int((v / size).rounded(.down)) }
+        func key(_ i: Int, _ j: Int) -> Int { i &* 1_000_003 &+ j }
+        // Distinct ring vertices in ring order, bucketed.
+        struct Key: Hashable { let x: Double, y: Double }
+        var seen = Set<Key>()
+        var vertices: [Coordinate] = []
+        var buckets: [Int: [Int]] = [:]
+        for r in rings {
+            for c in r where seen.insert(Key(x: c.x, y: c.y)).inserted {
+                buckets[key(cell(c.x), cell(c.y)), default: []].append(vertices.count)
+                vertices.append(c)
+            }
+        }
+        return lines.map { line in
+            var near = Set<Int>()
+            for (a, b) in zip(line, line.dropFirst()) {
+                let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
+                for i in cell(min(a.x, b.x) - margin)...cell(max(a.x, b.x) + margin) {
+                    for j in cell(min(a.y, b.y) - margin)...cell(max(a.y, b.y) + margin) {
+                        for k in buckets[key(i, j)] ?? [] where !near.contains(k) {
+                            let c = vertices[k]
+                            let t = len2 > 0 ? max(0, min(1, ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2)) : 0
+                            if hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) <= margin { near.insert(k) }
+                        }
+                    }
+                }
+            }
+            return near.sorted().map { vertices[$0] }
+        }
     }
 
     /// Index of the face containing `p`, if any.

@@ -1,4 +1,5 @@
 import WanggeDistrict
+import WanggeGeoJSON
 
 extension GridPlan {
     /// `wangge validate`'s checks (`GridValidation`) on the grids exactly as `GridPlanWriter`
@@ -13,7 +14,12 @@ extension GridPlan {
     /// (grid or village code, what is wrong, where in WGS-84). A partition calls it on its own
     /// result before writing, so it never reports success on a plan `wangge validate` rejects.
     public func checkValid(against boundaries: DistrictBoundaries, tolerance: Double = 1) throws {
-        let report = try validation(against: boundaries, tolerance: tolerance)
+        try checkValid(GridPlanWriter().gridsCollection(self), against: boundaries, tolerance: tolerance)
+    }
+
+    /// `checkValid(against:)` on this plan's grids as already projected (`GridPlanWriter.gridsCollection`).
+    public func checkValid(_ grids: FeatureCollection, against boundaries: DistrictBoundaries, tolerance: Double = 1) throws {
+        let report = try GridValidation(tolerance: tolerance).run(grids, boundaries: boundaries)
         guard report.passed else { throw GridPlanError.invalidPlan(problems: report.problems) }
     }
 }

@@ -31,11 +31,16 @@ public struct GridPlanWriter {
         }, foreignMembers: [JSONMember("name", .string("grids"))])
     }
 
+    /// Blocks as written: each valid in WGS-84 after rounding (cleaned again where it was not), and
+    /// carrying the codes `wangge validate` reads (`grid_code` as `code` once dissolved), so that
+    /// dissolving them by `grid_code` — as a QGIS or GDAL user does — gives the grids.
     public func blocksCollection(_ plan: GridPlan) throws -> FeatureCollection {
-        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan)
+        let geometry = try projected(plan.blocks.map { ($0.villageCode, $0.polygon) }, plan: plan, repairing: true,
+                                     spikesOnlyWhenInvalid: true)
         return FeatureCollection(features: plan.blocks.enumerated().map { k, b in
             Feature(id: .string(b.id), properties: [
-                "id": .string(b.id), "village_code": .string(b.villageCode), "grid_code": .string(plan.grids[b.grid].code),
+                "id": .string(b.id), "village_code": .string(b.villageCode),
+                "township_code": .string(plan.grids[b.grid].townshipCode), "grid_code": .string(plan.grids[b.grid].code),
                 "workload": n(b.workload, 2), "households": i(b.figures.households), "residents": i(b.figures.residents),
                 "flagged": i(b.figures.flagged), "incidents": i(b.figures.incidents), "addresses": i(b.figures.addresses),
                 "area_m2": n(b.area, 0), "refined": .bool(b.refined),
@@ -47,7 +52,7 @@ public struct GridPlanWriter {
     /// outlines as read (see `OutlineFaithfulProjection`); same order as given. `repairing`:
     /// pieces that come out invalid are cleaned again with the stricter spike test.
     private func projected(_ pieces: [(village: String, polygon: Polygon)], plan: GridPlan,
-                           repairing: Bool = false) throws -> [Polygon] {
+                           repairing: Bool = false, spikesOnlyWhenInvalid: Bool = false) throws -> [Polygon] {
         let projection = OutlineFaithfulProjection(toWGS84: try CoordinateTransform(from: plan.metricCRS, to: .wgs84), decimals: 7)
         var out = [Polygon](repeating: Polygon(exterior: []), count: pieces.count)
         var byVillage: [String: [Int]] = [:]
@@ -55,7 +60,7 @@ public struct GridPlanWriter {
         for code in byVillage.keys.sorted() {
             let members = byVillage[code]!
             let done = try projection.project(members.map { pieces[$0].polygon }, village: plan.villageOutlines[code],
-                                              repairing: repairing)
+                                              repairing: repairing, spikesOnlyWhenInvalid: spikesOnlyWhenInvalid)
             for (k, p) in zip(members, done) { out[k] = p }
         }
         return out
@@ -121,8 +126,15 @@ public struct GridPlanWriter {
     /// a check that throws there (`GridPlan.checkValid`) leaves the previous set untouched.
     public func write(_ plan: GridPlan, to directory: String, seconds: Double?,
                       beforeCommit: () throws -> Void = {}) throws {
+        try write(plan, grids: try gridsCollection(plan), to: directory, seconds: seconds, beforeCommit: beforeCommit)
+    }
+
+    /// `write`, with the grids already projected (`gridsCollection(plan)`, e.g. shared with the
+    /// check that runs beside the writing).
+    public func write(_ plan: GridPlan, grids gridFeatures: FeatureCollection, to directory: String, seconds: Double?,
+                      beforeCommit: () throws -> Void = {}) throws {
         let writer = GeoJSONWriter(options: .init(decimals: 7))
-        let grids = try writer.encode(try gridsCollection(plan))
+        let grids = try writer.encode(gridFeatures)
         let blocks = try writer.encode(try blocksCollection(plan))
         let report = Array((report(plan, seconds: seconds).jsonText + "\n").utf8)
         let set = try AtomicFileSet(directory: directory)

@@ -26,7 +26,7 @@ public enum GridPlanError: Error, CustomStringConvertible {
 
 /// Splits every village into blocks along its lines, shares the grids out among villages by
 /// workload, and splits each village's block graph into contiguous, balanced, compact grids.
-public struct GridPlanner {
+public struct GridPlanner: Sendable {
     public var options: PartitionOptions
 
     public init(options: PartitionOptions = PartitionOptions()) {
@@ -38,8 +38,11 @@ public struct GridPlanner {
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
         let ctx = GEOSContext()
+        var timer = PhaseTimer("plan")
         let (index, lineage) = try cuttingLines(layers, toMetric)
+        timer.mark("cutting lines")
         let villages = try cutVillages(b, layers: layers, index: index, toMetric: toMetric, progress: progress)
+        timer.mark("blocks and figures")
         let counts = try gridCounts(villages.figures.map { $0.reduce(0) { $0 + options.weights.load($1) } }, district: b)
 
         var plan = GridPlan(blocks: [], grids: [], villages: [], internalBoundary: [], tolerance: options.tolerance,
@@ -47,14 +50,18 @@ public struct GridPlanner {
         plan.metricCRS = b.profile.metricCRS
         var boundaryByCategory: [String: Double] = [:]
         let regionalizer = Regionalizer(options: .init(tolerance: options.tolerance, restarts: options.restarts))
+        // Villages are split in parallel (each worker with its own GEOS context) and added to the
+        // plan in village order, so the plan does not depend on scheduling.
+        let work = Self.inParallel(b.villages.count) { n, context in
+            try self.villageWork(b.villages[n], into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
+                                 points: villages.points[n], outline: villages.outlines[b.villages[n].code]?.metric ?? [],
+                                 lineage: lineage, regionalizer: regionalizer, context: context)
+        }
         for (n, v) in b.villages.enumerated() {
-            let split = try regionalize(v, into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
-                                        points: villages.points[n], outline: villages.outlines[v.code]?.metric ?? [],
-                                        regionalizer: regionalizer, context: ctx)
-            try add(v, split, gridCount: counts[n], villageParts: villages.outlines[v.code]?.metric ?? [],
-                    lineage: lineage, to: &plan, boundary: &boundaryByCategory, context: ctx)
+            try add(v, try work[n].get(), gridCount: counts[n], to: &plan, boundary: &boundaryByCategory)
             progress?(b.villages.count + n + 1, b.villages.count * 2, v.name)
         }
+        timer.mark("regionalize and grids")
         plan.internalBoundary = boundaryByCategory.keys.sorted().filter { boundaryByCategory[$0]! >= 0.05 }
             .map { ($0, boundaryByCategory[$0]!) }
         return plan
@@ -92,13 +99,16 @@ public struct GridPlanner {
     /// addresses and incidents tallied into them.
     private func cutVillages(_ b: DistrictBoundaries, layers: DistrictLayers, index: LineIndex, toMetric: CoordinateTransform,
                              progress: ((Int, Int, String) -> Void)?) throws -> CutVillages {
+        var timer = PhaseTimer("plan")
         let pointsByVillage = try Self.pointsByVillage(layers, toMetric, model: options.workloadModel, elevation: b.elevation)
+        timer.mark("points and patrol shares")
         let known = Set(b.villages.map(\.code))
         var out = CutVillages()
         out.unplaced = pointsByVillage.keys.filter { !known.contains($0) }.reduce(0) { $0 + pointsByVillage[$1]!.count }
         let villageParts = try b.villages.map { try toMetric.transform($0.geometry).polygons }
         for (v, parts) in zip(b.villages, villageParts) { out.outlines[v.code] = (v.geometry.polygons, parts) }
         let cut = Self.cutInParallel(villageParts, kinds: b.villages.map(\.kind), rules: options.rules, index: index)
+        timer.mark("cut blocks")
         for (n, v) in b.villages.enumerated() {
             guard case .success(let blocks) = cut[n] else {
                 if case .failure(let error) = cut[n] {
@@ -161,14 +171,41 @@ public struct GridPlanner {
         }
     }
 
-    /// One village's grids, blocks, internal boundary and figures, appended to `plan`.
-    private func add(_ v: Village, _ split: VillageSplit, gridCount k: Int, villageParts: [Polygon], lineage: BoundaryLineage,
-                     to plan: inout GridPlan, boundary boundaryByCategory: inout [String: Double], context ctx: GEOSContext) throws {
-        let (blocks, figures) = (split.blocks, split.figures)
+    /// One village split into grids, with what `add` needs: the grids' blocks and polygons and
+    /// the internal boundary's length by category, in the order it is summed.
+    struct VillageWork: Sendable {
+        var split: VillageSplit
+        var members: [[Int]]
+        var gridPolygons: [Polygon]
+        var boundary: [(category: String, metres: Double)]
+    }
+
+    /// Splits one village (regionalize, refine) and builds its grids; independent of other villages.
+    func villageWork(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
+                     outline: [Polygon], lineage: BoundaryLineage, regionalizer: Regionalizer,
+                     context ctx: GEOSContext) throws -> VillageWork {
+        let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, outline: outline,
+                                    regionalizer: regionalizer, context: ctx)
         var members = [[Int]](repeating: [], count: max(k, 1))
         for (i, r) in split.region.enumerated() { members[r].append(i) }
         members = members.filter { !$0.isEmpty }
-        let gridPolygons = try unions(members, of: blocks, villageParts: villageParts, village: v, context: ctx)
+        let gridPolygons = try unions(members, of: split.blocks, villageParts: outline, village: v, context: ctx)
+        var regionOf = [Int](repeating: 0, count: split.blocks.count)
+        for (g, m) in members.enumerated() { for i in m { regionOf[i] = g } }
+        // Internal grid boundary: shared edges between blocks in different grids.
+        var boundary: [(category: String, metres: Double)] = []
+        for (a, c, _) in split.adjacency where regionOf[a] != regionOf[c] {
+            boundary += try Self.classifySharedEdge(split.blocks[a], split.blocks[c], lineage: lineage, cuts: split.cuts,
+                                                    context: ctx).map { (category: $0.0, metres: $0.1) }
+        }
+        return VillageWork(split: split, members: members, gridPolygons: gridPolygons, boundary: boundary)
+    }
+
+    /// One village's grids, blocks, internal boundary and figures, appended to `plan`.
+    private func add(_ v: Village, _ work: VillageWork, gridCount k: Int,
+                     to plan: inout GridPlan, boundary boundaryByCategory: inout [String: Double]) throws {
+        let (split, members, gridPolygons) = (work.split, work.members, work.gridPolygons)
+        let (blocks, figures) = (split.blocks, split.figures)
         // Numbered west → east (then north → south).
         let centroids = gridPolygons.map(FaceNetwork.centroid)
         let order = gridPolygons.indices.sorted {
@@ -187,20 +224,15 @@ public struct GridPlanner {
                 perimeter: perimeter, polsbyPopper: perimeter > 0 ? 4 * .pi * area / (perimeter * perimeter) : 0,
                 blockCount: members[g].count))
         }
-        var regionToGrid = [Int: Int]()
+        var regionToGrid = [Int](repeating: 0, count: blocks.count)
         for (g, m) in members.enumerated() { for i in m { regionToGrid[i] = gridOfMember[g] } }
         for (i, p) in blocks.enumerated() {
             plan.blocks.append(Block(id: v.code + String(format: "-%04d", i + 1), villageCode: v.code, polygon: p,
                                      area: p.planarArea, perimeter: p.planarPerimeter, figures: figures[i],
                                      workload: options.weights.load(figures[i]), refined: split.refined[i],
-                                     grid: regionToGrid[i]!))
+                                     grid: regionToGrid[i]))
         }
-        // Internal grid boundary: shared edges between blocks in different grids.
-        for (a, c, _) in split.adjacency where regionToGrid[a] != regionToGrid[c] {
-            for (category, metres) in try Self.classifySharedEdge(blocks[a], blocks[c], lineage: lineage, cuts: split.cuts, context: ctx) {
-                boundaryByCategory[category, default: 0] += metres
-            }
-        }
+        for (category, metres) in work.boundary { boundaryByCategory[category, default: 0] += metres }
         plan.villages.append(outcome(v, grids: plan.grids[first...], split: split))
     }
 
@@ -236,7 +268,7 @@ public struct GridPlanner {
     }
 
     /// One village's blocks after refinement and the grid of each block.
-    struct VillageSplit {
+    struct VillageSplit: Sendable {
         var blocks: [Polygon]
         var figures: [Figures]
         var refined: [Bool]
@@ -286,9 +318,16 @@ public struct GridPlanner {
         var note: String?
         var adjacency: [(Int, Int, Double)] = []
         var alongOutline: [Bool] = []
+        // Adjacency is measured again after each refinement only for pairs with a block that
+        // changed (a piece of the cut block, or a neighbour that got the cut's vertices): every
+        // block has an id that changes with its polygon, and pairs are remembered by ids.
+        var adjacencyCache = AdjacencyCache(blocks.count)
+        // Refinements allowed: `maxRefinements`, plus one per grid beyond the village's blocks.
+        let refinementBudget = options.maxRefinements + max(0, k - blocks.count)
         if k > 1 {
             while true {
-                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx)
+                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx,
+                                                               cache: &adjacencyCache)
                 if !joinAlongOutline {
                     adjacency = zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0)
                     alongOutline = [Bool](repeating: false, count: adjacency.count)
@@ -296,23 +335,41 @@ public struct GridPlanner {
                 let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                            village: v)
                 let report = regionalizer.diagnose(graph, regions: k)
-                var result: Regionalization?
+                let seed = options.seed ^ Self.stableHash(v.code)
+                var result: (regionOfNode: [Int], withinTolerance: Bool)?
                 if report.isSolvable {
                     do {
-                        result = try regionalizer.partition(graph, regions: k, seed: options.seed ^ Self.stableHash(v.code))
+                        let r = try regionalizer.partition(graph, regions: k, seed: seed)
+                        result = (r.regionOfNode, r.withinTolerance)
+                    } catch {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+                    }
+                } else if report.issues.contains(where: { if case .disconnected = $0 { true } else { false } }) {
+                    // Blocks in separate pieces (meeting at most at a point): each grid lies in
+                    // one piece, the grids shared out among the pieces by load. Refinement adds
+                    // blocks but never joins pieces, so fewer grids than pieces is final.
+                    do {
+                        let r = try ComponentPartition.partition(graph, regions: k, regionalizer: regionalizer, seed: seed)
+                        result = (r.regionOfNode, r.withinTolerance)
+                    } catch ComponentPartition.Infeasible.fewerRegionsThanComponents(let regions, let components) {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: ComponentPartition.Infeasible
+                            .fewerRegionsThanComponents(regions: regions, components: components).description)
+                    } catch ComponentPartition.Infeasible.moreRegionsThanNodes {
+                        result = nil
                     } catch {
                         throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
                     }
                 }
-                if let r = result, r.withinTolerance || refinements >= options.maxRefinements {
+                if let r = result, r.withinTolerance || refinements >= refinementBudget {
                     region = r.regionOfNode
                     if !r.withinTolerance {
                         note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
                     }
                     break
                 }
-                if result == nil && refinements >= options.maxRefinements {
-                    throw GridPlanError.village(code: v.code, name: v.name, message: report.description)
+                if result == nil && refinements >= refinementBudget {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
+                                                                                                     refinements: refinements, report: report))
                 }
                 // Too coarse: split the heaviest block (the largest, when there are fewer
                 // blocks than grids) between its address clusters, and try again.
@@ -327,14 +384,20 @@ public struct GridPlanner {
                     // The heaviest block cannot be split (one house, or no room): accept.
                     if let r = result { region = r.regionOfNode }
                     note = "block \(target + 1) cannot be split further (a single address cluster)"
-                    if result == nil { throw GridPlanError.village(code: v.code, name: v.name, message: report.description) }
+                    if result == nil {
+                        throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
+                                                                                                         refinements: refinements, report: report))
+                    }
                     break
                 }
                 // Where the cut meets the block's edge, the neighbour across that edge gets the
                 // same vertex, so the blocks stay a coverage whose neighbours share vertices.
+                let before = blocks
                 blocks = Self.insertingNewVertices(of: pieces, replacing: target, into: blocks)
-                blocks.remove(at: target); refinedFlags.remove(at: target)
+                for j in blocks.indices where j != target && blocks[j] != before[j] { adjacencyCache.changed(j) }
+                blocks.remove(at: target); refinedFlags.remove(at: target); adjacencyCache.remove(target)
                 blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
+                adjacencyCache.append(pieces.count)
                 let (f, _) = Self.tally(points, in: blocks)
                 figures = f
             }
@@ -343,6 +406,13 @@ public struct GridPlanner {
             && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
                             refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+    }
+
+    /// Why a village cannot take `k` grids, and the most it can take.
+    static func tooFewBlocks(_ k: Int, blocks: Int, refinements: Int, report: FeasibilityReport) -> String {
+        let components = report.issues.compactMap { if case .disconnected(let c) = $0 { c.count } else { nil } }.first ?? 1
+        let most = components > 1 && blocks >= components ? "\(components)–\(blocks) grids (or 1)" : "at most \(blocks) grids"
+        return "cannot be split into \(k) contiguous grids: \(blocks) blocks after \(refinements) refinements (\(report)); it can take \(most)"
     }
 
     /// Whether every region is connected through `edges` alone.
@@ -368,38 +438,38 @@ public struct GridPlanner {
 
     // MARK: - Pieces
 
-    /// Cuts every village into blocks, villages shared round-robin among one worker per core.
-    /// Each worker has its own GEOS context (contexts are not thread-safe); results are stored
-    /// by village index, so the outcome does not depend on scheduling.
+    /// Cuts every village into blocks on one worker per core (`inParallel`: a GEOS context per
+    /// worker, results by village index, so the outcome does not depend on scheduling).
     static func cutInParallel(_ villages: [[Polygon]], kinds: [UnitKind], rules: BlockRules,
                               index: LineIndex) -> [Result<[Polygon], any Error>] {
-        final class Slots: @unchecked Sendable {
-            // Written under `lock` only, each index by exactly one worker.
-            var results: [Result<[Polygon], any Error>?]
-            let lock = NSLock()
-            init(_ n: Int) { results = Array(repeating: nil, count: n) }
+        inParallel(villages.count) { n, context in
+            let cutter = BlockCutter(rules: rules, context: context)
+            var blocks: [Polygon] = []
+            for part in villages[n] {
+                let lines = cutter.lines(near: part, categories: rules.categories(forVillageKind: kinds[n]), index: index)
+                blocks += try cutter.blocks(of: part, lines: lines)
+            }
+            return blocks
         }
-        let slots = Slots(villages.count)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, villages.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let cutter = BlockCutter(rules: rules, context: GEOSContext())
-            var n = w
-            while n < villages.count {
-                let result = Result { () throws -> [Polygon] in
-                    var blocks: [Polygon] = []
-                    for part in villages[n] {
-                        let lines = cutter.lines(near: part, categories: rules.categories(forVillageKind: kinds[n]), index: index)
-                        blocks += try cutter.blocks(of: part, lines: lines)
-                    }
-                    return blocks
-                }
+    }
+
+
+    /// `body(i, context)` for every i in 0..<count, on one worker per core (at most 8), each with
+    /// its own GEOS context (contexts are not thread-safe). Workers take the next index as they
+    /// finish; results are stored by index, so the outcome does not depend on scheduling.
+    static func inParallel<T: Sendable>(_ count: Int,
+                                        _ body: @escaping @Sendable (Int, GEOSContext) throws -> T) -> [Result<T, any Error>] {
+        let slots = ParallelSlots<T>(count)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, count))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            let context = GEOSContext()
+            while let n = slots.take() {
+                let result = Result { try body(n, context) }
                 slots.lock.lock(); slots.results[n] = result; slots.lock.unlock()
-                n += workers
             }
         }
         return slots.results.map { $0! }
     }
-
 
     /// FNV-1a of a string: a per-village seed that does not depend on the process.
     static func stableHash(_ s: String) -> UInt64 { FNV1a.hash(s) }
@@ -430,26 +500,65 @@ public struct GridPlanner {
     /// such a pair would come out of the writer pinched to a point, its ring touching itself.
     static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand? = nil,
                           context ctx: GEOSContext) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
+        var cache = AdjacencyCache(blocks.count)
+        return try adjacency(blocks, refined: refined, band: band, context: ctx, cache: &cache)
+    }
+
+    /// `adjacency`, measuring only the pairs `cache` does not hold (it then holds them too).
+    static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand?, context ctx: GEOSContext,
+                          cache: inout AdjacencyCache) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
+        precondition(cache.ids.count == blocks.count, "adjacency cache out of step with the blocks")
         let envelopes = blocks.map { Geometry.polygon($0).envelope! }
-        let rings = try blocks.map { try ctx.geometry(from: .multiLineString($0.rings)) }
+        var rings = [GEOSGeometryHandle?](repeating: nil, count: blocks.count)
+        func ring(_ i: Int) throws -> GEOSGeometryHandle {
+            if let r = rings[i] { return r }
+            let r = try ctx.geometry(from: .multiLineString(blocks[i].rings))
+            rings[i] = r
+            return r
+        }
         var out: [(Int, Int, Double)] = []
         var along: [Bool] = []
         for a in blocks.indices {
             for c in (a + 1)..<blocks.count where envelopes[a].intersects(envelopes[c]) {
-                var common = try rings[a].intersection(rings[c])
-                var shared = try common.length()
-                // A block split by refinement has new vertices on its old edges that its
-                // neighbour lacks, a hair off the straight line: snap before measuring.
-                if shared <= 0.01 && (refined[a] || refined[c]) {
-                    common = try rings[a].snapped(to: rings[c], tolerance: 0.01).intersection(rings[c])
-                    shared = try common.length()
+                let key = AdjacencyCache.Pair(a: cache.ids[a], c: cache.ids[c])
+                let measured: (shared: Double, along: Bool)?
+                if let known = cache.pairs[key] {
+                    measured = known
+                } else {
+                    var common = try ring(a).intersection(try ring(c))
+                    var shared = try common.length()
+                    // A block split by refinement has new vertices on its old edges that its
+                    // neighbour lacks, a hair off the straight line: snap before measuring.
+                    if shared <= 0.01 && (refined[a] || refined[c]) {
+                        common = try ring(a).snapped(to: try ring(c), tolerance: 0.01).intersection(try ring(c))
+                        shared = try common.length()
+                    }
+                    measured = shared > 0.01 ? (shared, try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false) : nil
+                    cache.pairs[key] = .some(measured)
                 }
-                guard shared > 0.01 else { continue }
-                out.append((a, c, shared))
-                along.append(try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false)
+                guard let measured else { continue }
+                out.append((a, c, measured.shared))
+                along.append(measured.along)
             }
         }
         return (out, along)
+    }
+
+    /// Shared boundary of block pairs already measured, by block ids that change whenever a
+    /// block's polygon does (so a remembered pair is always the same two polygons).
+    struct AdjacencyCache {
+        struct Pair: Hashable { let a: Int, c: Int }
+        /// The id of each block, by block index.
+        var ids: [Int]
+        var next: Int
+        /// nil inside: measured, not neighbours.
+        var pairs: [Pair: (shared: Double, along: Bool)?] = [:]
+
+        init(_ count: Int) { ids = Array(0..<count); next = count }
+
+        mutating func changed(_ i: Int) { ids[i] = next; next += 1 }
+        mutating func remove(_ i: Int) { ids.remove(at: i) }
+        mutating func append(_ count: Int) { for _ in 0..<count { ids.append(next); next += 1 } }
     }
 
     static func graph(blocks: [Polygon], figures: [Figures], adjacency: [(Int, Int, Double)],
@@ -601,5 +710,20 @@ public struct GridPlanner {
         let mid = Coordinate(origin.x - axis.y * along, origin.y + axis.x * along)
         let cut = [Coordinate(mid.x + axis.y * reach, mid.y - axis.x * reach), Coordinate(mid.x - axis.y * reach, mid.y + axis.x * reach)]
         return (try FaceNetwork(lines: [cut], outline: block, context: ctx, gridSize: 1e-6, snapTolerance: cutSnapTolerance).faces, cut)
+    }
+}
+
+/// Results of `GridPlanner.inParallel` by index, and the next index to take.
+private final class ParallelSlots<T>: @unchecked Sendable {
+    // Written under `lock` only, each index by exactly one worker; `next` likewise.
+    var results: [Result<T, any Error>?]
+    var next = 0
+    let lock = NSLock()
+    init(_ n: Int) { results = Array(repeating: nil, count: n) }
+    func take() -> Int? {
+        lock.lock(); defer { lock.unlock() }
+        guard next < results.count else { return nil }
+        next += 1
+        return next - 1
     }
 }

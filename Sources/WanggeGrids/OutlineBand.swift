@@ -11,18 +11,39 @@ import WanggeGeometry
 /// in metres but collapses onto the outline in WGS-84. `GridPlanner.adjacency` leaves such pairs
 /// out, so the regionalizer never joins two blocks into one grid through such a sliver.
 /// Bound to one GEOS context (not `Sendable`).
+///
+/// The strip is kept in pieces (the buffer of each run of `runLength` outline segments; their union
+/// is the buffer of the whole outline), so a question about a short shared edge overlays it with
+/// the few pieces near it instead of the buffer of a whole village outline.
 struct OutlineBand {
-    let strip: PreparedGeometry
+    static let runLength = 32
+    let pieces: [(envelope: Envelope, strip: PreparedGeometry)]
 
     init(_ outline: [Polygon], tolerance: Double = OutlineFaithfulProjection.outlineTolerance,
          context ctx: GEOSContext) throws {
-        let rings = try ctx.geometry(from: .multiLineString(outline.flatMap(\.rings)))
-        strip = try PreparedGeometry(rings.buffer(width: tolerance))
+        var pieces: [(envelope: Envelope, strip: PreparedGeometry)] = []
+        for ring in outline.flatMap(\.rings) where ring.count >= 2 {
+            var start = 0
+            while start < ring.count - 1 {
+                let run = Array(ring[start...min(start + Self.runLength, ring.count - 1)])
+                let e = Geometry.lineString(run).envelope!
+                let strip = try ctx.geometry(from: .lineString(run)).buffer(width: tolerance)
+                pieces.append((Envelope(minX: e.minX - 2 * tolerance, minY: e.minY - 2 * tolerance,
+                                        maxX: e.maxX + 2 * tolerance, maxY: e.maxY + 2 * tolerance), try PreparedGeometry(strip)))
+                start += Self.runLength
+            }
+        }
+        self.pieces = pieces
     }
 
     /// Length of `lines` outside the strip.
     func lengthOutside(_ lines: GEOSGeometryHandle) throws -> Double {
-        guard try strip.intersects(lines) else { return try lines.length() }
-        return try lines.difference(strip.base).length()
+        guard let e = try lines.value().envelope else { return 0 }
+        var rest = lines
+        for piece in pieces where piece.envelope.intersects(e) {
+            guard try piece.strip.intersects(rest) else { continue }
+            rest = try rest.difference(piece.strip.base)
+        }
+        return try rest.length()
     }
 }

@@ -74,21 +74,35 @@ struct OutlineFaithfulProjection {
     /// The pieces of one village, in WGS-84, in the same order.
     /// - Parameter repairing: when a piece comes out invalid, clean its rings again with the
     ///   stricter spike test (`cleaned(_:strict:)`). Pieces that come out valid are untouched.
+    /// - Parameter spikesOnlyWhenInvalid: remove only repeated vertices, and spikes (then the
+    ///   stricter ones) only from pieces that are invalid without it. For blocks: a vertex that
+    ///   looks like a spike in one block after rounding is a corner of its neighbour, and dropping
+    ///   it from one side only leaves a sliver between them, so the blocks of a grid, dissolved,
+    ///   would touch at a point.
     func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?,
-                 repairing: Bool = false) throws -> [Polygon] {
-        let projected = try project(pieces, village: village)
-        guard repairing else { return projected }
+                 repairing: Bool = false, spikesOnlyWhenInvalid: Bool = false) throws -> [Polygon] {
+        let projected = try project(pieces, village: village, spikeTolerance: spikesOnlyWhenInvalid ? 0 : 2e-7)
+        guard repairing || spikesOnlyWhenInvalid else { return projected }
         let ctx = GEOSContext()
+        func valid(_ p: Polygon) throws -> Bool {
+            guard p.exterior.count >= 4 else { return false }
+            return try ctx.geometry(from: .polygon(p)).validity().isValid
+        }
         return try projected.map { p in
-            guard p.exterior.count >= 4, try !ctx.geometry(from: .polygon(p)).validity().isValid else { return p }
+            guard p.exterior.count >= 4, try !valid(p) else { return p }
+            if spikesOnlyWhenInvalid {
+                let cleaned = Polygon(exterior: Self.cleaned(p.exterior), holes: p.holes.map { Self.cleaned($0) }.filter { $0.count >= 4 })
+                if try valid(cleaned) { return cleaned }
+            }
             let again = Polygon(exterior: Self.cleaned(p.exterior, strict: true),
                                 holes: p.holes.map { Self.cleaned($0, strict: true) }.filter { $0.count >= 4 })
             return again.exterior.count >= 4 ? again : p
         }
     }
 
-    private func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?) throws -> [Polygon] {
-        guard let village else { return try pieces.map { try plain($0) } }
+    private func project(_ pieces: [Polygon], village: (wgs84: [Polygon], metric: [Polygon])?,
+                         spikeTolerance: Double) throws -> [Polygon] {
+        guard let village else { return try pieces.map { try plain($0, spikeTolerance: spikeTolerance) } }
         let outline = Outline(wgs84: village.wgs84, metric: village.metric)
         // Vertices used by two or more pieces: where pieces meet (junctions).
         struct Key: Hashable { let x: Int64, y: Int64 }
@@ -117,15 +131,16 @@ struct OutlineFaithfulProjection {
                     }
                 }
                 guard let first = out.first else { return [] }
-                return Self.cleaned(out + [first])
+                return Self.cleaned(out + [first], tolerance: spikeTolerance)
             }
             return Polygon(exterior: try ring(p.exterior), holes: try p.holes.map(ring).filter { $0.count >= 4 })
         }
     }
 
-    private func plain(_ p: Polygon) throws -> Polygon {
+    private func plain(_ p: Polygon, spikeTolerance: Double) throws -> Polygon {
         func ring(_ r: [Coordinate]) throws -> [Coordinate] {
-            Self.cleaned(try r.map { let w = try toWGS84.transform($0); return Coordinate(round(w.x), round(w.y)) })
+            Self.cleaned(try r.map { let w = try toWGS84.transform($0); return Coordinate(round(w.x), round(w.y)) },
+                         tolerance: spikeTolerance)
         }
         return Polygon(exterior: try ring(p.exterior), holes: try p.holes.map(ring).filter { $0.count >= 4 })
     }

@@ -55,24 +55,36 @@ struct PartitionCommand: ParsableCommand {
         }
         // A load per grid in households means households are what is balanced.
         if householdsPerGrid != nil { options.weights = .households }
+        var timer = PhaseTimer("partition")
         let district = try DistrictBoundaries.load(directory: boundaries)
         let layers = try DistrictLayers.load(directory: boundaries)
+        timer.mark("load")
         // Overlapping villages or addresses of unknown villages would give a plan that looks fine
         // and is wrong: check the district as `wangge check` does, on the other core while the
         // plan is drawn, and refuse before writing anything.
         let directory = boundaries
-        let districtCheck = Background { try DistrictCheck().require(district, layers: layers, directory: directory) }
+        let districtCheck = Background {
+            try PhaseTimer.measuringThread("district check") { try DistrictCheck().require(district, layers: layers, directory: directory) }
+        }
         let bar = ProgressBar(label: "partition")
         let plan = try GridPlanner(options: options).plan(boundaries: district, layers: layers) { done, total, name in
             bar.update(done, of: total, detail: name)
         }
         bar.finish()
+        timer.mark("plan")
         try districtCheck.value()
+        timer.mark("wait for district check")
         // The plan must pass `wangge validate` before it replaces anything: checked on the other
         // core while the files are encoded.
-        let planCheck = Background { try plan.checkValid(against: district) }
+        let gridFeatures = try GridPlanWriter().gridsCollection(plan)
+        timer.mark("grids in WGS-84")
+        let planCheck = Background { try PhaseTimer.measuringThread("plan check") { try plan.checkValid(gridFeatures, against: district) } }
         let seconds = Date().timeIntervalSince(started)
-        try GridPlanWriter().write(plan, to: out, seconds: seconds) { try planCheck.value() }
+        try GridPlanWriter().write(plan, grids: gridFeatures, to: out, seconds: seconds) {
+            timer.mark("encode")
+            try planCheck.value()
+            timer.mark("wait for plan check")
+        }
         if let exportProblem {
             let json = GridPlanWriter().problem(plan, name: "\(district.name) blocks (wangge partition, seed \(seed))")
             try AtomicFile.write(Array((json.jsonText + "\n").utf8), to: exportProblem)

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WanggeGeometry
 @testable import WanggeGrids
@@ -35,6 +36,36 @@ import WanggeGeometry
         let blocks = try cutter.blocks(of: square, lines: [line(.street, [(3, -10), (3, 110)]), line(.street, [(3, 50), (110, 50)])])
         #expect(blocks.count == 2)
         #expect(abs(blocks.map(area).reduce(0, +) - 10_000) < 1e-6)
+    }
+
+    /// The cutter snaps each line on its own to the outline vertices near it; that must give
+    /// exactly the faces GEOS gives when the whole network is snapped to the whole outline. An
+    /// outline of 400 vertices (a wavy edge), streets running millimetres inside it, crossing
+    /// it, and one far from it.
+    @Test func snappingEachLineToTheVerticesNearItEqualsSnappingTheWholeNetwork() throws {
+        var ring: [Coordinate] = []
+        for k in 0..<100 { ring.append(Coordinate(Double(k), 0.3 * sin(Double(k)))) }
+        for k in 0..<100 { ring.append(Coordinate(100, Double(k))) }
+        for k in 0..<100 { ring.append(Coordinate(100 - Double(k), 100 + 0.2 * cos(Double(k)))) }
+        for k in 0..<100 { ring.append(Coordinate(0, 100 - Double(k))) }
+        ring.append(ring[0])
+        let outline = Polygon(exterior: ring, holes: [])
+        let lines: [[Coordinate]] = [
+            (0...40).map { Coordinate(Double($0) + 10, 0.3 * sin(Double($0) + 10) + 0.004) },  // a hair inside the south edge
+            [Coordinate(99.995, -5), Coordinate(99.995, 50), Coordinate(20, 50)],               // along the east edge, then across
+            [Coordinate(30, -10), Coordinate(30.002, 110)],                                     // across the village
+            [Coordinate(50, 20), Coordinate(70, 30), Coordinate(50, 45), Coordinate(50, 20)],   // a loop far from the outline
+        ]
+        let ctx = GEOSContext()
+        let ours = try FaceNetwork(lines: lines, outline: outline, context: ctx, gridSize: 1e-6, snapTolerance: 0.01)
+        // The whole network snapped to the whole outline, as GEOS does it in one call.
+        let ringHandle = try ctx.geometry(from: .multiLineString(outline.rings))
+        let whole = try ctx.geometry(from: .multiLineString(lines)).snapped(to: ringHandle, tolerance: 0.01)
+        let noded = try ctx.collection(of: [whole, ringHandle]).unaryUnion(gridSize: 1e-6)
+        let faces = try ctx.polygonize([noded]).value().polygons.filter { FaceNetwork.contains(outline, FaceNetwork.interiorPoint($0)) }
+        #expect(ours.faces.count == faces.count)
+        #expect(Set(ours.faces) == Set(faces))
+        #expect(ours.faces.count >= 4)
     }
 
     @Test func lineIndexFindsExactlyTheLinesNearAPolygon() {
