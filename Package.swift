@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "WanggeCases", dependencies: ["WanggeIO"]),
         .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", "WanggeCases", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
-        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeCases", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
         // SQLite file is read and written by WanggeStore.
         .target(name: "WanggeGazetteer", dependencies: ["WanggeIO", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry"]),

@@ -29,6 +29,13 @@ public struct CaseTime: Hashable, Comparable, Sendable, CustomStringConvertible 
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2))+08:00"
     }
 
+    /// `2025-11-01T00:30:00.000Z`: UTC with milliseconds, the form a GeoPackage DATETIME column holds.
+    public var utcTimestamp: String {
+        let days = floorDiv(seconds, 86_400), secs = seconds - days * 86_400
+        let (y, m, d) = Self.civil(fromDays: days)
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs % 3600 / 60, 2)):\(pad(secs % 60, 2)).000Z"
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM[:SS[.fff]](Z|±HH:MM)` or a plain date `YYYY-MM-DD` (midnight,
     /// +08:00). A time without an offset is refused: it would be ambiguous.
     public init?(iso8601 text: String) {

@@ -2,6 +2,7 @@ import Foundation
 import WanggeCRS
 import WanggeDistrict
 import WanggeAssign
+import WanggeCases
 import WanggeWorkload
 import WanggeGeoJSON
 import WanggeGeometry
@@ -141,6 +142,12 @@ public struct DistrictExport {
     /// Address id → grid code, by the one point-to-grid rule (`GridLocator`): the grid of the
     /// address's own village that covers it, else that village's nearest grid.
     public let addressGrid: [String: String]
+    /// incidents.geojson's cases with their grid (`grid_code`, by the one rule with the case's
+    /// village), `deadline` (reported + deadline_hours) and `light` — as of the latest event of the
+    /// history, so the same file gives the same lights — sorted by id.
+    public let incidents: [Feature]
+    /// landmarks.geojson's points with their grid (`grid_code`), sorted by id.
+    public let landmarks: [Feature]
 
     /// The name of the GeoPackage written into the output directory.
     public static let geoPackageName = "wangge.gpkg"
@@ -160,6 +167,46 @@ public struct DistrictExport {
             }
         }
         self.addressGrid = addressGrid
+        let locator = grids.isEmpty ? nil
+            : try GridLocator(GridSet(collection: FeatureCollection(features: grids), metricCRS: input.boundaries.profile.metricCRS))
+        func gridCode(_ f: Feature) -> JSONValue {
+            guard let locator, case .point(let p)? = f.geometry,
+                  let g = locator.grid(at: p, village: f.string("village_code")) else { return .null }
+            return .string(locator.grids[g].code)
+        }
+        func byID(_ fs: [Feature]) -> [Feature] { fs.sorted { ($0.id?.description ?? "") < ($1.id?.description ?? "") } }
+        landmarks = byID(input.landmarks.features).map { f in
+            var f = f
+            f[property: "grid_code"] = gridCode(f)
+            return f
+        }
+        incidents = Self.incidentsWithLights(byID(input.incidents.features), grid: gridCode)
+    }
+
+    /// The columns of the incidents layer that hold times (GeoPackage DATETIME; ISO 8601 in GeoJSON).
+    public static let incidentTimeColumns = ["reported_at", "resolved_at", "deadline"]
+
+    static func incidentsWithLights(_ features: [Feature], grid: (Feature) -> JSONValue) -> [Feature] {
+        let times = features.flatMap { f in ["reported_at", "resolved_at"].compactMap { f.string($0).flatMap(CaseTime.init(iso8601:)) } }
+        let asOf = times.max() ?? CaseTime(seconds: 0)
+        let margin = CaseDeadlines.standard.yellowMarginSeconds
+        return features.map { f in
+            var f = f
+            f[property: "grid_code"] = grid(f)
+            guard let reported = f.string("reported_at").flatMap(CaseTime.init(iso8601:)), let hours = f.double("deadline_hours"),
+                  hours.isFinite, hours >= 0 else {
+                f[property: "deadline"] = .null
+                f[property: "light"] = .null
+                return f
+            }
+            let deadline = reported.adding(hours: hours)
+            let resolved = f.string("resolved_at").flatMap(CaseTime.init(iso8601:))
+            let record = CaseRecord(id: f.id?.text ?? "", type: CaseType(rawValue: f.string("type") ?? "") ?? CaseType.allCases[0],
+                                    status: resolved == nil ? .reported : .resolved, deadline: deadline, reportedAt: reported, resolvedAt: resolved)
+            f[property: "deadline"] = .string(deadline.iso8601)
+            f[property: "light"] = .string(record.light(at: asOf, marginSeconds: margin).rawValue)
+            return f
+        }
     }
 
     func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
@@ -203,9 +250,9 @@ public struct DistrictExport {
                 "households": int(a.households), "residents": int(a.residents), "flagged": int(a.flagged),
             ], geometry: .point(a.position))
         }))
-        func byID(_ fs: [Feature]) -> [Feature] { fs.sorted { ($0.id?.description ?? "") < ($1.id?.description ?? "") } }
-        out.append(GeoPackageLayer(name: "landmarks", description: "Landmarks callers name", features: byID(input.landmarks.features)))
-        out.append(GeoPackageLayer(name: "incidents", description: "Cases (synthetic)", features: byID(input.incidents.features)))
+        out.append(GeoPackageLayer(name: "landmarks", description: "Landmarks callers name, with their grid", features: landmarks))
+        out.append(GeoPackageLayer(name: "incidents", description: "Cases (synthetic) with grid, deadline and light", features: incidents,
+                                   columnKinds: Dictionary(uniqueKeysWithValues: Self.incidentTimeColumns.map { ($0, .datetime) })))
         return out
     }
 

@@ -1,6 +1,7 @@
 // WanggeStore: the only module that imports GRDB. Writes OGC GeoPackage 1.3 files.
 import Foundation
 import GRDB
+import WanggeCases
 import WanggeIO
 import WanggeGeometry
 import WanggeGeoJSON
@@ -24,7 +25,8 @@ public struct GeoPackageLayer: Sendable {
 
 /// A typed attribute column, inferred from the JSON values of a layer's properties.
 public struct GeoPackageColumn: Hashable, Sendable {
-    public enum Kind: String, Sendable { case text = "TEXT", integer = "INTEGER", real = "REAL" }
+    /// `datetime`: ISO 8601 text in, stored as the spec's UTC form (`2025-11-01T00:30:00.000Z`).
+    public enum Kind: String, Sendable { case text = "TEXT", integer = "INTEGER", real = "REAL", datetime = "DATETIME" }
     public var name: String
     /// The property key it comes from ("" for the feature id column).
     public var key: String
@@ -128,9 +130,12 @@ public struct GeoPackageWriter: Sendable {
             switch kind {
             case .integer: return Int64(n.value).databaseValue
             case .real: return n.value.databaseValue
-            case .text: return n.text.databaseValue
+            case .text, .datetime: return n.text.databaseValue
             }
-        case .string(let s): return s.databaseValue
+        case .string(let s):
+            // A time that does not read stays as written rather than being lost.
+            if kind == .datetime, let t = CaseTime(iso8601: s) { return t.utcTimestamp.databaseValue }
+            return s.databaseValue
         case .array, .object: return v.jsonText.databaseValue
         }
     }

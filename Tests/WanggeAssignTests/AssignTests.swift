@@ -260,7 +260,7 @@ enum Fixture {
         #expect(csvOut.contains("3,\"点,3\","))
         let codes = csvOut.split(separator: "\n").dropFirst().map { line -> String in
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
-            return String(f[f.count - 7])
+            return String(f[f.count - assignColumns.count])   // grid_code, the first added column
         }
         #expect(Array(codes.prefix(10)) == points.map(\.1))
 

@@ -115,6 +115,39 @@ import WanggeGeometry
         #expect(info.contains("staff_hours (Real) = 40.3"))
     }
 
+    /// The cases layer carries its grid (the grid of the case's own village that holds the point),
+    /// its deadline and light, and typed times: ISO 8601 in GeoJSON, DATETIME in the GeoPackage.
+    /// Lights are checked against Foundation's ISO 8601 parser (an independent reading).
+    @Test func incidentsCarryGridDeadlineAndLight() throws {
+        let fc = try GeoJSONReader().readFeatureCollection(contentsOf: Fixture.exportDirectory + "/incidents.geojson")
+        #expect(fc.features.count == 6610)
+        let iso = ISO8601DateFormatter()
+        var red = 0, expectedRed = 0
+        for f in fc.features {
+            let grid = try #require(f.string("grid_code"), "\(f.id?.text ?? "?") has no grid")
+            #expect(grid.hasPrefix(f.string("village_code")!))
+            let reported = try #require(iso.date(from: f.string("reported_at")!))
+            let resolved = try #require(iso.date(from: f.string("resolved_at")!))
+            let deadlineText = try #require(f.string("deadline"))
+            let deadline = try #require(iso.date(from: deadlineText))
+            #expect(abs(deadline.timeIntervalSince(reported) - f.double("deadline_hours")! * 3600) < 1)
+            if resolved > deadline { expectedRed += 1 }
+            if f.string("light") == "red" { red += 1 } else { #expect(f.string("light") == "green") }
+        }
+        #expect(red == expectedRed && red > 0)
+        let landmarks = try GeoJSONReader().readFeatureCollection(contentsOf: Fixture.exportDirectory + "/landmarks.geojson")
+        #expect(landmarks.features.allSatisfy { ($0.string("grid_code") ?? "").hasPrefix($0.string("village_code") ?? "-") })
+        // GDAL reads the times as DateTime, in UTC (the GeoPackage form), and the first case's
+        // report time 2025-11-01T00:00:00+08:00 as 2025/10/31 16:00:00.
+        let summary = try run("ogrinfo", package: "gdal-bin", ["-so", Fixture.exportDirectory + "/wangge.gpkg", "incidents"])
+        let info = String(decoding: summary.out, as: UTF8.self)
+        for column in ["reported_at: DateTime", "resolved_at: DateTime", "deadline: DateTime", "grid_code: String", "light: String"] {
+            #expect(info.contains(column), "\(column)")
+        }
+        let r = try run("ogrinfo", package: "gdal-bin", ["-q", "-where", "id = 'C00001'", Fixture.exportDirectory + "/wangge.gpkg", "incidents"])
+        #expect(String(decoding: r.out, as: UTF8.self).contains("reported_at (DateTime) = 2025/10/31 16:00:00"))
+    }
+
     @Test func csvTablesOfGridsAndAssignments() throws {
         let grids = try csvText("grids.csv")
         let rows = grids.split(separator: "\n")
