@@ -46,3 +46,24 @@ extension CaseDesk {
         return t
     }
 }
+
+/// A grid's open cases and how many of them are overdue, for the map.
+public struct GridCaseCounts: Hashable, Sendable {
+    public var open = 0
+    public var overdue = 0
+    public init(open: Int = 0, overdue: Int = 0) { self.open = open; self.overdue = overdue }
+}
+
+extension CaseDesk {
+    /// Open cases (not resolved, verified or closed; parked ones included) per grid code at `now`,
+    /// and of them those past their deadline (red).
+    public static func gridCounts(_ store: CaseStore, now: CaseTime, marginSeconds: Int64) throws(CaseError) -> [String: GridCaseCounts] {
+        var counts: [String: GridCaseCounts] = [:]
+        for c in try store.list(CaseFilter(), now: now, marginSeconds: marginSeconds) where c.status.isOpen {
+            guard let grid = c.gridCode else { continue }
+            counts[grid, default: GridCaseCounts()].open += 1
+            if c.light(at: now, marginSeconds: marginSeconds) == .red { counts[grid, default: GridCaseCounts()].overdue += 1 }
+        }
+        return counts
+    }
+}

@@ -90,6 +90,21 @@ public struct ExportInput: Sendable {
         return out
     }
 
+    /// The grid properties the case colourings read.
+    public static let openCasesKey = "cases_open", overdueCasesKey = "cases_overdue"
+
+    /// The input with each grid's open and overdue cases (grid code → counts; a grid absent has 0).
+    public func settingCaseCounts(_ counts: [String: (open: Int, overdue: Int)]) -> ExportInput {
+        var copy = self
+        for k in copy.grids.features.indices {
+            let code = copy.grids.features[k].string("code") ?? ""
+            let c = counts[code] ?? (0, 0)
+            copy.grids.features[k][property: Self.openCasesKey] = .number(JSONNumber(c.open))
+            copy.grids.features[k][property: Self.overdueCasesKey] = .number(JSONNumber(c.overdue))
+        }
+        return copy
+    }
+
     /// Loads `boundaries/`; the grids come from `gridsFile` (and blocks.geojson beside it, when
     /// present), or — without one — from `planned`, else from partitioning the bundled plan with
     /// the default options.

@@ -15,6 +15,9 @@ public enum MapColouring: String, Sendable, CaseIterable {
     /// Five classes of hours of work per hour of staff (workload ÷ staff_hours, as `wangge staff
     /// --grids-out` writes them); grids without staff hours grey.
     case staffRatio = "staff-ratio"
+    /// Five classes of open cases, or of overdue open cases, per grid (`cases_open`,
+    /// `cases_overdue`, set by `ExportInput.settingCaseCounts` from the case store).
+    case casesOpen = "cases-open", casesOverdue = "cases-overdue"
     /// One colour per township.
     case township
     /// A distinct colour per grid (for checking that every grid is drawn, pixel by pixel).
@@ -25,6 +28,8 @@ public enum MapColouring: String, Sendable, CaseIterable {
         switch self {
         case .workload: return "workload"
         case .households, .flagged, .incidents, .patrol, .upkeep: return "hours_" + rawValue
+        case .casesOpen: return ExportInput.openCasesKey
+        case .casesOverdue: return ExportInput.overdueCasesKey
         case .staffRatio, .township, .grid: return nil
         }
     }
@@ -50,6 +55,8 @@ public enum MapColouring: String, Sendable, CaseIterable {
         case .patrol: return "巡查（小时/周）"
         case .upkeep: return "基础信息维护（小时/周）"
         case .staffRatio: return "每人时工作量（工作小时 ÷ 人员小时）"
+        case .casesOpen: return "在办事件（件）"
+        case .casesOverdue: return "超期事件（件）"
         case .township: return "按街道/乡镇着色"
         case .grid: return "每个网格一色"
         }
@@ -96,7 +103,7 @@ public struct DistrictMap {
     public func colour(_ k: Int) -> String {
         let f = grids[k].feature
         switch colouring {
-        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio:
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio, .casesOpen, .casesOverdue:
             guard let w = colouring.value(f), breaks.count == 4 else { return Self.noValueColour }
             return Self.workloadPalette[breaks.firstIndex { w < $0 } ?? 4]
         case .township:
@@ -119,10 +126,10 @@ public struct DistrictMap {
 
     public var legend: [(String, String)] {
         switch colouring {
-        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio:
+        case .workload, .households, .flagged, .incidents, .patrol, .upkeep, .staffRatio, .casesOpen, .casesOverdue:
             let ratio = colouring == .staffRatio
             let b = breaks.map { ratio ? String(format: "%.2f", $0) : String(Int($0.rounded())) }
-            let unit = ratio ? "" : " 小时/周"
+            let unit = ratio ? "" : colouring == .casesOpen || colouring == .casesOverdue ? " 件" : " 小时/周"
             let unstaffed = grids.contains { colouring.value($0.feature) == nil }
                 ? [("无人员 no staff hours", Self.noValueColour)] : []
             guard b.count == 4 else { return unstaffed }
@@ -238,7 +245,7 @@ public struct DistrictMap {
                 default: ""
                 }
             }
-            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\"/>\n"
+            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\" data-open=\"\(attr(ExportInput.openCasesKey))\" data-overdue=\"\(attr(ExportInput.overdueCasesKey))\"/>\n"
         }
         svg += "</g>\n<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
         for (v, g) in villages {
@@ -343,7 +350,8 @@ svg.addEventListener("pointermove",function(e){
     tip.innerHTML="<b>"+esc(d.code)+"</b> "+esc(d.name)+"<br>"+esc(d.township)+" · "+esc(d.village)+
       "<br>户数 households: "+esc(d.households)+"　人口 residents: "+esc(d.residents)+
       "<br>工作量 hours/week: "+esc(d.workload)+(d.staff?"　人员 staff hours: "+esc(d.staff):"")+
-      "<br>网格员 worker: "+(d.worker?esc(d.worker)+(d.phone?" ☎ "+esc(d.phone):""):"（未指派 unassigned）");
+      "<br>网格员 worker: "+(d.worker?esc(d.worker)+(d.phone?" ☎ "+esc(d.phone):""):"（未指派 unassigned）")+
+      (d.open?"<br>在办事件 open cases: "+esc(d.open)+"　超期 overdue: "+esc(d.overdue):"");
     tip.style.display="block";tip.style.left=(e.clientX+14)+"px";tip.style.top=(e.clientY+14)+"px";
   }else{tip.style.display="none";}
 });

@@ -45,7 +45,9 @@ struct MapCommand: ParsableCommand {
     @Option(help: "A grids.geojson from `wangge partition`.") var grids: String?
     @Option(help: "The HTML file to write.") var out: String?
     @Option(help: "Also (or only) write a static SVG map here.") var svg: String?
-    @Option(help: "Colour grids by workload (hours a week), by one part of it (households, flagged, incidents, patrol, upkeep), by hours of work per staff-hour (staff-ratio: needs a grid file from `wangge staff --grids-out`), by township, or one colour a grid.") var colour: MapColouring = .workload
+    @Option(help: "Colour grids by workload (hours a week), by one part of it (households, flagged, incidents, patrol, upkeep), by hours of work per staff-hour (staff-ratio: needs a grid file from `wangge staff --grids-out`), by open or overdue cases (cases-open, cases-overdue: needs --cases), by township, or one colour a grid.") var colour: MapColouring = .workload
+    @Option(help: "The case store (e.g. out/cases.sqlite): each grid's open and overdue cases, for --colour cases-open|cases-overdue and the popups.") var cases: String?
+    @Option(help: "The moment the lights are read at (ISO 8601 with offset; default now).") var now: String?
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
@@ -57,7 +59,16 @@ struct MapCommand: ParsableCommand {
         for (flag, path) in [("--out", out), ("--svg", svg)] {
             if let path, let grids { try FileIdentity.checkDistinct(output: (flag, path), from: [("--grids", grids)]) }
         }
-        let input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
+        var input = try MapInputLoader.load(boundaries: boundaries, grids: grids, validate: !noValidate)
+        if let cases {
+            guard FileManager.default.fileExists(atPath: cases) else { throw ValidationError("no case store at \(cases): run `wangge case import --store \(cases)` first") }
+            let store = try CaseStore(path: cases)
+            let deadlines = try CaseDesk.deadlines(nil)
+            let counts = try CaseDesk.gridCounts(store, now: try CaseDesk.now(now), marginSeconds: deadlines.yellowMarginSeconds)
+            input = input.settingCaseCounts(counts.mapValues { (open: $0.open, overdue: $0.overdue) })
+        } else if colour == .casesOpen || colour == .casesOverdue {
+            throw ValidationError("--colour \(colour.rawValue) needs the case store: --cases out/cases.sqlite")
+        }
         if colour == .staffRatio, !input.grids.features.contains(where: { GridWorker.staffHours($0) != nil }) {
             throw ValidationError("--colour staff-ratio needs staff hours on the grids: run `wangge staff --roster FILE --grids \(grids ?? "FILE") --grids-out FILE` and map that file")
         }

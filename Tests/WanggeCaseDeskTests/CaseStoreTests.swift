@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WanggeIO
+import WanggeCaseDesk
 import WanggeCases
 @testable import WanggeStore
 
@@ -176,3 +177,26 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
     }
 }
 
+
+/// What the map colours grids by: open cases per grid and, of them, the overdue.
+@Suite struct GridCaseCountTests {
+    @Test func openAndOverdueCasesPerGrid() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ladder = CaseLadder()
+        let store = try CaseStore(path: dir + "/cases.sqlite")
+        let a = "511111001001001", b = "511111001001002"
+        let (open1, _) = try store.add(newCase(grid: a), actor: "desk", note: "", ladder: ladder)
+        _ = try store.add(newCase(grid: a), actor: "desk", note: "", ladder: ladder)
+        let (done, _) = try store.add(newCase(grid: b), actor: "desk", note: "", ladder: ladder)
+        try store.perform(.accept, on: done.id, at: t0.adding(hours: 1), actor: "w", note: "", ladder: ladder)
+        try store.perform(.resolve, on: done.id, at: t0.adding(hours: 2), actor: "w", note: "", ladder: ladder)
+        // Far past every deadline: both open cases of grid a are overdue; grid b's is resolved.
+        let late = t0.adding(hours: 24 * 365)
+        let counts = try CaseDesk.gridCounts(store, now: late, marginSeconds: ladder.deadlines.yellowMarginSeconds)
+        #expect(counts == [a: GridCaseCounts(open: 2, overdue: 2)])
+        // Right after reporting: open, not overdue.
+        let early = try CaseDesk.gridCounts(store, now: (try store.record(open1.id))!.reportedAt, marginSeconds: 0)
+        #expect(early[a] == GridCaseCounts(open: 2, overdue: 0))
+    }
+}

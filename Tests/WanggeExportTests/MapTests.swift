@@ -120,4 +120,23 @@ import WanggeGeoJSON
         let html = map.html()
         #expect(html.contains("data-worker=\"网格员1\" data-phone=\"13800001001\""))
     }
+
+    /// Open and overdue cases per grid (from the case store, through `settingCaseCounts`): five
+    /// classes by quintile, counted in 件, shown in the popups.
+    @Test(arguments: [MapColouring.casesOpen, .casesOverdue])
+    func colourByCases(_ colouring: MapColouring) throws {
+        let codes = Fixture.input.grids.features.compactMap { $0.string("code") }.sorted()
+        var counts: [String: (open: Int, overdue: Int)] = [:]
+        for (k, code) in codes.enumerated() where k % 3 != 0 { counts[code] = (open: k % 17 + 1, overdue: k % 5) }
+        let input = Fixture.input.settingCaseCounts(counts)
+        let map = try DistrictMap(input, colouring: colouring)
+        #expect(map.legend.count == 5 && map.legend.allSatisfy { $0.0.hasSuffix("件") })
+        let grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        for (k, g) in grids.enumerated() {
+            let c = counts[g.string("code")!] ?? (0, 0)
+            let v = Double(colouring == .casesOpen ? c.open : c.overdue)
+            #expect(map.colour(k) == DistrictMap.workloadPalette[map.breaks.firstIndex { v < $0 } ?? 4])
+        }
+        #expect(map.html().contains("data-open=\"\(counts[codes[1]]!.open)\" data-overdue=\"\(counts[codes[1]]!.overdue)\""))
+    }
 }
