@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WanggeTestSupport
 import WanggeCRS
 import WanggeGeometry
 @testable import WanggeDistrict
@@ -157,25 +158,11 @@ import WanggeGeometry
         }
     }
 
-    /// Runs a GDAL client; a missing one fails naming the package (tools/ensure-test-clients.sh
-    /// installs gdal-bin; `make test` runs it).
+    /// Runs a GDAL client (WanggeTestSupport); a failure names the command.
     func gdal(_ tool: String, _ arguments: [String]) throws -> String {
-        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init) + ["/usr/bin", "/usr/local/bin"]
-        guard let exe = path.map({ "\($0)/\(tool)" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
-            Issue.record("\(tool) is not installed: install the Debian package gdal-bin (tools/ensure-test-clients.sh, run by `make test`)")
-            throw CocoaError(.fileNoSuchFile)
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = arguments
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(tool) \(arguments.joined(separator: " "))")
-        return String(decoding: data, as: UTF8.self)
+        let r = try run(tool, package: "gdal-bin", arguments)
+        #expect(r.status == 0, "\(tool) \(arguments.joined(separator: " ")): \(r.err)")
+        return String(decoding: r.out, as: UTF8.self)
     }
 
     // MARK: bilinear and slope, by hand

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WanggeTestSupport
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
@@ -13,23 +14,10 @@ import WanggeGeometry
 @Suite(.serialized) struct BlockDissolveTests {
     static let bundled = GridPlannerTests.bundled
 
-    /// GDAL's ogr2ogr, from gdal-bin (tools/ensure-test-clients.sh installs it for `make test`).
+    /// GDAL's ogr2ogr (WanggeTestSupport: a missing client names gdal-bin).
     static func ogr2ogr(_ arguments: [String]) throws {
-        let exe = ["/usr/bin/ogr2ogr", "/usr/local/bin/ogr2ogr"].first { FileManager.default.isExecutableFile(atPath: $0) }
-        guard let exe else {
-            Issue.record("ogr2ogr is not installed: install the Debian package gdal-bin (tools/ensure-test-clients.sh, run by `make test`)")
-            return
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = arguments
-        let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        let message = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "ogr2ogr failed: \(String(decoding: message, as: UTF8.self))")
+        let r = try run("ogr2ogr", package: "gdal-bin", arguments)
+        #expect(r.status == 0, "ogr2ogr failed: \(r.err)")
     }
 
     /// The bundled plan, and 300 grids: there, in 沫水社区, a block's corner 1.2 cm from its

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Testing
+import WanggeTestSupport
 import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
@@ -232,29 +233,10 @@ enum HTTPClient {
 /// The intake desk's page in a real browser (headless Chromium, as `make test` installs it):
 /// `/?q=ADDRESS` asks the API, and the answer — status, grid, worker — lands in the page.
 @Suite(.serialized) struct IntakePageBrowserTests {
-    static func chromium() -> String? {
-        for dir in ((ProcessInfo.processInfo.environment["PATH"] ?? "") + ":/usr/bin:/bin").split(separator: ":") {
-            let p = "\(dir)/chromium"
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
-
     /// The DOM after the page's scripts ran (virtual time: the fetch completes first).
     static func dom(_ url: String) throws -> String {
-        guard let exe = chromium() else {
-            throw HTTPClient.Failure(message: "chromium is not installed: install the Debian package chromium (tools/ensure-test-clients.sh, run by `make test`)")
-        }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: exe)
-        p.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000", "--dump-dom", url]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let r = try run("chromium", package: "chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=10000", "--dump-dom", url])
+        return String(decoding: r.out, as: UTF8.self)
     }
 
     @Test func anAddressAskedFromThePageShowsItsGridAndWorker() async throws {
