@@ -25,20 +25,24 @@ public final class CaseGrids: @unchecked Sendable {
 
     /// Reads the grid file (`validate`: each feature a valid polygon with a code of its own, as
     /// `GridFile.structuralProblems` checks; `--no-validate` to insist).
-    public init(path: String, validate: Bool = true) throws {
-        self.path = path
+    public convenience init(path: String, validate: Bool = true) throws {
         let collection = try GridFile.load(path, boundaries: nil, validate: validate)
-        let set = try GridSet(collection: collection)
-        locator = try GridLocator(set)
-        var township: [String: String] = [:], worker: [String: String] = [:]
+        self.init(path: path, collection: collection, locator: try GridLocator(GridSet(collection: collection)))
+    }
+
+    /// A grid file already read, with its locator (e.g. the server's).
+    public init(path: String, collection: FeatureCollection, locator: GridLocator) {
+        self.path = path
+        self.locator = locator
+        var township: [String: String] = [:]
         for f in collection.features {
             guard let code = f.string("code") else { continue }
             township[code] = f.string("township_code")
-            worker[code] = f.string("worker")
         }
+        let set = locator.gridSet
         // A 12-digit village code is its township's 9 digits + 3 (the national 统计用区划代码 rule).
         townshipByGrid = set.grids.map { township[$0.code] ?? String($0.villageCode.prefix(9)) }
-        workerByGrid = set.grids.map { worker[$0.code] }
+        workerByGrid = set.grids.map { $0.worker?.name }
     }
 
     /// The grid of a WGS-84 point: with `village` known, that village's covering grid (else its

@@ -96,9 +96,6 @@ public struct CoverageCheck {
 
     /// Members that stick out of the parent, and gaps of the parent that no member covers.
     public func gapsAndOutside(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
-        // A lone member with exactly the parent's coordinates (a village that is one grid, written
-        // with the village's own vertices) leaves nothing outside and no gap: skip the overlays.
-        if members.count == 1 && members[0].geometry.polygons == parent.geometry.polygons { return [] }
         let p = try context.geometry(from: parent.geometry)
         var issues: [CoverageIssue] = []
         var handles: [GEOSGeometryHandle] = []
@@ -186,8 +183,21 @@ public struct CoverageCheck {
         static func lessThan(_ a: Coordinate, _ b: Coordinate) -> Bool { (a.x, a.y) < (b.x, b.y) }
     }
 
-    /// Everything above, for members that should tile `parent`.
+    /// Overlaps, parts outside and gaps of valid `members` that should tile `parent`: none when
+    /// they tile it edge for edge (`tilesExactly`), else as the overlays find them.
+    public func tilingIssues(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
+        if Self.tilesExactly(parent: parent.geometry, members: members.map(\.geometry)) { return [] }
+        return try overlaps(members) + gapsAndOutside(parent: parent, members: members)
+    }
+
+    /// Everything above, for members that should tile `parent`. The edge-for-edge shortcut holds
+    /// for a valid parent and valid members only; otherwise the overlays decide.
     public func check(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
-        try checkMembers(members) + overlaps(members) + gapsAndOutside(parent: parent, members: members)
+        let memberIssues = try checkMembers(members)
+        let parentValid = parent.geometry.isEmpty ? false : try context.geometry(from: parent.geometry).validity().isValid
+        if !parentValid || memberIssues.contains(where: { $0.kind == .invalid || $0.kind == .empty }) {
+            return try memberIssues + overlaps(members) + gapsAndOutside(parent: parent, members: members)
+        }
+        return try memberIssues + tilingIssues(parent: parent, members: members)
     }
 }

@@ -44,6 +44,8 @@ public struct ExportInput: Sendable {
     public var incidents: FeatureCollection
     public var grids: FeatureCollection
     public var blocks: FeatureCollection?
+    /// The workload report the grids' figures came from (nil without grids).
+    public var workloadReport: WorkloadReport?
 
     /// The grids' figures are recomputed here from their geometry and `layers` (`WorkloadCalculator`,
     /// as `wangge report` does) and replace whatever the grid file says: a grid file edited in QGIS
@@ -55,15 +57,15 @@ public struct ExportInput: Sendable {
         self.layers = layers
         self.landmarks = landmarks
         self.incidents = incidents
-        self.grids = try Self.recomputed(grids, boundaries: boundaries, layers: layers, model: workload)
+        (self.grids, self.workloadReport) = try Self.recomputed(grids, boundaries: boundaries, layers: layers, model: workload)
         self.blocks = blocks
     }
 
     /// `grids` with households, residents, flags, incidents, area, patrol and hours (total and by
     /// part) set from geometry; `workload` is the hours a week; names from boundaries/.
     static func recomputed(_ grids: FeatureCollection, boundaries: DistrictBoundaries, layers: DistrictLayers,
-                           model: WorkloadModel) throws -> FeatureCollection {
-        guard !grids.features.isEmpty else { return grids }
+                           model: WorkloadModel) throws -> (FeatureCollection, WorkloadReport?) {
+        guard !grids.features.isEmpty else { return (grids, nil) }
         let report = WorkloadReport(figures: try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model),
                                     model: model)
         let byCode = Dictionary(report.grids.map { ($0.figures.code, $0) }, uniquingKeysWith: { a, _ in a })
@@ -87,7 +89,7 @@ public struct ExportInput: Sendable {
             for (part, hours) in zip(GridHours.partNames, h.parts) { out.features[k][property: "hours_" + part] = real(hours) }
             out.features[k][property: "patrol_km"] = real(g.patrolKm)
         }
-        return out
+        return (out, report)
     }
 
     /// The grid properties the case colourings read.
@@ -174,16 +176,15 @@ public struct DistrictExport {
             GridWorker.set(GridWorker(grids[k]), staffHours: GridWorker.staffHours(grids[k]), on: &grids[k])
         }
         self.grids = grids
+        let locator = grids.isEmpty ? nil
+            : try GridLocator(GridSet(collection: FeatureCollection(features: grids), metricCRS: input.boundaries.profile.metricCRS))
         var addressGrid: [String: String] = [:]
-        if !grids.isEmpty {
-            let locator = try GridLocator(GridSet(collection: FeatureCollection(features: grids), metricCRS: input.boundaries.profile.metricCRS))
+        if let locator {
             for a in input.layers.addresses {
                 if let g = locator.grid(at: a.position, village: a.villageCode) { addressGrid[a.id] = locator.grids[g].code }
             }
         }
         self.addressGrid = addressGrid
-        let locator = grids.isEmpty ? nil
-            : try GridLocator(GridSet(collection: FeatureCollection(features: grids), metricCRS: input.boundaries.profile.metricCRS))
         func gridCode(_ f: Feature) -> JSONValue {
             guard let locator, case .point(let p)? = f.geometry,
                   let g = locator.grid(at: p, village: f.string("village_code")) else { return .null }

@@ -76,10 +76,10 @@ public final class ServerState: Sendable {
         matcher = AddressMatcher(gazetteer: gazetteer!)
         intakePage = try DistrictMap(input, colouring: .township).html(extra: IntakePage.panel)
         cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
-                            intake: CaseIntake(grids: try CaseGrids(path: gridsFile, validate: false), matcher: matcher),
+                            intake: CaseIntake(grids: CaseGrids(path: gridsFile, collection: collection, locator: locator), matcher: matcher),
                             ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))
-        let figures = try WorkloadCalculator.figures(grids: collection, boundaries: district, layers: layers, model: .standard)
-        reportJSON = WorkloadReport(figures: figures, model: .standard).json
+        // The figures export recomputed for the grids are the report's: computed once.
+        reportJSON = input.workloadReport?.json ?? WorkloadReport(figures: [], model: .standard).json
         self.district = district
         self.dataDirectory = data
         self.gridsFile = gridsFile
