@@ -7,7 +7,18 @@ import WanggeGeometry
 /// A grid file ready for assignment: the point index (WGS-84) and the nearest-grid index (metres).
 public final class GridSet: @unchecked Sendable {
     public let index: GridIndex
-    public let nearest: NearestGrid
+    /// Built on first use: only a point outside every grid needs it, and building it is most of
+    /// a one-shot command's load time (`case add`, `geocode` of one address).
+    public var nearest: NearestGrid {
+        nearestLock.withLock {
+            if let built = nearestBuilt { return built }
+            let built = NearestGrid(metricPolygons: metricPolygons)
+            nearestBuilt = built
+            return built
+        }
+    }
+    private let nearestLock = NSLock()
+    private var nearestBuilt: NearestGrid?
     /// The metric CRS of `nearest` (Shawan transverse Mercator).
     public let metricCRS: CRS
     /// WGS-84 → `metricCRS` around the grids, without PROJ per point.
@@ -44,7 +55,6 @@ public final class GridSet: @unchecked Sendable {
                 Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
             }
         }
-        nearest = NearestGrid(metricPolygons: metric)
         metricPolygons = metric
         lattice = try MetricLattice(envelope: extent, to: toMetric)
     }

@@ -62,12 +62,15 @@ public enum IncidentImport {
         return convertAll(records, file: path, grids: grids, ladder: ladder, geometryWord: "the geometry is not a Point")
     }
 
-    /// The CSV columns of a history (a header row first, UTF-8, any line ends, quotes optional);
+    /// The CSV columns of a history (a header row first, UTF-8 or GBK, any line ends, quotes optional);
     /// lon/lat in WGS-84. id, type, reported_at, lon and lat are required.
     public static let csvColumns = ["id", "type", "category", "reported_at", "deadline_hours", "resolved_at", "level", "address", "village_code", "lon", "lat"]
 
     public static func readCSV(path: String, grids: CaseGrids, ladder: CaseLadder) throws -> Result {
         var reader = RecordReader(try InputFile(path: path), csvQuotes: true)
+        if let refusal = TextEncoding.utf16Refusal(try reader.peek(2)) { throw CaseError(.badRecord, refusal, file: path) }
+        // Excel in China saves CSV as GBK: detected, as assign and the roster detect it.
+        let encoding = try reader.detectEncoding()
         var header: [String: Int] = [:]
         var records: [HistoryRecord] = []
         var problems: [CaseError] = []
@@ -77,8 +80,8 @@ public enum IncidentImport {
                 problems.append(CaseError(.badRecord, "line \(line): the line is too long; skipped", file: path, line: line)); continue
             }
             if bytes.allSatisfy({ $0 == 32 || $0 == 9 }) { continue }
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                problems.append(CaseError(.badRecord, "line \(line): not UTF-8 text; skipped", file: path, line: line)); continue
+            guard let text = TextEncoding.decodeRecord(bytes, as: encoding) else {
+                problems.append(CaseError(.badRecord, "line \(line): neither UTF-8 nor GB18030 text (binary, or a damaged file?); skipped", file: path, line: line)); continue
             }
             let fields = CSV.fields(Array(text.utf8)).map { $0.trimmingCharacters(in: .whitespaces) }
             if header.isEmpty {

@@ -95,14 +95,11 @@ public struct GeocodeBatch {
     func run(records: RecordReader, name: String, output: ByteSink) throws -> GeocodeBatchSummary {
         var reader = records
         var summary = GeocodeBatchSummary()
-        let head = try reader.peek(1 << 20)
-        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
-            throw GeocodeBatchError("\(name) is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or plain CSV and try again")
-        }
+        if let refusal = TextEncoding.utf16Refusal(try reader.peek(2)) { throw GeocodeBatchError("\(name): \(refusal)") }
         summary.encoding = switch options.encoding {
         case .utf8: .utf8
         case .gbk: .gb18030
-        case .auto: reader.hadByteOrderMark ? .utf8 : TextEncoding.detectByLines(head, complete: head.count < 1 << 20)
+        case .auto: try reader.detectEncoding()
         }
         var writer = Writer(output: output)
         var reported = 0
@@ -212,15 +209,7 @@ public struct GeocodeBatch {
     /// The record's text, or nil when it decodes as neither the file's encoding nor (detected
     /// files only, for a line pasted in from elsewhere) the other one.
     func decode(_ bytes: ArraySlice<UInt8>, _ encoding: TextEncoding) -> String? {
-        if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-        let utf8 = String(validating: bytes, as: UTF8.self)
-        let gb = { bytes.withUnsafeBufferPointer { TextEncoding.decodeGB18030($0) } }
-        switch (encoding, options.encoding) {
-        case (.utf8, .auto): return utf8 ?? gb()
-        case (.utf8, _): return utf8
-        case (.gb18030, .auto): return gb() ?? utf8
-        case (.gb18030, _): return gb()
-        }
+        TextEncoding.decodeRecord(bytes, as: encoding, tolerant: options.encoding == .auto)
     }
 
     struct Writer {

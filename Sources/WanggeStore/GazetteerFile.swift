@@ -79,7 +79,7 @@ public struct Gazetteer: Sendable {
             g.villages = try VillageRow.fetchAll(db, sql: "SELECT * FROM village ORDER BY code")
             g.groups = try GroupRow.fetchAll(db, sql: "SELECT * FROM villager_group ORDER BY villageCode, number")
             g.streets = try StreetRow.fetchAll(db, sql: "SELECT * FROM street ORDER BY townshipCode, name")
-            g.houses = try HouseRow.fetchAll(db, sql: "SELECT * FROM house ORDER BY id")
+            g.houses = try HouseRow.fetchAllByPosition(db)
             g.landmarks = try LandmarkRow.fetchAll(db, sql: "SELECT * FROM landmark ORDER BY id")
             g.aliases = try AliasRow.fetchAll(db, sql: "SELECT * FROM alias ORDER BY alias, targetKind, targetCode")
             if try db.tableExists(OutsidePlaceRow.databaseTableName) {

@@ -30,18 +30,10 @@ public enum RosterFile {
 
     static func read(_ records: RecordReader, name: String, villageCodes: Set<String>) throws -> Roster {
         var reader = records
-        let head = try reader.peek(1 << 20)
-        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
-            throw RosterError(file: name, "it is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\" or plain CSV and try again")
-        }
-        let encoding: TextEncoding = reader.hadByteOrderMark ? .utf8 : TextEncoding.detectByLines(head, complete: head.count < 1 << 20)
-        func decode(_ bytes: ArraySlice<UInt8>) -> String? {
-            if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
-            let utf8 = { String(validating: bytes, as: UTF8.self) }
-            let gb = { bytes.withUnsafeBufferPointer { TextEncoding.decodeGB18030($0) } }
-            // A line pasted in from a file of the other encoding still reads.
-            return encoding == .utf8 ? (utf8() ?? gb()) : (gb() ?? utf8())
-        }
+        if let refusal = TextEncoding.utf16Refusal(try reader.peek(2)) { throw RosterError(file: name, refusal) }
+        let encoding = try reader.detectEncoding()
+        // A line pasted in from a file of the other encoding still reads.
+        func decode(_ bytes: ArraySlice<UInt8>) -> String? { TextEncoding.decodeRecord(bytes, as: encoding) }
         func checkQuotes() throws {
             if reader.unclosedQuote {
                 throw RosterError(file: name, "line \(reader.lineNumber): a quote opened in this row is never closed, so the row runs to the end of the file (line \(reader.endLineNumber)); close it and try again")

@@ -4,6 +4,7 @@ import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
 @testable import WanggeAssign
+import WanggeIO
 
 /// Real geometry: the bundled villages (148 polygons tiling Shawan) used as a grid file, so the
 /// tests don't depend on `wangge partition` having run.

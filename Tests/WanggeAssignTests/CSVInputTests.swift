@@ -62,14 +62,6 @@ import WanggeGeometry
     }
 }
 
-@Suite struct LineDecodingTests {
-    @Test func utf8AndGBKLinesBothDecode() {
-        #expect(TextEncoding.decodeLine(Array("沙湾镇临江巷23号".utf8)) == "沙湾镇临江巷23号")
-        #expect(TextEncoding.decodeLine([0xC9, 0xB3, 0xCD, 0xE5, 0xD5, 0xF2]) == "沙湾镇")  // GBK
-        #expect(TextEncoding.decodeLine([0x41, 0xFF]) == "A\u{FFFD}")
-    }
-}
-
 @Suite struct NearestGridBoundsTests {
     @Test func farAndNonFinitePointsDoNotTrap() {
         let nearest = Fixture.set.nearest

@@ -105,6 +105,30 @@ import WanggeStore
         }
     }
 
+    /// Excel in China saves CSV as GBK. The Chinese fields' bytes come from Python's `codecs`
+    /// (`'邻里纠纷'.encode('gbk')` …), not from our decoder; a UTF-8 row pasted in still reads.
+    @Test func aGBKHistoryFromExcelReadsAsItsUTF8Twin() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dispute: [UInt8] = [0xC1, 0xDA, 0xC0, 0xEF, 0xBE, 0xC0, 0xB7, 0xD7]                          // 邻里纠纷
+        let address: [UInt8] = [0xC4, 0xAD, 0xBD, 0xAD, 0xBD, 0xD6, 0xB5, 0xC0, 0xCE, 0xC4, 0xB2, 0xFD,
+                                0xCF, 0xEF, 0x33, 0x31, 0x37, 0xBA, 0xC5]                                  // 沫江街道文昌巷317号
+        let errand: [UInt8] = [0xB5, 0xCD, 0xB1, 0xA3, 0xC9, 0xEA, 0xC7, 0xEB]                             // 低保申请
+        var bytes = Array("id,type,category,reported_at,deadline_hours,resolved_at,level,address,village_code,lon,lat\r\n".utf8)
+        bytes += Array("G1,dispute,".utf8) + dispute + Array(",2025-11-01T06:17:27+08:00,168,,,".utf8) + address
+        bytes += Array(",511111001001,103.5456277,29.4112789\r\n".utf8)
+        bytes += Array("G2,errand,".utf8) + errand + Array(",2025-11-03T10:00:00+08:00,120,,,,,103.5456277,29.4112789\r\n".utf8)
+        bytes += Array("G3,errand,低保申请,2025-11-03T11:00:00+08:00,120,,,,,103.5456277,29.4112789\r\n".utf8)
+        bytes += [0x47, 0x34, 0x2C, 0xFF, 0xFE, 0x0A]                                                     // neither encoding
+        let path = dir + "/history-gbk.csv"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let r = try IncidentImport.read(path: path, grids: Bundled.grids, ladder: CaseLadder())
+        #expect(r.cases.map(\.0.id) == ["G1", "G2", "G3"])
+        #expect(r.cases.map(\.0.category) == ["邻里纠纷", "低保申请", "低保申请"])
+        #expect(r.cases[0].0.location.address == "沫江街道文昌巷317号")
+        #expect(r.problems.map(\.line) == [5] && r.problems.first?.description.contains("GB18030") == true, "\(r.problems)")
+    }
+
     @Test func aHeaderWithoutTheRequiredColumnsIsRefused() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

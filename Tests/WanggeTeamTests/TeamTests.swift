@@ -29,7 +29,7 @@ enum Bundled {
     }
 
     @Test func gbkAsExcelInChinaSavesIt() throws {
-        // Foundation's GB18030-2000 (kCFStringEncodingGB_18030_2000), as WanggeAssign's TextEncoding.
+        // Foundation's GB18030-2000 (kCFStringEncodingGB_18030_2000), as WanggeIO's TextEncoding.
         let gbk = String.Encoding(rawValue: 0x8000_0632)
         let bytes = Array(Self.text.data(using: gbk)!)
         #expect(String(validating: bytes, as: UTF8.self) == nil)  // really not UTF-8
