@@ -57,7 +57,7 @@ let package = Package(
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
         // Plans with history: versions, the QGIS import (snap + grid check), diffs. The SQL is
         // WanggeStore's PlanStore; no SQLite here.
-        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeMap"]),
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
@@ -118,7 +118,7 @@ let package = Package(
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),
-        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
+        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO", "WanggeMap"]),
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),

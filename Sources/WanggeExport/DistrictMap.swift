@@ -163,37 +163,8 @@ public struct DistrictMap {
         map.layer("villages", villages.map(\.1), style: .init(stroke: "#555555", strokeWidth: 0.6))
         map.layer("townships", townships.map(\.1), style: .init(stroke: "#222222", strokeWidth: 1.4))
         map.layer("district", [outline], style: .init(stroke: "#000000", strokeWidth: 2))
-        map.labels("township-labels", townships.map { t, g in SVGMap.Label(t.name, at: Self.labelPoint(g), size: 15, weight: "bold") })
+        map.labels("township-labels", townships.map { t, g in SVGMap.Label(t.name, at: SVGMap.labelPoint(g), size: 15, weight: "bold") })
         return map.render(title: title, legend: legend.map { ($0.0, SVGMap.Style(fill: $0.1, stroke: "#888888", strokeWidth: 0.5)) })
-    }
-
-    /// A point inside the largest polygon of `g`, for a label: the centre of the envelope when
-    /// inside, else the middle of the widest horizontal chord through it.
-    static func labelPoint(_ g: Geometry) -> Coordinate {
-        guard let p = g.polygons.max(by: { abs(Ring.signedArea($0.exterior)) < abs(Ring.signedArea($1.exterior)) }),
-              let e = Geometry.polygon(p).envelope else { return Coordinate(0, 0) }
-        var best = Coordinate((e.minX + e.maxX) / 2, (e.minY + e.maxY) / 2)
-        var bestWidth = -1.0
-        for step in 1..<8 {
-            let y = e.minY + e.height * Double(step) / 8
-            var xs: [Double] = []
-            for ring in p.rings where ring.count > 1 {
-                for i in 1..<ring.count {
-                    let a = ring[i - 1], b = ring[i]
-                    if (a.y > y) != (b.y > y) { xs.append(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y)) }
-                }
-            }
-            xs.sort()
-            var i = 0
-            while i + 1 < xs.count {
-                let w = xs[i + 1] - xs[i]
-                // Prefer chords near the vertical middle.
-                let score = w * (1 - abs(Double(step) - 4) / 8)
-                if score > bestWidth { bestWidth = score; best = Coordinate((xs[i] + xs[i + 1]) / 2, y) }
-                i += 2
-            }
-        }
-        return best
     }
 
     // MARK: HTML
@@ -256,19 +227,19 @@ public struct DistrictMap {
         svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
         svg += "<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n"
         for g in grids {
-            let c = Self.labelPoint(g.metric)
+            let c = SVGMap.labelPoint(g.metric)
             let name = g.feature.string("name") ?? ""
             let short = name.range(of: "第").map { String(name[$0.lowerBound...]).replacingOccurrences(of: "网格", with: "") } ?? (g.feature.string("code") ?? "")
             svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(short))</text>\n"
         }
         svg += "</g>\n<g id=\"vlabels\" class=\"labels\" font-size=\"6.5\">\n"
         for (v, g) in villages {
-            let c = Self.labelPoint(g)
+            let c = SVGMap.labelPoint(g)
             svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(v.name))</text>\n"
         }
         svg += "</g>\n<g id=\"tlabels\" class=\"labels\" font-size=\"15\">\n"
         for (t, g) in townships {
-            let c = Self.labelPoint(g)
+            let c = SVGMap.labelPoint(g)
             svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n"
         }
         svg += "</g>\n</svg>"

@@ -152,6 +152,35 @@ public struct SVGMap {
         return svg + "</svg>\n"
     }
 
+    /// A point inside the largest polygon of `g`, for a label: the centre of the envelope when
+    /// inside, else the middle of the widest horizontal chord through it.
+    public static func labelPoint(_ g: Geometry) -> Coordinate {
+        guard let p = g.polygons.max(by: { abs(Ring.signedArea($0.exterior)) < abs(Ring.signedArea($1.exterior)) }),
+              let e = Geometry.polygon(p).envelope else { return Coordinate(0, 0) }
+        var best = Coordinate((e.minX + e.maxX) / 2, (e.minY + e.maxY) / 2)
+        var bestWidth = -1.0
+        for step in 1..<8 {
+            let y = e.minY + e.height * Double(step) / 8
+            var xs: [Double] = []
+            for ring in p.rings where ring.count > 1 {
+                for i in 1..<ring.count {
+                    let a = ring[i - 1], b = ring[i]
+                    if (a.y > y) != (b.y > y) { xs.append(a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y)) }
+                }
+            }
+            xs.sort()
+            var i = 0
+            while i + 1 < xs.count {
+                let w = xs[i + 1] - xs[i]
+                // Prefer chords near the vertical middle.
+                let score = w * (1 - abs(Double(step) - 4) / 8)
+                if score > bestWidth { bestWidth = score; best = Coordinate((xs[i] + xs[i + 1]) / 2, y) }
+                i += 2
+            }
+        }
+        return best
+    }
+
     func escape(_ s: String) -> String {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
