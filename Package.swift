@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeTestSupport", "WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),
         .testTarget(name: "WanggeWorkloadTests", dependencies: ["WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
-        .testTarget(name: "WanggeExportTests", dependencies: ["WanggeTestSupport", "WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry"]),
+        .testTarget(name: "WanggeExportTests", dependencies: ["WanggeTestSupport", "WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
         .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggeCases", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",

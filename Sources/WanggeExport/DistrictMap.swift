@@ -79,6 +79,8 @@ public struct DistrictMap {
     let outline: Geometry
     let townships: [(Township, Geometry)]
     let villages: [(Village, Geometry)]
+    /// The lines grids are drawn along (rivers, ridges, streets), in the metric CRS.
+    let lines: [(NamedLine, [Coordinate])]
     public let extent: Envelope
     /// Workload class breaks (upper bounds of classes 1–4).
     public let breaks: [Double]
@@ -90,6 +92,7 @@ public struct DistrictMap {
         outline = try t.transform(input.boundaries.outline)
         townships = try input.boundaries.townships.map { ($0, try t.transform($0.geometry)) }
         villages = try input.boundaries.villages.map { ($0, try t.transform($0.geometry)) }
+        lines = try input.layers.lines.map { ($0, try t.transform($0.line)) }
         grids = try input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
             .compactMap { f in try f.geometry.map { (f, try t.transform($0)) } }
         var e = outline.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
@@ -205,7 +208,8 @@ public struct DistrictMap {
     public func html(extra: String = "") -> String {
         let pr = Projection(extent: extent, width: 1000, margin: 10)
         let w = pr.fmt(pr.width), h = pr.fmt(pr.height)
-        var svg = "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\">\n"
+        // data-mpu: metres per SVG unit, for the scale bar.
+        var svg = "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\" data-mpu=\"\(1 / pr.scale)\">\n"
         svg += "<path id=\"district\" d=\"\(pr.path(outline))\" fill=\"#f2efe6\" stroke=\"none\"/>\n<g id=\"grids\">\n"
         for (k, g) in grids.enumerated() {
             let f = g.feature
@@ -218,12 +222,12 @@ public struct DistrictMap {
             }
             svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\" data-open=\"\(attr(ExportInput.openCasesKey))\" data-overdue=\"\(attr(ExportInput.overdueCasesKey))\"/>\n"
         }
-        svg += "</g>\n<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
+        svg += "</g>\n" + linesHTML(pr) + "<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
         for (v, g) in villages {
             svg += "<path class=\"village\" d=\"\(pr.path(g))\" data-code=\"\(v.code)\" data-name=\"\(Self.escape(v.name))\"/>\n"
         }
         svg += "</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n"
-        for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\"/>\n" }
+        for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\" data-name=\"\(Self.escape(t.name))\"/>\n" }
         svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
         svg += "<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n"
         for g in grids {
@@ -256,6 +260,32 @@ public struct DistrictMap {
             .replacingOccurrences(of: "</body>\n</html>", with: extra + "</body>\n</html>")
     }
 
+    /// The lines grids follow, as three switchable layers: rivers (with streams and gullies),
+    /// ridges, streets. Vertices closer than the page's 0.01-unit precision are dropped.
+    func linesHTML(_ pr: Projection) -> String {
+        let groups: [(id: String, kinds: Set<String>, style: String)] = [
+            ("rivers", ["river", "stream", "gully"], "stroke=\"#3f7fca\" stroke-width=\"1\""),
+            ("ridges", ["ridge"], "stroke=\"#a0703a\" stroke-width=\"0.7\" stroke-dasharray=\"5 3\""),
+            ("streets", ["街", "巷", "乡道"], "stroke=\"#6d6d6d\" stroke-width=\"1.1\""),
+        ]
+        var out = "<g id=\"lines\" fill=\"none\" pointer-events=\"none\">\n"
+        for group in groups {
+            out += "<g id=\"\(group.id)\" \(group.style)>\n"
+            for (line, metric) in lines where group.kinds.contains(line.kind) {
+                var d = "", last = ""
+                for c in metric {
+                    let p = pr.fmt(pr.x(c)) + "," + pr.fmt(pr.y(c))
+                    if p == last { continue }
+                    d += (d.isEmpty ? "M" : "L") + p
+                    last = p
+                }
+                out += "<path class=\"line\" data-kind=\"\(Self.escape(line.kind))\" data-name=\"\(Self.escape(line.name ?? ""))\" d=\"\(d)\"/>\n"
+            }
+            out += "</g>\n"
+        }
+        return out + "</g>\n"
+    }
+
     static let page = #"""
 <!DOCTYPE html>
 <html lang="zh-CN">
@@ -280,17 +310,24 @@ html,body{margin:0;height:100%;overflow:hidden;background:#fbfaf6;font-family:"N
 #legend i{display:inline-block;width:14px;height:11px;margin-right:6px;border:1px solid #888;vertical-align:middle}
 #tip{position:absolute;display:none;pointer-events:none;background:rgba(255,255,255,.96);border:1px solid #888;padding:5px 8px;font-size:12px;border-radius:4px;white-space:nowrap}
 #status{color:#555;margin-top:4px;min-height:1em}
+#layers label{margin-right:8px;white-space:nowrap}
+#map #ridges{display:none}
+#map.z2 #ridges.on{display:inline}
+#scale{position:absolute;left:12px;bottom:12px;font-size:12px;color:#222;background:rgba(255,255,255,.8);padding:2px 6px;border-radius:3px}
+#scalebar{height:5px;background:#222;margin-top:2px}
 </style>
 </head>
 <body>
 %SVG%
 <div id="panel">
 <h1>%TITLE%</h1>
-<form id="search"><input id="q" type="search" placeholder="网格编码或村/社区名称" size="22"> <button>查找</button> <button type="button" id="reset">全图</button></form>
+<form id="search"><input id="q" type="search" placeholder="网格编码、村/社区、乡镇或街巷名" size="24"> <button>查找</button> <button type="button" id="reset">全图</button></form>
+<div id="layers"><label><input type="checkbox" data-layer="rivers" checked>河流</label><label><input type="checkbox" data-layer="ridges" checked>山脊</label><label><input type="checkbox" data-layer="streets" checked>街巷</label></div>
 <div id="status"></div>
 <div id="legend"><b>%LEGENDTITLE%</b>%LEGEND%</div>
 </div>
 <div id="tip"></div>
+<div id="scale"><span id="scaletext"></span><div id="scalebar"></div></div>
 <script>
 (function(){
 "use strict";
@@ -304,7 +341,38 @@ function apply(){
   tl.setAttribute("font-size",(15/Math.sqrt(Math.max(z,1))).toFixed(3));
   vl.setAttribute("font-size",(13/Math.max(z,2)).toFixed(3));
   gl.setAttribute("font-size",(11/Math.max(z,5)).toFixed(3));
+  scale();schedule();
 }
+// The scale bar: a round length near 120 px at the present zoom.
+var mpu=+svg.dataset.mpu,scaletext=document.getElementById("scaletext"),scalebar=document.getElementById("scalebar");
+function scale(){
+  var k=Math.min(svg.clientWidth/view.w,svg.clientHeight/view.h);if(!(k>0))return;
+  var mpp=mpu/k,steps=[10,20,50,100,200,500,1000,2000,5000,10000,20000,50000],len=10;
+  steps.forEach(function(s){if(s<=mpp*120)len=s;});
+  scalebar.style.width=(len/mpp).toFixed(1)+"px";scaletext.textContent=len>=1000?(len/1000)+" km":len+" m";
+}
+// No label over another: townships first, then villages, then grids; a label that would
+// overlap one already placed is hidden until the zoom makes room for it.
+function declutter(){
+  var kept=[];
+  [tl,vl,gl].forEach(function(g){
+    var shown=getComputedStyle(g).display!=="none";
+    Array.prototype.forEach.call(g.children,function(t){
+      t.style.visibility="";if(!shown)return;
+      var r=t.getBoundingClientRect();if(!r.width)return;
+      for(var i=0;i<kept.length;i++){var k=kept[i];if(r.left<k.right&&r.right>k.left&&r.top<k.bottom&&r.bottom>k.top){t.style.visibility="hidden";return;}}
+      kept.push(r);
+    });
+  });
+}
+var pending=false;
+function schedule(){if(pending)return;pending=true;requestAnimationFrame(function(){pending=false;declutter();});}
+window.wanggeDeclutter=declutter;
+Array.prototype.forEach.call(document.querySelectorAll("#layers input"),function(box){
+  var g=document.getElementById(box.dataset.layer);
+  function set(){if(box.dataset.layer==="ridges"){g.classList.toggle("on",box.checked);}else{g.style.display=box.checked?"":"none";}}
+  box.addEventListener("change",set);set();
+});
 function toMap(cx,cy){var p=svg.createSVGPoint();p.x=cx;p.y=cy;return p.matrixTransform(svg.getScreenCTM().inverse());}
 svg.addEventListener("wheel",function(e){
   e.preventDefault();var p=toMap(e.clientX,e.clientY),f=Math.pow(1.0015,e.deltaY);
@@ -341,17 +409,19 @@ function search(q){
   clear();q=q.trim();if(!q){status.textContent="";return 0;}
   var grids=Array.prototype.filter.call(svg.querySelectorAll(".grid"),function(n){return n.dataset.code===q||n.dataset.code.indexOf(q)===0&&q.length>=12||n.dataset.village.indexOf(q)>=0||n.dataset.name.indexOf(q)>=0;});
   var villages=Array.prototype.filter.call(svg.querySelectorAll(".village"),function(n){return n.dataset.name.indexOf(q)>=0||n.dataset.code===q;});
-  var all=grids.concat(villages);
+  var townships=Array.prototype.filter.call(svg.querySelectorAll(".township"),function(n){return n.dataset.name.indexOf(q)>=0||n.dataset.code===q;});
+  var lines=Array.prototype.filter.call(svg.querySelectorAll(".line"),function(n){return n.dataset.name&&n.dataset.name.indexOf(q)>=0;});
+  var all=grids.concat(villages,townships,lines);
   if(!all.length){status.textContent="未找到 not found: "+q;return 0;}
   all.forEach(function(n){var c=document.createElementNS("http://www.w3.org/2000/svg","path");c.setAttribute("d",n.getAttribute("d"));c.setAttribute("class","hit");hits.appendChild(c);});zoomTo(all);
-  status.textContent=grids.length+" 个网格 grids, "+villages.length+" 个村/社区 villages";
+  status.textContent=grids.length+" 个网格 grids, "+villages.length+" 个村/社区 villages"+(townships.length?", "+townships.length+" 个乡镇 townships":"")+(lines.length?", "+lines.length+" 条街巷/河流 lines":"");
   return grids.length;
 }
 window.wanggeSearch=search;
 document.getElementById("search").addEventListener("submit",function(e){e.preventDefault();search(document.getElementById("q").value);});
 document.getElementById("reset").addEventListener("click",function(){clear();view={x:0,y:0,w:W,h:H};apply();status.textContent="";});
 if(location.hash.length>1){document.getElementById("q").value=decodeURIComponent(location.hash.slice(1));search(document.getElementById("q").value);}
-apply();
+apply();declutter();
 })();
 </script>
 </body>

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WanggeAssign
 import WanggeGeoJSON
+import WanggeIO
 @testable import WanggeExport
 
 /// `wangge map`: the HTML page is self-contained, and headless Chromium draws every grid.
@@ -22,6 +23,63 @@ import WanggeGeoJSON
         #expect(html.components(separatedBy: "class=\"grid\"").count - 1 == 204)
         #expect(html.components(separatedBy: "class=\"village\"").count - 1 == 148)
         #expect(html.components(separatedBy: "class=\"township\"").count - 1 == 14)
+    }
+
+    /// The planner's map carries the lines grids follow, each layer with every line of its files.
+    @Test func theLinesGridsFollowAreLayers() throws {
+        let html = try DistrictMap(Fixture.input).html()
+        func count(_ group: String) -> Int {
+            let start = html.range(of: "<g id=\"\(group)\"")!.upperBound
+            return String(html[start...]).components(separatedBy: "</g>")[0].components(separatedBy: "class=\"line\"").count - 1
+        }
+        let kinds = Fixture.input.layers.lines.map(\.kind)
+        #expect(count("rivers") == kinds.filter { ["river", "stream", "gully"].contains($0) }.count && count("rivers") > 0)
+        #expect(count("ridges") == kinds.filter { $0 == "ridge" }.count && count("ridges") > 0)
+        #expect(count("streets") == kinds.filter { ["街", "巷", "乡道"].contains($0) }.count && count("streets") > 0)
+        #expect(html.contains("id=\"scale\"") && html.contains("data-mpu="))
+    }
+
+    /// In the real browser: at the whole-district view and zoomed to a village, no two visible
+    /// labels overlap; a street's name finds the street; the scale bar says a round length.
+    @Test func chromiumShowsNoLabelOverAnotherAndFindsStreets() throws {
+        let street = Fixture.input.layers.lines.first { $0.kind == "街" && ($0.name ?? "").count >= 3 }!.name!
+        // A probe the page runs after it settles: overlaps among visible labels, written into the DOM.
+        let probe = """
+            <script>
+            setTimeout(function(){
+              function overlaps(){
+                var rs=[];document.querySelectorAll(".labels text").forEach(function(t){
+                  if(getComputedStyle(t).visibility==="hidden"||getComputedStyle(t.parentNode).display==="none")return;
+                  var r=t.getBoundingClientRect();if(r.width)rs.push(r);});
+                var n=0;for(var i=0;i<rs.length;i++)for(var j=i+1;j<rs.length;j++){var a=rs[i],b=rs[j];
+                  if(a.left<b.right&&a.right>b.left&&a.top<b.bottom&&a.bottom>b.top)n++;}
+                return [rs.length,n];
+              }
+              var whole=overlaps();
+              var found=wanggeSearch(\(JSONText.quoted(street)));wanggeDeclutter();
+              var zoomed=overlaps();
+              var out=document.createElement("pre");out.id="probe";
+              out.textContent=JSON.stringify({whole:whole,zoomed:zoomed,status:document.getElementById("status").textContent,scale:document.getElementById("scaletext").textContent});
+              document.body.appendChild(out);
+            },300);
+            </script>
+            """
+        let path = (Fixture.temporaryDirectory("map-probe") as NSString).appendingPathComponent("map.html")
+        try Data(try DistrictMap(Fixture.input).html(extra: probe).utf8).write(to: URL(fileURLWithPath: path))
+        let dom = try run("chromium", package: "chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=1400,1000",
+                                                            "--virtual-time-budget=5000", "--dump-dom", "file://" + path])
+        let text = String(decoding: dom.out, as: UTF8.self)
+        guard let start = text.range(of: "<pre id=\"probe\">"), let end = text[start.upperBound...].range(of: "</pre>") else {
+            Issue.record("the probe did not run: \(text.suffix(300))"); return
+        }
+        let json = String(text[start.upperBound..<end.lowerBound]).replacingOccurrences(of: "&quot;", with: "\"")
+        let o = try JSONSerialization.jsonObject(with: Data(json.utf8)) as! [String: Any]
+        let whole = o["whole"] as! [Int], zoomed = o["zoomed"] as! [Int]
+        #expect(whole[0] >= 14 && whole[1] == 0, "\(o)")       // at least the townships, none over another
+        #expect(zoomed[0] > whole[0] && zoomed[1] == 0, "\(o)") // zoomed in: more labels, still none over another
+        #expect((o["status"] as! String).contains("街巷/河流 lines"), "\(o)")
+        let scale = o["scale"] as! String
+        #expect(scale.hasSuffix(" km") || scale.hasSuffix(" m"), "\(o)")
     }
 
     /// Each grid gets its own colour; Chromium's screenshot must contain all 204 of them.
