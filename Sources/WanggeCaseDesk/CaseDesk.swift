@@ -1,4 +1,5 @@
 import Foundation
+import WanggeAccounts
 import WanggeCases
 import WanggeGazetteer
 import WanggeIO
@@ -28,6 +29,19 @@ public enum CaseDesk {
     }
 
     /// The clock: `--now` when given (tests, replays), else the system's, to the second.
+    /// Who `wangge case … --actor NAME` acts as: with accounts in `accounts` (the server's
+    /// accounts file), the account of that name — which must exist and be enabled — judged by
+    /// `CaseRights`; with no accounts file (or an empty one), nil: the district operator, as before.
+    public static func actor(named name: String, accounts path: String) throws -> CaseActor? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let store = try AccountStore(path: path)
+        guard try store.count() > 0 else { return nil }
+        guard let account = try store.account(name), !account.disabled else {
+            throw CaseError(.forbidden, "\(path) has accounts, and \(AccountNames.quoted(name)) is not an enabled one: act as an account (wangge user list --data DIR)")
+        }
+        return account.actor
+    }
+
     public static func now(_ text: String?) throws(CaseError) -> CaseTime {
         guard let text else { return CaseTime(seconds: Int64(Date().timeIntervalSince1970)) }
         guard let t = CaseTime(iso8601: text) else {

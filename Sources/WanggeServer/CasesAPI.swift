@@ -68,6 +68,7 @@ extension API {
             switch e.kind {
             case .illegalTransition, .duplicateCase: status = 409
             case .unknownCase: status = 404
+            case .forbidden: status = 403
             case .location: status = 422
             case .badArgument, .unknownType, .badRecord: status = 400
             case .badConfig, .store: status = 500
