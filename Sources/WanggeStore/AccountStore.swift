@@ -156,15 +156,17 @@ public final class AccountStore: @unchecked Sendable {
                 try db.execute(sql: "INSERT INTO sessions (token_digest, account, csrf, created_at, expires_at, address) VALUES (?,?,?,?,?,?)",
                                arguments: [SessionSecrets.digest(secrets.token), account.name, secrets.csrf, now, now + lifetime, address])
                 try db.execute(sql: "DELETE FROM login_failures WHERE name = ? AND address = ?", arguments: [name, address])
-                // Expired sessions and old failures are swept as logins come; nothing else needs a timer.
-                try db.execute(sql: "DELETE FROM sessions WHERE expires_at <= ?", arguments: [now])
-                try db.execute(sql: "DELETE FROM login_failures WHERE at <= ?", arguments: [since])
+                // The account's expired sessions are swept as it logs in again (an expired row is
+                // never valid anyway); nothing needs a timer.
+                try db.execute(sql: "DELETE FROM sessions WHERE account = ? AND expires_at <= ?", arguments: [account.name, now])
                 try Self.append(db, AuditEntry(at: now, actor: account.name, action: .loginSucceeded, target: account.name, address: address))
             }
             return .accepted(account, secrets, expiresAt: now + lifetime)
         }
         let why = found.map { $0.disabled ? "account disabled" : "wrong password" } ?? "no such account"
         try write { db in
+            // Failures older than the window no longer count: swept for this name as new ones come.
+            try db.execute(sql: "DELETE FROM login_failures WHERE name = ? AND at <= ?", arguments: [name, since])
             try db.execute(sql: "INSERT INTO login_failures (name, address, at) VALUES (?,?,?)", arguments: [name, address, now])
             try Self.append(db, AuditEntry(at: now, actor: found?.name ?? "-", action: .loginFailed, target: name, address: address, detail: why))
         }
