@@ -150,8 +150,8 @@ struct CaseCommand: ParsableCommand {
 
         func perform(_ action: CaseAction, hours: Double? = nil) throws {
             let (store, ladder, now) = try common.open()
-            let rights = try CaseDesk.actor(named: actor, accounts: accounts ?? FilePath.join(FilePath.directory(of: common.store), "accounts.sqlite"))
-            let (c, t) = try store.perform(action, on: id, at: now, actor: actor, note: note, extendHours: hours, ladder: ladder, rights: rights)
+            let (c, t) = try CaseDesk.perform(action, on: id, at: now, actor: actor, note: note, extendHours: hours, ladder: ladder, store: store,
+                                              accounts: accounts ?? FilePath.join(FilePath.directory(of: common.store), "accounts.sqlite"))
             print("\(c.id): \(t.fromStatus?.rawValue ?? "-") → \(c.status.rawValue) at \(c.level.rawValue) level; deadline \(c.deadline)")
         }
     }
