@@ -62,6 +62,8 @@ public struct API: Sendable {
     let projLock = NSLock()
     /// Sessions: lifetime, login throttle, cookie and proxy settings.
     public var policy = SessionPolicy()
+    /// Sessions checked in the last `policy.sessionCacheSeconds`.
+    let sessionCache = SessionCache()
     /// The clock for sessions, throttling and the audit log, in Unix seconds (injectable for tests).
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 

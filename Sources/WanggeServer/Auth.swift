@@ -15,6 +15,11 @@ public struct SessionPolicy: Sendable {
     public var throttle = LoginThrottle()
     /// Mark the cookie `Secure` (behind TLS: `wangge serve --secure-cookie`).
     public var secureCookie = false
+    /// How long a checked session is believed without asking the accounts file again. Reading
+    /// SQLite on every request cut the API's rate to a third; the price: an account disabled from
+    /// the CLI (another process) loses its sessions within this many seconds, not at once (a
+    /// logout through this server ends its session at once; expiry is always exact).
+    public var sessionCacheSeconds: Int64 = 2
     /// Take the client's address from X-Forwarded-For (its last hop, the one the proxy added)
     /// — only when a proxy we run sits in front (`--trust-proxy`); otherwise anyone could name
     /// any address and dodge the login throttle.
@@ -71,9 +76,13 @@ extension API {
         guard let (token, viaCookie) = Self.token(request) else {
             return .failure(unauthorized("log in first: POST /api/v1/login {\"name\", \"password\"}, then send the cookie or Authorization: Bearer TOKEN"))
         }
-        let session: Session?
-        do { session = try state.accounts.session(token: token, now: clock()) } catch {
-            return .failure(APIFailure(response: .error(503, "the accounts file cannot be read: \(error)")))
+        let now = clock()
+        var session = sessionCache.session(token, now: now)
+        if session == nil {
+            do { session = try state.accounts.session(token: token, now: now) } catch {
+                return .failure(APIFailure(response: .error(503, "the accounts file cannot be read: \(error)")))
+            }
+            if let session { sessionCache.keep(token, session, until: min(session.expiresAt, now + policy.sessionCacheSeconds)) }
         }
         guard let session else {
             return .failure(unauthorized("the session is not valid (expired, ended, or its account disabled): log in again"))
@@ -133,6 +142,7 @@ extension API {
 
     /// POST /api/v1/logout: ends the session and clears the cookie.
     func logout(_ caller: Caller) -> APIResponse {
+        sessionCache.forget(caller.token)
         do {
             try state.accounts.logout(token: caller.token, audit: AuditEntry(at: clock(), actor: caller.account.name, action: .logout,
                                                                              target: caller.account.name, address: caller.address))
@@ -177,4 +187,31 @@ extension API {
         case .grid: return unit != nil && feature.string("code") == unit
         }
     }
+}
+
+/// Sessions recently read from the accounts file, each believed until a moment (never past its
+/// expiry). A class: one cache shared by every copy of the API, behind a lock.
+final class SessionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var entries: [String: (Session, until: Int64)] = [:]
+    /// Past this many entries the cache starts again (tokens are random: nothing to evict wisely).
+    let capacity = 10_000
+
+    func session(_ token: String, now: Int64) -> Session? {
+        lock.withLock {
+            guard let (s, until) = entries[token] else { return nil }
+            if now < until { return s }
+            entries[token] = nil
+            return nil
+        }
+    }
+
+    func keep(_ token: String, _ session: Session, until: Int64) {
+        lock.withLock {
+            if entries.count >= capacity { entries.removeAll() }
+            entries[token] = (session, until)
+        }
+    }
+
+    func forget(_ token: String) { lock.withLock { entries[token] = nil } }
 }

@@ -20,7 +20,9 @@ private func entry(_ action: AuditAction, _ target: String, at: Int64 = 1_000) -
         let a = try PasswordHash.make("正确的马电池订书钉")
         let b = try PasswordHash.make("正确的马电池订书钉")
         #expect(a != b)  // a fresh salt each time
-        #expect(a.hasPrefix("pbkdf2-sha256$210000$"))
+        #expect(a.hasPrefix("pbkdf2-sha256$600000$"))
+        // The floor is kept: fewer rounds are refused when hashing, and never match when stored.
+        #expect(throws: (any Error).self) { _ = try PasswordHash.make("x", rounds: PasswordHash.minimumRounds - 1) }
         #expect(PasswordHash.verify("正确的马电池订书钉", against: a) && PasswordHash.verify("正确的马电池订书钉", against: b))
         #expect(!PasswordHash.verify("正确的马电池订书", against: a))
         #expect(!PasswordHash.verify("", against: a))
@@ -29,7 +31,8 @@ private func entry(_ action: AuditAction, _ target: String, at: Int64 = 1_000) -
     /// A damaged or weakened stored hash never matches (rounds below the floor, bad base64,
     /// short key, another scheme).
     @Test func malformedStoredHashesNeverMatch() throws {
-        let good = try PasswordHash.make("password1")
+        let good = try PasswordHash.make("password1", rounds: PasswordHash.minimumRounds)
+        #expect(PasswordHash.verify("password1", against: good))
         let parts = good.split(separator: "$").map(String.init)
         for bad in ["", "password1", "bcrypt$10$x$y", "pbkdf2-sha256$1000$\(parts[2])$\(parts[3])", "pbkdf2-sha256$210000$!!$\(parts[3])",
                     "pbkdf2-sha256$210000$\(parts[2])$AAAA", parts.dropLast().joined(separator: "$")] {
@@ -76,7 +79,7 @@ private func entry(_ action: AuditAction, _ target: String, at: Int64 = 1_000) -
 
 @Suite struct AccountStoreTests {
     static func account(_ name: String, _ role: AccountRole = .district, unit: String? = nil, password: String = "password1") throws -> Account {
-        Account(name: name, displayName: name, role: role, unit: unit, passwordHash: try PasswordHash.make(password), createdAt: 1_000)
+        Account(name: name, displayName: name, role: role, unit: unit, passwordHash: try PasswordHash.make(password, rounds: PasswordHash.minimumRounds), createdAt: 1_000)
     }
 
     @Test func accountsAreAddedListedByNameAndNeverTwice() throws {

@@ -34,7 +34,7 @@ import WanggeStore
         let path = FilePath.directory(of: store.path) + "/accounts.sqlite"
         let accounts = try AccountStore(path: path)
         for (name, role, unit) in [("wang", AccountRole.grid, "511111106214001"), ("li", .grid, "511111102207001"), ("zhou", .village, "511111106214")] {
-            try accounts.add(Account(name: name, displayName: name, role: role, unit: unit, passwordHash: try PasswordHash.make("password1"), createdAt: 0),
+            try accounts.add(Account(name: name, displayName: name, role: role, unit: unit, passwordHash: try PasswordHash.make("password1", rounds: PasswordHash.minimumRounds), createdAt: 0),
                              audit: AuditEntry(at: 0, actor: "cli:test", action: .userAdded, target: name, address: "cli"))
         }
         func step(_ action: CaseAction, _ actor: String) throws -> CaseRecord {
