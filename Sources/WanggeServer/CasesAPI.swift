@@ -90,6 +90,9 @@ extension API {
         }
         let o: JSONObject
         switch Self.bodyObject(body) { case .success(let v): o = v; case .failure(let f): return f.response }
+        if let named = o["actor"]?.stringValue, named != caller.account.name {
+            return .error(400, "the actor is the account logged in (\(caller.account.name)); leave \"actor\" out")
+        }
         guard let typeText = o["type"]?.stringValue else {
             return .error(400, "the case needs a \"type\": one of " + CaseType.allCases.map(\.rawValue).joined(separator: ", "))
         }

@@ -163,7 +163,8 @@ enum ScopeCases {
 
 @Suite(.serialized) struct SessionTests {
     static func login(_ api: API, _ name: String, _ password: String = Fixture.password, peer: String = "local", headers: [String: String] = [:]) -> APIResponse {
-        api.handle(APIRequest(method: "POST", path: "/api/v1/login", body: Array(#"{"name":\#(JSONValue.string(name).jsonText),"password":\#(JSONValue.string(password).jsonText)}"#.utf8),
+        _ = Fixture.tokens  // the test accounts exist
+        return api.handle(APIRequest(method: "POST", path: "/api/v1/login", body: Array(#"{"name":\#(JSONValue.string(name).jsonText),"password":\#(JSONValue.string(password).jsonText)}"#.utf8),
                               headers: headers, peer: peer))
     }
 
@@ -331,6 +332,27 @@ enum ScopeCases {
         #expect(seqs == seqs.sorted() && Set(seqs).count == seqs.count)
         #expect(Fixture.get("/api/v1/audit", as: "fulu").status == 403)
         #expect(Fixture.get("/api/v1/audit", ["limit": "0"]).status == 400)
+    }
+}
+
+@Suite struct UserDeskTests {
+    /// Units are checked against the district and the plan; adding and disabling are audited
+    /// under the operator's name, from "cli"; the password is stored only as its hash.
+    @Test func unitsAreCheckedAndChangesAudited() throws {
+        let desk = SessionTests.desk
+        let name = "desk-\(UInt32.random(in: 0...UInt32.max))"
+        #expect(throws: AccountError.self) { try desk.add(name: name, displayName: nil, role: .grid, unit: "511111106214999", password: Fixture.password) }
+        #expect(throws: AccountError.self) { try desk.add(name: name, displayName: nil, role: .village, unit: "511111106", password: Fixture.password) }
+        #expect(throws: AccountError.self) { try desk.add(name: name, displayName: nil, role: .district, unit: "511111106", password: Fixture.password) }
+        #expect(throws: AccountError.self) { try desk.add(name: name, displayName: nil, role: .township, unit: "511111106", password: "short") }
+        let a = try desk.add(name: name, displayName: nil, role: .township, unit: "511111106", password: Fixture.password)
+        #expect(a.displayName == name && !a.passwordHash.contains(Fixture.password))
+        #expect(try desk.table().contains(name))
+        try desk.setDisabled(name, true)
+        #expect(try desk.table().split(separator: "\n").first { $0.hasPrefix(name) }?.hasSuffix("disabled") == true)
+        let lines = try Fixture.state.accounts.audit(limit: 100_000).filter { $0.target == name }
+        #expect(lines.map(\.action) == [.userAdded, .userDisabled] && lines.allSatisfy { $0.actor == "cli:test" && $0.address == "cli" })
+        #expect(lines.first?.detail == "township 511111106")
     }
 }
 
