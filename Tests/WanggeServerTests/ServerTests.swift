@@ -312,6 +312,7 @@ enum HTTPClient {
     }
 
     @Test func withoutASessionThePageAsksForALogin() async throws {
+        _ = Fixture.state  // loaded before the server starts, so the wait for its port covers only the start
         let bound = PortBox()
         var logger = Logger(label: "wangge-test")
         logger.logLevel = .warning
@@ -331,6 +332,44 @@ enum HTTPClient {
         #expect(asked.contains("data-status=\"login\""), "\(asked.suffix(2000))")
         #expect(!asked.contains("王建国") && !asked.contains("13800000001"))
         #expect(asked.contains("id=\"login\"") && !asked.contains("id=\"login\" hidden"))
+    }
+
+    /// The desk's whole flow in the browser: the page asks, is told to log in, the clerk types
+    /// name and password into the form, and the same question is answered — status, grid, worker,
+    /// the grid outlined on the map; an address elsewhere is "outside".
+    @Test func afterLoggingInOnThePageTheAnswerShowsItsGridAndWorker() async throws {
+        _ = Fixture.tokens
+        let bound = PortBox()
+        var logger = Logger(label: "wangge-test")
+        logger.logLevel = .warning
+        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+        defer { server.cancel() }
+        var port = 0
+        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+        let live = port
+        let (matched, outside) = try await offPool { () throws -> (String, String) in
+            let browser = try BrowserSession()
+            try browser.openPage()
+            let q = "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            try browser.navigate("http://127.0.0.1:\(live)/?q=" + q)
+            guard try browser.waitFor("document.getElementById('answer').dataset.status === 'login'") else { return ("no login form", "") }
+            _ = try browser.evaluate("""
+                document.getElementById('login-name').value = 'feilinwan';
+                document.getElementById('login-password').value = \(JSONValue.string(Fixture.password).jsonText);
+                document.getElementById('login').requestSubmit(); true
+                """)
+            _ = try browser.waitFor("document.getElementById('answer').dataset.status === 'matched'")
+            let matched = try browser.evaluate("document.getElementById('answer').outerHTML + (document.querySelector('.hit') ? ' HIT' : '')").stringValue ?? ""
+            // The session is a cookie now: a new question needs no login.
+            try browser.navigate("http://127.0.0.1:\(live)/?q=" + ("北京市朝阳区建国路1号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            _ = try browser.waitFor("document.getElementById('answer').dataset.status === 'outside'")
+            let outside = try browser.evaluate("document.getElementById('answer').outerHTML").stringValue ?? ""
+            return (matched, outside)
+        }
+        #expect(matched.contains("data-status=\"matched\" data-grid=\"511111106214001\""), "\(matched)")
+        #expect(matched.contains("王建国") && matched.contains("13800000001"))
+        #expect(matched.hasSuffix(" HIT"))
+        #expect(outside.contains("data-status=\"outside\""), "\(outside)")
     }
 }
 
