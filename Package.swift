@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Password hashing (PBKDF2-SHA256 in _CryptoExtras), token digests and constant-time compares.
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CGEOS", pkgConfig: "geos", providers: [.apt(["libgeos-dev"])]),
@@ -44,7 +46,11 @@ let package = Package(
         // Cases on the ladder (types, levels, statuses, deadlines, lights, automatic escalation):
         // values and rules only, no geometry, no SQLite (WanggeStore keeps them in its case store).
         .target(name: "WanggeCases", dependencies: ["WanggeIO"]),
-        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", "WanggeCases", .product(name: "GRDB", package: "GRDB.swift")]),
+        // Accounts as values: roles and units, who may see what (scope), password hashes and session
+        // tokens. No SQLite (WanggeStore keeps accounts, sessions and the audit log).
+        .target(name: "WanggeAccounts", dependencies: ["WanggeIO", "WanggeCases", .product(name: "Crypto", package: "swift-crypto"),
+                                                        .product(name: "_CryptoExtras", package: "swift-crypto")]),
+        .target(name: "WanggeStore", dependencies: ["WanggeIO", "WanggeGeometry", "WanggeGeoJSON", "WanggeCases", "WanggeAccounts", .product(name: "GRDB", package: "GRDB.swift")]),
         // wangge export / wangge map: district layers to GeoJSON, GeoPackage, CSV, HTML and SVG maps.
         .target(name: "WanggeExport", dependencies: ["WanggeIO", "WanggeAssign", "WanggeCases", "WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeStore", "WanggeMap", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         // The address gazetteer: built from the district, matched against messy addresses; its
@@ -62,16 +68,16 @@ let package = Package(
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
             "WanggeIO", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS", "WanggeDistrict", "WanggeAssign", "WanggeGrids", "WanggeWorkload",
-            "WanggeExport", "WanggeGazetteer", "WanggeStore", "WanggeCases", "WanggeCaseDesk",
+            "WanggeExport", "WanggeGazetteer", "WanggeStore", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // The case desk: `wangge case` as a library — intake located through the gazetteer and
         // GridLocator, the bundled incidents imported as cases, the store's commands.
-        .target(name: "WanggeCaseDesk", dependencies: ["WanggeIO", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggeCaseDesk", dependencies: ["WanggeIO", "WanggeCases", "WanggeAccounts", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeKit", dependencies: [
             "WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition",
             "WanggeStore", "WanggeExport", "WanggeAssign", "WanggeGazetteer", "WanggeWorkload", "WanggeStaffing", "WanggeTeam",
-            "WanggeCases", "WanggeCaseDesk", "WanggePlans",
+            "WanggeCases", "WanggeCaseDesk", "WanggePlans", "WanggeAccounts",
         ]),
         .executableTarget(name: "wangge", dependencies: [
             "WanggeKit", "WanggeServer", .product(name: "Logging", package: "swift-log"),
@@ -114,11 +120,12 @@ let package = Package(
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeTestSupport", "WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
-        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggeCases", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
+        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggeCases", "WanggeAccounts", "WanggeStore", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),
-        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO", "WanggeMap"]),
+        .testTarget(name: "WanggeAccountsTests", dependencies: ["WanggeAccounts", "WanggeStore", "WanggeCases", "WanggeIO"]),
+        .testTarget(name: "WanggeCaseDeskTests", dependencies: ["WanggeCaseDesk", "WanggeCases", "WanggeAccounts", "WanggeStore", "WanggeGazetteer", "WanggeAssign", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO", "WanggeMap"]),
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeAccounts
 import WanggeCases
 import WanggeGazetteer
 import WanggeIO
@@ -28,6 +29,30 @@ public enum CaseDesk {
     }
 
     /// The clock: `--now` when given (tests, replays), else the system's, to the second.
+    /// Who `wangge case … --actor NAME` acts as: with accounts in `accounts` (the server's
+    /// accounts file), the account of that name — which must exist and be enabled — judged by
+    /// `CaseRights`; with no accounts file (or an empty one), nil: the district operator, as before.
+    public static func actor(named name: String, accounts path: String) throws -> (CaseActor, AccountStore)? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let store = try AccountStore(path: path)
+        guard try store.count() > 0 else { return nil }
+        guard let account = try store.account(name), !account.disabled else {
+            throw CaseError(.forbidden, "\(path) has accounts, and \(AccountNames.quoted(name)) is not an enabled one: act as an account (wangge user list --data DIR)")
+        }
+        return (account.actor, store)
+    }
+
+    /// One ladder step from the CLI: with accounts, judged by the actor's account (as the
+    /// server judges it) and written to the audit log (address "cli"); without, as the district.
+    public static func perform(_ action: CaseAction, on id: String, at now: CaseTime, actor: String, note: String, extendHours: Double?,
+                               ladder: CaseLadder, store: CaseStore, accounts path: String) throws -> (CaseRecord, CaseTransition) {
+        let account = try Self.actor(named: actor, accounts: path)
+        let (c, t) = try store.perform(action, on: id, at: now, actor: actor, note: note, extendHours: extendHours, ladder: ladder, rights: account?.0)
+        try account?.1.record(AuditEntry(at: now.seconds, actor: actor, action: .caseTransition, target: id, address: "cli",
+                                         detail: "\(action.rawValue) \(t.fromLevel?.rawValue ?? "-")→\(t.toLevel.rawValue)"))
+        return (c, t)
+    }
+
     public static func now(_ text: String?) throws(CaseError) -> CaseTime {
         guard let text else { return CaseTime(seconds: Int64(Date().timeIntervalSince1970)) }
         guard let t = CaseTime(iso8601: text) else {

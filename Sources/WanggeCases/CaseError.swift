@@ -15,6 +15,8 @@ public struct CaseError: Error, Equatable, Sendable, CustomStringConvertible {
         case badRecord = "bad_record"
         /// An address or point that cannot be placed on a grid (ambiguous, outside, not found).
         case location
+        /// The actor sees the case but its level may not take this step (`CaseRights`).
+        case forbidden
         /// The store file: not a case store, corrupt, locked.
         case store
     }

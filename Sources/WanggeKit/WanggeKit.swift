@@ -18,3 +18,4 @@
 @_exported import WanggeCases
 @_exported import WanggeCaseDesk
 @_exported import WanggePlans
+@_exported import WanggeAccounts

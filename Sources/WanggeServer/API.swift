@@ -1,29 +1,41 @@
 // The JSON API as plain functions of a request, so it is tested without a socket; the HTTP
 // server (HTTPServer.swift) only carries requests to `handle` and answers back.
 import Foundation
+import WanggeAccounts
 import WanggeAssign
 import WanggeCRS
 import WanggeGazetteer
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeWorkload
 
-/// One API request: method, path (no query), query parameters (decoded), body bytes.
+/// One API request: method, path (no query), query parameters (decoded), body bytes, headers
+/// (names in lower case) and the peer's address.
 public struct APIRequest: Sendable {
     public var method: String
     public var path: String
     public var query: [String: String]
     public var body: [UInt8]
+    public var headers: [String: String]
+    public var peer: String
 
-    public init(method: String, path: String, query: [String: String] = [:], body: [UInt8] = []) {
+    public init(method: String, path: String, query: [String: String] = [:], body: [UInt8] = [], headers: [String: String] = [:], peer: String = "local") {
         self.method = method; self.path = path; self.query = query; self.body = body
+        self.headers = Dictionary(headers.map { ($0.key.lowercased(), $0.value) }, uniquingKeysWith: { a, _ in a })
+        self.peer = peer
     }
 }
 
-/// One API answer: status, content type, body.
+/// One API answer: status, content type, body, and any further headers (Set-Cookie, Retry-After).
 public struct APIResponse: Sendable, Equatable {
     public var status: Int
     public var contentType: String
     public var body: [UInt8]
+    public var headers: [String: String] = [:]
+
+    public init(status: Int, contentType: String, body: [UInt8], headers: [String: String] = [:]) {
+        self.status = status; self.contentType = contentType; self.body = body; self.headers = headers
+    }
 
     public static func json(_ value: JSONValue, status: Int = 200) -> APIResponse {
         APIResponse(status: status, contentType: "application/json; charset=utf-8", body: Array((value.jsonText + "\n").utf8))
@@ -48,61 +60,97 @@ public struct API: Sendable {
     public var maxBatch = 10_000
     /// PROJ objects are used from one thread at a time.
     let projLock = NSLock()
+    /// Sessions: lifetime, login throttle, cookie and proxy settings.
+    public var policy = SessionPolicy()
+    /// Sessions checked in the last `policy.sessionCacheSeconds`.
+    let sessionCache = SessionCache()
+    /// The clock for sessions, throttling and the audit log, in Unix seconds (injectable for tests).
+    public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
     public init(state: ServerState) { self.state = state }
 
     public static let prefix = "/api/v1"
 
+    /// Public: the page, the health answer, the OpenAPI document and login. Everything else
+    /// needs a session, and answers only within the caller's scope.
     public func handle(_ request: APIRequest) -> APIResponse {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let api = parts.count >= 3 && parts[0] == "api" && parts[1] == "v1" ? Array(parts.dropFirst(2)) : nil
         if parts.isEmpty, request.method == "GET" {
             return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.intakePage.utf8))
         }
-        if parts == ["health"], request.method == "GET" {
+        if parts == ["health"] || api == ["health"], request.method == "GET" {
             return .json(.object([
                 "status": .string("ok"), "district": .string(state.district.name), "grids": .number(JSONNumber(state.grids.count)),
                 "grids_file": .string(state.gridsFile),
             ]))
         }
-        if let api {
-            if let answer = handleCases(request, api) { return answer }
-            switch (request.method, api.count, api[0]) {
-            case ("GET", 1, "openapi.yaml"):
-                return APIResponse(status: 200, contentType: "application/yaml; charset=utf-8", body: Array(OpenAPIDocument.text.utf8))
-            case ("GET", 1, "geocode"):
-                guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
-                    return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=沙湾区踏水镇公坪村3组44号")
-                }
-                return .jsonText(state.matcher.geocode(q).jsonLine + "\n")
-            case ("POST", 1, "geocode"):
-                return geocodeBatch(request.body)
-            case ("GET", 1, "assign"):
-                return assign(request.query)
-            case ("GET", 1, "grids"):
-                return gridsCollection(state.grids)
-            case ("GET", 2, "grids"):
-                guard let k = state.gridIndex[api[1]] else { return .error(404, "no grid \(api[1]) in the current plan") }
-                return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8",
-                                   body: (try? GeoJSONWriter(options: .init(decimals: 7)).encode(.feature(state.grids[k]))) ?? [])
-            case ("GET", 3, "villages") where api[2] == "grids":
-                guard state.district.villages.contains(where: { $0.code == api[1] }) else {
-                    return .error(404, "no village or community \(api[1]) in \(state.district.name)")
-                }
-                return gridsCollection(state.grids.filter { $0.string("village_code") == api[1] })
-            case ("GET", 1, "report"):
-                return .jsonText(state.reportJSON)
-            default:
-                break
-            }
+        if api == ["openapi.yaml"], request.method == "GET" {
+            return APIResponse(status: 200, contentType: "application/yaml; charset=utf-8", body: Array(OpenAPIDocument.text.utf8))
         }
-        if Self.known(parts) { return .error(405, "\(request.method) is not allowed on \(request.path)") }
-        return .error(404, "no such endpoint: \(request.path) (see /api/v1/openapi.yaml)")
+        if api == ["login"] { return request.method == "POST" ? login(request) : .error(405, "log in with POST /api/v1/login {\"name\", \"password\"}") }
+        guard let api, Self.known(parts) else {
+            if Self.known(parts) { return .error(405, "\(request.method) is not allowed on \(request.path)") }
+            return .error(404, "no such endpoint: \(request.path) (see /api/v1/openapi.yaml)")
+        }
+        let caller: Caller
+        switch authenticate(request) { case .success(let c): caller = c; case .failure(let f): return f.response }
+        if let refusal = Self.csrfRefusal(request, caller) { return refusal }
+        if let answer = handleCases(request, api, caller) { return answer }
+        switch (request.method, api.count, api[0]) {
+        case ("POST", 1, "logout"):
+            return logout(caller)
+        case ("GET", 1, "me"):
+            return me(caller)
+        case ("GET", 1, "audit"):
+            return auditLog(caller, request.query)
+        // Geocoding and assigning read only the district's public geography: any account may ask.
+        case ("GET", 1, "geocode"):
+            guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=沙湾区踏水镇公坪村3组44号")
+            }
+            return .jsonText(state.matcher.geocode(q).jsonLine + "\n")
+        case ("POST", 1, "geocode"):
+            return geocodeBatch(request.body)
+        case ("GET", 1, "assign"):
+            return assign(request.query)
+        case ("GET", 1, "grids"):
+            return gridsCollection(state.grids.filter { Self.sees(caller, grid: $0) })
+        case ("GET", 2, "grids"):
+            // A grid outside the caller's unit answers as one that does not exist.
+            guard let k = state.gridIndex[api[1]], Self.sees(caller, grid: state.grids[k]) else { return .error(404, "no grid \(api[1]) in the current plan") }
+            return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8",
+                               body: (try? GeoJSONWriter(options: .init(decimals: 7)).encode(.feature(state.grids[k]))) ?? [])
+        case ("GET", 3, "villages") where api[2] == "grids":
+            let grids = state.grids.filter { $0.string("village_code") == api[1] && Self.sees(caller, grid: $0) }
+            guard state.district.villages.contains(where: { $0.code == api[1] }), !grids.isEmpty || caller.account.role == .district else {
+                return .error(404, "no village or community \(api[1]) in \(state.district.name)")
+            }
+            return gridsCollection(grids)
+        case ("GET", 1, "report"):
+            return workloadReport(caller)
+        default:
+            break
+        }
+        return .error(405, "\(request.method) is not allowed on \(request.path)")
+    }
+
+    /// GET /api/v1/report: the workload report — the district's whole, a township's, village's
+    /// or grid's own grids (figures and spreads over those grids); not for departments.
+    func workloadReport(_ caller: Caller) -> APIResponse {
+        switch caller.account.role {
+        case .district: return .jsonText(state.reportJSON)
+        case .department: return .error(403, "the workload report is for the district, townships, stations and grid workers")
+        case .township, .village, .grid:
+            guard let report = state.workloadReport else { return .jsonText(state.reportJSON) }
+            let mine = Set(state.grids.filter { Self.sees(caller, grid: $0) }.compactMap { $0.string("code") })
+            return .jsonText(WorkloadReport(figures: report.grids.filter { mine.contains($0.figures.code) }.map(\.figures), model: report.model).json)
+        }
     }
 
     static func known(_ p: [String]) -> Bool {
         p == ["health"] || (p.count >= 3 && p[0] == "api" && p[1] == "v1"
-            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml", "cases"].contains(p[2]))
+            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml", "cases", "login", "logout", "me", "audit", "health"].contains(p[2]))
     }
 
     func gridsCollection(_ features: [Feature]) -> APIResponse {

@@ -2,6 +2,7 @@
 // grid on the way in, as `wangge case add`), list and filter, show with its history, every step of
 // the ladder, and the lights report — over the same case store and ladder as the CLI.
 import Foundation
+import WanggeAccounts
 import WanggeCaseDesk
 import WanggeCases
 import WanggeCRS
@@ -23,22 +24,24 @@ public struct CaseService: Sendable {
 
 extension API {
     /// /api/v1/cases…; nil when the path is not a case route.
-    func handleCases(_ request: APIRequest, _ api: [String]) -> APIResponse? {
+    /// Every answer is cut to the caller's scope (`CaseRights`): a case it does not see is
+    /// answered exactly as one that does not exist.
+    func handleCases(_ request: APIRequest, _ api: [String], _ caller: Caller) -> APIResponse? {
         guard api.first == "cases", let cases = state.cases else { return nil }
         let margin = cases.ladder.deadlines.yellowMarginSeconds
         switch (request.method, api.count) {
         case ("POST", 1):
-            return createCase(request.body, cases)
+            return createCase(request.body, cases, caller)
         case ("GET", 1):
-            return listCases(request.query, cases)
+            return listCases(request.query, cases, caller)
         case ("GET", 2) where api[1] == "report":
             return caseError {
-                .jsonText(try cases.store.report(now: cases.now(), marginSeconds: margin).json)
+                .jsonText(try cases.store.report(now: cases.now(), marginSeconds: margin, scope: caller.actor).json)
             }
         case ("GET", 2):
             return caseError {
                 let now = cases.now()
-                guard let c = try cases.store.record(api[1]) else { return .error(404, "no case \(api[1])") }
+                guard let c = try cases.store.record(api[1]), CaseRights.sees(caller.actor, c) else { throw CaseError.noSuchCase(api[1]) }
                 let history = try cases.store.history(api[1]).map(\.json).joined(separator: ",")
                 return .jsonText("{\"case\":\(c.json(now: now, marginSeconds: margin)),\"history\":[\(history)]}\n")
             }
@@ -46,7 +49,7 @@ extension API {
             guard let action = CaseAction(rawValue: api[2]), action != .report else {
                 return .error(404, "no action \(api[2]): use one of " + CaseAction.allCases.filter { $0 != .report }.map(\.rawValue).joined(separator: ", "))
             }
-            return transition(action, caseID: api[1], request.body, cases)
+            return transition(action, caseID: api[1], request.body, cases, caller)
         default:
             return .error(405, "\(request.method) is not allowed on \(request.path)")
         }
@@ -68,6 +71,7 @@ extension API {
             switch e.kind {
             case .illegalTransition, .duplicateCase: status = 409
             case .unknownCase: status = 404
+            case .forbidden: status = 403
             case .location: status = 422
             case .badArgument, .unknownType, .badRecord: status = 400
             case .badConfig, .store: status = 500
@@ -78,10 +82,17 @@ extension API {
         }
     }
 
-    /// POST /api/v1/cases: {"type", "category", "description", "address" | "lon"+"lat"(+"crs"), "pick", "village", "actor", "note"}.
-    func createCase(_ body: [UInt8], _ cases: CaseService) -> APIResponse {
+    /// POST /api/v1/cases: {"type", "category", "description", "address" | "lon"+"lat"(+"crs"), "pick", "village", "note"}.
+    /// The actor is the caller's account; the case must fall inside its unit (a department registers none).
+    func createCase(_ body: [UInt8], _ cases: CaseService, _ caller: Caller) -> APIResponse {
+        guard CaseRights.levels(allowedTo: .report, at: .grid).contains(caller.actor.level) else {
+            return .error(403, "a department account does not register cases; the desk, station, township or district does")
+        }
         let o: JSONObject
         switch Self.bodyObject(body) { case .success(let v): o = v; case .failure(let f): return f.response }
+        if let named = o["actor"]?.stringValue, named != caller.account.name {
+            return .error(400, "the actor is the account logged in (\(caller.account.name)); leave \"actor\" out")
+        }
         guard let typeText = o["type"]?.stringValue else {
             return .error(400, "the case needs a \"type\": one of " + CaseType.allCases.map(\.rawValue).joined(separator: ", "))
         }
@@ -104,17 +115,23 @@ extension API {
                 return try cases.intake.locate(address: address ?? "", pick: o["pick"]?.intValue, village: o["village"]?.stringValue)
             }
             let now = cases.now(), p = placed.placement
+            guard CaseRights.covers(caller.actor, township: p.townshipCode, village: p.villageCode, grid: p.gridCode) else {
+                throw CaseError(.forbidden, "the place is in grid \(p.gridCode ?? "-") (village \(p.villageCode ?? "-")), outside \(caller.account.name)'s unit \(caller.account.unit ?? "-"); the desk of that unit registers it")
+            }
             let record = CaseRecord(id: "", type: type, category: o["category"]?.stringValue ?? "", description: o["description"]?.stringValue ?? "",
                                     location: placed.location, townshipCode: p.townshipCode, villageCode: p.villageCode, gridCode: p.gridCode,
                                     gridWorker: p.gridWorker, deadline: now, reportedAt: now, source: "api")
-            let (r, _) = try cases.store.add(record, actor: o["actor"]?.stringValue ?? "desk", note: o["note"]?.stringValue ?? "", ladder: cases.ladder)
+            let (r, _) = try cases.store.add(record, actor: caller.account.name, note: o["note"]?.stringValue ?? "", ladder: cases.ladder)
+            let auditFailure = audit(caller, .caseCreated, target: r.id, detail: "\(type.rawValue) in grid \(r.gridCode ?? "-")")
+            if let auditFailure { return .error(500, "case \(r.id) was registered, but its audit line could not be written: \(auditFailure)") }
             return .jsonText(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds) + "\n", status: 201)
         }
     }
 
     /// GET /api/v1/cases?grid=&village=&township=&status=&level=&type=&light=&from=&to=&limit=
-    func listCases(_ q: [String: String], _ cases: CaseService) -> APIResponse {
+    func listCases(_ q: [String: String], _ cases: CaseService, _ caller: Caller) -> APIResponse {
         var f = CaseFilter()
+        f.scope = caller.actor
         f.gridCode = q["grid"]; f.villageCode = q["village"]; f.townshipCode = q["township"]
         for (key, ok) in [("status", q["status"].map { CaseStatus(rawValue: $0) != nil }), ("level", q["level"].map { CaseLevel(rawValue: $0) != nil }),
                           ("type", q["type"].map { CaseType(rawValue: $0) != nil }), ("light", q["light"].map { CaseLight(rawValue: $0) != nil })]
@@ -138,17 +155,21 @@ extension API {
         }
     }
 
-    /// POST /api/v1/cases/{id}/{action}: {"actor", "note", "hours" (extend)}.
-    func transition(_ action: CaseAction, caseID: String, _ body: [UInt8], _ cases: CaseService) -> APIResponse {
+    /// POST /api/v1/cases/{id}/{action}: {"note", "hours" (extend)}. The actor is the caller's
+    /// account; its scope and right are judged on the case inside the store's transaction.
+    func transition(_ action: CaseAction, caseID: String, _ body: [UInt8], _ cases: CaseService, _ caller: Caller) -> APIResponse {
         let o: JSONObject
         switch Self.bodyObject(body) { case .success(let v): o = v; case .failure(let f): return f.response }
-        guard let actor = o["actor"]?.stringValue, !actor.trimmingCharacters(in: .whitespaces).isEmpty else {
-            return .error(400, "say who acts: {\"actor\": \"…\"}")
+        if let named = o["actor"]?.stringValue, named != caller.account.name {
+            return .error(400, "the actor is the account logged in (\(caller.account.name)); leave \"actor\" out")
         }
         return caseError {
             let now = cases.now()
-            let (r, t) = try cases.store.perform(action, on: caseID, at: now, actor: actor, note: o["note"]?.stringValue ?? "",
-                                                 extendHours: o["hours"]?.doubleValue, ladder: cases.ladder)
+            let (r, t) = try cases.store.perform(action, on: caseID, at: now, actor: caller.account.name, note: o["note"]?.stringValue ?? "",
+                                                 extendHours: o["hours"]?.doubleValue, ladder: cases.ladder, rights: caller.actor)
+            if let failure = audit(caller, .caseTransition, target: caseID, detail: "\(action.rawValue) \(t.fromLevel?.rawValue ?? "-")→\(t.toLevel.rawValue)") {
+                return .error(500, "case \(caseID) was changed (\(action.rawValue)), but its audit line could not be written: \(failure)")
+            }
             return .jsonText("{\"case\":\(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds)),\"transition\":\(t.json)}\n")
         }
     }

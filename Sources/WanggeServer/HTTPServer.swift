@@ -23,9 +23,20 @@ public enum WanggeServer {
     }
 }
 
+/// A request's context with the peer's address (for the audit log and the login throttle).
+struct PeerRequestContext: RequestContext {
+    var coreContext: CoreRequestContextStorage
+    let peer: String
+
+    init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        peer = source.channel.remoteAddress?.ipAddress ?? "unknown"
+    }
+}
+
 /// Carries each HTTP request to `API.handle`, and its answer back.
 struct APIResponder: HTTPResponder {
-    typealias Context = BasicRequestContext
+    typealias Context = PeerRequestContext
     let api: API
     let logger: Logger
 
@@ -43,7 +54,13 @@ struct APIResponder: HTTPResponder {
         }
         var query: [String: String] = [:]
         for (k, v) in request.uri.queryParameters where query[String(k)] == nil { query[String(k)] = String(v) }
-        let answer = api.handle(APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, body: body))
+        var headers: [String: String] = [:]
+        for field in request.headers where headers[field.name.canonicalName] == nil { headers[field.name.canonicalName] = field.value }
+        // The password hash takes a tenth of a second: run the API off the cooperative pool so a
+        // login never stalls the event loops' other requests.
+        let api = self.api, apiRequest = APIRequest(method: request.method.rawValue, path: request.uri.path, query: query, body: body,
+                                                     headers: headers, peer: context.peer)
+        let answer = await withCheckedContinuation { c in DispatchQueue.global().async { c.resume(returning: api.handle(apiRequest)) } }
         let elapsed = ContinuousClock.now - started
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         logger.info("request", metadata: [
@@ -57,6 +74,10 @@ struct APIResponder: HTTPResponder {
         var headers = HTTPFields()
         headers[.contentType] = a.contentType
         headers[.cacheControl] = "no-store"
+        // Answers are what they say they are: never sniffed into HTML, never framed by another site.
+        for (name, value) in [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY")] + a.headers.sorted(by: { $0.key < $1.key }) {
+            if let field = HTTPFields.Element.Name(name) { headers[field] = value }
+        }
         return Response(status: .init(code: a.status), headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: a.body)))
     }
 }

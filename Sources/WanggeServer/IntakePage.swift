@@ -2,12 +2,16 @@
 // that sends an address to /api/v1/geocode and shows the answer — township, village, grid, its
 // worker, confidence — and outlines the grid on the map; an ambiguous address lists its
 // candidates with the reason for each, and picking one asks again with that village named.
-// `/?q=ADDRESS` asks at once (a link from another system; the browser tests use it).
+// `/?q=ADDRESS` asks at once (a link from another system; the browser tests use it). The API
+// needs a session: without one the panel shows the login form (data-status="login"), logs in
+// through /api/v1/login (the session cookie, HttpOnly; the CSRF token kept in memory for any
+// change the page makes) and then asks again.
 enum IntakePage {
     static let panel = #"""
 <div id="intake">
 <h2>接件 · 地址定位 intake</h2>
 <form id="ask"><input id="address" type="search" placeholder="来电地址，如：踏水镇公坪村3组44号" size="30" autocomplete="off"> <button>定位</button></form>
+<form id="login" hidden><input id="login-name" placeholder="用户名 name" autocomplete="username" size="12"> <input id="login-password" type="password" placeholder="密码 password" autocomplete="current-password" size="12"> <button>登录 log in</button></form>
 <div id="answer" data-status="" data-grid=""></div>
 <ol id="candidates"></ol>
 </div>
@@ -42,9 +46,21 @@ enum IntakePage {
       li.appendChild(b);list.appendChild(li);
     });
   }
+  var loginForm=document.getElementById("login"),pending=null,csrf=null;
+  function needLogin(q){pending=q;loginForm.hidden=false;answer.dataset.status="login";answer.textContent="请先登录 log in first";}
+  loginForm.addEventListener("submit",function(e){
+    e.preventDefault();
+    fetch("/api/v1/login",{method:"POST",headers:{"Content-Type":"application/json"},
+      body:JSON.stringify({name:document.getElementById("login-name").value,password:document.getElementById("login-password").value})})
+    .then(function(r){return r.json().then(function(b){return {ok:r.ok,b:b};});}).then(function(x){
+      if(!x.ok){answer.dataset.status="login";answer.textContent=x.b.error||"登录失败 login failed";return;}
+      csrf=x.b.csrf_token;loginForm.hidden=true;answer.textContent="";if(pending)ask(pending);
+    });
+  });
   function ask(q){
     q=q.trim();if(!q)return;answer.textContent="…";
-    fetch("/api/v1/geocode?q="+encodeURIComponent(q)).then(function(r){return r.json();}).then(function(r){
+    fetch("/api/v1/geocode?q="+encodeURIComponent(q)).then(function(r){if(r.status===401){needLogin(q);return null;}return r.json();}).then(function(r){
+      if(!r)return;
       if(r.error){answer.dataset.status="error";answer.textContent=r.error;}else show(r);
     }).catch(function(e){answer.dataset.status="error";answer.textContent="服务器无响应 no answer: "+e;});
   }

@@ -10,20 +10,85 @@ info:
   description: >
     Intake and plan queries for one district: geocode an address, find the grid of a point
     (WGS-84, GCJ-02, BD-09 or any EPSG code), the current plan's grids with their figures
-    recomputed from geometry, and the workload report. Every error is {"error": "..."}.
+    recomputed from geometry, the workload report, and cases on the ladder. Every error is
+    {"error": "..."}. Everything but /health, /api/v1/health, this document and login needs a
+    session: log in, then send the token as `Authorization: Bearer TOKEN` or the session cookie
+    (with the cookie, a POST also needs `X-CSRF-Token`). Answers are cut to the account's unit:
+    a case, grid or village outside it answers 404, as one that does not exist; a route the
+    role may not use answers 403.
 servers:
   - url: http://127.0.0.1:8080
+security:
+  - bearer: []
+  - cookie: []
 paths:
   /health:
     get:
       summary: The server is up; the district and the number of grids it serves.
+      security: []
+      responses:
+        "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
+  /api/v1/health:
+    get:
+      summary: The same as /health, under the API's prefix.
+      security: []
       responses:
         "200": {description: ok, content: {application/json: {schema: {$ref: "#/components/schemas/Health"}}}}
   /api/v1/openapi.yaml:
     get:
       summary: This document.
+      security: []
       responses:
         "200": {description: ok, content: {application/yaml: {}}}
+  /api/v1/login:
+    post:
+      summary: Log in; a session of 8 hours as a bearer token and as an HttpOnly, SameSite=Strict cookie.
+      description: >
+        Wrong name, wrong password and a disabled account are one answer (401). Five failures for
+        one name from one address within 15 minutes throttle it (429 with Retry-After).
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {type: object, required: [name, password], properties: {name: {type: string}, password: {type: string}}}
+      responses:
+        "200":
+          description: the session
+          headers:
+            Set-Cookie: {schema: {type: string}, description: "wangge_session=TOKEN; Path=/; HttpOnly; SameSite=Strict (Secure with --secure-cookie)"}
+          content: {application/json: {schema: {$ref: "#/components/schemas/Session"}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "429":
+          description: too many failed logins; try again after Retry-After seconds
+          headers:
+            Retry-After: {schema: {type: integer}}
+          content: {application/json: {schema: {type: object, properties: {error: {type: string}}}}}
+  /api/v1/logout:
+    post:
+      summary: End the session (and clear the cookie).
+      responses:
+        "200": {description: "{logged_out: true}", content: {application/json: {}}}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/v1/me:
+    get:
+      summary: The account of the session, its expiry and its CSRF token.
+      responses:
+        "200": {description: the session, content: {application/json: {schema: {$ref: "#/components/schemas/Session"}}}}
+        "401": {$ref: "#/components/responses/Error"}
+  /api/v1/audit:
+    get:
+      summary: The audit log (district accounts only), in order of appending.
+      parameters:
+        - {name: after, in: query, schema: {type: integer, default: 0}, description: the last sequence number already read}
+        - {name: limit, in: query, schema: {type: integer, default: 1000, maximum: 10000}}
+      responses:
+        "200": {description: "{audit: [{seq, at, actor, action, target, address, detail}]}", content: {application/json: {}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "401": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
   /api/v1/geocode:
     get:
       summary: Geocode one address (township, village, grid, grid worker, confidence, candidates).
@@ -78,9 +143,10 @@ paths:
         "404": {$ref: "#/components/responses/Error"}
   /api/v1/report:
     get:
-      summary: The workload report of the current plan (as `wangge report` writes report.json).
+      summary: The workload report of the current plan (as `wangge report` writes report.json), over the account's grids.
       responses:
         "200": {description: the report, content: {application/json: {}}}
+        "403": {$ref: "#/components/responses/Error"}
   /api/v1/cases:
     post:
       summary: Register a case from an address or a point; located and given its grid on the way in.
@@ -104,11 +170,11 @@ paths:
                 crs: {type: string, default: wgs84}
                 pick: {type: integer}
                 village: {type: string}
-                actor: {type: string}
                 note: {type: string}
       responses:
-        "201": {description: the case, content: {application/json: {schema: {$ref: "#/components/schemas/Case"}}}}
+        "201": {description: the case (its first step's actor is the account), content: {application/json: {schema: {$ref: "#/components/schemas/Case"}}}}
         "400": {$ref: "#/components/responses/Error"}
+        "403": {description: "a department account, or a place outside the account's unit"}
         "422": {$ref: "#/components/responses/Error"}
     get:
       summary: Cases by id, filtered.
@@ -149,18 +215,29 @@ paths:
         required: true
         content:
           application/json:
-            schema: {type: object, required: [actor], properties: {actor: {type: string}, note: {type: string}, hours: {type: number, description: for extend}}}
+            schema: {type: object, properties: {actor: {type: string, description: "optional; if given, the account's own name"}, note: {type: string}, hours: {type: number, description: for extend}}}
       responses:
         "200": {description: "{case, transition}", content: {application/json: {}}}
         "400": {$ref: "#/components/responses/Error"}
+        "403": {description: "the account sees the case but its level may not take this step (docs/CASES.md, rights)"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {description: the ladder does not allow it from the case's status or level; the reason in words}
 components:
+  securitySchemes:
+    bearer: {type: http, scheme: bearer, description: the token from /api/v1/login}
+    cookie: {type: apiKey, in: cookie, name: wangge_session, description: "set by /api/v1/login; a POST with it also needs the header X-CSRF-Token"}
   responses:
     Error:
       description: what was wrong, in words
       content: {application/json: {schema: {type: object, required: [error], properties: {error: {type: string}}}}}
   schemas:
+    Session:
+      type: object
+      properties:
+        account: {type: object, properties: {name: {type: string}, display_name: {type: string}, role: {type: string, enum: [district, township, village, grid, department]}, unit: {type: [string, "null"]}}}
+        token: {type: string, description: login only; never stored by the server (only its SHA-256)}
+        csrf_token: {type: string}
+        expires_at: {type: string, description: ISO 8601 UTC}
     Health:
       type: object
       properties: {status: {type: string}, district: {type: string}, grids: {type: integer}, grids_file: {type: string}}

@@ -2,6 +2,7 @@
 // recomputed, the point-to-grid locator and the address matcher — all read once from --data at
 // start (and, on the first start, made there from the bundled district and plan).
 import Foundation
+import WanggeAccounts
 import WanggeAssign
 import WanggeCaseDesk
 import WanggeCases
@@ -24,6 +25,12 @@ public final class ServerState: Sendable {
     public let matcher: AddressMatcher
     /// `wangge report`'s report.json of the current plan.
     public let reportJSON: String
+    /// The same report as values, to cut down to an account's grids.
+    public let workloadReport: WorkloadReport?
+    /// The accounts, sessions and audit log (data/accounts.sqlite).
+    public let accounts: AccountStore
+    /// The units an account may have: the district's townships and villages, the plan's grids.
+    public let units: AccountUnits
     /// The intake desk's page (the map with the intake panel), made once.
     public let intakePage: String
     /// The case store and its desk (data/cases.sqlite; the grid file's intake), when opened.
@@ -36,6 +43,7 @@ public final class ServerState: Sendable {
     public static let gridsName = "grids.geojson"
     public static let gazetteerName = "gazetteer.sqlite"
     public static let casesName = "cases.sqlite"
+    public static let accountsName = "accounts.sqlite"
 
     /// Opens `data`, first making it from `boundaries` when it has no plan yet: the bundled plan
     /// partitioned as `wangge partition --out DATA` would, and the gazetteer built from it (and
@@ -74,14 +82,31 @@ public final class ServerState: Sendable {
             gazetteer = built
         }
         matcher = AddressMatcher(gazetteer: gazetteer!)
-        intakePage = try DistrictMap(input, colouring: .township).html(extra: IntakePage.panel)
+        // The page is public (it carries the login form): its map holds no grid worker's name or
+        // phone — those come from the API, after login.
+        var publicInput = input
+        publicInput.grids.features = input.grids.features.map { grid in
+            var g = grid
+            for key in [GridWorker.idKey, GridWorker.nameKey, GridWorker.phoneKey] { g[property: key] = nil }
+            return g
+        }
+        intakePage = try DistrictMap(publicInput, colouring: .township).html(extra: IntakePage.panel)
         cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
                             intake: CaseIntake(grids: CaseGrids(path: gridsFile, collection: collection, locator: locator), matcher: matcher),
                             ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))
         // The figures export recomputed for the grids are the report's: computed once.
         reportJSON = input.workloadReport?.json ?? WorkloadReport(figures: [], model: .standard).json
+        workloadReport = input.workloadReport
+        accounts = try AccountStore(path: FilePath.join(data, Self.accountsName))
+        units = Self.units(district: district, grids: grids)
         self.district = district
         self.dataDirectory = data
         self.gridsFile = gridsFile
+    }
+
+    /// The townships and villages of the district and the codes of the plan's grids.
+    public static func units(district: DistrictBoundaries, grids: [Feature]) -> AccountUnits {
+        AccountUnits(townships: Set(district.townships.map(\.code)), villages: Set(district.villages.map(\.code)),
+                     grids: Set(grids.compactMap { $0.string("code") }))
     }
 }

@@ -16,6 +16,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var reportedFrom: CaseTime?
     public var reportedBefore: CaseTime?
     public var limit: Int?
+    /// Only the cases this actor sees (`CaseRights.sees`); nil: every case.
+    public var scope: CaseActor?
     public init() {}
 }
 
@@ -103,12 +105,14 @@ public final class CaseStore: @unchecked Sendable {
     }
 
     /// One step of the ladder on case `id` (see `CaseLadder.apply`), read and written in one
-    /// transaction.
+    /// transaction. With `rights`, the actor's scope and right (`CaseRights.check`) are judged on
+    /// the case as read inside the transaction.
     @discardableResult
     public func perform(_ action: CaseAction, on id: String, at time: CaseTime, actor: String, note: String,
-                        extendHours: Double? = nil, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition) {
+                        extendHours: Double? = nil, ladder: CaseLadder, rights: CaseActor? = nil) throws(CaseError) -> (CaseRecord, CaseTransition) {
         try transaction { db in
-            guard let c = try Self.fetchCase(db, id) else { throw CaseError(.unknownCase, "no case \(id) in the store", caseID: id) }
+            guard let c = try Self.fetchCase(db, id) else { throw CaseError.noSuchCase(id) }
+            if let rights { try CaseRights.check(rights, action, c) }
             let (r, t) = try ladder.apply(action, to: c, at: time, actor: actor, note: note, extendHours: extendHours)
             try Self.update(db, r)
             try Self.insert(db, t)
@@ -179,6 +183,18 @@ public final class CaseStore: @unchecked Sendable {
         add("type = ?", filter.type?.rawValue)
         add("reported_at >= ?", filter.reportedFrom?.iso8601)
         add("reported_at < ?", filter.reportedBefore?.iso8601)
+        if let scope = filter.scope {
+            // The same rule as CaseRights.sees, in SQL (a unit-less non-district actor sees nothing).
+            switch scope.level {
+            case .district: break
+            case .township: clauses.append("township_code IS ?"); args.append(scope.unit)
+            case .village: clauses.append("village_code IS ?"); args.append(scope.unit)
+            case .grid: clauses.append("grid_code IS ?"); args.append(scope.unit)
+            case .department:
+                clauses.append("level = 'department' AND category IS ?"); args.append(scope.unit)
+            }
+            if scope.level != .district && scope.unit == nil { clauses.append("0") }
+        }
         if let light = filter.light {
             // Plain `?`s here: numbered ones would count from the first argument of the whole query.
             clauses.append("(\(Self.lightSQL.replacingOccurrences(of: "?1", with: "?").replacingOccurrences(of: "?2", with: "?"))) = ?")
@@ -195,7 +211,8 @@ public final class CaseStore: @unchecked Sendable {
     /// once a row and summed as one packed integer — yellow, red and parked in 21 bits each, green
     /// the rest — then summed by place in `CaseReport`. A group too large to pack (2,097,152 cases
     /// of one grid, level and category) is counted light by light instead.
-    public func report(now: CaseTime, marginSeconds: Int64) throws(CaseError) -> CaseReport {
+    /// With `scope`, only the cases that actor sees are counted.
+    public func report(now: CaseTime, marginSeconds: Int64, scope: CaseActor? = nil) throws(CaseError) -> CaseReport {
         let arguments: StatementArguments = [now.iso8601, now.adding(seconds: marginSeconds).iso8601]
         let tallies = try read { db -> [CaseTally] in
             let rows = try Row.fetchAll(db, sql: """
@@ -221,7 +238,7 @@ public final class CaseStore: @unchecked Sendable {
             }
             return out
         }
-        return CaseReport(now: now, tallies: tallies)
+        return CaseReport(now: now, tallies: scope.map { s in tallies.filter { CaseRights.sees(s, $0) } } ?? tallies)
     }
 
     static func tally(_ row: Row, light: CaseLight, count: Int) -> CaseTally {

@@ -143,12 +143,15 @@ struct CaseCommand: ParsableCommand {
     struct StepOptions: ParsableArguments {
         @OptionGroup var common: CaseStoreOptions
         @Argument(help: "The case id.") var id: String
-        @Option(help: "Who takes the step.") var actor: String
+        @Option(help: "Who takes the step (with accounts: an account name, judged by its role and unit).") var actor: String
         @Option(help: "Why, for the history.") var note = ""
+        @Option(help: "The server's accounts file (default: accounts.sqlite beside --store). With accounts in it, --actor must be one and have the right (docs/CASES.md); without, the CLI acts as the district.")
+        var accounts: String?
 
         func perform(_ action: CaseAction, hours: Double? = nil) throws {
             let (store, ladder, now) = try common.open()
-            let (c, t) = try store.perform(action, on: id, at: now, actor: actor, note: note, extendHours: hours, ladder: ladder)
+            let (c, t) = try CaseDesk.perform(action, on: id, at: now, actor: actor, note: note, extendHours: hours, ladder: ladder, store: store,
+                                              accounts: accounts ?? FilePath.join(FilePath.directory(of: common.store), "accounts.sqlite"))
             print("\(c.id): \(t.fromStatus?.rawValue ?? "-") → \(c.status.rawValue) at \(c.level.rawValue) level; deadline \(c.deadline)")
         }
     }

@@ -21,6 +21,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
     @Option(help: "Address to listen on (127.0.0.1: this machine only).") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 8080
+    @Flag(name: .customLong("secure-cookie"), help: "Mark the session cookie Secure (when served behind TLS).") var secureCookie = false
+    @Flag(name: .customLong("trust-proxy"), help: "Take the client's address from X-Forwarded-For (only behind your own proxy).") var trustProxy = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
 
     func validate() throws {
@@ -35,8 +37,14 @@ struct ServeCommand: AsyncParsableCommand {
         let state = try ServerState(data: data, boundaries: boundaries) { logger.notice("\($0)") }
         logger.notice("loaded", metadata: ["district": "\(state.district.name)", "grids": "\(state.grids.count)",
                                            "data": "\(data)", "seconds": "\(String(format: "%.2f", Date().timeIntervalSince(started)))"])
+        if try state.accounts.count() == 0 {
+            logger.warning("no accounts yet: only /health, the pages and login answer; add one with `wangge user add NAME --role district --data \(data)`")
+        }
+        var api = API(state: state)
+        api.policy.secureCookie = secureCookie
+        api.policy.trustForwardedFor = trustProxy
         let host = self.host
-        try await WanggeServer.run(api: API(state: state), host: host, port: port, logger: logger) { bound in
+        try await WanggeServer.run(api: api, host: host, port: port, logger: logger) { bound in
             // Unbuffered, so a script or test waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data("wangge serve: listening on http://\(host):\(bound)/ (API: /api/v1/openapi.yaml)\n".utf8))
         }

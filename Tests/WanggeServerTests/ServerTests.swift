@@ -5,6 +5,7 @@ import WanggeTestSupport
 import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
+import WanggeAccounts
 @testable import WanggeServer
 
 enum Fixture {
@@ -38,8 +39,43 @@ enum Fixture {
     static let state = try! ServerState(data: data, boundaries: boundaries)
     static let api = API(state: state)
 
-    static func get(_ path: String, _ query: [String: String] = [:]) -> APIResponse {
-        api.handle(APIRequest(method: "GET", path: path, query: query))
+    /// Test accounts: name → (role, unit). The "own" units are 福禄镇 (511111106), its village
+    /// 费林湾村 (511111106214) and that village's grid; "other" ones are in 踏水镇 (511111102).
+    static let people: [(String, AccountRole, String?)] = [
+        ("qu", .district, nil),
+        ("fulu", .township, "511111106"), ("tashui", .township, "511111102"),
+        ("feilinwan", .village, "511111106214"), ("gongping", .village, "511111102207"),
+        ("wang", .grid, "511111106214001"), ("li", .grid, "511111102207001"),
+        ("shuiwu", .department, "水务局"), ("jiaotong", .department, "交通局"),
+    ]
+    static let password = "correct horse battery"
+
+    /// Each test account's bearer token (accounts made once, in the shared data directory).
+    static let tokens: [String: String] = {
+        var desk = UserDesk(store: state.accounts, units: state.units, operatorName: "cli:test")
+        desk.rounds = PasswordHash.minimumRounds  // the floor, to keep the tests quick; the default is 600,000
+        var out: [String: String] = [:]
+        for (name, role, unit) in people {
+            if (try? state.accounts.account(name)) == nil {
+                do { try desk.add(name: name, displayName: name, role: role, unit: unit, password: password) } catch { fatalError("\(name): \(error)") }
+            }
+            let r = api.handle(APIRequest(method: "POST", path: "/api/v1/login", body: Array("{\"name\":\"\(name)\",\"password\":\"\(password)\"}".utf8)))
+            guard let token = (try? JSONValue.parse(r.body))?.objectValue?["token"]?.stringValue else { fatalError("login \(name): \(r.text)") }
+            out[name] = token
+        }
+        return out
+    }()
+
+    static func bearer(_ name: String) -> [String: String] { ["Authorization": "Bearer \(tokens[name] ?? "")"] }
+
+    /// A GET as `name` (default: the district account).
+    static func get(_ path: String, _ query: [String: String] = [:], as name: String = "qu") -> APIResponse {
+        api.handle(APIRequest(method: "GET", path: path, query: query, headers: bearer(name)))
+    }
+
+    /// A POST as `name` (default: the district account).
+    static func post(_ path: String, _ body: String, as name: String = "qu") -> APIResponse {
+        api.handle(APIRequest(method: "POST", path: path, body: Array(body.utf8), headers: bearer(name)))
     }
 
     static func object(_ r: APIResponse) throws -> JSONObject {
@@ -66,17 +102,17 @@ enum Fixture {
 
     @Test func batchGeocodeKeepsTheOrderAndRefusesBadBodies() throws {
         let body = Array(#"{"addresses":["北京市朝阳区","福禄镇费林湾村1组27号"]}"#.utf8)
-        let r = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body))
+        let r = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body, headers: Fixture.bearer("qu")))
         #expect(r.status == 200)
         let results = try #require(try Fixture.object(r)["results"]?.arrayValue)
         #expect(results.map { $0.objectValue?["status"] } == [.string("outside"), .string("matched")])
         for (bad, status) in [("not json", 400), (#"{"address":["x"]}"#, 400), (#"{"addresses":[1]}"#, 400)] {
-            let a = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: Array(bad.utf8)))
+            let a = Fixture.post("/api/v1/geocode", bad)
             #expect(a.status == status && a.text.contains("\"error\""), "\(bad): \(a.text)")
         }
         var small = Fixture.api
         small.maxBatch = 1
-        #expect(small.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body)).status == 413)
+        #expect(small.handle(APIRequest(method: "POST", path: "/api/v1/geocode", body: body, headers: Fixture.bearer("qu"))).status == 413)
     }
 
     /// The grid of a point by the one rule; a phone's GCJ-02 coordinates give the same grid as the
@@ -113,7 +149,7 @@ enum Fixture {
         let village = try GeoJSONReader().readFeatureCollection(Data(Fixture.get("/api/v1/villages/511111106214/grids").body))
         #expect(village.features.map { $0.string("code") } == ["511111106214001"])
         #expect(Fixture.get("/api/v1/villages/511111999999/grids").status == 404)
-        #expect(Fixture.api.handle(APIRequest(method: "DELETE", path: "/api/v1/grids")).status == 405)
+        #expect(Fixture.api.handle(APIRequest(method: "DELETE", path: "/api/v1/grids", headers: Fixture.bearer("qu"))).status == 405)
         #expect(Fixture.get("/api/v2/grids").status == 404)
     }
 
@@ -122,10 +158,11 @@ enum Fixture {
     @Test func theOpenAPIDocumentDescribesTheRoutes() throws {
         let text = OpenAPIDocument.text
         let paths = text.split(separator: "\n").filter { $0.hasPrefix("  /") && $0.hasSuffix(":") }.map { String($0.dropFirst(2).dropLast()) }
-        #expect(Set(paths) == ["/health", "/api/v1/openapi.yaml", "/api/v1/geocode", "/api/v1/assign", "/api/v1/grids",
+        #expect(Set(paths) == ["/health", "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/geocode", "/api/v1/assign", "/api/v1/grids",
                                "/api/v1/grids/{code}", "/api/v1/villages/{code}/grids", "/api/v1/report",
-                               "/api/v1/cases", "/api/v1/cases/report", "/api/v1/cases/{id}", "/api/v1/cases/{id}/{action}"])
-        let created = Fixture.api.handle(APIRequest(method: "POST", path: "/api/v1/cases", body: Array(#"{"type":"problem","address":"费林湾村"}"#.utf8)))
+                               "/api/v1/cases", "/api/v1/cases/report", "/api/v1/cases/{id}", "/api/v1/cases/{id}/{action}",
+                               "/api/v1/login", "/api/v1/logout", "/api/v1/me", "/api/v1/audit"])
+        let created = Fixture.post("/api/v1/cases", #"{"type":"problem","address":"费林湾村"}"#)
         let id = try #require(try JSONValue.parse(created.body).objectValue?["id"]?.stringValue)
         for p in paths {
             // A path's block in the document: from its line to the next path.
@@ -138,7 +175,7 @@ enum Fixture {
                 #expect(Fixture.get(filled, query).status == 200, "GET \(p)")
             }
             if block.contains("    post:"), p.hasSuffix("{action}") {
-                let r = Fixture.api.handle(APIRequest(method: "POST", path: filled, body: Array(#"{"actor":"t"}"#.utf8)))
+                let r = Fixture.post(filled, "{}")
                 #expect(r.status == 200, "POST \(p): \(r.text)")
             }
         }
@@ -161,8 +198,35 @@ enum Fixture {
         let bound0 = port
         let health = try await offPool { try HTTPClient.get(port: bound0, path: "/health") }
         #expect(health.hasPrefix("HTTP/1.1 200") && health.contains("\"grids\":148"))
-        let geocode = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/geocode?q=%E8%B4%B9%E6%9E%97%E6%B9%BE%E6%9D%91") }  // 费林湾村
+        let auth = Fixture.bearer("qu")
+        let geocode = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/geocode?q=%E8%B4%B9%E6%9E%97%E6%B9%BE%E6%9D%91", headers: auth) }  // 费林湾村
         #expect(geocode.contains("\"village_code\":\"511111106214\""))
+        let anonymous = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/geocode?q=x") }
+        #expect(anonymous.hasPrefix("HTTP/1.1 401") && anonymous.lowercased().contains("www-authenticate: bearer"))
+
+        // A browser's session: the cookie carries it; a change without the CSRF header is refused.
+        let login = try await offPool {
+            try HTTPClient.request(port: bound0, method: "POST", path: "/api/v1/login", body: #"{"name":"fulu","password":"\#(Fixture.password)"}"#)
+        }
+        #expect(login.hasPrefix("HTTP/1.1 200"), "\(login)")
+        let cookieLine = try #require(login.split(separator: "\r\n").first { $0.lowercased().hasPrefix("set-cookie:") })
+        #expect(cookieLine.contains("HttpOnly") && cookieLine.contains("SameSite=Strict") && !cookieLine.contains("Secure"))
+        #expect(login.lowercased().contains("x-content-type-options: nosniff"))
+        let cookie = String(cookieLine.dropFirst("set-cookie:".count).split(separator: ";")[0]).trimmingCharacters(in: .whitespaces)
+        let body = try #require(login.components(separatedBy: "\r\n\r\n").last)
+        let csrf = try #require(try JSONValue.parse(Array(body.utf8)).objectValue?["csrf_token"]?.stringValue)
+        let noHeader = try await offPool { try HTTPClient.request(port: bound0, method: "POST", path: "/api/v1/logout", headers: ["Cookie": cookie]) }
+        #expect(noHeader.hasPrefix("HTTP/1.1 403") && noHeader.contains("X-CSRF-Token"))
+        let me = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/me", headers: ["Cookie": cookie]) }
+        #expect(me.hasPrefix("HTTP/1.1 200") && me.contains("\"unit\":\"511111106\""))
+        let out = try await offPool { try HTTPClient.request(port: bound0, method: "POST", path: "/api/v1/logout", headers: ["Cookie": cookie, "X-CSRF-Token": csrf]) }
+        #expect(out.hasPrefix("HTTP/1.1 200"))
+        let after = try await offPool { try HTTPClient.get(port: bound0, path: "/api/v1/me", headers: ["Cookie": cookie]) }
+        #expect(after.hasPrefix("HTTP/1.1 401"))
+        // The audit log names the peer's address as the socket gave it.
+        let audit = try Fixture.object(Fixture.get("/api/v1/audit", ["limit": "10000"]))
+        let logouts = audit["audit"]?.arrayValue?.compactMap(\.objectValue).filter { $0["action"] == .string("logout") && $0["actor"] == .string("fulu") } ?? []
+        #expect(logouts.last?["address"] == .string("127.0.0.1"))
         server.cancel()
         _ = try? await server.value
         #expect(throws: (any Error).self) { try HTTPClient.get(port: port, path: "/health") }
@@ -186,7 +250,12 @@ final class PortBox: @unchecked Sendable {
 enum HTTPClient {
     struct Failure: Error { var message: String }
 
-    static func get(port: Int, path: String) throws -> String {
+    static func get(port: Int, path: String, headers: [String: String] = [:]) throws -> String {
+        try request(port: port, method: "GET", path: path, headers: headers)
+    }
+
+    /// One request (headers sent in name order) and the whole answer, head and body.
+    static func request(port: Int, method: String, path: String, headers: [String: String] = [:], body: String = "") throws -> String {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(message: "socket") }
         defer { close(fd) }
@@ -198,7 +267,10 @@ enum HTTPClient {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
         guard connected == 0 else { throw Failure(message: "connect: errno \(errno)") }
-        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+        for (k, v) in headers.sorted(by: { $0.key < $1.key }) { head += "\(k): \(v)\r\n" }
+        if method != "GET" { head += "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n" }
+        let request = Array((head + "\r\n" + body).utf8)
         guard request.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, 0) }) == request.count else { throw Failure(message: "send") }
         var answer: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -231,7 +303,7 @@ enum HTTPClient {
 }
 
 /// The intake desk's page in a real browser (headless Chromium, as `make test` installs it):
-/// `/?q=ADDRESS` asks the API, and the answer — status, grid, worker — lands in the page.
+/// `/?q=ADDRESS` asks the API; without a session the page shows its login form instead.
 @Suite(.serialized) struct IntakePageBrowserTests {
     /// The DOM after the page's scripts ran (virtual time: the fetch completes first).
     static func dom(_ url: String) throws -> String {
@@ -239,7 +311,8 @@ enum HTTPClient {
         return String(decoding: r.out, as: UTF8.self)
     }
 
-    @Test func anAddressAskedFromThePageShowsItsGridAndWorker() async throws {
+    @Test func withoutASessionThePageAsksForALogin() async throws {
+        _ = Fixture.state  // loaded before the server starts, so the wait for its port covers only the start
         let bound = PortBox()
         var logger = Logger(label: "wangge-test")
         logger.logLevel = .warning
@@ -253,25 +326,61 @@ enum HTTPClient {
         #expect(page.status == 200 && page.contentType.hasPrefix("text/html"))
         #expect(!page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))
 
-        let matched = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
-        #expect(matched.contains("data-status=\"matched\" data-grid=\"511111106214001\""), "\(matched.suffix(2000))")
-        #expect(matched.contains("王建国") && matched.contains("13800000001"))
-        // The grid is outlined on the map (the map's own search, driven by the answer).
-        #expect(matched.contains("class=\"hit\""))
+        // Without a session the API answers nothing: the page asks for a login instead, and
+        // shows no grid or worker.
+        let asked = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
+        #expect(asked.contains("data-status=\"login\""), "\(asked.suffix(2000))")
+        #expect(!asked.contains("王建国") && !asked.contains("13800000001"))
+        #expect(asked.contains("id=\"login\"") && !asked.contains("id=\"login\" hidden"))
+    }
 
-        let outside = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "北京市朝阳区建国路1号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
-        #expect(outside.contains("data-status=\"outside\""))
+    /// The desk's whole flow in the browser: the page asks, is told to log in, the clerk types
+    /// name and password into the form, and the same question is answered — status, grid, worker,
+    /// the grid outlined on the map; an address elsewhere is "outside".
+    @Test func afterLoggingInOnThePageTheAnswerShowsItsGridAndWorker() async throws {
+        _ = Fixture.tokens
+        let bound = PortBox()
+        var logger = Logger(label: "wangge-test")
+        logger.logLevel = .warning
+        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+        defer { server.cancel() }
+        var port = 0
+        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+        let live = port
+        let (matched, outside) = try await offPool { () throws -> (String, String) in
+            let browser = try BrowserSession()
+            try browser.openPage()
+            let q = "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+            try browser.navigate("http://127.0.0.1:\(live)/?q=" + q)
+            guard try browser.waitFor("document.getElementById('answer').dataset.status === 'login'") else { return ("no login form", "") }
+            _ = try browser.evaluate("""
+                document.getElementById('login-name').value = 'feilinwan';
+                document.getElementById('login-password').value = \(JSONValue.string(Fixture.password).jsonText);
+                document.getElementById('login').requestSubmit(); true
+                """)
+            _ = try browser.waitFor("document.getElementById('answer').dataset.status === 'matched'")
+            let matched = try browser.evaluate("document.getElementById('answer').outerHTML + (document.querySelector('.hit') ? ' HIT' : '')").stringValue ?? ""
+            // The session is a cookie now: a new question needs no login.
+            try browser.navigate("http://127.0.0.1:\(live)/?q=" + ("北京市朝阳区建国路1号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            _ = try browser.waitFor("document.getElementById('answer').dataset.status === 'outside'")
+            let outside = try browser.evaluate("document.getElementById('answer').outerHTML").stringValue ?? ""
+            return (matched, outside)
+        }
+        #expect(matched.contains("data-status=\"matched\" data-grid=\"511111106214001\""), "\(matched)")
+        #expect(matched.contains("王建国") && matched.contains("13800000001"))
+        #expect(matched.hasSuffix(" HIT"))
+        #expect(outside.contains("data-status=\"outside\""), "\(outside)")
     }
 }
 
 /// The case routes over the same store and ladder as `wangge case`.
 @Suite(.serialized) struct CaseAPITests {
-    static func post(_ path: String, _ body: String) -> APIResponse {
-        Fixture.api.handle(APIRequest(method: "POST", path: path, body: Array(body.utf8)))
-    }
+    static func post(_ path: String, _ body: String, as name: String = "qu") -> APIResponse { Fixture.post(path, body, as: name) }
 
+    /// Registered by the village station, taken on and escalated by the grid worker: each step
+    /// records the account that took it.
     @Test func aCaseGoesFromTheDeskUpTheLadder() throws {
-        let created = Self.post("/api/v1/cases", #"{"type":"dispute","category":"邻里纠纷","address":"福禄镇费林湾村1组27号","actor":"desk-1"}"#)
+        let created = Self.post("/api/v1/cases", #"{"type":"dispute","category":"邻里纠纷","address":"福禄镇费林湾村1组27号"}"#, as: "feilinwan")
         #expect(created.status == 201, "\(created.text)")
         let c = try Fixture.object(created)
         let id = try #require(c["id"]?.stringValue)
@@ -279,19 +388,21 @@ enum HTTPClient {
         #expect(c["status"] == .string("reported") && c["level"] == .string("grid") && c["light"] == .string("green"))
 
         // Resolved before it is accepted: refused, saying why; the case is unchanged.
-        let early = Self.post("/api/v1/cases/\(id)/resolve", #"{"actor":"王建国"}"#)
+        let early = Self.post("/api/v1/cases/\(id)/resolve", "{}", as: "wang")
         #expect(early.status == 409 && early.text.contains("accept"), "\(early.text)")
-        #expect(Self.post("/api/v1/cases/\(id)/accept", #"{"note":"no actor"}"#).status == 400)
-        #expect(Self.post("/api/v1/cases/\(id)/accept", #"{"actor":"王建国"}"#).status == 200)
-        let up = try Fixture.object(Self.post("/api/v1/cases/\(id)/escalate", #"{"actor":"王建国","note":"需村协调"}"#))
+        // The actor is the account: naming another is refused.
+        #expect(Self.post("/api/v1/cases/\(id)/accept", #"{"actor":"王建国"}"#, as: "wang").status == 400)
+        #expect(Self.post("/api/v1/cases/\(id)/accept", "{}", as: "wang").status == 200)
+        let up = try Fixture.object(Self.post("/api/v1/cases/\(id)/escalate", #"{"actor":"wang","note":"需村协调"}"#, as: "wang"))
         #expect(up["case"]?.objectValue?["level"] == .string("village"))
-        #expect(Self.post("/api/v1/cases/\(id)/fly", #"{"actor":"x"}"#).status == 404)
-        #expect(Self.post("/api/v1/cases/X999/accept", #"{"actor":"x"}"#).status == 404)
+        #expect(Self.post("/api/v1/cases/\(id)/fly", "{}").status == 404)
+        #expect(Self.post("/api/v1/cases/X999/accept", "{}").status == 404)
 
         let shown = try Fixture.object(Fixture.get("/api/v1/cases/\(id)"))
         let history = try #require(shown["history"]?.arrayValue)
         #expect(history.compactMap { $0.objectValue?["action"]?.stringValue } == ["report", "accept", "escalate"])
         #expect(history.last?.objectValue?["note"] == .string("需村协调"))
+        #expect(history.compactMap { $0.objectValue?["actor"]?.stringValue } == ["feilinwan", "wang", "wang"])
 
         let listed = try Fixture.object(Fixture.get("/api/v1/cases", ["grid": "511111106214001", "level": "village"]))
         #expect(listed["cases"]?.arrayValue?.compactMap { $0.objectValue?["id"]?.stringValue }.contains(id) == true)
