@@ -134,8 +134,9 @@ public final class AtomicWriter {
     private var closed = false
     private static let bufferSize = 1 << 20
 
-    /// `path` "-" is standard output.
-    public init(path: String) throws(IOError) {
+    /// `path` "-" is standard output. `permissions`: the new file's mode (e.g. 0o600 for a
+    /// secret); nil keeps an existing target's, else 0o644.
+    public init(path: String, permissions: mode_t? = nil) throws(IOError) {
         self.path = path
         buffer.reserveCapacity(Self.bufferSize)
         if path == "-" {
@@ -155,7 +156,9 @@ public final class AtomicWriter {
         fd = open(staged.temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw IOError.system("cannot write", path) }
         // An existing target keeps its permissions, as an editor saving over it would.
-        if stat(path, &s) == 0 { _ = fchmod(fd, s.st_mode & 0o7777) }
+        if let permissions {
+            guard fchmod(fd, permissions) == 0 else { close(fd); staged.discard(); throw IOError.system("cannot set the permissions of", path) }
+        } else if stat(path, &s) == 0 { _ = fchmod(fd, s.st_mode & 0o7777) }
         self.staged = staged
         ownsDescriptor = true
     }
@@ -236,8 +239,8 @@ public final class AtomicWriter {
 
 /// Whole-file replacement in one call.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String) throws(IOError) {
-        let w = try AtomicWriter(path: path)
+    public static func write(_ bytes: [UInt8], to path: String, permissions: mode_t? = nil) throws(IOError) {
+        let w = try AtomicWriter(path: path, permissions: permissions)
         try w.write(bytes)
         try w.commit()
     }

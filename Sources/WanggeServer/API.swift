@@ -79,6 +79,13 @@ public struct API: Sendable {
         if parts.isEmpty, request.method == "GET" {
             return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.intakePage.utf8))
         }
+        // The other pages: public like `/` (each shows the login form; its figures come from the API).
+        if parts == ["cases"], request.method == "GET" {
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(CasesPage.html.utf8))
+        }
+        if parts == ["board"], request.method == "GET" {
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.boardPage.utf8))
+        }
         if parts == ["health"] || api == ["health"], request.method == "GET" {
             return .json(.object([
                 "status": .string("ok"), "district": .string(state.district.name), "grids": .number(JSONNumber(state.grids.count)),

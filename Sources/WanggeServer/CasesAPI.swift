@@ -36,7 +36,7 @@ extension API {
             return listCases(request.query, cases, caller)
         case ("GET", 2) where api[1] == "report":
             return caseError {
-                .jsonText(try cases.store.report(now: cases.now(), marginSeconds: margin, scope: caller.actor).json)
+                .jsonText(try cases.store.report(now: cases.now(), marginSeconds: margin, scope: caller.actor, openOnly: request.query["open"] == "true").json)
             }
         case ("GET", 2):
             return caseError {
@@ -144,6 +144,11 @@ extension API {
             guard let text = q[key] else { continue }
             guard let t = CaseTime(iso8601: text) else { return .error(400, "\(key) \"\(text)\" is not an ISO 8601 time with its offset or a date") }
             f[keyPath: path] = t
+        }
+        switch q["open"] {
+        case nil, "false": break
+        case "true": f.openOnly = true
+        case let other?: return .error(400, "open \"\(other)\" must be true or false")
         }
         let limit = q["limit"].map { Int($0) } ?? 100
         guard let limit, limit > 0, limit <= 10_000 else { return .error(400, "limit must be 1…10000") }

@@ -188,6 +188,7 @@ paths:
         - {name: light, in: query, schema: {type: string, enum: [green, yellow, red, parked]}}
         - {name: from, in: query, schema: {type: string}, description: ISO 8601 with offset, or a date}
         - {name: to, in: query, schema: {type: string}}
+        - {name: open, in: query, schema: {type: boolean}, description: only cases not yet solved}
         - {name: limit, in: query, schema: {type: integer, default: 100, maximum: 10000}}
       responses:
         "200": {description: "{cases: [...]}", content: {application/json: {}}}
@@ -195,6 +196,8 @@ paths:
   /api/v1/cases/report:
     get:
       summary: Light counts per grid, village, township and department.
+      parameters:
+        - {name: open, in: query, schema: {type: boolean}, description: only cases not yet solved}
       responses:
         "200": {description: the report, content: {application/json: {}}}
   /api/v1/cases/{id}:

@@ -33,6 +33,8 @@ public final class ServerState: Sendable {
     public let units: AccountUnits
     /// The intake desk's page (the map with the intake panel), made once.
     public let intakePage: String
+    /// The supervisor's lights board: the same public map with the board panel.
+    public let boardPage: String
     /// The case store and its desk (data/cases.sqlite; the grid file's intake), when opened.
     public let cases: CaseService?
     /// Where the data lives, for the health answer.
@@ -90,7 +92,9 @@ public final class ServerState: Sendable {
             for key in [GridWorker.idKey, GridWorker.nameKey, GridWorker.phoneKey] { g[property: key] = nil }
             return g
         }
-        intakePage = try DistrictMap(publicInput, colouring: .township).html(extra: IntakePage.panel)
+        let publicMap = try DistrictMap(publicInput, colouring: .township)
+        intakePage = publicMap.html(extra: IntakePage.panel)
+        boardPage = publicMap.html(extra: BoardPage.panel)
         cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
                             intake: CaseIntake(grids: CaseGrids(path: gridsFile, collection: collection, locator: locator), matcher: matcher),
                             ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))

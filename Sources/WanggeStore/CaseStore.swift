@@ -16,6 +16,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var reportedFrom: CaseTime?
     public var reportedBefore: CaseTime?
     public var limit: Int?
+    /// Only cases not yet solved (`CaseStatus.isOpen`): a worker's or a station's to-do list.
+    public var openOnly = false
     /// Only the cases this actor sees (`CaseRights.sees`); nil: every case.
     public var scope: CaseActor?
     public init() {}
@@ -183,6 +185,7 @@ public final class CaseStore: @unchecked Sendable {
         add("type = ?", filter.type?.rawValue)
         add("reported_at >= ?", filter.reportedFrom?.iso8601)
         add("reported_at < ?", filter.reportedBefore?.iso8601)
+        if filter.openOnly { clauses.append(Self.openSQL) }
         if let scope = filter.scope {
             // The same rule as CaseRights.sees, in SQL (a unit-less non-district actor sees nothing).
             switch scope.level {
@@ -212,18 +215,21 @@ public final class CaseStore: @unchecked Sendable {
     /// the rest — then summed by place in `CaseReport`. A group too large to pack (2,097,152 cases
     /// of one grid, level and category) is counted light by light instead.
     /// With `scope`, only the cases that actor sees are counted.
-    public func report(now: CaseTime, marginSeconds: Int64, scope: CaseActor? = nil) throws(CaseError) -> CaseReport {
+    /// `openOnly`: only cases not yet solved — what a lights board shows as in hand and overdue.
+    public func report(now: CaseTime, marginSeconds: Int64, scope: CaseActor? = nil, openOnly: Bool = false) throws(CaseError) -> CaseReport {
         let arguments: StatementArguments = [now.iso8601, now.adding(seconds: marginSeconds).iso8601]
+        // status is in the covering index: the filter keeps the scan in it.
+        let open = openOnly ? " WHERE " + Self.openSQL : ""
         let tallies = try read { db -> [CaseTally] in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT township_code, village_code, grid_code, level, category, count(*) AS n, sum(\(Self.packedLightSQL)) AS packed
-                FROM cases INDEXED BY cases_report GROUP BY grid_code, village_code, township_code, level, category
+                FROM cases INDEXED BY cases_report\(open) GROUP BY grid_code, village_code, township_code, level, category
                 """, arguments: arguments)
             let field: Int64 = 1 << 21
             if rows.contains(where: { ($0["n"] as Int64? ?? 0) >= field }) {
                 return try Row.fetchAll(db, sql: """
                     SELECT township_code, village_code, grid_code, level, category, (\(Self.lightSQL)) AS light, count(*) AS n
-                    FROM cases GROUP BY grid_code, village_code, township_code, level, category, light
+                    FROM cases\(open) GROUP BY grid_code, village_code, township_code, level, category, light
                     """, arguments: arguments).map { row in
                     Self.tally(row, light: CaseLight(rawValue: row["light"] ?? "") ?? .green, count: row["n"] ?? 0)
                 }
@@ -247,6 +253,9 @@ public final class CaseStore: @unchecked Sendable {
     }
 
     /// `lightSQL` as one number to sum: yellow 1, red 2^21, parked 2^42, green 0.
+    /// `CaseStatus.isOpen` in SQL.
+    static let openSQL = "status NOT IN (" + CaseStatus.allCases.filter { !$0.isOpen }.map { "'\($0.rawValue)'" }.joined(separator: ",") + ")"
+
     static let packedLightSQL = """
         CASE WHEN status = 'parked' THEN 4398046511104
         WHEN resolved_at IS NOT NULL THEN CASE WHEN resolved_at <= deadline THEN 0 ELSE 2097152 END

@@ -57,6 +57,8 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "Directory with the district's layers (to build a missing gazetteer).") var boundaries = "boundaries"
         @Flag(name: .customLong("no-validate"), help: "Use --grids even if its features are not valid grids.") var noValidate = false
         @Flag(help: "Print the case as JSON.") var json = false
+        @Option(help: "Send the case to this `wangge serve` (its loaded desk answers in milliseconds) instead of the local store; the session comes from `wangge login`.") var server: String?
+        @Option(help: "With --server: the session token (default: $WANGGE_TOKEN, else the `wangge login` session).") var token: String?
 
         func validate() throws {
             if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
@@ -66,6 +68,7 @@ struct CaseCommand: ParsableCommand {
         }
 
         func run() throws {
+            if let server { return try sendTo(server) }
             let (store, ladder, now) = try common.open()
             let caseGrids = try CaseGrids(path: grids, validate: !noValidate)
             let placed: PlacedCase
@@ -84,6 +87,23 @@ struct CaseCommand: ParsableCommand {
             print("\(r.id): \(r.type.rawValue) at grid \(r.gridCode ?? "-") (village \(r.villageCode ?? "-"), township \(r.townshipCode ?? "-"))"
                   + "\(r.gridWorker.map { ", worker \($0)" } ?? ""); \(placed.how); deadline \(r.deadline)")
         }
+
+        /// The case through the server's API: the same intake, located by its loaded desk; the
+        /// actor is the logged-in account.
+        func sendTo(_ server: String) throws {
+            let saved = try DeskSession.defaultPath.flatMap { try DeskSession.load($0) }
+            let session = token ?? ProcessInfo.processInfo.environment["WANGGE_TOKEN"] ?? (saved?.server == server ? saved?.token : nil) ?? ""
+            var fields: JSONObject = ["type": .string(type.rawValue), "category": .string(category), "description": .string(description), "note": .string(note)]
+            if let address { fields["address"] = .string(address) }
+            if let lon, let lat { fields["lon"] = .number(JSONNumber(lon)); fields["lat"] = .number(JSONNumber(lat)); fields["crs"] = .string(crs) }
+            if let pick { fields["pick"] = .number(JSONNumber(pick)) }
+            if let village { fields["village"] = .string(village) }
+            let c = try RemoteDesk(server: server, token: session).add(fields)
+            if json { print(JSONValue.object(c).jsonText); return }
+            func s(_ key: String) -> String { c[key]?.stringValue ?? "-" }
+            print("\(s("id")): \(s("type")) at grid \(s("grid_code")) (village \(s("village_code")), township \(s("township_code")))"
+                  + "\(c["grid_worker"]?.stringValue.map { ", worker \($0)" } ?? ""); via \(server); deadline \(s("deadline"))")
+        }
     }
 
     struct List: ParsableCommand {
@@ -98,6 +118,7 @@ struct CaseCommand: ParsableCommand {
         @Option(help: "Level.") var level: CaseLevel?
         @Option(help: "Reported at or after (ISO 8601 or a date).") var from: String?
         @Option(help: "Reported before (ISO 8601 or a date).") var to: String?
+        @Flag(help: "Only cases not yet solved (reported, accepted, escalated, returned, parked).") var open = false
         @Option(help: "At most this many cases.") var limit: Int?
         @Flag(help: "One JSON object a line.") var json = false
 
@@ -105,7 +126,7 @@ struct CaseCommand: ParsableCommand {
             let (store, ladder, now) = try common.open()
             var f = CaseFilter()
             f.gridCode = grid; f.villageCode = village; f.townshipCode = township; f.status = status; f.light = light
-            f.type = type; f.level = level; f.limit = limit
+            f.type = type; f.level = level; f.limit = limit; f.openOnly = open
             f.reportedFrom = try from.map { try CaseDesk.time($0, option: "--from") }
             f.reportedBefore = try to.map { try CaseDesk.time($0, option: "--to") }
             let margin = ladder.deadlines.yellowMarginSeconds

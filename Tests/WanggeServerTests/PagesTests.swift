@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import Testing
+import WanggeGeoJSON
+import WanggeTestSupport
+@testable import WanggeServer
+
+/// The pages in a real browser, as their users work: the desk registers a case from the intake
+/// page, the grid worker accepts it on `/cases`, the township sees it on `/board`.
+@Suite(.serialized) struct PagesBrowserTests {
+    /// Runs `body` with the server listening on a free loopback port.
+    static func live<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
+        _ = Fixture.tokens
+        let bound = PortBox()
+        var logger = Logger(label: "wangge-test")
+        logger.logLevel = .warning
+        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+        defer { server.cancel() }
+        var port = 0
+        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+        let live = port
+        return try await offPool { try body(live) }
+    }
+
+    /// Types `name` and the test password into the page's login form and submits it.
+    static func logIn(_ browser: BrowserSession, as name: String) throws {
+        _ = try browser.evaluate("""
+            document.getElementById('login-name').value = \(JSONValue.string(name).jsonText);
+            document.getElementById('login-password').value = \(JSONValue.string(Fixture.password).jsonText);
+            document.getElementById('login').requestSubmit(); true
+            """)
+    }
+
+    @Test func aCaseIsRegisteredAtTheDeskAcceptedByItsWorkerAndCountedOnTheBoard() async throws {
+        let outcome = try await Self.live { port -> [String: String] in
+            var out: [String: String] = [:]
+            let base = "http://127.0.0.1:\(port)"
+            // The desk (the village station of 费林湾村): ask, log in, register.
+            let desk = try BrowserSession()
+            try desk.openPage()
+            try desk.navigate(base + "/?q=" + ("福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+            guard try desk.waitFor("document.getElementById('answer').dataset.status === 'login'") else { out["error"] = "no login form"; return out }
+            try Self.logIn(desk, as: "feilinwan")
+            guard try desk.waitFor("!document.getElementById('register').hidden") else { out["error"] = "no register form"; return out }
+            _ = try desk.evaluate("""
+                document.getElementById('case-type').value = 'dispute';
+                document.getElementById('case-category').value = '邻里纠纷';
+                document.getElementById('case-description').value = '<b>噪音</b> 扰民';
+                document.getElementById('register').requestSubmit(); true
+                """)
+            guard try desk.waitFor("document.getElementById('registered').dataset.case !== ''") else {
+                out["error"] = "not registered: " + (try desk.evaluate("document.getElementById('registered').textContent").stringValue ?? ""); return out
+            }
+            let id = try desk.evaluate("document.getElementById('registered').dataset.case").stringValue ?? ""
+            out["id"] = id
+            out["registered"] = try desk.evaluate("document.getElementById('registered').textContent").stringValue ?? ""
+
+            // The grid worker: the case is on /cases; accepting it moves it on.
+            let worker = try BrowserSession()
+            try worker.openPage()
+            try worker.navigate(base + "/cases")
+            guard try worker.waitFor("!document.getElementById('login').hidden") else { out["error"] = "no login on /cases"; return out }
+            try Self.logIn(worker, as: "wang")
+            let row = "document.querySelector('#cases tr[data-id=\"\(id)\"]')"
+            guard try worker.waitFor("\(row) !== null") else { out["error"] = "the case is not on /cases"; return out }
+            out["row"] = try worker.evaluate("\(row).textContent").stringValue ?? ""
+            _ = try worker.evaluate("\(row).querySelector('.note').value = '已联系双方'; \(row).querySelector('button[data-action=accept]').click(); true")
+            _ = try worker.waitFor("document.getElementById('status').dataset.state === 'done'")
+            _ = try worker.waitFor("\(row) !== null && \(row).dataset.status === 'accepted'")
+            out["accepted"] = try worker.evaluate("\(row).dataset.status").stringValue ?? ""
+            // A step the ladder does not allow here is refused with the server's reason.
+            _ = try worker.evaluate("\(row).querySelector('button[data-action=return]').click(); true")
+            _ = try worker.waitFor("document.getElementById('status').dataset.state === 'refused'")
+            out["refused"] = try worker.evaluate("document.getElementById('status').dataset.state + ' ' + document.getElementById('status').textContent").stringValue ?? ""
+
+            // The township (福禄镇) on the board: its row counts the case; the grid is painted.
+            let board = try BrowserSession()
+            try board.openPage()
+            try board.navigate(base + "/board")
+            guard try board.waitFor("!document.getElementById('login').hidden") else { out["error"] = "no login on /board"; return out }
+            try Self.logIn(board, as: "fulu")
+            guard try board.waitFor("document.getElementById('board-status').dataset.state === 'ready'") else { out["error"] = "board not ready"; return out }
+            out["township"] = try board.evaluate("document.querySelector('#townships tr[data-code=\"511111106\"]').textContent").stringValue ?? ""
+            out["otherTownship"] = try board.evaluate("String(document.querySelector('#townships tr[data-code=\"511111102\"]'))").stringValue ?? ""
+            let grid = "document.querySelector('.grid[data-code=\"511111106214001\"]')"
+            out["gridCases"] = try board.evaluate("\(grid).dataset.cases").stringValue ?? ""
+            out["gridFill"] = try board.evaluate("getComputedStyle(\(grid)).fill").stringValue ?? ""
+            out["emptyFill"] = try board.evaluate("getComputedStyle(document.querySelector('.grid[data-code=\"511111102207001\"]')).fill").stringValue ?? ""
+            _ = try board.evaluate("document.querySelector('input[name=colour][value=red]').click(); true")
+            out["legend"] = try board.evaluate("document.getElementById('legend').textContent").stringValue ?? ""
+            return out
+        }
+        #expect(outcome["error"] == nil, "\(outcome)")
+        let id = try #require(outcome["id"])
+        #expect(id.hasPrefix("D") && outcome["registered"]?.contains("511111106214001") == true && outcome["registered"]?.contains("王建国") == true, "\(outcome)")
+        // Script-like text is shown as text, never run as markup.
+        #expect(outcome["row"]?.contains("<b>噪音</b> 扰民") == true, "\(outcome)")
+        #expect(outcome["accepted"] == "accepted", "\(outcome)")
+        #expect(outcome["refused"]?.hasPrefix("refused \(id)：") == true, "\(outcome)")
+        // The township sees its own township only, with at least this case in hand.
+        let counts = (outcome["township"] ?? "").drop { !$0.isNumber }.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(counts.reduce(0, +) >= 1, "\(outcome)")
+        #expect(outcome["otherTownship"] == "null", "\(outcome)")
+        #expect(Int(outcome["gridCases"] ?? "") ?? 0 >= 1 && outcome["gridFill"] != outcome["emptyFill"], "\(outcome)")
+        #expect(outcome["legend"]?.contains("超期") == true, "\(outcome)")
+    }
+
+    @Test func thePagesAreSelfContainedAndPublicButShowNothingWithoutASession() {
+        for path in ["/cases", "/board"] {
+            let page = Fixture.api.handle(APIRequest(method: "GET", path: path))
+            #expect(page.status == 200 && page.contentType.hasPrefix("text/html"), "\(path)")
+            #expect(!page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "\(path) loads something from elsewhere")
+            #expect(page.text.contains("id=\"login\"") && !page.text.contains("王建国") && !page.text.contains("13800000001"), "\(path)")
+        }
+    }
+}
