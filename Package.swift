@@ -57,7 +57,7 @@ let package = Package(
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
         // Plans with history: versions, the QGIS import (snap + grid check), diffs. The SQL is
         // WanggeStore's PlanStore; no SQLite here.
-        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
+        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggePartition", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
