@@ -66,4 +66,29 @@ public enum PlanSummary {
                           f.code, f.village, g.total, f.households, f.residents, f.records, f.incidentCount, f.areaKm2)
         }.joined(separator: "\n") + (wanted.isEmpty ? "" : "\n")
     }
+
+    /// The rebalance report: the villages that were or stay out of tolerance, the moves, and the
+    /// disruption.
+    public static func rebalanceLines(_ o: PlanRebalance.Outcome, tolerance: Double) -> String {
+        var out = String(format: "rebalance within ±%g%% of each village's mean: %d grid(s) out of tolerance before, %d after\n",
+                         tolerance * 100, o.gridsOutBefore, o.gridsOutAfter)
+        for v in o.villages {
+            out += String(format: "  %@ %@  mean %.1f h, %d block(s) moved\n", v.code, v.name, v.mean, v.moves)
+            for g in v.grids where v.outBefore.contains(g.code) || v.outAfter.contains(g.code) || g.before != g.after {
+                let dev = { (h: Double) in v.mean > 0 ? (h - v.mean) / v.mean * 100 : 0 }
+                out += String(format: "    %@  %.1f h (%+.1f%%) → %.1f h (%+.1f%%)%@\n", g.code, g.before, dev(g.before), g.after, dev(g.after),
+                              v.outAfter.contains(g.code) ? "  still out" : "")
+            }
+            if let reason = v.reason { out += "    not within tolerance: \(reason)\n" }
+        }
+        if !o.moves.isEmpty {
+            out += "moves:\n"
+            for m in o.moves.prefix(50) { out += "  block \(m.block): \(m.from) → \(m.to)\n" }
+            if o.moves.count > 50 { out += "  … and \(o.moves.count - 50) more\n" }
+        }
+        out += String(format: "disruption: %d block(s), %d address(es) (%.2f%% of %d), %d household(s), %d incident(s) change grid\n",
+                      o.blocks, o.addresses, o.totalAddresses > 0 ? Double(o.addresses) / Double(o.totalAddresses) * 100 : 0,
+                      o.totalAddresses, o.households, o.incidents)
+        return out
+    }
 }

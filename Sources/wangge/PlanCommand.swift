@@ -16,7 +16,7 @@ struct PlanCommand: ParsableCommand {
             """,
         subcommands: [PlanInit.self, PlanLog.self, PlanShow.self, PlanCheckout.self, PlanExport.self, PlanImportCommand.self, PlanDiffCommand.self,
                       PlanMove.self, PlanSplit.self, PlanMerge.self, PlanSetCount.self, PlanRenumber.self, PlanLock.self, PlanUnlock.self,
-                      PlanUndo.self])
+                      PlanUndo.self, PlanRebalanceCommand.self])
 }
 
 /// Options every plan command shares.
@@ -275,5 +275,42 @@ struct PlanUndo: ParsableCommand {
     func run() throws {
         let (undone, to, r) = try options.book.undo(stamp: options.stamp(message ?? ""))
         print("recorded version \(r.version) (parent \(undone.version)): version \(to)'s plan again, undoing \(undone.action) \"\(undone.message)\" — \(r.grids) grids, \(r.blocks) blocks")
+    }
+}
+
+struct PlanRebalanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Bring every grid back within tolerance of its village's mean with the fewest block moves (a new version).",
+        discussion: """
+            Loads are today's: each block's hours under the workload model from boundaries/ (addresses and \
+            incidents placed in blocks, patrol shared out as wangge partition weighs blocks). Inside each \
+            village, single block moves between neighbouring grids (and chains of two) are made while they \
+            lower the excess beyond tolerance; every grid stays in one piece, locked grids are not touched, \
+            villages already within tolerance are left alone. Villages that cannot be brought within \
+            tolerance are named with the reason; grid counts are not changed (see plan set-count).
+            """)
+    @OptionGroup var options: PlanOptions
+    @Option(help: "Allowed deviation from the village mean, e.g. 10% or 0.1.") var tolerance = "10%"
+    @Flag(help: "Report the moves without recording a version.") var dryRun = false
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let text = tolerance.hasSuffix("%") ? String(tolerance.dropLast()) : tolerance
+        guard let t = Double(text), t > 0 else { throw ValidationError("--tolerance \(tolerance): expected e.g. 10% or 0.1") }
+        let fraction = tolerance.hasSuffix("%") || t >= 1 ? t / 100 : t
+        let district = try DistrictBoundaries.load(directory: options.boundaries)
+        let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
+        let (current, plan) = try options.book.plan()
+        let locked = Set(try options.book.locks().map(\.gridCode))
+        let loads = try BlockLoads.compute(plan, boundaries: district, layers: layers)
+        let outcome = try PlanRebalance(tolerance: fraction, locked: locked).run(plan, loads: loads, boundaries: district, layers: layers)
+        print(PlanSummary.rebalanceLines(outcome, tolerance: fraction), terminator: "")
+        guard !outcome.moves.isEmpty else { print("nothing to record"); return }
+        if dryRun { print("dry run: nothing recorded"); return }
+        var stamp = try options.stamp(message ?? "")
+        if stamp.message.isEmpty { stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)" }
+        let r = try options.book.record(outcome.plan, action: .rebalance, stamp: stamp, basedOn: current.version)
+        print("recorded version \(r.version) (parent \(current.version)): \(r.message)")
     }
 }
