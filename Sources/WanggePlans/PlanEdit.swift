@@ -81,14 +81,18 @@ public struct PlanEditor {
     /// For `setCount`'s regionalization: balance tolerance and seed (as `wangge partition`'s).
     public var tolerance: Double
     public var seed: UInt64
+    /// Block id → weight for `setCount` (today's hours, from the rebalance); nil: the blocks'
+    /// `workload` as the plan was drawn.
+    public var weights: [String: Double]?
 
     public init(boundaries: DistrictBoundaries, layers: DistrictLayers? = nil, locked: Set<String> = [],
-                tolerance: Double = 0.10, seed: UInt64 = 0) {
+                tolerance: Double = 0.10, seed: UInt64 = 0, weights: [String: Double]? = nil) {
         self.boundaries = boundaries
         self.layers = layers
         self.locked = locked
         self.tolerance = tolerance
         self.seed = seed
+        self.weights = weights
     }
 
     public func apply(_ edit: PlanEdit, to plan: Plan) throws -> PlanEditOutcome {
@@ -168,7 +172,7 @@ public struct PlanEditor {
         guard boundaries.villages.contains(where: { $0.code == village }) else {
             throw PlanEditRefused(edit: edit, reasons: ["no village \(village) in the district"])
         }
-        let vb = try VillageBlocks.of(plan, village: village)
+        let vb = try VillageBlocks.of(plan, village: village, weights: weights)
         let lockedHere = vb.gridCodes.filter { locked.contains($0) }
         let free = vb.grid.indices.filter { !locked.contains(vb.grid[$0]) }
         let k = count - lockedHere.count

@@ -78,9 +78,19 @@ public struct PlanRebalance {
     /// Grids that must not change.
     public var locked: Set<String>
 
-    public init(tolerance: Double = 0.10, locked: Set<String> = []) {
+    /// Where moves cannot bring a village within tolerance: redraw it with the same number of
+    /// grids (the partition's regionalization on today's loads, locked grids kept, codes kept
+    /// where they overlap most), kept only if that is within tolerance.
+    public var redraw: Bool
+    /// And where that fails too: redraw it with one grid more or one fewer (the count whose mean
+    /// is nearer the district's mean grid first), kept only if within tolerance.
+    public var changeCounts: Bool
+
+    public init(tolerance: Double = 0.10, locked: Set<String> = [], redraw: Bool = true, changeCounts: Bool = false) {
         self.tolerance = tolerance
         self.locked = locked
+        self.redraw = redraw
+        self.changeCounts = changeCounts
     }
 
     public struct Village: Sendable {
@@ -91,9 +101,12 @@ public struct PlanRebalance {
         public var grids: [(code: String, before: Double, after: Double)]
         public var outBefore: [String]
         public var outAfter: [String]
+        /// Blocks that changed grid.
         public var moves: Int
         /// Why grids stay out of tolerance, when they do.
         public var reason: String?
+        /// Grid count after a redraw (nil: block moves only).
+        public var redrawnInto: Int?
     }
 
     public struct Outcome: Sendable {
@@ -128,6 +141,7 @@ public struct PlanRebalance {
         var villages: [Village] = []
         var searchSeconds = 0.0
         let weights = loads.mapValues(\.hours)
+        let districtMean = weights.values.reduce(0, +) / Double(max(1, plan.grids.features.count))
         for (village, codes) in plan.gridsByVillage where codes.count > 1 {
             let vb = try VillageBlocks.of(current, village: village, weights: weights)
             let regionOf = Dictionary(codes.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -143,14 +157,26 @@ public struct PlanRebalance {
             }
             searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             guard !r.outBefore.isEmpty || !r.outAfter.isEmpty else { continue }
+            if !r.outAfter.isEmpty, let redrawn = try redrawn(current, vb: vb, codes: codes, districtMean: districtMean, weights: weights,
+                                                               boundaries: boundaries, layers: layers) {
+                villages.append(Village(code: village, name: names[village] ?? "", mean: redrawn.mean,
+                                        grids: redrawn.grids, outBefore: r.outBefore.map { codes[$0] }, outAfter: [],
+                                        moves: redrawn.outcome.blocksMoved.count, reason: nil, redrawnInto: redrawn.count))
+                current = redrawn.outcome.plan
+                moves += redrawn.outcome.blocksMoved.map { ($0.id, $0.from, $0.to) }
+                continue
+            }
             var reason: String?
             if !r.outAfter.isEmpty {
                 reason = Self.why(r, vb: vb, codes: codes, lockedRegions: lockedRegions, tolerance: tolerance)
+                if redraw || changeCounts {
+                    reason! += "; a redraw into \(changeCounts ? "\(codes.count - 1)–\(codes.count + 1)" : "\(codes.count)") grids does not balance it either"
+                }
             }
             villages.append(Village(code: village, name: names[village] ?? "", mean: r.mean,
                                     grids: codes.indices.map { (codes[$0], r.loadsBefore[$0], r.loads[$0]) },
                                     outBefore: r.outBefore.map { codes[$0] }, outAfter: r.outAfter.map { codes[$0] },
-                                    moves: r.movedNodes.count, reason: reason))
+                                    moves: r.movedNodes.count, reason: reason, redrawnInto: nil))
             guard !r.movedNodes.isEmpty else { continue }
             let newGrid = r.assignment.map { codes[$0] }
             let edited = try editor.reassign(current, vb, to: newGrid, edit: "rebalance \(village)")
@@ -168,6 +194,35 @@ public struct PlanRebalance {
                        totalAddresses: loads.values.reduce(0) { $0 + $1.addresses }, searchSeconds: searchSeconds)
     }
 
+    /// The village redrawn (same count, then — with `changeCounts` — one more or one fewer), the
+    /// first that is within tolerance; nil when none is (or neither fallback is allowed).
+    func redrawn(_ plan: Plan, vb: VillageBlocks, codes: [String], districtMean: Double, weights: [String: Double],
+                 boundaries: DistrictBoundaries, layers: DistrictLayers?) throws
+        -> (outcome: PlanEditOutcome, count: Int, mean: Double, grids: [(code: String, before: Double, after: Double)])? {
+        let k = codes.count
+        var counts: [Int] = redraw ? [k] : []
+        if changeCounts {
+            let total = vb.graph.totalWeight
+            // The count whose grids come nearer the district's mean grid first.
+            let more = abs(total / Double(k + 1) - districtMean), fewer = k > 1 ? abs(total / Double(k - 1) - districtMean) : .infinity
+            counts += more <= fewer ? [k + 1, k - 1] : [k - 1, k + 1]
+        }
+        let editor = PlanEditor(boundaries: boundaries, layers: layers, locked: locked, tolerance: tolerance, weights: weights)
+        var before: [String: Double] = [:]
+        for v in vb.grid.indices { before[vb.grid[v], default: 0] += vb.graph.weights[v] }
+        for n in counts where n >= 1 && n <= vb.ids.count {
+            guard let outcome = try? editor.apply(.setCount(village: vb.village, count: n), to: plan) else { continue }
+            let after = try VillageBlocks.of(outcome.plan, village: vb.village, weights: weights)
+            var load: [String: Double] = [:]
+            for v in after.grid.indices { load[after.grid[v], default: 0] += after.graph.weights[v] }
+            let mean = after.graph.totalWeight / Double(load.count)
+            guard load.values.allSatisfy({ abs($0 - mean) <= tolerance * mean + 1e-9 * mean }) else { continue }
+            let all = Set(load.keys).union(before.keys).sorted()
+            return (outcome, n, mean, all.map { ($0, before[$0] ?? 0, load[$0] ?? 0) })
+        }
+        return nil
+    }
+
     /// Why a village's grids stay out of tolerance: a block too heavy for any grid, a locked grid
     /// out of tolerance, or no sequence of moves between neighbours the search could find.
     static func why(_ r: Rebalancer.Outcome, vb: VillageBlocks, codes: [String], lockedRegions: Set<Int>, tolerance: Double) -> String {
@@ -178,6 +233,6 @@ public struct PlanRebalance {
         }
         let lockedOut = r.outAfter.filter { lockedRegions.contains($0) }.map { codes[$0] }
         if !lockedOut.isEmpty { return "locked grid(s) \(lockedOut.joined(separator: ", ")) out of tolerance" }
-        return "no move between neighbouring grids brings them closer (the blocks are too coarse here); `wangge plan set-count` redraws the village"
+        return "no move between neighbouring grids that keeps them in one piece brings them closer (the blocks are too coarse here)"
     }
 }

@@ -73,7 +73,8 @@ public enum PlanSummary {
         var out = String(format: "rebalance within ±%g%% of each village's mean: %d grid(s) out of tolerance before, %d after\n",
                          tolerance * 100, o.gridsOutBefore, o.gridsOutAfter)
         for v in o.villages {
-            out += String(format: "  %@ %@  mean %.1f h, %d block(s) moved\n", v.code, v.name, v.mean, v.moves)
+            let how = v.redrawnInto.map { ", redrawn into \($0) grid(s) (moves alone could not)" } ?? ""
+            out += String(format: "  %@ %@  mean %.1f h, %d block(s) moved%@\n", v.code, v.name, v.mean, v.moves, how)
             for g in v.grids where v.outBefore.contains(g.code) || v.outAfter.contains(g.code) || g.before != g.after {
                 let dev = { (h: Double) in v.mean > 0 ? (h - v.mean) / v.mean * 100 : 0 }
                 out += String(format: "    %@  %.1f h (%+.1f%%) → %.1f h (%+.1f%%)%@\n", g.code, g.before, dev(g.before), g.after, dev(g.after),

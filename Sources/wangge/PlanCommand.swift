@@ -288,10 +288,13 @@ struct PlanRebalanceCommand: ParsableCommand {
             village, single block moves between neighbouring grids (and chains of two) are made while they \
             lower the excess beyond tolerance; every grid stays in one piece, locked grids are not touched, \
             villages already within tolerance are left alone. Villages that cannot be brought within \
-            tolerance are named with the reason; grid counts are not changed (see plan set-count).
+            tolerance by moves are redrawn with the same number of grids (--no-redraw: not), and with \
+            --allow-count-change with one grid more or fewer; what stays out is named with the reason.
             """)
     @OptionGroup var options: PlanOptions
     @Option(help: "Allowed deviation from the village mean, e.g. 10% or 0.1.") var tolerance = "10%"
+    @Flag(inversion: .prefixedNo, help: "Where moves cannot, redraw the village with the same number of grids (kept only if within tolerance).") var redraw = true
+    @Flag(help: "Where that fails too, redraw it with one grid more or one fewer.") var allowCountChange = false
     @Flag(help: "Report the moves without recording a version.") var dryRun = false
     @Option(help: "The version's message.") var message: String?
 
@@ -304,7 +307,7 @@ struct PlanRebalanceCommand: ParsableCommand {
         let (current, plan) = try options.book.plan()
         let locked = Set(try options.book.locks().map(\.gridCode))
         let loads = try BlockLoads.compute(plan, boundaries: district, layers: layers)
-        let outcome = try PlanRebalance(tolerance: fraction, locked: locked).run(plan, loads: loads, boundaries: district, layers: layers)
+        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange).run(plan, loads: loads, boundaries: district, layers: layers)
         print(PlanSummary.rebalanceLines(outcome, tolerance: fraction), terminator: "")
         guard !outcome.moves.isEmpty else { print("nothing to record"); return }
         if dryRun { print("dry run: nothing recorded"); return }
