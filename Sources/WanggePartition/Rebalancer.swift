@@ -216,6 +216,65 @@ public struct Rebalancer: Sendable {
     }
 }
 
+extension Rebalancer {
+    /// Whether `graph` can be split into two connected regions each within `tolerance` of the
+    /// mean — an exact answer where the search gives up. Every connected set holding node 0 and
+    /// weighing at most the upper bound is visited once (each set grown from node 0 by frontier
+    /// nodes in a fixed order, earlier frontier nodes excluded from later branches), and checked
+    /// against the lower bound and its complement's connectivity. nil when the graph has more
+    /// than 64 nodes or more than `maxSets` such sets (the answer would take too long).
+    public static func twoWaySplitExists(_ graph: PartitionGraph, tolerance: Double, maxSets: Int = 2_000_000) -> Bool? {
+        let n = graph.nodeCount
+        guard n >= 2 else { return false }
+        guard n <= 64 else { return nil }
+        let mean = graph.totalWeight / 2
+        let low = (1 - tolerance) * mean - 1e-9 * mean, high = (1 + tolerance) * mean + 1e-9 * mean
+        var neighbourMask = [UInt64](repeating: 0, count: n)
+        for v in 0..<n { for u in graph.neighbours(of: v) { neighbourMask[v] |= 1 << UInt64(u) } }
+        let all: UInt64 = n == 64 ? ~0 : (1 << UInt64(n)) - 1
+        func connected(_ set: UInt64) -> Bool {
+            guard set != 0 else { return false }
+            var reached = set & (~set &+ 1), frontier = reached
+            while frontier != 0 {
+                var next: UInt64 = 0, f = frontier
+                while f != 0 { next |= neighbourMask[f.trailingZeroBitCount]; f &= f - 1 }
+                next &= set & ~reached
+                reached |= next
+                frontier = next
+            }
+            return reached == set
+        }
+        var visited = 0
+        var found = false
+        func grow(_ set: UInt64, _ load: Double, _ candidates: [Int], _ excluded: UInt64) -> Bool {
+            visited += 1
+            if visited > maxSets { return false }
+            if load >= low, set != all, connected(all & ~set) { found = true; return false }
+            var excludedHere = excluded
+            for (i, v) in candidates.enumerated() {
+                let w = graph.weights[v]
+                if load + w <= high {
+                    let with = set | (1 << UInt64(v))
+                    var next = Array(candidates[(i + 1)...])
+                    var add = neighbourMask[v] & ~with & ~excludedHere
+                    for c in next { add &= ~(1 << UInt64(c)) }
+                    while add != 0 { next.append(add.trailingZeroBitCount); add &= add - 1 }
+                    if !grow(with, load + w, next, excludedHere) { return false }
+                }
+                excludedHere |= 1 << UInt64(v)
+            }
+            return true
+        }
+        var first: [Int] = []
+        var m = neighbourMask[0]
+        while m != 0 { first.append(m.trailingZeroBitCount); m &= m - 1 }
+        guard graph.weights[0] <= high else { return false }
+        let finished = grow(1, graph.weights[0], first, 1)
+        if found { return true }
+        return finished ? false : nil
+    }
+}
+
 public enum RebalanceError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidTolerance(Double)
     case assignmentLength(expected: Int, actual: Int)

@@ -127,8 +127,9 @@ public struct PlanBook: Sendable {
 
     /// Applies `edit` to the current plan (refused — `PlanEditRefused`, nothing recorded — when a
     /// check fails or it touches a locked grid) and records the result as a new version. The
-    /// message defaults to the edit's summary.
-    public func edit(_ edit: PlanEdit, boundaries: DistrictBoundaries, layers: DistrictLayers?, seed: UInt64 = 0,
+    /// message defaults to the edit's summary. The layers are needed: every recorded grid carries
+    /// figures recomputed from them, never a sibling's stale ones.
+    public func edit(_ edit: PlanEdit, boundaries: DistrictBoundaries, layers: DistrictLayers, seed: UInt64 = 0,
                      stamp: PlanStamp) throws -> (before: PlanVersionRecord, beforePlan: Plan, after: PlanVersionRecord, outcome: PlanEditOutcome) {
         let (current, plan) = try plan()
         let locked = Set(try locks().map(\.gridCode))

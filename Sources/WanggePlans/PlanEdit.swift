@@ -268,8 +268,11 @@ public struct PlanEditor {
     /// graph checks (locks, not empty, contiguous), the unions, and the grid check of the village.
     /// - Parameter retiring: codes the edit means to retire (a merge's second grid, a redrawn
     ///   village's codes not reused); any other grid left without blocks is a refusal.
+    /// - Parameter finish: false leaves the grid check and the figures to the caller, who then
+    ///   runs `finish(_:villages:codes:edit:)` once over every village it changed (the rebalance:
+    ///   one check and one figure run instead of one per village).
     public func reassign(_ plan: Plan, _ vb: VillageBlocks, to newGrid: [String], retiring: Set<String> = [],
-                         edit: String) throws -> PlanEditOutcome {
+                         edit: String, finish: Bool = true) throws -> PlanEditOutcome {
         var before: [String: [Int]] = [:], after: [String: [Int]] = [:]
         for v in vb.grid.indices {
             before[vb.grid[v], default: []].append(v)
@@ -325,7 +328,7 @@ public struct PlanEditor {
         }
         for code in added {
             guard let t = template else { throw PlanEditRefused(edit: edit, reasons: ["village \(vb.village) has no grid to copy properties from"]) }
-            var f = Self.renamed(t, to: code, villageName: names[vb.village])
+            var f = Self.renamed(t, to: code, villageName: names[vb.village], newGrid: true)
             f.geometry = geometry[code]
             features.append(f)
         }
@@ -335,20 +338,26 @@ public struct PlanEditor {
             blocks.features[vb.featureIndex[v]].properties?.set("grid_code", .string(newGrid[v]))
             moved.append((vb.ids[v], vb.grid[v], newGrid[v]))
         }
-        var grids = FeatureCollection(features: features, foreignMembers: plan.grids.foreignMembers)
+        let grids = FeatureCollection(features: features, foreignMembers: plan.grids.foreignMembers)
+        var out = Plan(grids: grids, blocks: blocks)
+        if finish { out = try self.finish(out, villages: [vb.village], codes: Set(added + changed), edit: edit) }
+        return PlanEditOutcome(plan: out, added: added, removed: removed, changed: changed, renamed: [], blocksMoved: moved)
+    }
 
-        // The grid check on this village: tiling without gap or overlap, inside it, one piece, valid.
-        let villageGrids = FeatureCollection(features: features.filter { $0.string("village_code") == vb.village })
-        let report = try GridValidation().run(villageGrids, boundaries: boundaries, villages: [vb.village])
+    /// The grid check of `villages` (tiling without gap or overlap, inside the village, one piece,
+    /// valid) — a failure refuses the edit with every problem —, then, with layers, the figure
+    /// properties of the grids in `codes` recomputed from those villages' own points.
+    public func finish(_ plan: Plan, villages: Set<String>, codes: Set<String>, edit: String) throws -> Plan {
+        guard !villages.isEmpty else { return plan }
+        let villageGrids = FeatureCollection(features: plan.grids.features.filter { villages.contains($0.string("village_code") ?? "") })
+        let report = try GridValidation().run(villageGrids, boundaries: boundaries, villages: villages)
         guard report.passed else {
             throw PlanEditRefused(edit: edit, reasons: report.problems.map { "\($0.kind.rawValue): \($0)" })
         }
-        if let layers {
-            grids = try PlanImport.refreshFigures(grids, codes: Set(added + changed), blocks: blocks, boundaries: boundaries,
-                                                  layers: layers, villages: [vb.village])
-        }
-        return PlanEditOutcome(plan: Plan(grids: grids, blocks: blocks), added: added, removed: removed, changed: changed,
-                               renamed: [], blocksMoved: moved)
+        guard let layers else { return plan }
+        let grids = try PlanImport.refreshFigures(plan.grids, codes: codes, blocks: plan.blocks, boundaries: boundaries,
+                                                  layers: layers, villages: villages)
+        return Plan(grids: grids, blocks: plan.blocks)
     }
 
     // MARK: - Helpers
@@ -373,13 +382,16 @@ public struct PlanEditor {
         return village + String(format: "%03d", n)
     }
 
-    /// A grid feature under a new code: id, code, and a name of the form 〈village〉第N网格.
-    static func renamed(_ f: Feature, to code: String, villageName: String?) -> Feature {
+    /// A grid feature under a new code: id and code; the name too when it is the generated
+    /// 〈village〉第N网格 of the old code (a name a planner gave is kept), or always with `newGrid`
+    /// (a new grid made from a sibling's feature must not carry the sibling's name).
+    static func renamed(_ f: Feature, to code: String, villageName: String?, newGrid: Bool = false) -> Feature {
         var out = f
-        if case .string? = f.id { out.id = .string(code) } else if f.id != nil { out.id = .string(code) }
+        if f.id != nil { out.id = .string(code) }
         out.properties?.set("code", .string(code))
-        if let name = villageName, out.properties?["name"] != nil, let seq = Int(code.suffix(3)) {
-            out.properties?.set("name", .string("\(name)第\(seq)网格"))
+        if let name = villageName, let old = f.string("name"), let seq = Int(code.suffix(3)) {
+            let generated = Int(Plan.gridCode(f).suffix(3)).map { old == "\(name)第\($0)网格" } ?? false
+            if newGrid || generated { out.properties?.set("name", .string("\(name)第\(seq)网格")) }
         }
         return out
     }

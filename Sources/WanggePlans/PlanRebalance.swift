@@ -131,7 +131,8 @@ public struct PlanRebalance {
 
     /// Rebalances every village of `plan` with more than one grid under `loads` (block id → load).
     /// Villages already within tolerance are not touched; a moved village's grids are rebuilt and
-    /// checked as any edit's (with `layers`, their figure properties recomputed).
+    /// checked as any edit's (with `layers`, their figure properties recomputed; without, they keep
+    /// their old figures — for measuring the search, never for recording).
     public func run(_ plan: Plan, loads: [String: BlockLoad], boundaries: DistrictBoundaries,
                     layers: DistrictLayers? = nil) throws -> Outcome {
         let editor = PlanEditor(boundaries: boundaries, layers: layers, locked: locked)
@@ -140,6 +141,7 @@ public struct PlanRebalance {
         var moves: [(block: String, from: String, to: String)] = []
         var villages: [Village] = []
         var searchSeconds = 0.0
+        var touchedVillages = Set<String>(), touchedGrids = Set<String>()
         let weights = loads.mapValues(\.hours)
         let districtMean = weights.values.reduce(0, +) / Double(max(1, plan.grids.features.count))
         for (village, codes) in plan.gridsByVillage where codes.count > 1 {
@@ -179,10 +181,14 @@ public struct PlanRebalance {
                                     moves: r.movedNodes.count, reason: reason, redrawnInto: nil))
             guard !r.movedNodes.isEmpty else { continue }
             let newGrid = r.assignment.map { codes[$0] }
-            let edited = try editor.reassign(current, vb, to: newGrid, edit: "rebalance \(village)")
+            let edited = try editor.reassign(current, vb, to: newGrid, edit: "rebalance \(village)", finish: false)
             current = edited.plan
+            touchedVillages.insert(village)
+            touchedGrids.formUnion(edited.changed + edited.added)
             moves += r.movedNodes.map { (vb.ids[$0], vb.grid[$0], newGrid[$0]) }
         }
+        // One grid check and one figure run over every village moved (redrawn ones are finished).
+        current = try editor.finish(current, villages: touchedVillages, codes: touchedGrids, edit: "rebalance")
         moves.sort { $0.block < $1.block }
         var addresses = 0, households = 0, incidents = 0
         for m in moves {
@@ -233,6 +239,10 @@ public struct PlanRebalance {
         }
         let lockedOut = r.outAfter.filter { lockedRegions.contains($0) }.map { codes[$0] }
         if !lockedOut.isEmpty { return "locked grid(s) \(lockedOut.joined(separator: ", ")) out of tolerance" }
+        if codes.count == 2, lockedRegions.isEmpty, Rebalancer.twoWaySplitExists(vb.graph, tolerance: tolerance) == false {
+            return String(format: "no split of its %d blocks into 2 grids in one piece each is within ±%g%% (every split tried)",
+                          vb.ids.count, tolerance * 100)
+        }
         return "no move between neighbouring grids that keeps them in one piece brings them closer (the blocks are too coarse here)"
     }
 }

@@ -105,3 +105,29 @@ import WanggePartition
         #expect(throws: RebalanceError.assignmentLength(expected: 4, actual: 3)) { try Rebalancer().rebalance(g, assignment: [0, 0, 1], regions: 2) }
     }
 }
+
+/// The exhaustive two-way check, against splits counted by hand.
+@Suite struct TwoWaySplitTests {
+    @Test func aStarWithAHeavyCentreHasNoBalancedSplit() throws {
+        // Centre 0 (weight 1) joined to leaves 1…4 (weights 1, 1, 1, 5): total 9, mean 4.5, ±10 %
+        // is [4.05, 4.95]. The leaf 4 alone (5) is too heavy; any set without node 4 holding the
+        // centre weighs at most 4 — and sets without the centre are single leaves.
+        let g = try PartitionGraph(weights: [1, 1, 1, 1, 5], edges: (1...4).map { .init(0, $0, sharedLength: 1) })
+        #expect(Rebalancer.twoWaySplitExists(g, tolerance: 0.1) == false)
+        // At ±15 % ([3.825, 5.175]) the leaf 4 alone (5) against the rest (4) is a split.
+        #expect(Rebalancer.twoWaySplitExists(g, tolerance: 0.15) == true)
+    }
+
+    @Test func aPathSplitsInTheMiddle() throws {
+        let g = try RebalancerTests.path([1, 1, 1, 1, 1, 1])
+        #expect(Rebalancer.twoWaySplitExists(g, tolerance: 0.1) == true)
+        // A 30-node path is quick (few connected sets); a 5×6 lattice with a tiny cap gives up.
+        #expect(Rebalancer.twoWaySplitExists(try RebalancerTests.path([Double](repeating: 1, count: 30)), tolerance: 0.1) == true)
+        #expect(Rebalancer.twoWaySplitExists(try RebalancerTests.lattice(5, 6), tolerance: 0.001, maxSets: 10) == nil)
+        // Two heavy ends and light middle nodes: 10 | 1 1 1 1 | 10 — total 24, mean 12, ±10 %
+        // [10.8, 13.2]: 10 + 1 + 1 = 12 against 1 + 1 + 10 = 12.
+        #expect(Rebalancer.twoWaySplitExists(try RebalancerTests.path([10, 1, 1, 1, 1, 10]), tolerance: 0.1) == true)
+        // 10 | 3 | 10, mean 11.5, [10.35, 12.65]: 10 alone too light, 13 too heavy.
+        #expect(Rebalancer.twoWaySplitExists(try RebalancerTests.path([10, 3, 10]), tolerance: 0.1) == false)
+    }
+}

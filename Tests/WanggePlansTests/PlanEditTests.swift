@@ -237,7 +237,7 @@ import WanggeStore
         #expect(try book.locks().map(\.gridCode) == [from])
         #expect(throws: PlanEditRefused.self) { try book.setLocked([from], locked: true, stamp: Bundled.stamp("", 2)) }
         do {
-            _ = try book.edit(.move(blocks: [vb.ids[v]], to: to), boundaries: Bundled.boundaries, layers: nil, stamp: Bundled.stamp("", 2))
+            _ = try book.edit(.move(blocks: [vb.ids[v]], to: to), boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("", 2))
             Issue.record("an edit of a locked grid was accepted")
         } catch let e as PlanEditRefused { #expect(e.reasons.contains { $0.contains("\(from) is locked") }) }
         #expect(try book.log().count == 2)
@@ -245,7 +245,7 @@ import WanggeStore
         #expect(throws: PlanEditRefused.self) { try book.undo(stamp: Bundled.stamp("", 3)) }
         try book.setLocked([from], locked: false, stamp: Bundled.stamp("", 3))
         #expect(try book.locks().isEmpty)
-        let e = try book.edit(.move(blocks: [vb.ids[v]], to: to), boundaries: Bundled.boundaries, layers: nil, stamp: Bundled.stamp("", 4))
+        let e = try book.edit(.move(blocks: [vb.ids[v]], to: to), boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("", 4))
         #expect(e.after.version == 4 && e.after.action == "move" && e.after.message == "move block \(vb.ids[v]) to \(to)")
         // Undo: the parent's plan again, as version 5.
         let u = try book.undo(stamp: Bundled.stamp("", 5))

@@ -6,6 +6,7 @@
 //   3. rebalance after 800 households are added to one village: which grids change.
 // Run with a release build: tools/bench-plan-edits.sh (docs/PLANS.md quotes its output).
 import Foundation
+import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeIO
@@ -104,6 +105,15 @@ func main() throws {
     guard let (vb, v, from, to) = movable else { throw BenchError("no movable block in the plan") }
     print("1. one edit with its validation (village \(vb.village), \(vb.ids.count) blocks, \(vb.gridCodes.count) grids; figures recomputed):")
     try timeEdit("move \(vb.ids[v]) \(from) → \(to)", .move(blocks: [vb.ids[v]], to: to), on: plan, editor: editor, runs: args.runs)
+    // Where the time of one edit goes: the graph, the edit without figures, the village's check alone.
+    var parts: [(String, Double)] = []
+    parts.append(("block graph", try seconds { for _ in 0..<args.runs { _ = try VillageBlocks.of(plan, village: vb.village) } } / Double(args.runs)))
+    let bare = PlanEditor(boundaries: boundaries)
+    parts.append(("edit without figures", try seconds { for _ in 0..<args.runs { _ = try bare.apply(.move(blocks: [vb.ids[v]], to: to), to: plan) } } / Double(args.runs)))
+    let villageGrids = FeatureCollection(features: plan.grids.features.filter { $0.string("village_code") == vb.village })
+    parts.append(("grid check of the village", try seconds { for _ in 0..<args.runs { _ = try GridValidation().run(villageGrids, boundaries: boundaries, villages: [vb.village]) } } / Double(args.runs)))
+    parts.append(("one PROJ transformer", try seconds { for _ in 0..<args.runs { _ = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS) } } / Double(args.runs)))
+    print("    of which (mean): " + parts.map { "\($0.0) \(ms($0.1))" }.joined(separator: ", "))
     try timeEdit("split \(vb.ids[v]) off \(from)", .split(grid: from, blocks: [vb.ids[v]]), on: plan, editor: editor, runs: args.runs)
     try timeEdit("merge \(to) into \(from)", .merge(into: from, from: to), on: plan, editor: editor, runs: args.runs)
     try timeEdit("set-count \(vb.village) \(vb.gridCodes.count + 1)", .setCount(village: vb.village, count: vb.gridCodes.count + 1),
@@ -144,7 +154,16 @@ func main() throws {
             print("   grids out of ±10 %: \(o.gridsOutBefore) before, \(o.gridsOutAfter) after (\(infeasibleGrids) of them in villages where a single block weighs more than 110 % of the mean)")
             let redrawn = o.villages.filter { $0.redrawnInto != nil }
             print("   villages fixed by moves: \(o.villages.filter { $0.redrawnInto == nil && $0.outAfter.isEmpty }.count); redrawn (same count) because moves could not: \(redrawn.count)\(redrawn.isEmpty ? "" : " (" + redrawn.map { "\($0.code) \($0.name), \($0.moves) blocks" }.joined(separator: "; ") + ")")")
-            for vl in stillOut { print("     \(vl.code) \(vl.name): \(vl.outAfter.joined(separator: ", ")) — \(vl.reason ?? "")") }
+            for vl in stillOut {
+                print("     \(vl.code) \(vl.name): \(vl.outAfter.joined(separator: ", ")) — \(vl.reason ?? "")")
+                if vl.grids.count == 2 {
+                    let g = try VillageBlocks.of(plan, village: vl.code, weights: changed.mapValues(\.hours)).graph
+                    var exact: Bool??
+                    let t = seconds { exact = Rebalancer.twoWaySplitExists(g, tolerance: 0.10, maxSets: 50_000_000) }
+                    let answer = exact! == nil ? "undecided" : (exact!! ? "a balanced split in one piece each exists" : "no balanced split in one piece each exists")
+                    print("       exact check of every split of its \(g.nodeCount) blocks into 2: \(answer) (\(ms(t)))")
+                }
+            }
             print(String(format: "   moves: %d block(s), %d address(es) = %.2f%% of %d, %d household(s), %d incident(s) change grid",
                          o.blocks, o.addresses, Double(o.addresses) / Double(max(1, totalAddresses)) * 100, totalAddresses, o.households, o.incidents))
             print("   time: search \(ms(o.searchSeconds)); search + grids rebuilt and checked \(ms(total))")
