@@ -100,7 +100,7 @@ public struct PlanStore: Sendable {
         var m = DatabaseMigrator()
         m.registerMigration("v2 plan locks") { db in
             try db.execute(sql: """
-                CREATE TABLE \(locksTable) (grid_code TEXT PRIMARY KEY NOT NULL,
+                CREATE TABLE \(locksTable) (id INTEGER PRIMARY KEY NOT NULL, grid_code TEXT NOT NULL UNIQUE,
                   version INTEGER NOT NULL REFERENCES \(versionsTable)(version), author TEXT NOT NULL, created TEXT NOT NULL)
                 """)
             let now = try String.fetchOne(db, sql: "SELECT last_change FROM gpkg_contents WHERE table_name = ?", arguments: [versionsTable]) ?? "1970-01-01T00:00:00.000Z"
