@@ -49,7 +49,10 @@ public struct VillageBlocks: Sendable {
         }
         nodes.sort { $0.id < $1.id }
         guard !nodes.isEmpty else {
-            throw PlanError(kind: .badArgument, file: "the plan", message: "village \(village) has no blocks in this plan")
+            throw PlanError(kind: .badArgument, file: "the plan",
+                            message: plan.blocks.features.isEmpty
+                                ? "this plan has no blocks (it was made from a grid file): edits and rebalancing move blocks; make the store from a `wangge partition --out` directory"
+                                : "village \(village) has no blocks in this plan")
         }
         var grid: [String] = []
         var w: [Double] = []
