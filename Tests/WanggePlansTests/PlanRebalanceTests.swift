@@ -71,4 +71,29 @@ import WanggePlans
         #expect(PlanEditTests.blocksByGrid(lockedRun.plan)[codes[0]] == PlanEditTests.blocksByGrid(Bundled.plan)[codes[0]])
         #expect(lockedRun.moves.allSatisfy { $0.from != codes[0] && $0.to != codes[0] })
     }
+
+    @Test func aBlockTooHeavyForItsVillagesGridsNeedsACountChangeAndOnlyTheFlagAllowsIt() throws {
+        // A village of exactly 2 grids; one of its blocks carries 10 times the village's load, so
+        // no split into 2 grids is within tolerance — one grid is.
+        let (village, codes) = try #require(Bundled.plan.gridsByVillage.first { $0.grids.count == 2 })
+        var changed = Self.loads
+        let blocks = Bundled.plan.blocks.features.filter { $0.string("village_code") == village }.map(Plan.blockID)
+        let total = blocks.reduce(0) { $0 + changed[$1]!.hours }
+        changed[blocks[0]]!.hours += 10 * max(total, 1)
+
+        let movesOnly = try PlanRebalance(redraw: true, changeCounts: false).run(Bundled.plan, loads: changed, boundaries: Bundled.boundaries)
+        let stuck = try #require(movesOnly.villages.first { $0.code == village })
+        #expect(stuck.outAfter.count == 2 && stuck.reason?.contains("alone weighs") == true)
+        #expect(movesOnly.plan.gridsByVillage.first { $0.village == village }!.grids == codes)
+
+        let o = try PlanRebalance(changeCounts: true).run(Bundled.plan, loads: changed, boundaries: Bundled.boundaries, layers: Bundled.layers)
+        let v = try #require(o.villages.first { $0.code == village })
+        #expect(v.outAfter.isEmpty && v.redrawnInto == 1)
+        let after = o.plan.gridsByVillage.first { $0.village == village }!.grids
+        #expect(after.count == 1 && codes.contains(after[0]))
+        // The one grid is the village: every block in it, and the plan passes the grid check.
+        #expect(PlanEditTests.blocksByGrid(o.plan)[after[0]]?.count == blocks.count)
+        try PlanEditTests.expectValidPlan(o.plan)
+        PlanEditTests.expectOnlyVillageChanged(Bundled.plan, o.plan, village: village)
+    }
 }
