@@ -131,11 +131,13 @@ public struct PlanImport {
             pointLayers.addresses = layers.addresses.filter { villages.contains($0.villageCode) }
             pointLayers.incidents = layers.incidents.filter { villages.contains($0.villageCode) }
         }
-        let figures = try WorkloadCalculator.figures(grids: measured, boundaries: boundaries, layers: pointLayers, model: model)
+        // One grid set serves the figures and the metric shapes (each PROJ set-up costs milliseconds).
+        let set = try GridSet(collection: measured, metricCRS: boundaries.profile.metricCRS)
+        let figures = try WorkloadCalculator.figures(locator: GridLocator(set), boundaries: boundaries, layers: pointLayers, model: model)
         let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let metricByCode = Dictionary(zip(set.grids.map(\.code), set.metricPolygons), uniquingKeysWith: { a, _ in a })
         var blockCount: [String: Int] = [:]
         for b in blocks.features { if let g = b.string("grid_code") { blockCount[g, default: 0] += 1 } }
-        let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
         func number(_ v: Double, _ decimals: Int) -> JSONValue {
             let scale = pow(10.0, Double(decimals))
             return .number(JSONNumber((v * scale).rounded() / scale))
@@ -143,8 +145,7 @@ public struct PlanImport {
         var out = grids
         for (k, f) in grids.features.enumerated() {
             let code = Plan.gridCode(f)
-            guard codes.contains(code), let fig = byCode[code], let g = f.geometry, f.properties != nil else { continue }
-            let polygons = try toMetric.transform(g).polygons
+            guard codes.contains(code), let fig = byCode[code], let polygons = metricByCode[code], f.properties != nil else { continue }
             let area = polygons.reduce(0) { $0 + $1.planarArea }, perimeter = polygons.reduce(0) { $0 + $1.planarPerimeter }
             let values: [(String, JSONValue)] = [
                 ("workload", number(WorkloadCalculator.hours(fig, model: model).total, 2)),
