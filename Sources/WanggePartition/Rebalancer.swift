@@ -1,6 +1,6 @@
 /// Least-disruption rebalancing: given regions that already exist (a plan's grids on their village's
-/// block graph) and new loads, the fewest node moves between neighbouring regions that bring every
-/// region within tolerance of the mean. Locked regions neither give nor take nodes. Every region
+/// block graph) and new loads, few node moves (a greedy search for the fewest) between neighbouring
+/// regions that bring every region within tolerance of the mean. Locked regions neither give nor take nodes. Every region
 /// stays contiguous and non-empty after every move.
 ///
 /// **Why greedy on the excess, not the regionalizer's objective.** The regionalizer minimises

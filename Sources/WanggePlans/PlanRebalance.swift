@@ -1,5 +1,5 @@
 // `wangge plan rebalance`: the current plan brought back within tolerance under today's workloads
-// with the fewest block moves. The loads are the partition's hours model on each block (what the
+// with few block moves (greedy: the fewest it can find). The loads are the partition's hours model on each block (what the
 // plan was drawn with), from the current addresses and incidents; the search is WanggePartition's
 // `Rebalancer` on each village's block graph; the moved villages go through the same checks as
 // any edit (`PlanEditor.reassign`).

@@ -281,7 +281,7 @@ struct PlanUndo: ParsableCommand {
 struct PlanRebalanceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebalance",
-        abstract: "Bring every grid back within tolerance of its village's mean with the fewest block moves (a new version).",
+        abstract: "Bring every grid back within tolerance of its village's mean with few block moves (a greedy search for the fewest) (a new version).",
         discussion: """
             Loads are today's: each block's hours under the workload model from boundaries/ (addresses and \
             incidents placed in blocks, patrol shared out as wangge partition weighs blocks). Inside each \
