@@ -63,7 +63,7 @@ let package = Package(
         // problem from boundaries/ and a grid file (hours from WanggeWorkload), staffing.csv and staffing.json.
         // Plans with history: versions, the QGIS import (snap + grid check), diffs. The SQL is
         // WanggeStore's PlanStore; no SQLite here.
-        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeMap"]),
+        .target(name: "WanggePlans", dependencies: ["WanggeIO", "WanggePartition", "WanggeStore", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry", "WanggeMap"]),
         .target(name: "WanggeTeam", dependencies: ["WanggeIO", "WanggeStaffing", "WanggeWorkload", "WanggeAssign", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS"]),
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
@@ -89,6 +89,9 @@ let package = Package(
         .executableTarget(name: "geojson-bench", dependencies: ["WanggeGeoJSON"], path: "tools/GeoJSONBench"),
         // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
         .executableTarget(name: "partition-bench", dependencies: ["WanggePartition", "WanggeIO"], path: "tools/PartitionBench"),
+        // Issue 11's figures: one edit with its validation, rebalance after seeded workload changes (release).
+        .executableTarget(name: "plan-bench", dependencies: ["WanggePlans", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeIO", "WanggePartition", "WanggeWorkload"],
+                          path: "tools/PlanBench"),
         // Point-in-grid lookup throughput on coordinate arrays (tools/bench_assign.py compares).
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
         // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Kills `wangge plan checkout` and `wangge plan import` with SIGKILL at random moments and checks
+# Kills `wangge plan checkout`, `plan import`, `plan undo` and `plan lock`/`unlock` with SIGKILL at
+# random moments and checks
 # that the store is always at a whole version: the previous one or the new one, never between.
 # After each kill: `wangge plan log` opens it (rolling back a hot journal), SQLite's integrity
 # check passes, the feature layers and their R-trees hold exactly the current version's grids
@@ -41,6 +42,10 @@ for layer, want in (("grids", grids), ("blocks", blocks)):
     cols = db.execute("SELECT COUNT(*) FROM gpkg_geometry_columns WHERE table_name = ?", (layer,)).fetchone()[0]
     assert rows == want and rtree == want and reg == 1 and cols == 1, f"{layer}: {rows} rows, {rtree} in R-tree, registered {reg}/{cols}, version says {want}"
 assert db.execute("SELECT COUNT(*) FROM wangge_plan_contents WHERE content_hash = ?", (h,)).fetchone()[0] == 1
+# Locks (when the store has the table): each recorded by a version that exists.
+if db.execute("SELECT COUNT(*) FROM sqlite_master WHERE name = 'wangge_plan_locks'").fetchone()[0]:
+    bad = db.execute("SELECT COUNT(*) FROM wangge_plan_locks WHERE version > ?", (last,)).fetchone()[0]
+    assert bad == 0, f"{bad} lock(s) recorded by a version that does not exist"
 print(n)
 PYEOF
 }
@@ -49,12 +54,21 @@ versions=1; killed=0; hot=0; completed=0
 # How long each command takes here, to spread the kills over its whole run.
 t0=$(date +%s.%N); "$WANGGE" plan checkout 1 --store "$STORE" >/dev/null; t1=$(date +%s.%N)
 "$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES" >/dev/null; t2=$(date +%s.%N)
-versions=$(check 2 | tail -1)
-dc=$(echo "$t1 - $t0" | bc); di=$(echo "$t2 - $t1" | bc)
-echo "checkout takes ${dc}s, import ${di}s; $RUNS kills follow"
+"$WANGGE" plan undo --store "$STORE" >/dev/null; t3=$(date +%s.%N)
+versions=$(check 3 | tail -1)
+dc=$(echo "$t1 - $t0" | bc); di=$(echo "$t2 - $t1" | bc); du=$(echo "$t3 - $t2" | bc)
+GRID=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT code FROM grids ORDER BY code LIMIT 1').fetchone()[0])" "$STORE")
+echo "checkout takes ${dc}s, import ${di}s, undo ${du}s; $RUNS kills follow"
 for ((k = 1; k <= RUNS; k++)); do
-  if ((k % 2)); then d=$dc; cmd=("$WANGGE" plan checkout 1 --store "$STORE")
-  else d=$di; cmd=("$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES"); fi
+  case $((k % 4)) in
+    1) d=$dc; cmd=("$WANGGE" plan checkout 1 --store "$STORE") ;;
+    2) d=$di; cmd=("$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES") ;;
+    3) d=$du; cmd=("$WANGGE" plan undo --store "$STORE") ;;
+    0) # lock the first grid, or unlock it when it is locked (a lock change: one short transaction)
+       d=$dc
+       locked=$("$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); t=db.execute(\"SELECT COUNT(*) FROM sqlite_master WHERE name='wangge_plan_locks'\").fetchone()[0]; print(db.execute('SELECT COUNT(*) FROM wangge_plan_locks').fetchone()[0] if t else 0)" "$STORE")
+       if ((locked)); then cmd=("$WANGGE" plan unlock "$GRID" --store "$STORE"); else cmd=("$WANGGE" plan lock "$GRID" --store "$STORE"); fi ;;
+  esac
   "${cmd[@]}" >/dev/null 2>&1 & pid=$!
   if ((k % 4 < 2)); then
     # Anywhere in the run.

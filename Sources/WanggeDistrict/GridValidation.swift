@@ -114,13 +114,15 @@ public struct GridValidation {
 
     /// Checks in the order the report lists them: each feature on its own, duplicate codes, validity
     /// and one piece, then the tiling of each village (and villages with no grid).
-    public func run(_ grids: FeatureCollection, boundaries: DistrictBoundaries) throws -> GridValidationReport {
+    /// - Parameter only: check only these villages' tiling (an edit of one village: the grids
+    ///   given are that village's); nil checks every village of the district.
+    public func run(_ grids: FeatureCollection, boundaries: DistrictBoundaries, villages only: Set<String>? = nil) throws -> GridValidationReport {
         let geo = try Measuring(metricCRS: metricCRS ?? boundaries.profile.metricCRS, tolerance: tolerance)
         let villagesByCode = Dictionary(boundaries.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
 
         var report = GridValidationReport()
         report.grids = grids.features.count
-        report.villages = boundaries.villages.count
+        report.villages = only?.count ?? boundaries.villages.count
         var problems: [GridProblem] = []
 
         var parsed: [ParsedGrid] = []
@@ -142,7 +144,7 @@ public struct GridValidation {
         // Tiling, village by village (code order of the boundaries): the grids that name it in village_code.
         let toCheck = parsed.filter { $0.village != nil && $0.metric != nil && !$0.metric!.isEmpty }
         let byVillage = Dictionary(grouping: toCheck, by: { $0.village!.code })
-        for village in boundaries.villages {
+        for village in boundaries.villages where only?.contains(village.code) ?? true {
             guard let own = byVillage[village.code] else {
                 problems.append(GridProblem(kind: .noGrid, subject: village.code,
                                             message: "\(village.township) \(village.name) has no grid"))

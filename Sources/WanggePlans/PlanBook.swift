@@ -11,6 +11,15 @@ public enum PlanAction: String, Sendable, CaseIterable {
     case initial = "init"
     case checkout
     case importEdit = "import"
+    case move
+    case split
+    case merge
+    case setCount = "set-count"
+    case renumber
+    case undo
+    case lock
+    case unlock
+    case rebalance
 }
 
 /// Who and when, for the history row. The time comes from the caller (the CLI's `--now` or
@@ -109,6 +118,76 @@ public struct PlanBook: Sendable {
         if s.message.isEmpty { s.message = "import of \((file as NSString).lastPathComponent)" }
         let after = try record(outcome.plan, action: .importEdit, stamp: s, basedOn: current.version)
         return (current, plan, after, outcome)
+    }
+
+    /// The grid codes locked now.
+    public func locks() throws -> [PlanLockRecord] {
+        try store.locks()
+    }
+
+    /// Applies `edit` to the current plan (refused — `PlanEditRefused`, nothing recorded — when a
+    /// check fails or it touches a locked grid) and records the result as a new version. The
+    /// message defaults to the edit's summary. The layers are needed: every recorded grid carries
+    /// figures recomputed from them, never a sibling's stale ones.
+    public func edit(_ edit: PlanEdit, boundaries: DistrictBoundaries, layers: DistrictLayers, seed: UInt64 = 0,
+                     stamp: PlanStamp) throws -> (before: PlanVersionRecord, beforePlan: Plan, after: PlanVersionRecord, outcome: PlanEditOutcome) {
+        let (current, plan) = try plan()
+        let locked = Set(try locks().map(\.gridCode))
+        let outcome = try PlanEditor(boundaries: boundaries, layers: layers, locked: locked, seed: seed).apply(edit, to: plan)
+        if outcome.plan == plan {
+            throw PlanEditRefused(edit: edit.summary, reasons: ["it changes nothing"])
+        }
+        var s = stamp
+        if s.message.isEmpty { s.message = edit.summary }
+        let after = try record(outcome.plan, action: edit.action, stamp: s, basedOn: current.version)
+        return (current, plan, after, outcome)
+    }
+
+    /// Locks (or with `unlock`, unlocks) grids of the current plan, recorded as a new version with
+    /// the same plan. Locking a grid the plan does not have, or one already locked, is refused;
+    /// so is unlocking one that is not locked.
+    @discardableResult
+    public func setLocked(_ codes: [String], locked: Bool, stamp: PlanStamp) throws -> PlanVersionRecord {
+        let current = try store.current()
+        let (_, plan) = try plan(current.version)
+        let existing = Set(plan.grids.features.map(Plan.gridCode))
+        let held = Set(try locks().map(\.gridCode))
+        let wanted = Array(Set(codes)).sorted()
+        let verb = locked ? "lock" : "unlock"
+        var reasons: [String] = []
+        if wanted.isEmpty { reasons.append("no grid named") }
+        for code in wanted {
+            if locked && !existing.contains(code) { reasons.append("no grid \(code) in the current plan") }
+            else if locked && held.contains(code) { reasons.append("\(code) is already locked") }
+            else if !locked && !held.contains(code) { reasons.append("\(code) is not locked") }
+        }
+        if !reasons.isEmpty { throw PlanEditRefused(edit: "\(verb) \(wanted.joined(separator: " "))", reasons: reasons) }
+        var s = stamp
+        if s.message.isEmpty { s.message = "\(verb) \(wanted.joined(separator: ", "))" }
+        let record = PlanVersionRecord(version: current.version + 1, parent: current.version, author: s.author, created: s.time,
+                                       message: s.message, action: (locked ? PlanAction.lock : .unlock).rawValue,
+                                       contentHash: current.contentHash, grids: current.grids, blocks: current.blocks)
+        return try store.appendLockChange(record, lock: locked ? wanted : [], unlock: locked ? [] : wanted,
+                                          expectedCurrent: current.version)
+    }
+
+    /// `plan undo`: the current version's parent's plan made current, as a new version (so undo
+    /// twice is redo, and nothing is lost). Refused on version 1, and on a lock change — a lock
+    /// is undone with `plan unlock` (locks are not part of the plan).
+    @discardableResult
+    public func undo(stamp: PlanStamp) throws -> (undone: PlanVersionRecord, to: Int64, after: PlanVersionRecord) {
+        let current = try store.current()
+        guard let parent = current.parent else {
+            throw PlanEditRefused(edit: "undo", reasons: ["version \(current.version) is the first: there is nothing before it"])
+        }
+        if current.action == PlanAction.lock.rawValue || current.action == PlanAction.unlock.rawValue {
+            throw PlanEditRefused(edit: "undo", reasons: ["version \(current.version) only changed locks (\(current.message)): use `wangge plan \(current.action == "lock" ? "unlock" : "lock")` instead"])
+        }
+        let (_, plan) = try plan(parent)
+        var s = stamp
+        if s.message.isEmpty { s.message = "undo of version \(current.version) (\(current.action): \(current.message))" }
+        let after = try record(plan, action: .undo, stamp: s, basedOn: current.version)
+        return (current, parent, after)
     }
 
     /// Writes grids.geojson and blocks.geojson of `version` into `directory` as one set.

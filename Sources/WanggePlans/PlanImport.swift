@@ -118,15 +118,26 @@ public struct PlanImport {
     /// incidents, addresses, area_m2, perimeter_m, polsby_popper, blocks), recomputed for the grids
     /// in `codes` — a merge in QGIS keeps one grid's stale numbers. Only properties the feature
     /// already has are rewritten, so the layer's columns stay the same; other grids keep theirs.
+    /// - Parameter villages: when the grids in `codes` all lie in these villages, only their grids,
+    ///   addresses and incidents are measured — the same figures (a point is placed among its own
+    ///   village's grids), without the rest of the district's work.
     static func refreshFigures(_ grids: FeatureCollection, codes: Set<String>, blocks: FeatureCollection,
-                               boundaries: DistrictBoundaries, layers: DistrictLayers,
+                               boundaries: DistrictBoundaries, layers: DistrictLayers, villages: Set<String>? = nil,
                                model: WorkloadModel = .standard) throws -> FeatureCollection {
         guard !codes.isEmpty else { return grids }
-        let figures = try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model)
+        var measured = grids, pointLayers = layers
+        if let villages {
+            measured.features = grids.features.filter { villages.contains($0.string("village_code") ?? String(Plan.gridCode($0).prefix(12))) }
+            pointLayers.addresses = layers.addresses.filter { villages.contains($0.villageCode) }
+            pointLayers.incidents = layers.incidents.filter { villages.contains($0.villageCode) }
+        }
+        // One grid set serves the figures and the metric shapes (each PROJ set-up costs milliseconds).
+        let set = try GridSet(collection: measured, metricCRS: boundaries.profile.metricCRS)
+        let figures = try WorkloadCalculator.figures(locator: GridLocator(set), boundaries: boundaries, layers: pointLayers, model: model)
         let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+        let metricByCode = Dictionary(zip(set.grids.map(\.code), set.metricPolygons), uniquingKeysWith: { a, _ in a })
         var blockCount: [String: Int] = [:]
         for b in blocks.features { if let g = b.string("grid_code") { blockCount[g, default: 0] += 1 } }
-        let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
         func number(_ v: Double, _ decimals: Int) -> JSONValue {
             let scale = pow(10.0, Double(decimals))
             return .number(JSONNumber((v * scale).rounded() / scale))
@@ -134,8 +145,7 @@ public struct PlanImport {
         var out = grids
         for (k, f) in grids.features.enumerated() {
             let code = Plan.gridCode(f)
-            guard codes.contains(code), let fig = byCode[code], let g = f.geometry, f.properties != nil else { continue }
-            let polygons = try toMetric.transform(g).polygons
+            guard codes.contains(code), let fig = byCode[code], let polygons = metricByCode[code], f.properties != nil else { continue }
             let area = polygons.reduce(0) { $0 + $1.planarArea }, perimeter = polygons.reduce(0) { $0 + $1.planarPerimeter }
             let values: [(String, JSONValue)] = [
                 ("workload", number(WorkloadCalculator.hours(fig, model: model).total, 2)),

@@ -37,6 +37,22 @@ public struct PlanVersionRecord: Sendable, Equatable, Codable {
     }
 }
 
+/// One row of `wangge_plan_locks`: a grid no edit or rebalance may touch while it is there.
+public struct PlanLockRecord: Sendable, Equatable {
+    public var gridCode: String
+    /// The version that recorded the lock.
+    public var version: Int64
+    public var author: String
+    public var created: String
+
+    public init(gridCode: String, version: Int64, author: String, created: String) {
+        self.gridCode = gridCode
+        self.version = version
+        self.author = author
+        self.created = created
+    }
+}
+
 /// A version's full content as stored: the canonical GeoJSON text of its two layers.
 public struct PlanContentRecord: Sendable, Equatable {
     public var hash: String
@@ -75,6 +91,24 @@ public struct PlanStore: Sendable {
     public static let blocksLayer = "blocks"
     static let versionsTable = "wangge_plan_versions"
     static let contentsTable = "wangge_plan_contents"
+    static let locksTable = "wangge_plan_locks"
+
+    /// Schema changes after the first release of the store, in order; a shipped one is never
+    /// edited (GRDB records which ran in `grdb_migrations`). Run by every write, so a store made
+    /// before a change gains it the first time it is written.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v2 plan locks") { db in
+            try db.execute(sql: """
+                CREATE TABLE \(locksTable) (id INTEGER PRIMARY KEY NOT NULL, grid_code TEXT NOT NULL UNIQUE,
+                  version INTEGER NOT NULL REFERENCES \(versionsTable)(version), author TEXT NOT NULL, created TEXT NOT NULL)
+                """)
+            let now = try String.fetchOne(db, sql: "SELECT last_change FROM gpkg_contents WHERE table_name = ?", arguments: [versionsTable]) ?? "1970-01-01T00:00:00.000Z"
+            try db.execute(sql: "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change) VALUES (?, 'attributes', ?, ?, ?)",
+                           arguments: [locksTable, locksTable, "wangge plan locks: grids no edit or rebalance may touch", now])
+        }
+        return m
+    }
 
     public init(path: String) {
         self.path = path
@@ -103,6 +137,7 @@ public struct PlanStore: Sendable {
                     return .commit
                 }
             }
+            try Self.migrator.migrate(queue)
             try queue.close()
         } catch let error as DatabaseError {
             staged.discard()
@@ -123,6 +158,7 @@ public struct PlanStore: Sendable {
         let queue = try open(readOnly: false)
         defer { try? queue.close() }
         do {
+            try Self.migrator.migrate(queue)
             return try queue.writeWithoutTransaction { db in
                 var written = record
                 // IMMEDIATE: the write lock is taken before the current version is read, so the
@@ -145,6 +181,60 @@ public struct PlanStore: Sendable {
                 throw PlanStoreError(kind: .conflict, file: path, message: "another command is writing the store; nothing was recorded — run it again")
             }
             throw PlanStoreError(kind: .sqlite, file: path, message: "cannot write the plan store: \(SQLiteFailure.explain(error))")
+        }
+    }
+
+    /// Records a lock change as a new version with the current content (the layers are not
+    /// rewritten): `lock` codes are added to the locks, `unlock` codes removed, in the same
+    /// transaction as the history row, provided the current version is still `expectedCurrent`.
+    @discardableResult
+    public func appendLockChange(_ record: PlanVersionRecord, lock: [String], unlock: [String],
+                                 expectedCurrent: Int64) throws -> PlanVersionRecord {
+        let queue = try open(readOnly: false)
+        defer { try? queue.close() }
+        do {
+            try Self.migrator.migrate(queue)
+            return try queue.writeWithoutTransaction { db in
+                var written = record
+                try db.inTransaction(.immediate) {
+                    let current = try Row.fetchOne(db, sql: "SELECT version, content_hash FROM \(Self.versionsTable) ORDER BY version DESC LIMIT 1")
+                    let currentVersion: Int64? = current?[0]
+                    guard currentVersion == expectedCurrent, let hash: String = current?[1] else {
+                        throw PlanStoreError(kind: .conflict, file: path,
+                                             message: "the store moved from version \(expectedCurrent) to \(currentVersion.map(String.init) ?? "none") while this command ran; nothing was recorded — run it again")
+                    }
+                    written.version = expectedCurrent + 1
+                    written.parent = expectedCurrent
+                    written.contentHash = hash
+                    try db.execute(sql: "INSERT INTO \(Self.versionsTable) (version, parent, author, created, message, action, content_hash, grids, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [written.version, written.parent, written.author, written.created, written.message, written.action, written.contentHash, written.grids, written.blocks])
+                    for code in lock {
+                        try db.execute(sql: "INSERT OR IGNORE INTO \(Self.locksTable) (grid_code, version, author, created) VALUES (?, ?, ?, ?)",
+                                       arguments: [code, written.version, written.author, written.created])
+                    }
+                    for code in unlock {
+                        try db.execute(sql: "DELETE FROM \(Self.locksTable) WHERE grid_code = ?", arguments: [code])
+                    }
+                    let changeTime = Self.gpkgTime(written.created)
+                    try db.execute(sql: "UPDATE gpkg_contents SET last_change = ? WHERE table_name IN (?, ?)", arguments: [changeTime, Self.versionsTable, Self.locksTable])
+                    return .commit
+                }
+                return written
+            }
+        } catch let error as DatabaseError {
+            if error.resultCode == .SQLITE_BUSY {
+                throw PlanStoreError(kind: .conflict, file: path, message: "another command is writing the store; nothing was recorded — run it again")
+            }
+            throw PlanStoreError(kind: .sqlite, file: path, message: "cannot write the plan store: \(SQLiteFailure.explain(error))")
+        }
+    }
+
+    /// The current locks, by grid code (none for a store written before locks existed).
+    public func locks() throws -> [PlanLockRecord] {
+        try read { db in
+            guard try db.tableExists(Self.locksTable) else { return [] }
+            return try Row.fetchAll(db, sql: "SELECT grid_code, version, author, created FROM \(Self.locksTable) ORDER BY grid_code")
+                .map { PlanLockRecord(gridCode: $0[0], version: $0[1], author: $0[2], created: $0[3]) }
         }
     }
 

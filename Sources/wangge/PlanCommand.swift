@@ -14,7 +14,9 @@ struct PlanCommand: ParsableCommand {
             checkout makes an old version current as a new one. Each write is one SQLite transaction, so \
             a killed command leaves the previous version. See docs/PLANS.md.
             """,
-        subcommands: [PlanInit.self, PlanLog.self, PlanShow.self, PlanCheckout.self, PlanExport.self, PlanImportCommand.self, PlanDiffCommand.self])
+        subcommands: [PlanInit.self, PlanLog.self, PlanShow.self, PlanCheckout.self, PlanExport.self, PlanImportCommand.self, PlanDiffCommand.self,
+                      PlanMove.self, PlanSplit.self, PlanMerge.self, PlanSetCount.self, PlanRenumber.self, PlanLock.self, PlanUnlock.self,
+                      PlanUndo.self, PlanRebalanceCommand.self])
 }
 
 /// Options every plan command shares.
@@ -62,6 +64,8 @@ struct PlanLog: ParsableCommand {
     func run() throws {
         let versions = try options.book.log()
         for r in versions.reversed() { print(PlanSummary.logLine(r, current: r.version == versions.last?.version)) }
+        let locks = try options.book.locks()
+        if !locks.isEmpty { print(PlanSummary.lockLines(locks), terminator: "") }
     }
 }
 
@@ -73,6 +77,8 @@ struct PlanShow: ParsableCommand {
     func run() throws {
         let (r, plan) = try options.book.plan(version)
         print(PlanSummary.header(r, plan))
+        let locks = try options.book.locks()
+        if !locks.isEmpty { print(PlanSummary.lockLines(locks)) }
         let district = try DistrictBoundaries.load(directory: options.boundaries)
         let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
         print(try PlanSummary.report(plan, boundaries: district, layers: layers).headline, terminator: "")
@@ -150,5 +156,164 @@ struct PlanDiffCommand: ParsableCommand {
         let d = try PlanDiff.compute(pa, pb, boundaries: district, layers: layers)
         let before = "version \(ra.version)", after = "version \(rb.version)"
         print(json ? d.json(before: before, after: after) : d.text(before: before, after: after), terminator: "")
+    }
+}
+
+/// What every edit command shares: apply through `PlanBook.edit`, then print the version, the
+/// diff and the recomputed figures of the new and changed grids.
+struct PlanEditRunner {
+    var options: PlanOptions
+    var message: String?
+
+    func run(_ edit: PlanEdit, seed: UInt64 = 0) throws {
+        let district = try DistrictBoundaries.load(directory: options.boundaries)
+        let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
+        let (before, _, after, outcome) = try options.book.edit(edit, boundaries: district, layers: layers, seed: seed,
+                                                                stamp: options.stamp(message ?? ""))
+        print(PlanSummary.editLines(outcome, before: before, after: after), terminator: "")
+        let touched = (outcome.added + outcome.changed).sorted()
+        if !touched.isEmpty {
+            print("figures of the new and changed grids (recomputed):")
+            print(PlanSummary.gridLines(try PlanSummary.report(outcome.plan, boundaries: district, layers: layers, villages: Set(touched.map { String($0.prefix(12)) })), codes: touched), terminator: "")
+        }
+    }
+}
+
+struct PlanMove: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "move", abstract: "Move blocks to a neighbouring grid of their village (a new version).",
+        discussion: "Refused, with every reason, when a block is in another village, shares no edge with the grid, or a grid would be empty, in pieces, or is locked.")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "Block ids (as in the blocks layer, e.g. 511111001001-0025).") var blocks: [String]
+    @Option(help: "The grid to move them to.") var to: String
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws { try PlanEditRunner(options: options, message: message).run(.move(blocks: blocks, to: to)) }
+}
+
+struct PlanSplit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "split", abstract: "Split a grid along its blocks' lines: the listed blocks become a new grid (the village's next free code).")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "The grid to split.") var grid: String
+    @Option(help: "Comma-separated block ids that become the new grid.") var blocks: String
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let ids = blocks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        try PlanEditRunner(options: options, message: message).run(.split(grid: grid, blocks: ids))
+    }
+}
+
+struct PlanMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge", abstract: "Merge GRID_B into GRID_A (neighbours in one village); GRID_B's code is retired.")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "The grid that stays.") var gridA: String
+    @Argument(help: "The grid that joins it.") var gridB: String
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws { try PlanEditRunner(options: options, message: message).run(.merge(into: gridA, from: gridB)) }
+}
+
+struct PlanSetCount: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "set-count", abstract: "Redraw one village into N grids (only that village; its locked grids stay as they are).",
+        discussion: "The village's block graph (its locked grids' blocks left out) is split by the partition's regionalization; each new grid keeps the old code it shares most blocks with, the rest take the village's next free codes.")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "The village code (12 digits).") var village: String
+    @Argument(help: "Its number of grids.") var count: Int
+    @Option(help: "Seed of the regionalization (as wangge partition's --seed).") var seed: UInt64 = 0
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws { try PlanEditRunner(options: options, message: message).run(.setCount(village: village, count: count), seed: seed) }
+}
+
+struct PlanRenumber: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "renumber", abstract: "Renumber grid codes 001… west → east, then north → south (one village, or all).",
+        discussion: "Codes are otherwise stable through edits (a new grid takes its village's next free code). Refused if a locked grid's code would change.")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "The village code (default: every village).") var village: String?
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws { try PlanEditRunner(options: options, message: message).run(.renumber(village: village)) }
+}
+
+struct PlanLock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lock", abstract: "Lock grids: no edit or rebalance may touch them (recorded as a version).")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "Grid codes.") var grids: [String]
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let r = try options.book.setLocked(grids, locked: true, stamp: options.stamp(message ?? ""))
+        print("recorded version \(r.version) (parent \(r.parent ?? 0)): \(r.message)")
+        print(PlanSummary.lockLines(try options.book.locks()), terminator: "")
+    }
+}
+
+struct PlanUnlock: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Unlock grids (recorded as a version).")
+    @OptionGroup var options: PlanOptions
+    @Argument(help: "Grid codes.") var grids: [String]
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let r = try options.book.setLocked(grids, locked: false, stamp: options.stamp(message ?? ""))
+        print("recorded version \(r.version) (parent \(r.parent ?? 0)): \(r.message)")
+        print(PlanSummary.lockLines(try options.book.locks()), terminator: "")
+    }
+}
+
+struct PlanUndo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "undo", abstract: "Make the current version's parent's plan current again, as a new version (undo twice is redo).")
+    @OptionGroup var options: PlanOptions
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let (undone, to, r) = try options.book.undo(stamp: options.stamp(message ?? ""))
+        print("recorded version \(r.version) (parent \(undone.version)): version \(to)'s plan again, undoing \(undone.action) \"\(undone.message)\" — \(r.grids) grids, \(r.blocks) blocks")
+    }
+}
+
+struct PlanRebalanceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebalance",
+        abstract: "Bring every grid back within tolerance of its village's mean with few block moves (a greedy search for the fewest) (a new version).",
+        discussion: """
+            Loads are today's: each block's hours under the workload model from boundaries/ (addresses and \
+            incidents placed in blocks, patrol shared out as wangge partition weighs blocks). Inside each \
+            village, single block moves between neighbouring grids (and chains of two) are made while they \
+            lower the excess beyond tolerance; every grid stays in one piece, locked grids are not touched, \
+            villages already within tolerance are left alone. Villages that cannot be brought within \
+            tolerance by moves are redrawn with the same number of grids (--no-redraw: not), and with \
+            --allow-count-change with one grid more or fewer; what stays out is named with the reason.
+            """)
+    @OptionGroup var options: PlanOptions
+    @Option(help: "Allowed deviation from the village mean, e.g. 10% or 0.1.") var tolerance = "10%"
+    @Flag(inversion: .prefixedNo, help: "Where moves cannot, redraw the village with the same number of grids (kept only if within tolerance).") var redraw = true
+    @Flag(help: "Where that fails too, redraw it with one grid more or one fewer.") var allowCountChange = false
+    @Flag(help: "Report the moves without recording a version.") var dryRun = false
+    @Option(help: "The version's message.") var message: String?
+
+    func run() throws {
+        let text = tolerance.hasSuffix("%") ? String(tolerance.dropLast()) : tolerance
+        guard let t = Double(text), t > 0 else { throw ValidationError("--tolerance \(tolerance): expected e.g. 10% or 0.1") }
+        let fraction = tolerance.hasSuffix("%") || t >= 1 ? t / 100 : t
+        let district = try DistrictBoundaries.load(directory: options.boundaries)
+        let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
+        let (current, plan) = try options.book.plan()
+        let locked = Set(try options.book.locks().map(\.gridCode))
+        let loads = try BlockLoads.compute(plan, boundaries: district, layers: layers)
+        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange).run(plan, loads: loads, boundaries: district, layers: layers)
+        print(PlanSummary.rebalanceLines(outcome, tolerance: fraction), terminator: "")
+        guard !outcome.moves.isEmpty else { print("nothing to record"); return }
+        if dryRun { print("dry run: nothing recorded"); return }
+        var stamp = try options.stamp(message ?? "")
+        if stamp.message.isEmpty { stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)" }
+        let r = try options.book.record(outcome.plan, action: .rebalance, stamp: stamp, basedOn: current.version)
+        print("recorded version \(r.version) (parent \(current.version)): \(r.message)")
     }
 }

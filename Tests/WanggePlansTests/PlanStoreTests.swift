@@ -40,11 +40,14 @@ import WanggePlans
     @Test func gdalReadsTheStoreAndItsValidatorPassesAfterRewrites() throws {
         let book = try Bundled.store("gdal")
         try book.checkout(1, stamp: Bundled.stamp("", 2))
+        // A lock: the locks table (an attributes table) must pass the validator too.
+        try book.setLocked([Plan.gridCode(Bundled.plan.grids.features[0])], locked: true, stamp: Bundled.stamp("", 3))
         let info = try run("ogrinfo", package: "gdal-bin", ["-ro", "-so", "-al", book.path])
         #expect(info.status == 0, "\(info.err)")
         #expect(info.out.contains("Layer name: grids") && info.out.contains("Layer name: blocks") && info.out.contains("Layer name: wangge_plan_versions"))
         #expect(info.out.contains("Feature Count: \(Bundled.plan.grids.features.count)") && info.out.contains("Feature Count: \(Bundled.plan.blocks.features.count)"))
-        #expect(info.out.contains("Feature Count: 2"))   // two history rows
+        #expect(info.out.contains("Feature Count: 3"))   // three history rows
+        #expect(info.out.contains("Layer name: wangge_plan_locks") && info.out.contains("Feature Count: 1"))
         // The R-tree answers a spatial filter: the first grid's centre finds it.
         let g = Bundled.plan.grids.features[0]
         let e = g.geometry!.envelope!
