@@ -142,19 +142,52 @@ struct PlanImportCommand: ParsableCommand {
 }
 
 struct PlanDiffCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "diff", abstract: "What changes from version A to version B (grids, blocks, addresses, villages' grids and hours).")
+    static let configuration = CommandConfiguration(
+        commandName: "diff",
+        abstract: "What changes from A to B (grids, blocks, addresses, villages' grids and hours), as text, JSON or a map.",
+        discussion: """
+            A and B are versions of the store, or plans on disk: a `wangge partition --out` directory, a grid \
+            GeoJSON file or a GeoPackage. --map draws the area that changed (SVG, or an HTML page with the \
+            summary when FILE ends in .html).
+            """)
     @OptionGroup var options: PlanOptions
-    @Argument(help: "Before.") var a: Int64
-    @Argument(help: "After (default: the current version).") var b: Int64?
+    @Argument(help: "Before: a version number, or a plan directory or file.") var a: String
+    @Argument(help: "After (default: the current version).") var b: String?
     @Flag(help: "Everything as JSON.") var json = false
+    @Option(help: "Also draw the changes: FILE.svg, or FILE.html (the map with the summary).") var map: String?
+
+
+    /// A version of the store, or a plan read from disk.
+    func load(_ ref: String?) throws -> (label: String, plan: Plan) {
+        if let ref, let v = Int64(ref) {
+            let (r, p) = try options.book.plan(v)
+            return ("version \(r.version)", p)
+        }
+        guard let ref else {
+            let (r, p) = try options.book.plan()
+            return ("version \(r.version)", p)
+        }
+        return (ref, try PlanSource.load(ref))
+    }
 
     func run() throws {
-        let (ra, pa) = try options.book.plan(a)
-        let (rb, pb) = try options.book.plan(b)
+        if let map {
+            // The map must not replace what is compared.
+            try FileIdentity.checkDistinct(output: ("--map", map), from: [("--store", options.store), ("A", a)] + (b.map { [("B", $0)] } ?? []))
+        }
+        let (before, pa) = try load(a)
+        let (after, pb) = try load(b)
         let district = try DistrictBoundaries.load(directory: options.boundaries)
         let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
         let d = try PlanDiff.compute(pa, pb, boundaries: district, layers: layers)
-        let before = "version \(ra.version)", after = "version \(rb.version)"
+        if let map {
+            let drawing = PlanDiffMap(diff: d, before: pa, after: pb, boundaries: district, layers: layers)
+            let title = "\(before) → \(after)"
+            let text = map.lowercased().hasSuffix(".html") || map.lowercased().hasSuffix(".htm")
+                ? try drawing.html(title: title, before: before, after: after) : try drawing.svg(title: title)
+            try AtomicFile.write(Array(text.utf8), to: map)
+            StandardError.write("map of the changes: \(map)\n")
+        }
         print(json ? d.json(before: before, after: after) : d.text(before: before, after: after), terminator: "")
     }
 }
