@@ -16,9 +16,12 @@ public struct CaseService: Sendable {
     public let ladder: CaseLadder
     /// The clock (injectable for tests).
     public var now: @Sendable () -> CaseTime = { CaseTime(seconds: Int64(Date().timeIntervalSince1970)) }
+    /// New cases arriving together share one transaction (group commit).
+    let batcher: CaseBatcher
 
     public init(store: CaseStore, intake: CaseIntake, ladder: CaseLadder) {
         self.store = store; self.intake = intake; self.ladder = ladder
+        batcher = CaseBatcher(store: store, ladder: ladder)
     }
 }
 
@@ -121,7 +124,7 @@ extension API {
             let record = CaseRecord(id: "", type: type, category: o["category"]?.stringValue ?? "", description: o["description"]?.stringValue ?? "",
                                     location: placed.location, townshipCode: p.townshipCode, villageCode: p.villageCode, gridCode: p.gridCode,
                                     gridWorker: p.gridWorker, deadline: now, reportedAt: now, source: "api")
-            let (r, _) = try cases.store.add(record, actor: caller.account.name, note: o["note"]?.stringValue ?? "", ladder: cases.ladder)
+            let (r, _) = try cases.batcher.add(CaseStore.NewCase(record: record, actor: caller.account.name, note: o["note"]?.stringValue ?? ""))
             let auditFailure = audit(caller, .caseCreated, target: r.id, detail: "\(type.rawValue) in grid \(r.gridCode ?? "-")")
             if let auditFailure { return .error(500, "case \(r.id) was registered, but its audit line could not be written: \(auditFailure)") }
             return .jsonText(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds) + "\n", status: 201)

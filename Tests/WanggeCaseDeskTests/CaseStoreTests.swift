@@ -47,6 +47,25 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
         }
     }
 
+    /// Several cases in one transaction: each in its own savepoint, so a refused one leaves the
+    /// others in; ids keep counting up past any D-id an import brought.
+    @Test func addAllCommitsTogetherAndRefusesOneAlone() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ladder = CaseLadder()
+        let store = try CaseStore(path: dir + "/cases.sqlite")
+        _ = try store.add(newCase(), actor: "desk", note: "", ladder: ladder)                  // D000001
+        _ = try store.importCases([try ladder.report(newCase("D000040"), actor: "import", note: "")].map { ($0.0, [$0.1]) })
+        let results = try store.addAll([CaseStore.NewCase(record: newCase(), actor: "a", note: ""),
+                                        CaseStore.NewCase(record: newCase("D000001"), actor: "b", note: ""),   // taken
+                                        CaseStore.NewCase(record: newCase(), actor: "c", note: "")], ladder: ladder)
+        #expect(results.count == 3)
+        #expect((try? results[0].get())?.0.id == "D000041" && (try? results[2].get())?.0.id == "D000042")
+        if case .failure(let e) = results[1] { #expect(e.kind == .duplicateCase) } else { Issue.record("a duplicate id was added") }
+        #expect(try store.list(CaseFilter(), now: t0, marginSeconds: 0).map(\.id) == ["D000001", "D000040", "D000041", "D000042"])
+        #expect(try store.history("D000042").map(\.actor) == ["c"])
+    }
+
     @Test func aRefusedStepLeavesTheStoreUnchanged() throws {
         let dir = scratch()
         defer { try? FileManager.default.removeItem(atPath: dir) }

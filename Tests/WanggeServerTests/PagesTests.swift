@@ -3,6 +3,8 @@ import Logging
 import Testing
 import WanggeGeoJSON
 import WanggeTestSupport
+import WanggeCases
+import WanggeStore
 @testable import WanggeServer
 
 /// The pages in a real browser, as their users work: the desk registers a case from the intake
@@ -113,4 +115,35 @@ import WanggeTestSupport
             #expect(page.text.contains("id=\"login\"") && !page.text.contains("王建国") && !page.text.contains("13800000001"), "\(path)")
         }
     }
+}
+
+/// Group commit: many desks registering at once each get their own case, committed once.
+@Suite struct CaseBatcherTests {
+    @Test func concurrentAddsEachGetOneCaseAndAllAreStored() throws {
+        let dir = Fixture.scratch("batcher")
+        let store = try CaseStore(path: dir + "/cases.sqlite")
+        let batcher = CaseBatcher(store: store, ladder: CaseLadder())
+        let now = CaseTime(iso8601: "2026-12-01T09:00:00+08:00")!
+        let ids = LockedIDs()
+        DispatchQueue.concurrentPerform(iterations: 64) { k in
+            let record = CaseRecord(id: k == 7 ? "D000001" : "", type: .problem, category: "", description: "desk \(k)",
+                                    location: CaseLocation(address: "文昌巷\(k)号"), townshipCode: "511111001", villageCode: "511111001001",
+                                    gridCode: "511111001001001", deadline: now, reportedAt: now)
+            do throws(CaseError) { ids.append(try batcher.add(CaseStore.NewCase(record: record, actor: "desk\(k)", note: "")).0.id) } catch { ids.append("refused \(error.kind)") }
+        }
+        let all = ids.values
+        let stored = try store.list(CaseFilter(), now: now, marginSeconds: 0)
+        // Every answer is a distinct stored case (one may be refused: k = 7 asks for an id that another may have taken).
+        let accepted = all.filter { !$0.hasPrefix("refused") }
+        #expect(Set(accepted).count == accepted.count && accepted.count >= 63, "\(all)")
+        #expect(Set(stored.map(\.id)) == Set(accepted))
+        for c in stored { #expect(try store.history(c.id).count == 1) }
+    }
+}
+
+final class LockedIDs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var ids: [String] = []
+    func append(_ id: String) { lock.withLock { ids.append(id) } }
+    var values: [String] { lock.withLock { ids } }
 }
