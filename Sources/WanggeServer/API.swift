@@ -67,7 +67,13 @@ public struct API: Sendable {
     /// The clock for sessions, throttling and the audit log, in Unix seconds (injectable for tests).
     public var clock: @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
 
-    public init(state: ServerState) { self.state = state }
+    /// Audit lines written at once share one transaction (group commit).
+    let auditBatcher: AuditBatcher
+
+    public init(state: ServerState) {
+        self.state = state
+        auditBatcher = AuditBatcher(store: state.accounts)
+    }
 
     public static let prefix = "/api/v1"
 

@@ -104,7 +104,7 @@ extension API {
     /// hidden: the change is already made, so the answer says so.
     func audit(_ caller: Caller, _ action: AuditAction, target: String, detail: String = "") -> String? {
         do {
-            try state.accounts.record(AuditEntry(at: clock(), actor: caller.account.name, action: action, target: target, address: caller.address, detail: detail))
+            try auditBatcher.record(AuditEntry(at: clock(), actor: caller.account.name, action: action, target: target, address: caller.address, detail: detail))
             return nil
         } catch { return "\(error)" }
     }

@@ -201,6 +201,11 @@ public final class AccountStore: @unchecked Sendable {
         try write { db in try Self.append(db, entry) }
     }
 
+    /// Several lines in one transaction (a server's group commit), in order.
+    public func record(_ entries: [AuditEntry]) throws(AccountError) {
+        try write { db in for e in entries { try Self.append(db, e) } }
+    }
+
     /// The audit log in order of appending: lines after `after` (a seq), at most `limit`.
     public func audit(after: Int64 = 0, limit: Int = 1000) throws(AccountError) -> [AuditEntry] {
         try read { db in

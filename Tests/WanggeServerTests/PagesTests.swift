@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 import WanggeGeoJSON
 import WanggeTestSupport
@@ -10,20 +9,6 @@ import WanggeStore
 /// The pages in a real browser, as their users work: the desk registers a case from the intake
 /// page, the grid worker accepts it on `/cases`, the township sees it on `/board`.
 @Suite(.serialized) struct PagesBrowserTests {
-    /// Runs `body` with the server listening on a free loopback port.
-    static func live<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
-        _ = Fixture.tokens
-        let bound = PortBox()
-        var logger = Logger(label: "wangge-test")
-        logger.logLevel = .warning
-        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
-        defer { server.cancel() }
-        var port = 0
-        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
-        let live = port
-        return try await offPool { try body(live) }
-    }
-
     /// Types `name` and the test password into the page's login form and submits it.
     static func logIn(_ browser: BrowserSession, as name: String) throws {
         _ = try browser.evaluate("""
@@ -34,7 +19,7 @@ import WanggeStore
     }
 
     @Test func aCaseIsRegisteredAtTheDeskAcceptedByItsWorkerAndCountedOnTheBoard() async throws {
-        let outcome = try await Self.live { port -> [String: String] in
+        let outcome = try await withLiveServer { port -> [String: String] in
             var out: [String: String] = [:]
             let base = "http://127.0.0.1:\(port)"
             // The desk (the village station of 费林湾村): ask, log in, register.

@@ -242,6 +242,22 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
     try await withCheckedThrowingContinuation { c in DispatchQueue.global().async { c.resume(with: Result { try work() }) } }
 }
 
+/// Runs `body` (off the cooperative pool: it may drive a browser) with the server listening on a
+/// free loopback port; the state and the test accounts are made first, so the wait for the port
+/// covers only the start.
+func withLiveServer<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
+    _ = Fixture.tokens
+    let bound = PortBox()
+    var logger = Logger(label: "wangge-test")
+    logger.logLevel = .warning
+    let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+    defer { server.cancel() }
+    var port = 0
+    for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
+    let live = port
+    return try await offPool { try body(live) }
+}
+
 final class PortBox: @unchecked Sendable {
     private let lock = NSLock()
     private var port = 0
@@ -315,15 +331,6 @@ enum HTTPClient {
     }
 
     @Test func withoutASessionThePageAsksForALogin() async throws {
-        _ = Fixture.state  // loaded before the server starts, so the wait for its port covers only the start
-        let bound = PortBox()
-        var logger = Logger(label: "wangge-test")
-        logger.logLevel = .warning
-        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
-        defer { server.cancel() }
-        var port = 0
-        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
-        let live = port
         let page = Fixture.get("/")
         // Works offline: nothing loaded from elsewhere (the only URL is the SVG namespace).
         #expect(page.status == 200 && page.contentType.hasPrefix("text/html"))
@@ -331,7 +338,7 @@ enum HTTPClient {
 
         // Without a session the API answers nothing: the page asks for a login instead, and
         // shows no grid or worker.
-        let asked = try await offPool { try Self.dom("http://127.0.0.1:\(live)/?q=" + "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
+        let asked = try await withLiveServer { live in try Self.dom("http://127.0.0.1:\(live)/?q=" + "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics)!) }
         #expect(asked.contains("data-status=\"login\""), "\(asked.suffix(2000))")
         #expect(!asked.contains("王建国") && !asked.contains("13800000001"))
         #expect(asked.contains("id=\"login\"") && !asked.contains("id=\"login\" hidden"))
@@ -341,16 +348,7 @@ enum HTTPClient {
     /// name and password into the form, and the same question is answered — status, grid, worker,
     /// the grid outlined on the map; an address elsewhere is "outside".
     @Test func afterLoggingInOnThePageTheAnswerShowsItsGridAndWorker() async throws {
-        _ = Fixture.tokens
-        let bound = PortBox()
-        var logger = Logger(label: "wangge-test")
-        logger.logLevel = .warning
-        let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
-        defer { server.cancel() }
-        var port = 0
-        for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
-        let live = port
-        let (matched, outside) = try await offPool { () throws -> (String, String) in
+        let (matched, outside) = try await withLiveServer { live throws -> (String, String) in
             let browser = try BrowserSession()
             try browser.openPage()
             let q = "福禄镇费林湾村1组27号".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
