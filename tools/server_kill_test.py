@@ -43,7 +43,7 @@ server, first = start()
 subprocess.run([WANGGE, "user", "add", "killer", "--role", "district", "--data", data, "--boundaries", os.path.join(ROOT, "boundaries"),
                 "--password-stdin"], input=b"kill-test-password\n", check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 token = post("/api/v1/login", {"name": "killer", "password": "kill-test-password"})[1]["token"]
-acknowledged, restarts, killed_in_flight = {}, [], 0
+acknowledged, restarts, killed_in_flight = {}, [], 0  # killed_in_flight: as of the last check
 for run in range(RUNS):
     stop = threading.Event()
     lock = threading.Lock()
@@ -78,7 +78,7 @@ for run in range(RUNS):
     half = [i for i, _ in rows if transitions.get(i, 0) != 1]
     if lost or twice or half or integrity != "ok":
         sys.exit(f"run {run}: lost {lost[:3]} twice {twice[:3]} half-written {half[:3]} integrity {integrity}")
-    killed_in_flight += len(rows) - sum(1 for d in by_description if d in acknowledged)
+    killed_in_flight = len(rows) - sum(1 for d in by_description if d in acknowledged)
 server.send_signal(signal.SIGTERM); server.wait()
 restarts.sort()
 print(f"{RUNS} kills; {len(acknowledged)} cases acknowledged, all present once with their transition; "

@@ -83,14 +83,14 @@ public struct API: Sendable {
         let parts = request.path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         let api = parts.count >= 3 && parts[0] == "api" && parts[1] == "v1" ? Array(parts.dropFirst(2)) : nil
         if parts.isEmpty, request.method == "GET" {
-            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.intakePage.utf8))
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: state.pages.intake)
         }
         // The other pages: public like `/` (each shows the login form; its figures come from the API).
         if parts == ["cases"], request.method == "GET" {
             return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(CasesPage.html.utf8))
         }
         if parts == ["board"], request.method == "GET" {
-            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(state.boardPage.utf8))
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: state.pages.board)
         }
         if parts == ["health"] || api == ["health"], request.method == "GET" {
             return .json(.object([

@@ -32,9 +32,9 @@ public final class ServerState: Sendable {
     /// The units an account may have: the district's townships and villages, the plan's grids.
     public let units: AccountUnits
     /// The intake desk's page (the map with the intake panel), made once.
-    public let intakePage: String
-    /// The supervisor's lights board: the same public map with the board panel.
-    public let boardPage: String
+    /// The pages' HTML (the intake desk at `/`, the lights board at `/board`): one map, drawn on
+    /// the first request for a page rather than at start (a restart serves the API sooner).
+    public let pages: PublicPages
     /// The case store and its desk (data/cases.sqlite; the grid file's intake), when opened.
     public let cases: CaseService?
     /// Where the data lives, for the health answer.
@@ -92,9 +92,7 @@ public final class ServerState: Sendable {
             for key in [GridWorker.idKey, GridWorker.nameKey, GridWorker.phoneKey] { g[property: key] = nil }
             return g
         }
-        let publicMap = try DistrictMap(publicInput, colouring: .township)
-        intakePage = publicMap.html(extra: IntakePage.panel)
-        boardPage = publicMap.html(extra: BoardPage.panel)
+        pages = PublicPages(map: try DistrictMap(publicInput, colouring: .township))
         cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
                             intake: CaseIntake(grids: CaseGrids(path: gridsFile, collection: collection, locator: locator), matcher: matcher),
                             ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))
@@ -113,4 +111,26 @@ public final class ServerState: Sendable {
         AccountUnits(townships: Set(district.townships.map(\.code)), villages: Set(district.villages.map(\.code)),
                      grids: Set(grids.compactMap { $0.string("code") }))
     }
+}
+
+/// The map pages, made once on first use (thread-safe).
+public final class PublicPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private let map: DistrictMap
+    private var made: (intake: [UInt8], board: [UInt8])?
+
+    init(map: DistrictMap) { self.map = map }
+
+    private func make() -> (intake: [UInt8], board: [UInt8]) {
+        lock.withLock {
+            if let made { return made }
+            let page = map.html()
+            let both = (Array(DistrictMap.adding(IntakePage.panel, to: page).utf8), Array(DistrictMap.adding(BoardPage.panel, to: page).utf8))
+            made = both
+            return both
+        }
+    }
+
+    public var intake: [UInt8] { make().intake }
+    public var board: [UInt8] { make().board }
 }

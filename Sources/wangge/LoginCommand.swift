@@ -14,15 +14,7 @@ struct LoginCommand: ParsableCommand {
     @Option(help: "Where to keep the session (default: ~/.config/wangge/session.json).") var session: String?
 
     func run() throws {
-        let password: String
-        if passwordStdin {
-            guard let line = readLine(strippingNewline: true) else { throw ValidationError("--password-stdin: standard input is empty") }
-            password = line
-        } else {
-            guard isatty(0) == 1 else { throw ValidationError("no terminal to ask the password on: pipe it with --password-stdin") }
-            guard let typed = getpass("Password for \(name) at \(server): ").map({ String(cString: $0) }) else { throw ValidationError("no password") }
-            password = typed
-        }
+        let password = try readPassword(fromStandardInput: passwordStdin, prompt: "Password for \(name) at \(server): ", confirm: false)
         guard let path = session ?? DeskSession.defaultPath else { throw ValidationError("no HOME: give --session FILE") }
         let (token, expires) = try RemoteDesk.login(server: server, name: name, password: password)
         try DeskSession(server: server, name: name, token: token, expiresAt: expires).save(path)

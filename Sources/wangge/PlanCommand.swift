@@ -273,17 +273,22 @@ struct PlanRenumber: ParsableCommand {
     func run() throws { try PlanEditRunner(options: options, message: message).run(.renumber(village: village)) }
 }
 
+extension PlanOptions {
+    /// `plan lock` / `plan unlock`: records the change, then lists the locks.
+    func setLocked(_ grids: [String], _ locked: Bool, message: String?) throws {
+        let r = try book.setLocked(grids, locked: locked, stamp: stamp(message ?? ""))
+        print("recorded version \(r.version) (parent \(r.parent ?? 0)): \(r.message)")
+        print(PlanSummary.lockLines(try book.locks()), terminator: "")
+    }
+}
+
 struct PlanLock: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "lock", abstract: "Lock grids: no edit or rebalance may touch them (recorded as a version).")
     @OptionGroup var options: PlanOptions
     @Argument(help: "Grid codes.") var grids: [String]
     @Option(help: "The version's message.") var message: String?
 
-    func run() throws {
-        let r = try options.book.setLocked(grids, locked: true, stamp: options.stamp(message ?? ""))
-        print("recorded version \(r.version) (parent \(r.parent ?? 0)): \(r.message)")
-        print(PlanSummary.lockLines(try options.book.locks()), terminator: "")
-    }
+    func run() throws { try options.setLocked(grids, true, message: message) }
 }
 
 struct PlanUnlock: ParsableCommand {
@@ -292,11 +297,7 @@ struct PlanUnlock: ParsableCommand {
     @Argument(help: "Grid codes.") var grids: [String]
     @Option(help: "The version's message.") var message: String?
 
-    func run() throws {
-        let r = try options.book.setLocked(grids, locked: false, stamp: options.stamp(message ?? ""))
-        print("recorded version \(r.version) (parent \(r.parent ?? 0)): \(r.message)")
-        print(PlanSummary.lockLines(try options.book.locks()), terminator: "")
-    }
+    func run() throws { try options.setLocked(grids, false, message: message) }
 }
 
 struct PlanUndo: ParsableCommand {

@@ -40,18 +40,7 @@ struct UserCommand: ParsableCommand {
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.") var passwordStdin = false
 
         func run() throws {
-            let password: String
-            if passwordStdin {
-                guard let line = readLine(strippingNewline: true) else { throw ValidationError("--password-stdin: standard input is empty") }
-                password = line
-            } else {
-                guard isatty(0) == 1 else { throw ValidationError("no terminal to ask the password on: pipe it with --password-stdin") }
-                guard let first = getpass("Password for \(name): ").map({ String(cString: $0) }),
-                      let second = getpass("Again: ").map({ String(cString: $0) }), first == second else {
-                    throw ValidationError("the two passwords differ")
-                }
-                password = first
-            }
+            let password = try readPassword(fromStandardInput: passwordStdin, prompt: "Password for \(name): ", confirm: true)
             let account = try options.desk().add(name: name, displayName: displayName, role: role, unit: unit, password: password)
             print("added \(account.name): \(account.role.rawValue)\(account.unit.map { " of \($0)" } ?? "")")
         }
