@@ -52,6 +52,7 @@ enum ScopeCases {
         Probe(name: "audit") { _ in get("/api/v1/audit") },
         Probe(name: "me") { _ in get("/api/v1/me") },
         Probe(name: "geocode") { _ in get("/api/v1/geocode", ["q": "费林湾村"]) },
+        Probe(name: "batch geocode") { _ in ("POST", "/api/v1/geocode", [:], #"{"addresses":["费林湾村","公坪村"]}"#) },
         Probe(name: "assign") { _ in get("/api/v1/assign", ["lon": "103.6", "lat": "29.4"]) },
         Probe(name: "grids") { _ in get("/api/v1/grids") },
         Probe(name: "cases") { _ in get("/api/v1/cases") },
@@ -60,7 +61,7 @@ enum ScopeCases {
 
     /// Expected status: role → probe → (own, other). Written out by hand from docs/API.md.
     static let expected: [String: [String: (Int, Int)]] = {
-        let everyone = ["me": (200, 200), "geocode": (200, 200), "assign": (200, 200), "grids": (200, 200), "cases": (200, 200), "case report": (200, 200)]
+        let everyone = ["me": (200, 200), "geocode": (200, 200), "batch geocode": (200, 200), "assign": (200, 200), "grids": (200, 200), "cases": (200, 200), "case report": (200, 200)]
         var t: [String: [String: (Int, Int)]] = [:]
         t["qu"] = everyone.merging(["show case": (200, 200), "verify case": (409, 409), "show department case": (200, 200), "grid": (200, 200),
                                     "village grids": (200, 200), "register case": (201, 201), "workload report": (200, 200), "audit": (200, 200)]) { a, _ in a }

@@ -188,6 +188,7 @@ enum Fixture {
 /// stopped by cancelling it (as SIGTERM does), after which the port no longer answers.
 @Suite struct LiveServerTests {
     @Test func servesOverHTTPAndStopsGracefully() async throws {
+        _ = Fixture.tokens  // state and accounts loaded before the server starts: the wait for its port covers only the start
         let bound = PortBox()
         var logger = Logger(label: "wangge-test")
         logger.logLevel = .warning
