@@ -230,7 +230,10 @@ enum Fixture {
         #expect(logouts.last?["address"] == .string("127.0.0.1"))
         server.cancel()
         _ = try? await server.value
-        #expect(throws: (any Error).self) { try HTTPClient.get(port: port, path: "/health") }
+        // Stopped: no answer any more — the connection refused, or (seen under a loaded `make
+        // test`, while the event loop is still closing the listener) accepted and reset unanswered.
+        let stopped = try? HTTPClient.get(port: port, path: "/health")
+        #expect(stopped == nil || stopped == "", "answered after the stop: \(stopped ?? "")")
     }
 }
 
