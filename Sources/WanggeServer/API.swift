@@ -117,16 +117,17 @@ public struct API: Sendable {
             return me(caller)
         case ("GET", 1, "audit"):
             return auditLog(caller, request.query)
-        // Geocoding and assigning read only the district's public geography: any account may ask.
+        // Geocoding and assigning read the district's geography: any account may ask, but a grid
+        // worker's name and phone come only with a grid the caller sees.
         case ("GET", 1, "geocode"):
             guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=沙湾区踏水镇公坪村3组44号")
             }
-            return .jsonText(state.matcher.geocode(q).jsonLine + "\n")
+            return .jsonText(scoped(state.matcher.geocode(q), caller).jsonLine + "\n")
         case ("POST", 1, "geocode"):
-            return geocodeBatch(request.body)
+            return geocodeBatch(request.body, caller)
         case ("GET", 1, "assign"):
-            return assign(request.query)
+            return assign(request.query, caller)
         case ("GET", 1, "grids"):
             return gridsCollection(state.grids.filter { Self.sees(caller, grid: $0) })
         case ("GET", 2, "grids"):
@@ -172,8 +173,23 @@ public struct API: Sendable {
         return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8", body: bytes)
     }
 
+    /// Whether the caller sees the grid of code `code` (unknown codes: no).
+    func sees(_ caller: Caller, gridCode code: String?) -> Bool {
+        guard let code, let k = state.gridIndex[code] else { return false }
+        return Self.sees(caller, grid: state.grids[k])
+    }
+
+    /// A geocode answer without the grid worker when the grid is outside the caller's unit.
+    func scoped(_ result: GeocodeResult, _ caller: Caller) -> GeocodeResult {
+        guard result.gridWorker != nil, !sees(caller, gridCode: result.grid) else { return result }
+        var r = result
+        r.gridWorker = nil
+        r.gridWorkerPhone = nil
+        return r
+    }
+
     /// POST /api/v1/geocode: `{"addresses": ["…", …]}` → `{"results": [answer, …]}` in order.
-    func geocodeBatch(_ body: [UInt8]) -> APIResponse {
+    func geocodeBatch(_ body: [UInt8], _ caller: Caller) -> APIResponse {
         let value: JSONValue
         do { value = try JSONValue.parse(body) } catch {
             return .error(400, "the body is not JSON (\(error)); send {\"addresses\": [\"…\"]}")
@@ -185,14 +201,14 @@ public struct API: Sendable {
         var lines: [String] = []
         for (i, item) in items.enumerated() {
             guard let text = item.stringValue else { return .error(400, "addresses[\(i)] is not a string") }
-            lines.append(state.matcher.geocode(text).jsonLine)
+            lines.append(scoped(state.matcher.geocode(text), caller).jsonLine)
         }
         return .jsonText("{\"results\":[\n" + lines.joined(separator: ",\n") + "\n]}\n")
     }
 
     /// GET /api/v1/assign?lon=…&lat=…[&crs=wgs84|gcj02|bd09|cgcs2000|EPSG:n]: the grid by the one
     /// point-to-grid rule; outside, the nearest grid and its distance.
-    func assign(_ query: [String: String]) -> APIResponse {
+    func assign(_ query: [String: String], _ caller: Caller) -> APIResponse {
         guard let lonText = query["lon"], let latText = query["lat"] else {
             return .error(400, "give the point as ?lon=…&lat=… (and &crs=gcj02 for Amap coordinates)")
         }
@@ -220,7 +236,9 @@ public struct API: Sendable {
                 answer["village_code"] = .string(grid.villageCode)
                 answer["village"] = .string(grid.village)
                 answer["township"] = .string(grid.township)
-                answer["grid_worker"] = grid.worker.map { .object(["name": .string($0.name), "phone": .string($0.phone)]) } ?? .null
+                answer["grid_worker"] = grid.worker.flatMap { w in
+                    sees(caller, gridCode: grid.code) ? .object(["name": .string(w.name), "phone": .string(w.phone)]) : nil
+                } ?? .null
             } else {
                 answer["status"] = .string("outside")
                 if let (g, d) = state.locator.nearest(point) {

@@ -149,7 +149,7 @@ public final class AccountStore: @unchecked Sendable {
             }
             return .throttled(retryAfter: retry)
         }
-        let matches = PasswordHash.verify(password, against: found?.passwordHash ?? PasswordHash.decoy)
+        let matches = Self.hashing.withPermit { PasswordHash.verify(password, against: found?.passwordHash ?? PasswordHash.decoy) }
         if let account = found, matches, !account.disabled {
             let secrets = SessionSecrets.random()
             try write { db in
@@ -221,6 +221,10 @@ public final class AccountStore: @unchecked Sendable {
                        arguments: [e.at, UTCTime.iso8601(e.at), e.actor, e.action.rawValue, e.target, e.address, e.detail])
     }
 
+    /// At most one password check per core at a time: a flood of logins queues here instead of
+    /// taking every core from the other requests.
+    static let hashing = Gate(ProcessInfo.processInfo.activeProcessorCount)
+
     // MARK: rows
 
     static func fetchAccount(_ db: Database, _ name: String) throws -> Account? {
@@ -282,5 +286,16 @@ enum AccountSchema {
                 """)
         }
         return m
+    }
+}
+
+/// A counting semaphore as a scope: `withPermit` waits for a free permit, runs, gives it back.
+final class Gate: @unchecked Sendable {
+    private let semaphore: DispatchSemaphore
+    init(_ permits: Int) { semaphore = DispatchSemaphore(value: max(1, permits)) }
+    func withPermit<T>(_ work: () throws -> T) rethrows -> T {
+        semaphore.wait()
+        defer { semaphore.signal() }
+        return try work()
     }
 }

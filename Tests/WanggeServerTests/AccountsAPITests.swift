@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WanggeAccounts
 import WanggeGeoJSON
+import WanggeGeometry
 @testable import WanggeServer
 
 /// Cases the scope tests look at, made once by the district: one in 费林湾村 (the "own" units of
@@ -52,6 +53,7 @@ enum ScopeCases {
         Probe(name: "audit") { _ in get("/api/v1/audit") },
         Probe(name: "me") { _ in get("/api/v1/me") },
         Probe(name: "geocode") { _ in get("/api/v1/geocode", ["q": "费林湾村"]) },
+        Probe(name: "batch geocode") { _ in ("POST", "/api/v1/geocode", [:], #"{"addresses":["费林湾村","公坪村"]}"#) },
         Probe(name: "assign") { _ in get("/api/v1/assign", ["lon": "103.6", "lat": "29.4"]) },
         Probe(name: "grids") { _ in get("/api/v1/grids") },
         Probe(name: "cases") { _ in get("/api/v1/cases") },
@@ -60,7 +62,7 @@ enum ScopeCases {
 
     /// Expected status: role → probe → (own, other). Written out by hand from docs/API.md.
     static let expected: [String: [String: (Int, Int)]] = {
-        let everyone = ["me": (200, 200), "geocode": (200, 200), "assign": (200, 200), "grids": (200, 200), "cases": (200, 200), "case report": (200, 200)]
+        let everyone = ["me": (200, 200), "geocode": (200, 200), "batch geocode": (200, 200), "assign": (200, 200), "grids": (200, 200), "cases": (200, 200), "case report": (200, 200)]
         var t: [String: [String: (Int, Int)]] = [:]
         t["qu"] = everyone.merging(["show case": (200, 200), "verify case": (409, 409), "show department case": (200, 200), "grid": (200, 200),
                                     "village grids": (200, 200), "register case": (201, 201), "workload report": (200, 200), "audit": (200, 200)]) { a, _ in a }
@@ -135,6 +137,22 @@ enum ScopeCases {
         #expect(!grids.features.isEmpty && grids.features.allSatisfy { $0.string("township_code") == "511111106" })
         let workload = try Fixture.object(Fixture.get("/api/v1/report", as: "wang"))
         #expect(workload["grids"]?.arrayValue?.compactMap { $0.objectValue?["code"]?.stringValue } == ["511111106214001"])
+    }
+
+    /// Geocode and assign answer every account, but name a grid's worker only to those who see
+    /// that grid (the district, a department, its township, village and grid).
+    @Test func aGridWorkerIsNamedOnlyWithinScope() throws {
+        let ctx = GEOSContext()
+        let village = try #require(Fixture.state.district.villages.first { $0.code == "511111106214" })
+        let p = try #require(try ctx.geometry(from: village.geometry).pointOnSurface().pointCoordinate())
+        for (name, named) in [("qu", true), ("shuiwu", true), ("fulu", true), ("feilinwan", true), ("wang", true), ("tashui", false), ("gongping", false), ("li", false)] {
+            let one = try Fixture.object(Fixture.get("/api/v1/geocode", ["q": "福禄镇费林湾村1组27号"], as: name))
+            #expect(one["grid"] == .string("511111106214001") && (one["grid_worker"] != nil) == named, "\(name) geocode")
+            let batch = Fixture.post("/api/v1/geocode", #"{"addresses":["福禄镇费林湾村1组27号"]}"#, as: name)
+            #expect(batch.text.contains("王建国") == named, "\(name) batch")
+            let point = try Fixture.object(Fixture.get("/api/v1/assign", ["lon": "\(p.x)", "lat": "\(p.y)"], as: name))
+            #expect(point["grid_code"] == .string("511111106214001") && (point["grid_worker"] != .null) == named, "\(name) assign")
+        }
     }
 
     /// The department holds its case: only it resolves at its level; the township sees the case
