@@ -68,8 +68,9 @@ final class BrowserSession {
         return r["result"]?.objectValue?["value"] ?? .null
     }
 
-    /// Asks `expression` until it is true (at most `tries` times, 100 ms apart); false if never.
-    func waitFor(_ expression: String, tries: Int = 200) throws -> Bool {
+    /// Asks `expression` until it is true (at most `tries` times, 100 ms apart: a minute, for a
+    /// loaded `make test`); false if never.
+    func waitFor(_ expression: String, tries: Int = 600) throws -> Bool {
         for _ in 0..<tries {
             if try evaluate(expression) == .bool(true) { return true }
             usleep(100_000)

@@ -49,7 +49,10 @@ import WanggeStore
             guard try worker.waitFor("!document.getElementById('login').hidden") else { out["error"] = "no login on /cases"; return out }
             try Self.logIn(worker, as: "wang")
             let row = "document.querySelector('#cases tr[data-id=\"\(id)\"]')"
-            guard try worker.waitFor("\(row) !== null") else { out["error"] = "the case is not on /cases"; return out }
+            guard try worker.waitFor("\(row) !== null") else {
+                out["error"] = "the case is not on /cases: " + (try worker.evaluate("document.getElementById('status').dataset.state + ' ' + document.getElementById('status').textContent + ' | ' + document.getElementById('login-error').textContent + ' | rows ' + document.querySelectorAll('#cases tbody tr').length").stringValue ?? "")
+                return out
+            }
             out["row"] = try worker.evaluate("\(row).textContent").stringValue ?? ""
             _ = try worker.evaluate("\(row).querySelector('.note').value = '已联系双方'; \(row).querySelector('button[data-action=accept]').click(); true")
             _ = try worker.waitFor("document.getElementById('status').dataset.state === 'done'")
