@@ -3,6 +3,7 @@ import Testing
 import WanggeGeoJSON
 import WanggeTestSupport
 import WanggeCases
+import WanggeCaseDesk
 import WanggeStore
 @testable import WanggeServer
 
@@ -134,4 +135,54 @@ final class LockedIDs: @unchecked Sendable {
     private var ids: [String] = []
     func append(_ id: String) { lock.withLock { ids.append(id) } }
     var values: [String] { lock.withLock { ids } }
+}
+
+/// `wangge login` and `case add --server`: the desk as a client of a running server.
+@Suite struct RemoteDeskTests {
+    @Test func loginAndAddThroughTheServerWithItsRefusalsInWords() async throws {
+        let outcome = try await withLiveServer { port -> [String: String] in
+            let server = "http://127.0.0.1:\(port)"
+            var out: [String: String] = [:]
+            do throws(CaseError) { _ = try RemoteDesk.login(server: server, name: "feilinwan", password: "wrong password"); out["wrong"] = "accepted" } catch {
+                out["wrong"] = "\(error.kind) \(error)"
+            }
+            let (token, expires) = try RemoteDesk.login(server: server, name: "feilinwan", password: Fixture.password)
+            out["expires"] = expires
+            let desk = try RemoteDesk(server: server, token: token)
+            let c = try desk.add(["type": .string("dispute"), "category": .string("邻里纠纷"), "address": .string("福禄镇费林湾村1组27号")])
+            out["grid"] = c["grid_code"]?.stringValue ?? ""
+            out["actor-id"] = c["id"]?.stringValue ?? ""
+            do throws(CaseError) { _ = try desk.add(["type": .string("problem"), "address": .string("北京市朝阳区建国路1号")]); out["outside"] = "accepted" } catch {
+                out["outside"] = "\(error.kind) \(error)"
+            }
+            do throws(CaseError) { _ = try RemoteDesk(server: server, token: "forged").add(["type": .string("problem"), "address": .string("福禄镇费林湾村1组27号")]); out["forged"] = "accepted" } catch {
+                out["forged"] = "\(error.kind) \(error)"
+            }
+            return out
+        }
+        #expect(outcome["wrong"]?.hasPrefix("forbidden") == true && outcome["wrong"]?.contains("401") == true, "\(outcome)")
+        #expect(outcome["expires"]?.isEmpty == false)
+        #expect(outcome["grid"] == "511111106214001" && outcome["actor-id"]?.hasPrefix("D") == true, "\(outcome)")
+        #expect(outcome["outside"]?.hasPrefix("location") == true && outcome["outside"]?.contains("北京") == true, "\(outcome)")
+        #expect(outcome["forged"]?.hasPrefix("forbidden") == true && outcome["forged"]?.contains("wangge login") == true, "\(outcome)")
+    }
+
+    @Test func noServerThereIsSaidSoAndTheSessionFileIsPrivate() throws {
+        // A port nothing listens on (bound and closed again).
+        do throws(CaseError) { _ = try RemoteDesk(server: "http://127.0.0.1:9", token: "t").add(["type": .string("problem")]); Issue.record("answered") } catch {
+            #expect(error.description.contains("cannot reach") && error.description.contains("wangge serve"), "\(error)")
+        }
+        do throws(CaseError) { _ = try RemoteDesk(server: "ftp://x", token: "t"); Issue.record("accepted a bad URL") } catch { #expect(error.kind == .badArgument) }
+        do throws(CaseError) { _ = try RemoteDesk(server: "http://127.0.0.1:8080", token: ""); Issue.record("accepted no token") } catch {
+            #expect(error.description.contains("wangge login"))
+        }
+        let path = Fixture.scratch("session") + "/cfg/wangge/session.json"
+        let session = DeskSession(server: "http://127.0.0.1:8080", name: "wang", token: "abc", expiresAt: "2026-12-01T17:00:00Z")
+        try session.save(path)
+        #expect(try DeskSession.load(path) == session)
+        var st = stat()
+        #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
+        try Data("{\"not\":\"a session\"}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: CaseError.self) { try DeskSession.load(path) }
+    }
 }
