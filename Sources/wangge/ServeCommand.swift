@@ -24,9 +24,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("secure-cookie"), help: "Mark the session cookie Secure (when served behind TLS).") var secureCookie = false
     @Flag(name: .customLong("trust-proxy"), help: "Take the client's address from X-Forwarded-For (only behind your own proxy).") var trustProxy = false
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("escalate-every"), help: "Seconds between automatic escalations of cases past their level's deadline (0: off; `wangge case tick` does the same from cron).") var escalateEvery = 60
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
+        if escalateEvery < 0 { throw ValidationError("--escalate-every must be 0 (off) or a number of seconds") }
         if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
     }
 
@@ -44,6 +46,9 @@ struct ServeCommand: AsyncParsableCommand {
         api.policy.secureCookie = secureCookie
         api.policy.trustForwardedFor = trustProxy
         let host = self.host
+        let timerAPI = api, every = escalateEvery, timerLogger = logger
+        let timer = Task { await EscalationTimer.run(timerAPI, every: every, logger: timerLogger) }
+        defer { timer.cancel() }
         try await WanggeServer.run(api: api, host: host, port: port, logger: logger) { bound in
             // Unbuffered, so a script or test waiting for this line sees it at once.
             FileHandle.standardOutput.write(Data("wangge serve: listening on http://\(host):\(bound)/ (API: /api/v1/openapi.yaml)\n".utf8))

@@ -5,6 +5,7 @@ import WanggeTestSupport
 import WanggeCases
 import WanggeCaseDesk
 import WanggeStore
+import WanggeAccounts
 @testable import WanggeServer
 
 /// The pages in a real browser, as their users work: the desk registers a case from the intake
@@ -184,5 +185,29 @@ final class LockedIDs: @unchecked Sendable {
         #expect(stat(path, &st) == 0 && st.st_mode & 0o777 == 0o600)
         try Data("{\"not\":\"a session\"}".utf8).write(to: URL(fileURLWithPath: path))
         #expect(throws: CaseError.self) { try DeskSession.load(path) }
+    }
+}
+
+/// The server's escalation timer: one tick moves an overdue case up and audits it; a second tick
+/// at the same moment does nothing (idempotent, like `wangge case tick`).
+@Suite struct EscalationTimerTests {
+    @Test func aTickEscalatesOverdueCasesOnceAndAuditsThem() throws {
+        let dir = Fixture.scratch("timer")
+        let store = try CaseStore(path: dir + "/cases.sqlite")
+        guard let intake = Fixture.state.cases?.intake else { Issue.record("no case desk"); return }
+        let cases = CaseService(store: store, intake: intake, ladder: CaseLadder())
+        let accounts = try AccountStore(path: dir + "/accounts.sqlite")
+        let audit = AuditBatcher(store: accounts)
+        let reported = CaseTime(iso8601: "2026-11-01T09:00:00+08:00")!
+        let record = CaseRecord(id: "", type: .dispute, category: "邻里纠纷", description: "", location: CaseLocation(address: "文昌巷1号"),
+                                townshipCode: "511111001", villageCode: "511111001001", gridCode: "511111001001001", deadline: reported, reportedAt: reported)
+        let (c, _) = try store.add(record, actor: "desk", note: "", ladder: cases.ladder)
+        let now = CaseTime(iso8601: "2026-11-20T09:00:00+08:00")!   // past the grid, village and township windows (7 + 3 + 5 days)
+        let first = try EscalationTimer.tick(cases, audit: audit, now: now)
+        #expect(first.map(\.id) == [c.id] && first[0].levels == [.village, .township, .district], "\(first)")
+        #expect(try store.record(c.id)?.level == .district)
+        #expect(try EscalationTimer.tick(cases, audit: audit, now: now).isEmpty)
+        let lines = try accounts.audit()
+        #expect(lines.count == first[0].levels.count && lines.allSatisfy { $0.target == c.id && $0.actor == AutoEscalation.actor && $0.action == .caseTransition })
     }
 }
