@@ -440,7 +440,7 @@ enum CaseSchema {
                 """)
         }
         // The last D-number handed out: finding it by sorting every D-id made each new case cost
-        // a scan of the store (0.5 s a case at a million cases).
+        // a sort of every D-id in the store, growing with the store.
         m.registerMigration("v2 case id sequence") { db in
             try db.execute(sql: "CREATE TABLE case_sequence (prefix TEXT PRIMARY KEY NOT NULL, last INTEGER NOT NULL) WITHOUT ROWID")
             let last = try String.fetchOne(db, sql: "SELECT id FROM cases WHERE id GLOB 'D[0-9]*' ORDER BY length(id) DESC, id DESC LIMIT 1")
