@@ -68,25 +68,11 @@ public final class AccountStore: @unchecked Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(AccountError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw AccountError(.store, "the transaction returned nothing", file: path) }
-                return result
-            }
-        } catch let e as AccountError { throw e } catch let e as DatabaseError {
-            throw AccountError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw AccountError(.store, "\(error)", file: path) }
+        try pool.immediateTransaction(body) { AccountError(.store, $0, file: path) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(AccountError) -> T {
-        do { return try pool.read(body) } catch let e as AccountError { throw e } catch let e as DatabaseError {
-            throw AccountError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw AccountError(.store, "\(error)", file: path) }
+        try pool.storeRead(body) { AccountError(.store, $0, file: path) }
     }
 
     // MARK: accounts

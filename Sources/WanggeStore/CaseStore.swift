@@ -64,25 +64,11 @@ public final class CaseStore: @unchecked Sendable {
     /// Runs `body` in one IMMEDIATE write transaction (rolled back on any error), mapping SQLite's
     /// errors to `CaseError`s naming the file.
     func transaction<T>(_ body: (Database) throws -> T) throws(CaseError) -> T {
-        do {
-            return try pool.writeWithoutTransaction { db in
-                var result: T?
-                try db.inTransaction(.immediate) {
-                    result = try body(db)
-                    return .commit
-                }
-                guard let result else { throw CaseError(.store, "the transaction returned nothing", file: path) }
-                return result
-            }
-        } catch let e as CaseError { throw e } catch let e as DatabaseError {
-            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw CaseError(.store, "\(error)", file: path) }
+        try pool.immediateTransaction(body) { CaseError(.store, $0, file: path) }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(CaseError) -> T {
-        do { return try pool.read(body) } catch let e as CaseError { throw e } catch let e as DatabaseError {
-            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw CaseError(.store, "\(error)", file: path) }
+        try pool.storeRead(body) { CaseError(.store, $0, file: path) }
     }
 
     // MARK: commands
