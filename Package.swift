@@ -94,10 +94,11 @@ let package = Package(
                           path: "tools/PlanBench"),
         // Point-in-grid lookup throughput on coordinate arrays (tools/bench_assign.py compares).
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),
-        // Writes boundaries/ from a seed (tools/ShawanGenerator; see boundaries/PROVENANCE.md).
-        .executableTarget(name: "generate-shawan",
+        // Writes a district's boundaries/ from its sources and a seed (tools/DistrictGenerator; see
+        // boundaries/PROVENANCE.md): Shawan's into boundaries/, Jinkouhe's into boundaries/jinkouhe/.
+        .executableTarget(name: "generate-district",
                           dependencies: ["WanggeIO", "WanggeGeometry", "WanggeCRS", "WanggeGeoJSON", "WanggeDistrict", "WanggeGrids", "WanggeMap", "WanggePartition"],
-                          path: "tools/ShawanGenerator"),
+                          path: "tools/DistrictGenerator"),
         // Loading time of boundaries/elevation.asc and walking-time throughput (release).
         .executableTarget(name: "elevation-bench", dependencies: ["WanggeDistrict", "WanggeCRS", "WanggeGeometry", "WanggeIO"], path: "tools/ElevationBench"),
         // Seeded messy intake addresses with ground truth for tools/bench_geocode.py.

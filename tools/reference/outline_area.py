@@ -3,7 +3,7 @@
 
 Reads the GCJ-02 district outline, converts GCJ-02 -> WGS-84 with the same iterative inverse as
 Sources/WanggeCRS (fixed point on the published forward formula), projects with pyproj to the
-same local transverse Mercator as CRS.shawanMetric and prints area (m^2) and perimeter (m)
+same local transverse Mercator as boundaries/district.geojson's metric_crs and prints area (m^2) and perimeter (m)
 computed by Shapely. shapely and pyproj are reference tools only, never runtime dependencies:
     pip install --user shapely pyproj
     python3 tools/reference/outline_area.py [path/to/district-outline.gcj02.geojson]
@@ -17,7 +17,7 @@ from pyproj import Transformer
 import shapely
 from shapely.geometry import shape
 
-# Keep in sync with CRS.shawanMetric in Sources/WanggeCRS/CRS.swift.
+# Keep in sync with metric_crs in boundaries/district.geojson (CRS.shawanMetric in Tests/WanggeTestSupport).
 SHAWAN_TM = "+proj=tmerc +lat_0=0 +lon_0=103.6 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
 
 A = 6378245.0                  # Krasovsky 1940 semi-major axis used by GCJ-02

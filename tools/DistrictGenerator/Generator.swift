@@ -7,7 +7,7 @@ import WanggeGeometry
 import WanggeGrids
 import WanggeMap
 
-/// Everything the generator derives, in the metric CRS (`CRS.shawanMetric`).
+/// Everything the generator derives, in the district's metric CRS.
 struct SyntheticDistrict {
     var outline: Polygon
     var townships: [(info: TownshipInfo, polygon: Polygon)] = []
@@ -21,11 +21,12 @@ struct SyntheticDistrict {
     var faceCount = 0
 }
 
-/// Builds the synthetic Shawan from a seed: terrain → drainage → the line network (divides,
+/// Builds a synthetic district from a seed and its layout: terrain → drainage → the line network (divides,
 /// streams, streets, roads, outline) → faces → townships and villages grown over the faces, so
 /// that every township and village boundary lies on a ridge, river, road or the district outline.
-struct ShawanGenerator {
+struct DistrictGenerator {
     let seed: UInt64
+    let spec: DistrictSpec
     let cellSize = 40.0
     /// Drainage area (cells) from which a stream forms.
     let streamThreshold: Int32 = 300
@@ -37,10 +38,11 @@ struct ShawanGenerator {
         var district = SyntheticDistrict(outline: outline)
         let frame = RasterFrame(envelope: Geometry.polygon(outline).envelope!, cellSize: cellSize, margin: 2000)
 
-        // The Dadu: the control course densified and given gentle meanders.
-        let course = meander(try toMetric.transform(Layout.daduCourse))
-        var terrain = Terrain(frame: frame, river: course, riverHead: Layout.daduHeadElevation,
-                              riverMouth: Layout.daduMouthElevation, seed: seed)
+        // The trunk river: the control course densified and given gentle meanders.
+        let trunk = spec.trunkRiver
+        let course = meander(try toMetric.transform(spec.riverCourse))
+        var terrain = Terrain(frame: frame, river: course, riverHead: trunk.headElevation,
+                              riverMouth: trunk.mouthElevation, seed: seed)
         let riverField = DistanceField(frame: frame, line: PolylineMeasure(course))
         terrain.carveChannel(riverField)
         terrain.erode(rounds: 3, depthPerRootCell: 1.2, maxDepth: 40)
@@ -51,7 +53,7 @@ struct ShawanGenerator {
         // Streams: D8 reaches, except the trunk, which is the designed course itself.
         var streamLines: [[Coordinate]] = []
         var namer = RiverNamer(seed: seed)
-        district.rivers.append((name: "大渡河", kind: "river", drainageKm2: 76_700, line: course))
+        district.rivers.append((name: trunk.name, kind: "river", drainageKm2: trunk.drainageKm2, line: course))
         for reach in drainage.reaches {
             let nearCourse = reach.cells.filter { riverField.distance[Int($0)] < cellSize * 1.5 }
             if nearCourse.count * 2 > reach.cells.count { continue } // the trunk
@@ -78,10 +80,10 @@ struct ShawanGenerator {
         }
 
         // Streets in towns, roads between them.
-        let seats = try Layout.seats.map { try toMetric.transform($0.position) }
+        let seats = try spec.seats.map { try toMetric.transform($0.position) }
         var rng = SeededGenerator.stream(seed, "streets")
-        var streetNamer = StreetNamer(seed: seed)
-        for (k, seat) in Layout.seats.enumerated() {
+        var streetNamer = StreetNamer(seed: seed, stems: spec.streetStems)
+        for (k, seat) in spec.seats.enumerated() {
             let (d, s) = courseMeasure.distanceAndStation(seats[k])
             let direction = d < 3000 ? courseMeasure.bearing(atStation: s) : rng.uniform(0, .pi)
             district.streets += StreetPlan.townGrid(
@@ -94,7 +96,7 @@ struct ShawanGenerator {
         let network = try FaceNetwork(lines: divides + streamLines + [course] + district.streets.map(\.line),
                                       outline: outline, context: ctx)
         log("line network: \(network.faces.count) faces")
-        let townships = try DivisionTable.townships(divisions)
+        let townships = try DivisionTable.townships(divisions, spec: spec)
         try assignDivisions(network: network, townships: townships, seats: seats, into: &district)
         district.faceCount = network.faces.count
         var lineage = BoundaryLineage()
@@ -172,7 +174,7 @@ struct ShawanGenerator {
             func flush() {
                 if run.count >= 3 {
                     let pts = LabelBoundaries.removeCollinear(run.map { terrain.frame.centre($0) })
-                    let town = Layout.seats[a].township
+                    let town = spec.seats[a].township
                     roads.append(Street(name: namer.next(town: "乡道", suffix: "路"), kind: "乡道", town: town,
                                         line: Smoothing.simplify(Smoothing.chaikin(pts, iterations: 3), tolerance: 2)))
                 }
@@ -193,19 +195,19 @@ struct ShawanGenerator {
                          into district: inout SyntheticDistrict) throws {
         let g = network.graph
         let total = g.area.reduce(0, +)
-        let weightSum = Layout.seats.reduce(0) { $0 + $1.areaWeight }
+        let weightSum = spec.seats.reduce(0) { $0 + $1.areaWeight }
         var seedFaces: [Int] = []
         for (k, s) in seats.enumerated() {
             guard let f = network.face(containing: s) else {
-                throw GeneratorError.failed("the seat of \(Layout.seats[k].township) is outside the district")
+                throw GeneratorError.failed("the seat of \(spec.seats[k].township) is outside the district")
             }
             guard !seedFaces.contains(f) else {
-                throw GeneratorError.failed("the seats of two townships fall in one face (\(Layout.seats[k].township))")
+                throw GeneratorError.failed("the seats of two townships fall in one face (\(spec.seats[k].township))")
             }
             seedFaces.append(f)
         }
         var township = RegionGrowing.grow(graph: g, seeds: seedFaces,
-                                          targets: Layout.seats.map { total * $0.areaWeight / weightSum })
+                                          targets: spec.seats.map { total * $0.areaWeight / weightSum })
         RegionGrowing.absorbLeftovers(graph: g, region: &township)
         var rng = SeededGenerator.stream(seed, "villages")
         for (t, info) in townships.enumerated() {
@@ -218,7 +220,7 @@ struct ShawanGenerator {
             let communities = info.units.filter { $0.kind == "community" }
             let villages = info.units.filter { $0.kind == "village" }
             var seeds: [Int] = [seedFaces[t]]
-            let townRadius = Layout.seats[t].townRadius
+            let townRadius = spec.seats[t].townRadius
             while seeds.count < communities.count {
                 let candidates = faces.filter { !seeds.contains($0) && dist($0, seat) < townRadius * 1.2 }
                 let pool = candidates.isEmpty ? faces.filter { !seeds.contains($0) } : candidates

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The real township and village names (boundaries/source/divisions.tsv) and the synthetic
+/// The real township and village names (SOURCE/divisions.tsv) and the synthetic
 /// statistical codes given to them.
 struct Division {
     let township: String
@@ -11,7 +11,7 @@ struct Division {
 
 struct TownshipInfo {
     let name: String
-    /// 9-digit code: 511111 + 3 digits (001–099 街道, 100–199 镇, 200–399 乡).
+    /// 9-digit code: the district's 6 + 3 digits (001–099 街道, 100–199 镇, 200–399 乡).
     let code: String
     let kind: String
     var units: [Division]
@@ -33,21 +33,21 @@ enum DivisionTable {
     }
 
     /// Townships with codes: 街道 from 001, 镇 from 100, 乡 from 200, in the order of
-    /// `Layout.seats` (the district seat first), so codes are stable.
-    static func townships(_ divisions: [Division]) throws -> [TownshipInfo] {
+    /// the layout's seats (the district seat first), so codes are stable.
+    static func townships(_ divisions: [Division], spec: DistrictSpec) throws -> [TownshipInfo] {
         var counters = ["街道": 1, "镇": 100, "乡": 200]
         var out: [TownshipInfo] = []
-        for seat in Layout.seats {
+        for seat in spec.seats {
             let kind = seat.township.hasSuffix("街道") ? "街道" : seat.township.hasSuffix("镇") ? "镇" : "乡"
             let n = counters[kind]!
             counters[kind] = n + 1
             let units = divisions.filter { $0.township == seat.township }
             guard !units.isEmpty else { throw GeneratorError.badInput("no villages listed for \(seat.township)") }
-            out.append(TownshipInfo(name: seat.township, code: "511111" + String(format: "%03d", n), kind: kind, units: units))
+            out.append(TownshipInfo(name: seat.township, code: spec.code + String(format: "%03d", n), kind: kind, units: units))
         }
         let listed = Set(divisions.map(\.township)), placed = Set(out.map(\.name))
         guard listed == placed else {
-            throw GeneratorError.badInput("townships without a seat in Layout: \(listed.subtracting(placed).sorted())")
+            throw GeneratorError.badInput("townships without a seat in layout.json: \(listed.subtracting(placed).sorted())")
         }
         return out
     }

@@ -38,7 +38,13 @@ struct RosterPlan {
 
     /// `villages`: code, kind ("village"/"community") and name, in code order; `addresses` give
     /// households, residents and villager groups per village.
-    init(seed: UInt64, villages: [(code: String, kind: String)], addresses: [AddressPoint]) {
+    let gridWorkers: Int
+    /// Where the totals come from, for PROVENANCE.md.
+    let totalsFrom: String
+
+    init(seed: UInt64, villages: [(code: String, kind: String)], addresses: [AddressPoint], gridWorkers: Int, totalsFrom: String) {
+        self.gridWorkers = gridWorkers
+        self.totalsFrom = totalsFrom
         var households: [String: Int] = [:], residents: [String: Int] = [:], groups: [String: Set<Int>] = [:]
         for a in addresses {
             households[a.villageCode, default: 0] += a.households
@@ -46,7 +52,7 @@ struct RosterPlan {
             if let g = a.group { groups[a.villageCode, default: []].insert(g) }
         }
         let sorted = villages.sorted { $0.code < $1.code }
-        let workers = (try? Apportionment.divisor(.huntingtonHill, weights: sorted.map { Double(residents[$0.code] ?? 0) }, total: 204))
+        let workers = (try? Apportionment.divisor(.huntingtonHill, weights: sorted.map { Double(residents[$0.code] ?? 0) }, total: gridWorkers))
             ?? [Int](repeating: 1, count: sorted.count)
         var rng = SplitMix64.stream(seed, "roster")
         var out: [Person] = []
@@ -105,8 +111,8 @@ struct RosterPlan {
         let hours = people.reduce(0) { $0 + $1.hours }
         return """
         `roster.csv` is synthetic: \(people.count) invented people (seeded surnames and given-name characters,
-        phones 1380000xxxx that reach nobody), \(hours) hours a week in all. Only the totals come from the seed
-        article (a team of 2,200+, 204 grid workers); the rest are assumptions: 204 grid workers shared over the
+        phones 1380000xxxx that reach nobody), \(hours) hours a week in all. Only the totals come from
+        \(totalsFrom); the rest are assumptions: \(gridWorkers) grid workers shared over the
         villages by residents (40 h a week); village cadres 3 a village plus one per 250 households up to 7
         (10–20 h); group leaders one per villager group (组), in communities one per 70 households (4–8 h);
         social workers one per 250 households in communities, one in villages of 500+ households (20 h); retired
@@ -117,7 +123,8 @@ struct RosterPlan {
 
 extension BoundaryWriter {
     func roster(_ d: SyntheticDistrict, addresses: [AddressPoint]) -> RosterPlan {
-        RosterPlan(seed: seed, villages: d.villages.map { (code: $0.code, kind: $0.unit.kind) }, addresses: addresses)
+        RosterPlan(seed: seed, villages: d.villages.map { (code: $0.code, kind: $0.unit.kind) }, addresses: addresses,
+                   gridWorkers: spec.grids, totalsFrom: spec.provenance.team)
     }
 
     func writeRoster(_ d: SyntheticDistrict, addresses: [AddressPoint]) throws {

@@ -49,6 +49,7 @@ struct Incident {
 
 struct AmenityPlan {
     let seed: UInt64
+    let spec: DistrictSpec
     let villages: [(unit: Division, code: String, township: TownshipInfo, polygon: Polygon)]
     let addresses: [AddressPoint]
     let seats: [(township: String, position: Coordinate)]
@@ -90,15 +91,10 @@ struct AmenityPlan {
             ("中心小学", "school"), ("中学", "school"), ("卫生院", "clinic"), ("农贸市场", "market"),
             ("人民政府", "government"), ("派出所", "government"), ("便民服务中心", "government"),
         ]
-        let core: [(String, String)] = [
-            ("沙湾区人民医院", "hospital"), ("沙湾区中医医院", "hospital"), ("沙湾区人民政府", "government"),
-            ("沙湾区网格监管中心", "government"), ("沙湾区第一中学", "school"), ("沫若中学", "school"),
-            ("沫若故居", "heritage"), ("沫若广场", "park"), ("滨河公园", "park"), ("沙湾汽车站", "transport"),
-            ("沙湾区实验小学", "school"), ("绥山小学", "school"), ("铜河市场", "market"),
-        ]
+        let core = (spec.core?.places ?? []).map { ($0[0], $0[1]) }
         for (township, seat) in seats {
             var places = townshipPlaces.map { (township + $0.0, $0.1) }
-            if township == "沙湾镇" { places += core }
+            if township == spec.core?.township { places += core }
             for (name, kind) in places {
                 for _ in 0..<50 {
                     let p = Coordinate(seat.x + rng.uniform(-600, 600), seat.y + rng.uniform(-600, 600))
@@ -123,19 +119,14 @@ struct AmenityPlan {
         return p
     }
 
-    /// The industrial park in 嘉农镇 and two scenic areas in 沙湾镇, each inside one village and
-    /// split into enterprise / attraction sub-areas that tile it.
+    /// The layout's industrial parks and scenic areas, each inside one village and split into
+    /// enterprise / attraction sub-areas that tile it.
     func areas() throws -> [SpecialArea] {
         var rng = SeededGenerator.stream(seed, "areas")
-        let specs: [(name: String, kind: String, township: String, offset: Coordinate, size: Double, parts: [String])] = [
-            ("嘉农工业园区", "industrial_park", "嘉农镇", Coordinate(900, -700), 1300,
-             ["乐山嘉禾化工有限公司", "沙湾铜河冶金有限公司", "四川嘉农新材料有限公司", "乐山永祥硅业有限公司",
-              "沙湾区大渡河建材厂", "嘉农物流园", "乐山恒达机械有限公司", "嘉农食品加工有限公司", "园区管委会"]),
-            ("沫若故居景区", "scenic_area", "沙湾镇", Coordinate(150, 150), 420,
-             ["沫若故居", "沫若纪念馆", "沫若广场", "绥山书院", "游客中心", "文化老街"]),
-            ("美女峰森林公园", "scenic_area", "沙湾镇", Coordinate(-2600, -1800), 1600,
-             ["美女峰", "观景台", "森林步道", "游客服务区"]),
-        ]
+        let specs = spec.areas.map {
+            (name: $0.name, kind: $0.kind, township: $0.township, offset: Coordinate($0.offset[0], $0.offset[1]),
+             size: $0.size, parts: $0.parts)
+        }
         let index = VillageIndex(villages.map(\.polygon))
         var out: [SpecialArea] = []
         for (k, spec) in specs.enumerated() {
@@ -217,16 +208,18 @@ struct AmenityPlan {
     }
 
     /// Twelve months of cases in the proportions of the seed article's first months (3,800
-    /// problems, 730 disputes, 1,300 errands, 780 department matters), at real addresses,
-    /// weighted by households.
+    /// problems, 730 disputes, 1,300 errands, 780 department matters — Shawan's; another district
+    /// scales them by its layout's `incident_scale`), at real addresses, weighted by households.
     func incidents(start: Date) -> [Incident] {
         var rng = SeededGenerator.stream(seed, "incidents")
-        let kinds: [(type: String, count: Int, categories: [String], hours: Int)] = [
+        let scale = spec.incidentScale ?? 1
+        let seedArticle: [(type: String, count: Int, categories: [String], hours: Int)] = [
             ("problem", 3800, ["环境卫生", "道路设施", "安全隐患", "治安问题", "违章建筑", "河道污染", "供水供电"], 72),
             ("dispute", 730, ["邻里纠纷", "土地纠纷", "婚姻家庭", "劳资纠纷", "山林权属", "债务纠纷"], 168),
             ("errand", 1300, ["证照代办", "社保医保", "低保申请", "残疾证办理", "养老认证", "户籍事务"], 120),
             ("department_matter", 780, ["国土", "水务", "林业", "住建", "卫健", "民政", "交通"], 240),
         ]
+        let kinds = seedArticle.map { (type: $0.type, count: Int((Double($0.count) * scale).rounded()), categories: $0.categories, hours: $0.hours) }
         // Cumulative household weights so busy addresses report more.
         var cumulative: [Double] = []
         var total = 0.0

@@ -6,9 +6,9 @@ import WanggeGeometry
 import WanggeMap
 import WanggeIO
 
-// generate-shawan [--seed N] [--out DIR] [--source DIR]
-// Writes the synthetic Shawan district into DIR (default boundaries/) from the real outline and
-// names in SOURCE (default boundaries/source/). Same seed → same bytes.
+// generate-district [--seed N] [--out DIR] [--source DIR]
+// Writes a synthetic district into DIR (default boundaries/) from the real outline and names and
+// the layout in SOURCE (default boundaries/source/, Shawan's). Same seed → same bytes.
 
 struct Options {
     var seed: UInt64 = 20131101 // November 2013: when Shawan's grid pilot began
@@ -50,11 +50,13 @@ func run() throws {
     else { throw GeneratorError.badInput("\(outlineFile.path): expected one feature with a one-part (Multi)Polygon") }
     let outlineWGS84 = try Geometry.polygon(outlineGCJ).mapCoordinates { try GCJ02.toWGS84($0) }.polygons[0]
     let divisions = try DivisionTable.load(sourceDir.appendingPathComponent("divisions.tsv"))
-    let toMetric = try PROJTransformer(from: .wgs84, to: .shawanMetric)
-    let toWGS84 = try PROJTransformer(from: .shawanMetric, to: .wgs84)
+    let spec = try DistrictSpec.load(sourceDir.appendingPathComponent("layout.json"))
+    let metricCRS = spec.metricCRS(outline: outlineWGS84)
+    let toMetric = try PROJTransformer(from: .wgs84, to: metricCRS)
+    let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
     log("outline: \(outlineGCJ.exterior.count) vertices; \(divisions.count) villages/communities")
 
-    let generator = ShawanGenerator(seed: options.seed)
+    let generator = DistrictGenerator(seed: options.seed, spec: spec)
     let built = try generator.generate(outlineWGS84: outlineWGS84, divisions: divisions, toMetric: toMetric, log: log)
     var district = built.district
     log("\(district.townships.count) townships, \(district.villages.count) villages, \(district.rivers.count) rivers, \(district.ridges.count) ridges, \(district.streets.count) streets")
@@ -62,7 +64,7 @@ func run() throws {
     // Self-check before anything is written: villages tile their townships, townships tile
     // the district, all valid and in one piece (1 m² tolerance, metric CRS).
     let check = CoverageCheck(tolerance: 1, context: generator.ctx)
-    var issues = try check.check(parent: CoverageMember(id: "511111", geometry: .polygon(district.outline)),
+    var issues = try check.check(parent: CoverageMember(id: spec.code, geometry: .polygon(district.outline)),
                                  members: district.townships.map { CoverageMember(id: $0.info.code, geometry: .polygon($0.polygon)) })
     for t in district.townships {
         issues += try check.check(parent: CoverageMember(id: t.info.code, geometry: .polygon(t.polygon)),
@@ -74,13 +76,14 @@ func run() throws {
     }
     log("coverage check: townships tile the district, villages tile their townships")
 
-    let seats = try Layout.seats.map { (township: $0.township, position: try toMetric.transform($0.position)) }
+    let seats = try spec.seats.map { (township: $0.township, position: try toMetric.transform($0.position)) }
     let population = PopulationPlan(seed: options.seed, villages: district.villages, streets: district.streets,
                                     terrain: built.terrain,
-                                    seats: Dictionary(uniqueKeysWithValues: zip(Layout.seats, seats).map { ($0.0.township, ($0.1.position, $0.0.townRadius)) }))
-    let addresses = population.generate(targetAddresses: 57_000)
+                                    seats: Dictionary(uniqueKeysWithValues: zip(spec.seats, seats).map { ($0.0.township, ($0.1.position, $0.0.townRadius)) }),
+                                    addressPrefix: spec.addressPrefix)
+    let addresses = population.generate(targetAddresses: spec.targetAddresses)
     log("\(addresses.count) addresses, \(addresses.reduce(0) { $0 + $1.households }) households, \(addresses.reduce(0) { $0 + $1.residents }) residents")
-    let amenities = AmenityPlan(seed: options.seed, villages: district.villages, addresses: addresses, seats: seats, context: generator.ctx)
+    let amenities = AmenityPlan(seed: options.seed, spec: spec, villages: district.villages, addresses: addresses, seats: seats, context: generator.ctx)
     let landmarks = amenities.landmarks()
     let areas = try amenities.areas()
     var startComponents = DateComponents()
@@ -92,11 +95,11 @@ func run() throws {
 
     // Clip the line layers to the district; what lies outside was only there to shape it.
     district = try clipLines(district, context: generator.ctx)
-    let writer = BoundaryWriter(outDir: outDir, toWGS84: toWGS84, toMetric: { try toMetric.transform($0) }, seed: options.seed)
+    let writer = BoundaryWriter(outDir: outDir, spec: spec, metricCRS: metricCRS, toWGS84: toWGS84, toMetric: { try toMetric.transform($0) }, seed: options.seed)
     let ctx = generator.ctx
     let union = try ctx.union(of: district.townships.map { try ctx.geometry(from: .polygon($0.polygon)) }).value()
     let elevation = try built.terrain.elevationModel(covering: Geometry.polygon(district.outline).envelope!, cellSize: 100,
-                                                     crs: .shawanMetric)
+                                                     crs: metricCRS)
     log("elevation raster \(elevation.columns)×\(elevation.rows) cells of \(Int(elevation.cellSize)) m")
     try writer.writeAll(district: district, unionOfTownships: union, addresses: addresses, landmarks: landmarks,
                         areas: areas, incidents: incidents, elevation: elevation)
@@ -135,6 +138,6 @@ func clipLines(_ d: SyntheticDistrict, context ctx: GEOSContext) throws -> Synth
 do {
     try run()
 } catch {
-    FileHandle.standardError.write(Data("generate-shawan: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("generate-district: \(error)\n".utf8))
     exit(1)
 }

