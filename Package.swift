@@ -112,17 +112,17 @@ let package = Package(
         .executableTarget(name: "fuzz-elevation", dependencies: ["WanggeDistrict", "WanggeGeometry"], path: "tools/Fuzz/ElevationGrid"),
         .testTarget(name: "WanggeIOTests", dependencies: ["WanggeIO"]),
         .testTarget(name: "WanggeGeometryTests", dependencies: ["WanggeGeometry"]),
-        .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON"]),
+        .testTarget(name: "WanggeCRSTests", dependencies: ["WanggeCRS", "WanggeGeoJSON", "WanggeTestSupport"]),
         .testTarget(name: "WanggeGeoJSONTests", dependencies: ["WanggeGeoJSON"], exclude: ["Fixtures"]),
         // Tests' shared helpers: running the real clients (GDAL, Chromium).
-        .target(name: "WanggeTestSupport", path: "Tests/WanggeTestSupport"),
+        .target(name: "WanggeTestSupport", dependencies: ["WanggeCRS"], path: "Tests/WanggeTestSupport"),
         .testTarget(name: "WanggeDistrictTests", dependencies: ["WanggeDistrict", "WanggeIO", "WanggeTestSupport", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggeMapTests", dependencies: ["WanggeMap"]),
         .testTarget(name: "WanggeGridsTests", dependencies: ["WanggeTestSupport", "WanggeGrids", "WanggeDistrict", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
         .testTarget(name: "WanggePartitionTests", dependencies: ["WanggePartition", "WanggeIO"]),
         .testTarget(name: "WanggeWorkloadTests", dependencies: ["WanggeWorkload", "WanggeDistrict", "WanggeGrids", "WanggeCRS", "WanggeGeoJSON", "WanggeGeometry"]),
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeTestSupport", "WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
-        .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry"]),
+        .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry", "WanggeTestSupport"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
         .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts", "WanggeStore", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
                                                             .product(name: "Logging", package: "swift-log")]),
@@ -133,6 +133,8 @@ let package = Package(
         // GRDB only to make a gazetteer file of an earlier schema.
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
+        // The real `wangge` binary on the second district (boundaries/jinkouhe): nothing of Shawan wired in.
+        .testTarget(name: "WanggeCLITests", dependencies: ["WanggeGeoJSON"]),
         .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeGrids", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
     ]
 )

@@ -221,7 +221,7 @@ def main():
             bad_d = int(np.count_nonzero(np.abs(our_d - ref_d) > 0.051))
             # The nearest grid may tie (a vertex shared by two grids): accept any grid at the same distance.
             bad_g = sum(1 for k in range(len(sample)) if abs(d[code_index[our_g[k]], k] - ref_d[k]) > 0.002)
-            print(f"nearest grid, {len(sample)} outside points vs shapely distance (shawan-tm): {bad_g} wrong grid, {bad_d} distance off by > 0.051 m (max |Δ| {np.abs(our_d - ref_d).max():.3f} m)")
+            print(f"nearest grid, {len(sample)} outside points vs shapely distance (the district metric CRS): {bad_g} wrong grid, {bad_d} distance off by > 0.051 m (max |Δ| {np.abs(our_d - ref_d).max():.3f} m)")
         del out
 
         rows.append((n, wall, rss, t_shapely, best, t_gpd, t_read, lib_rate, t_e2e))

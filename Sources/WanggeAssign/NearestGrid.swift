@@ -1,4 +1,4 @@
-// Nearest grid for points outside every grid, in metres (Shawan transverse Mercator).
+// Nearest grid for points outside every grid, in metres (the district's metric CRS).
 //
 // Only boundary edges count (an edge two grids share is never the nearest thing to an outside
 // point). A coarse raster over the district's metric bounding box (plus a margin) keeps, per cell,

@@ -20,22 +20,12 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     /// CGCS2000 geographic, EPSG:4490 (China's official datum; GRS80-based).
     public static let cgcs2000 = CRS.epsg(4490)
 
-    /// The PROJ definition of `shawanMetric` (kept in sync with tools/reference/outline_area.py).
-    public static let shawanMetricDefinition =
-        "+proj=tmerc +lat_0=0 +lon_0=103.6 +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
+    /// The name that stands for a district's own metric CRS (its profile's, see WanggeDistrict's
+    /// `CRS.parsing(_:districtIn:)`); this module knows no district, so alone it refuses the name.
+    public static let districtMetricName = "district-tm"
 
-    /// The metric CRS for Shawan District (lon 103.42–103.74°E): a local transverse Mercator on
-    /// the GRS80 (CGCS2000) ellipsoid, central meridian 103.6°E, scale 1, false easting 500 km.
-    ///
-    /// Why not an official zone: the district straddles 103.5°E, the border between the CGCS2000
-    /// 3° Gauss–Krüger zones CM 102°E (EPSG:4543) and CM 105°E (EPSG:4544); either zone puts
-    /// the far edge of the district 1.6–1.7° (155–170 km) off its central meridian, a scale error of
-    /// up to ~3.5×10⁻⁴ (~0.07 % on areas), and splitting the district between two zones is worse. Centred
-    /// on the district (at most 0.18°, ~18 km off), the scale error stays below ~4 ppm.
-    public static let shawanMetric = CRS.proj(shawanMetricDefinition)
-
-    /// Parses a user-supplied name: `wgs84`, `cgcs2000`, `gcj02`, `bd09`, `shawan-tm`
-    /// (= `shawanMetric`), `EPSG:n`, or a PROJ string starting with `+proj=`. Case-insensitive.
+    /// Parses a user-supplied name: `wgs84`, `cgcs2000`, `gcj02`, `bd09`, `EPSG:n`, or a PROJ
+    /// string starting with `+proj=`. Case-insensitive.
     public init(parsing text: String) throws(CRSError) {
         let t = text.trimmingCharacters(in: .whitespaces)
         let lower = t.lowercased()
@@ -44,7 +34,7 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
         case "cgcs2000": self = .cgcs2000
         case "gcj02", "gcj-02": self = .gcj02
         case "bd09", "bd-09": self = .bd09
-        case "shawan-tm", "shawan-metric": self = .shawanMetric
+        case CRS.districtMetricName: throw .needsDistrict(text)
         default:
             if lower.hasPrefix("epsg:") {
                 let digits = lower.dropFirst(5)
@@ -63,14 +53,14 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .epsg(let code): "EPSG:\(code)"
-        case .proj(let s): s == CRS.shawanMetricDefinition ? "shawan-tm" : s
+        case .proj(let s): s
         case .gcj02: "GCJ-02"
         case .bd09: "BD-09"
         }
     }
 
     /// The text PROJ's `proj_create*` accepts, or nil for GCJ-02 / BD-09 which PROJ doesn't know.
-    var projDefinition: String? {
+    public var projDefinition: String? {
         switch self {
         case .epsg(let code): return "EPSG:\(code)"
         case .proj(let s):
@@ -94,8 +84,12 @@ public enum CRS: Hashable, Sendable, CustomStringConvertible {
 extension CRS {
     /// A transverse Mercator on GRS80 (CGCS2000's ellipsoid), scale 1, false easting 500 km,
     /// central meridian the middle of `envelope`'s longitudes rounded to 0.1°: a district 0.5°
-    /// wide keeps its scale error under ~10 ppm, where an official 3° zone can reach 10⁻³. For
-    /// Shawan (103.42–103.74°E) this is exactly `shawanMetric`.
+    /// wide keeps its scale error under ~10 ppm, where an official 3° zone can reach 10⁻³.
+    ///
+    /// Why not an official zone: a district such as Shawan (103.42–103.74°E) straddles 103.5°E, the
+    /// border between the CGCS2000 3° Gauss–Krüger zones CM 102°E (EPSG:4543) and CM 105°E
+    /// (EPSG:4544); either zone puts its far edge 1.6–1.7° off the central meridian, a scale error of
+    /// up to ~3.5×10⁻⁴ (~0.07 % on areas). Centred (at most ~0.18° off), it stays below ~4 ppm.
     public static func localTransverseMercator(around envelope: Envelope) -> CRS {
         let centre = ((envelope.minX + envelope.maxX) / 2 * 10).rounded() / 10
         let lon0 = String(format: "%.1f", centre)
@@ -110,7 +104,7 @@ extension CRS {
     }
 
     /// True when both name the same system as PROJ compares them (datum, projection, parameters,
-    /// units; not names or WKT dialect): `shawan-tm`'s PROJ string and its ESRI WKT are
+    /// units; not names or WKT dialect): a local transverse Mercator's PROJ string and its ESRI WKT are
     /// equivalent. GCJ-02 and BD-09 are equivalent only to themselves.
     public func isEquivalent(to other: CRS) throws(CRSError) -> Bool {
         switch (self, other) {
@@ -134,6 +128,8 @@ extension CRS {
 public enum CRSError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A CRS name that `CRS(parsing:)` doesn't recognise.
     case unknownCRSName(String)
+    /// `district-tm` where no district is known.
+    case needsDistrict(String)
     /// PROJ refused to create a CRS or a transformation; `message` is PROJ's own text.
     case projCreationFailed(source: String, target: String, message: String)
     /// PROJ could not transform a coordinate (it returned infinity).
@@ -146,7 +142,9 @@ public enum CRSError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownCRSName(let s):
-            "unknown CRS '\(s)': expected wgs84, cgcs2000, gcj02, bd09, shawan-tm, EPSG:<code> or a +proj= string"
+            "unknown CRS '\(s)': expected wgs84, cgcs2000, gcj02, bd09, district-tm, EPSG:<code> or a +proj= string"
+        case .needsDistrict(let s):
+            "'\(s)' is the district's own metric CRS, read from its district.geojson; no district is known here"
         case .projCreationFailed(let s, let t, let m):
             "PROJ cannot transform \(s) → \(t): \(m)"
         case .transformFailed(let c, let m):

@@ -94,15 +94,9 @@ public struct DistrictBoundaries: Sendable {
         }
         func digits(_ n: Int) -> (String) -> Bool { { $0.count == n && $0.allSatisfy { $0.isASCII && $0.isNumber } } }
 
-        let (districtFile, districtFC) = try read("district.geojson")
-        guard districtFC.features.count == 1 else {
-            throw BoundaryDataError(file: districtFile, message: "expected exactly 1 feature, found \(districtFC.features.count)")
-        }
-        let d = districtFC.features[0]
-        let code = try required(d, "code", districtFile, 0, pattern: digits(6), expected: "a 6-digit code")
-        let name = try required(d, "name", districtFile, 0)
-        let outline = try geometry(d, districtFile, 0)
-        let profile = try DistrictProfile.read(d, outline: outline, code: code, name: name, file: districtFile)
+        let (_, districtFC) = try read("district.geojson")
+        let (outline, profile) = try district(districtFC, file: (directory as NSString).appendingPathComponent("district.geojson"))
+        let code = profile.code, name = profile.name
 
         let (townshipFile, townshipFC) = try read("townships.geojson")
         var townships: [Township] = []
@@ -136,6 +130,42 @@ public struct DistrictBoundaries: Sendable {
                                   townships: townships.sorted { $0.code < $1.code },
                                   villages: villages.sorted { $0.code < $1.code }, profile: profile,
                                   elevation: elevation ? try loadElevation(directory: directory, metricCRS: profile.metricCRS) : nil)
+    }
+
+    /// Only district.geojson's profile (name, code, parents, metric CRS, grid count): what a
+    /// command that needs no other layer asks for (`wangge crs --to district-tm`).
+    public static func loadProfile(directory: String) throws -> DistrictProfile {
+        let path = (directory as NSString).appendingPathComponent("district.geojson")
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw BoundaryDataError(file: path, message: "file not found (the district's profile: its name, code and metric CRS)")
+        }
+        return try district(try GeoJSONReader().readFeatureCollection(contentsOf: path), file: path).profile
+    }
+
+    /// district.geojson's one feature: the outline and the profile.
+    static func district(_ fc: FeatureCollection, file: String) throws -> (outline: Geometry, profile: DistrictProfile) {
+        guard fc.features.count == 1 else {
+            throw BoundaryDataError(file: file, message: "expected exactly 1 feature, found \(fc.features.count)")
+        }
+        let d = fc.features[0]
+        func required(_ key: String) throws -> String {
+            guard let v = d.string(key), !v.isEmpty else {
+                throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
+                                        message: "property \"\(key)\" is missing or not a string")
+            }
+            return v
+        }
+        let code = try required("code")
+        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
+                                    message: "property \"code\" is \"\(code)\", expected a 6-digit code")
+        }
+        let name = try required("name")
+        guard let outline = d.geometry, !outline.polygons.isEmpty else {
+            throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
+                                    message: "expected a Polygon or MultiPolygon geometry")
+        }
+        return (outline, try DistrictProfile.read(d, outline: outline, code: code, name: name, file: file))
     }
 
     /// `elevation.asc` in `directory`, nil when there is none. Its `.prj` must be there and name

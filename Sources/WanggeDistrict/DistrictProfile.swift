@@ -58,3 +58,14 @@ public struct DistrictProfile: Sendable, Equatable {
         return .localTransverseMercator(around: e)
     }
 }
+
+extension CRS {
+    /// `district-tm` → the metric CRS of the district in `boundaries` (its district.geojson's
+    /// `metric_crs`, or the one derived from its outline); any other name as `CRS(parsing:)`.
+    public static func parsing(_ text: String, districtIn boundaries: String) throws -> CRS {
+        if text.trimmingCharacters(in: .whitespaces).lowercased() == districtMetricName {
+            return try DistrictBoundaries.loadProfile(directory: boundaries).metricCRS
+        }
+        return try CRS(parsing: text)
+    }
+}

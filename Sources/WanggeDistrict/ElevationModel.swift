@@ -9,7 +9,7 @@ import WanggeIO
 /// A north-up elevation raster in metres. Cell (column, row) covers
 /// [minX + column·cellSize, minX + (column+1)·cellSize] × [maxY − (row+1)·cellSize, maxY − row·cellSize]:
 /// row 0 is the northern edge, as in the file. Coordinates are x/y in the raster's CRS (`crs`,
-/// from the `.prj`; for the bundled district, `shawan-tm` metres).
+/// from the `.prj`; the district's metric CRS, in metres).
 ///
 /// See also `DistrictBoundaries.elevation` (the bundled `boundaries/elevation.asc`) and `Tobler`.
 public struct ElevationModel: Sendable {

@@ -95,7 +95,7 @@ public final class AddressMatcher: @unchecked Sendable {
     func addDivisionNames() {
         // The district's parents (district.geojson's province and prefecture, kept in the
         // gazetteer's meta): the province, then the city, each also without its suffix.
-        let parents = (gazetteer.meta.first { $0.key == "parents" }?.value ?? "").split(separator: "/").map(String.init)
+        let parents = gazetteer.parents
         for (k, name) in parents.enumerated() {
             let sense: Sense = k == 0 && parents.count > 1 ? .province : .city
             add(name, sense)
@@ -238,7 +238,9 @@ public final class AddressMatcher: @unchecked Sendable {
     func addOutsidePlaces() {
         let g = gazetteer
         districtFolded = AddressText.canonicalHomophones(AddressText.normalize(g.districtName))
-        for d in OutsidePlaces.leshanDivisions { for f in d.forms { add(f, .outside(d.name)) } }
+        // The table lists every Leshan division; the one this gazetteer is of is not outside.
+        let own = [g.districtName, (g.parents.last ?? "") + g.districtName]
+        for d in OutsidePlaces.leshanDivisions where !own.contains(d.name) { for f in d.forms { add(f, .outside(d.name)) } }
         for d in OutsidePlaces.elsewhere { for f in d.forms { add(f, .outside(d.name)) } }
         var ours: Set<String> = Set(g.townships.map(\.name)).union(g.villages.map(\.name)).union(streetNames)
         ours.formUnion(g.townships.map { GazetteerBuilder.townshipShort($0.name) })

@@ -616,7 +616,7 @@ extension AddressMatcher {
         if cands.count > 1, townshipCands.isEmpty, let h = named.townHint,
            case let inTown = cands.filter({ g.villages[$0].townshipCode == g.townships[h].code }), inTown.count == 1 {
             // 沙湾 before the name: the district or the town; the town's village, less sure.
-            evidence?.note("\(surface) fits several villages; \(g.townships[h].name) was said (as 沙湾): its village, less sure")
+            evidence?.note("\(surface) fits several villages; \(g.townships[h].name) was said (as \(GazetteerBuilder.townshipShort(g.townships[h].name))): its village, less sure")
             cands = inTown
             result.confidence -= ConfidencePolicy.tieBrokenByTownName
         }
@@ -706,7 +706,7 @@ extension AddressMatcher {
             }
         }
         if sts.count > 1, let h = named.townHint, let inTown = sts.first(where: { g.streets[$0].townshipCode == g.townships[h].code }) {
-            evidence?.note("\(streetNames[si]) is in several towns; \(g.townships[h].name) was said (as 沙湾): its street, less sure")
+            evidence?.note("\(streetNames[si]) is in several towns; \(g.townships[h].name) was said (as \(GazetteerBuilder.townshipShort(g.townships[h].name))): its street, less sure")
             result.confidence -= ConfidencePolicy.tieBrokenByTownName
             return matchStreetRow(inTown, p, result, evidence)
         }

@@ -41,6 +41,12 @@ public struct IntakeGenerator {
     let ambiguousShorts: [String]
     /// "town#street#number" used by houses of two villages (two stretches of one street name).
     let sharedStreetNumbers: Set<String>
+    /// How callers name the district: 四川省 / 乐山市沙湾区 / 沙湾区 / 沙湾, 乐山沙湾 (from the gazetteer).
+    let province: String
+    let cityAndDistrict: String
+    let shortDistricts: [String]
+    /// The outside places that are not this district.
+    let outsideTemplates: [(String, String)]
 
     static let s2t: [Character: Character] = {
         var m: [Character: Character] = [:]
@@ -51,13 +57,14 @@ public struct IntakeGenerator {
     }()
     static let typoPool = Array("的是在不了有和人这大为上个我以要他来用们生到作地出就分成可主发动同也能下过说产种面而方多定行所得经之进着等部度电力里如化高自理起物现量两体制机当使点从业本去把性好应开它还因由其些然前外那义事形相全表间样与关各重线内数正反你明看原又么利比或但质气向道命此变只没结解问意建月公无系军很情者最立代想已通并提直题党程展果料象员革位入常文总次品式活设及管特件求老头基资边流级少图统接知较将见计别她手角期根论运指几九强放决被干做必战先回则任取据处府研")
     static let relations = ["旁", "对面", "附近", "后面", "旁边", "门口", "斜对面", "背后", ""]
-    static let outsideTemplates: [(String, String)] = [
+    static let leshanAndBeyond: [(String, String)] = [
         ("乐山市市中区苏稽镇", "乐山市市中区"), ("市中区安谷镇", "乐山市市中区"), ("乐山市五通桥区牛华镇", "乐山市五通桥区"),
         ("五通桥竹根镇", "乐山市五通桥区"), ("峨眉山市绥山镇", "峨眉山市"), ("峨眉山市符溪镇", "峨眉山市"), ("金口河区永和镇", "乐山市金口河区"),
         ("犍为县玉津镇", "犍为县"), ("犍为罗城镇", "犍为县"), ("井研县研城镇", "井研县"), ("夹江县漹城镇", "夹江县"),
         ("沐川县沐溪镇", "沐川县"), ("峨边彝族自治县沙坪镇", "峨边彝族自治县"), ("马边县民建镇", "马边彝族自治县"),
         ("四川省成都市武侯区", "成都市"), ("成都市双流区", "成都市"), ("眉山市东坡区", "眉山市"), ("眉山洪雅县", "眉山市"),
         ("雅安市雨城区", "雅安市"), ("宜宾市翠屏区", "宜宾市"), ("重庆市渝中区", "重庆市"), ("自贡市自流井区", "自贡市"),
+        ("乐山市沙湾区踏水镇", "乐山市沙湾区"),   // outside for every district but Shawan (filtered there)
     ]
     /// Real Sichuan counties and districts that OutsidePlaces does not list: they test the
     /// matcher's general rule (a name ending in 县/区/市 before anything of ours), not its tables.
@@ -69,6 +76,13 @@ public struct IntakeGenerator {
     public init(gazetteer: Gazetteer, seed: UInt64) {
         g = gazetteer
         rng = SplitMix64(seed: seed)
+        let parents = gazetteer.parents, district = gazetteer.districtName
+        let city = parents.last ?? ""
+        let shortDistrict = GazetteerBuilder.shortName(district, suffixes: ["区", "县", "市"])
+        province = parents.count > 1 ? parents[0] : ""
+        cityAndDistrict = city + district
+        shortDistricts = [shortDistrict, GazetteerBuilder.shortName(city, suffixes: ["市", "州"]) + shortDistrict]
+        outsideTemplates = Self.leshanAndBeyond.filter { $0.1 != city + district && !$0.0.contains(shortDistrict) }
         villageByCode = Dictionary(gazetteer.villages.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         townshipByCode = Dictionary(gazetteer.townships.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         groupHouses = gazetteer.houses.filter { $0.groupNumber != nil }
@@ -184,10 +198,10 @@ public struct IntakeGenerator {
     mutating func prefix(_ styles: inout [String]) -> String {
         var p = ""
         let x = rng.nextDouble()
-        if x < 0.3 { p = "四川省乐山市沙湾区"; styles.append("full") }
-        else if x < 0.45 { p = "乐山市沙湾区"; styles.append("no_province") }
-        else if x < 0.6 { p = "沙湾区" ; styles.append("district_only") }
-        else if x < 0.75 { p = pick(["沙湾", "乐山沙湾"]); styles.append("short_district") }
+        if x < 0.3 { p = province + cityAndDistrict; styles.append("full") }
+        else if x < 0.45 { p = cityAndDistrict; styles.append("no_province") }
+        else if x < 0.6 { p = g.districtName; styles.append("district_only") }
+        else if x < 0.75 { p = pick(shortDistricts); styles.append("short_district") }
         else { styles.append("no_prefix") }
         return p
     }
@@ -280,7 +294,7 @@ public struct IntakeGenerator {
             styles.append("committee_form")
         }
         var s = chance(0.4) ? prefix(&styles) : ""
-        if chance(0.3) && !name.hasPrefix(t.name) && !name.hasPrefix("沙湾区") { s += t.name }
+        if chance(0.3) && !name.hasPrefix(t.name) && !name.hasPrefix(g.districtName) { s += t.name }
         s += name + pick(Self.relations)
         s = messUp(s, &styles)
         return IntakeSample(input: s, status: "matched", township: t.name, villageCode: v.code, village: v.name,
@@ -291,7 +305,7 @@ public struct IntakeGenerator {
         var styles = ["ambiguous"]
         var s = ""
         if chance(0.5), !sharedStreets.isEmpty {
-            if chance(0.3) { s += pick(["沙湾区", "乐山市沙湾区"]) }
+            if chance(0.3) { s += pick([g.districtName, cityAndDistrict]) }
             let street = pick(sharedStreets)
             let numbers = sharedStreetAmbiguousNumbers[street] ?? []
             s += street + (chance(0.7) && !numbers.isEmpty ? "\(pick(numbers))号" : "")
@@ -299,7 +313,7 @@ public struct IntakeGenerator {
         } else {
             let n = pick(ambiguousShorts)
             let homonym = townshipHomonyms.contains(n)
-            if !homonym && chance(0.3) { s += pick(["沙湾区", "乐山市沙湾区", "沙湾"]) }
+            if !homonym && chance(0.3) { s += pick([g.districtName, cityAndDistrict, shortDistricts[0]]) }
             s += n + pick(["", "附近", "那边", "一带"])
             styles.append(homonym ? "homonym_elsewhere" : "shared_name")
         }
@@ -310,10 +324,10 @@ public struct IntakeGenerator {
 
     mutating func outside() -> IntakeSample {
         var styles = ["outside"]
-        var (prefix, district) = pick(Self.outsideTemplates)
+        var (prefix, district) = pick(outsideTemplates)
         if chance(0.3) {
             let d = pick(Self.heldOutDivisions)
-            prefix = (chance(0.5) ? "四川省" : "") + d
+            prefix = (chance(0.5) ? province : "") + d
             district = d
             styles.append("outside_heldout")
         }

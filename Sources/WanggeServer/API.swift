@@ -121,7 +121,7 @@ public struct API: Sendable {
         // worker's name and phone come only with a grid the caller sees.
         case ("GET", 1, "geocode"):
             guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
-                return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=沙湾区踏水镇公坪村3组44号")
+                return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=\(state.district.name)…镇…村3组44号")
             }
             return .jsonText(scoped(state.matcher.geocode(q), caller).jsonLine + "\n")
         case ("POST", 1, "geocode"):

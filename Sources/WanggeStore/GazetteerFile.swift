@@ -5,8 +5,9 @@ import WanggeIO
 /// The whole gazetteer in memory: what `wangge gazetteer build` writes to SQLite and what the
 /// matcher is built from. Arrays are sorted by their keys, so the file is deterministic.
 public struct Gazetteer: Sendable {
-    public var districtCode = "511111"
-    public var districtName = "沙湾区"
+    /// The district's code and name (district.geojson's), set by the builder.
+    public var districtCode = ""
+    public var districtName = ""
     public var townships: [TownshipRow] = []
     public var villages: [VillageRow] = []
     public var groups: [GroupRow] = []
@@ -17,6 +18,12 @@ public struct Gazetteer: Sendable {
     public var outsidePlaces: [OutsidePlaceRow] = []
     public var gridWorkers: [GridWorkerRow] = []
     public var meta: [MetaRow] = []
+
+    /// The district's parents as the builder recorded them (district.geojson's province and
+    /// prefecture, outermost first; e.g. 四川省, 乐山市).
+    public var parents: [String] {
+        (meta.first { $0.key == "parents" }?.value ?? "").split(separator: "/").map(String.init)
+    }
 
     public init() {}
 

@@ -10,7 +10,7 @@ struct AssignCommand: ParsableCommand {
         abstract: "Assign points (CSV or GeoJSON) to grids: grid code, name, village, township.",
         discussion: """
             Every row is written with grid_code, grid_name, village, township, status \
-            (inside / edge / outside), nearest_grid and distance_m (metres, Shawan TM; only for \
+            (inside / edge / outside), nearest_grid and distance_m (metres, in the district's metric CRS; only for \
             outside points). A point on the boundary of several grids goes to the one with the \
             lowest code (status edge). Rows whose coordinates cannot be read, that have more or \
             fewer fields than the header, or whose coordinates are out of range or look swapped \
@@ -26,7 +26,7 @@ struct AssignCommand: ParsableCommand {
     @Option(help: "The grid GeoJSON (WGS-84), e.g. out/grids.geojson.") var grids: String
     @Option(name: .customLong("in"), help: "Points: .csv (header row) or .geojson; - for standard input (CSV).") var input: String
     @Option(help: "Output file (.csv, .geojson, .jsonl) or - for standard output.") var out: String
-    @Option(help: "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09, EPSG:n.") var crs = "wgs84"
+    @Option(help: "CRS of the input coordinates: wgs84, cgcs2000, gcj02, bd09, EPSG:n, or district-tm (the district's metric CRS, from --boundaries).") var crs = "wgs84"
     @Option(help: "Longitude column (default: lon, lng, longitude, x or 经度).") var lonColumn: String?
     @Option(help: "Latitude column (default: lat, latitude, y or 纬度).") var latColumn: String?
     @Option(help: "Output format when --out doesn't say.") var format: OutputFormat?
@@ -37,7 +37,7 @@ struct AssignCommand: ParsableCommand {
     @Flag(name: .customLong("no-validate"), help: "Use --grids even if `wangge validate` would reject it.") var noValidate = false
 
     func validate() throws {
-        do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
+        do { _ = try CRS.parsing(crs, districtIn: boundaries) } catch { throw ValidationError("\(error)") }
     }
 
     func run() throws {
@@ -77,7 +77,7 @@ struct AssignCommand: ParsableCommand {
         StandardError.write(line)
         // A warning, not an error: most points outside, or nearer the addresses in the other CRS.
         let reference = district == nil ? nil : try DistrictLayers.loadAddresses(directory: boundaries).map(\.position)
-        for w in CRSCheck.warnings(sample: pipeline.sample, crs: try CRS(parsing: crs), grids: pipeline.grids,
+        for w in CRSCheck.warnings(sample: pipeline.sample, crs: try CRS.parsing(crs, districtIn: boundaries), grids: pipeline.grids,
                                    reference: reference.map { ReferencePoints(wgs84: $0, grids: pipeline.grids) }) {
             StandardError.write("wangge assign: warning: \(w)\n")
         }
@@ -88,7 +88,7 @@ struct AssignCommand: ParsableCommand {
                            started: Date) throws -> (AtomicWriter, InputFile, AssignSummary, AssignPipeline) {
         let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
         var options = AssignOptions()
-        options.crs = try CRS(parsing: crs)
+        options.crs = try CRS.parsing(crs, districtIn: boundaries)
         options.lonColumn = lonColumn
         options.latColumn = latColumn
         options.output = format ?? OutputFormat(path: out) ?? .csv

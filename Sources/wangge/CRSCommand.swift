@@ -14,7 +14,8 @@ struct CRSCommand: ParsableCommand {
         commandName: "crs",
         abstract: "Convert lon,lat lines from standard input, or a GeoJSON file, between coordinate systems.",
         discussion: """
-            CRS names: wgs84, cgcs2000, gcj02, bd09, shawan-tm (the district's metric CRS), \
+            CRS names: wgs84, cgcs2000, gcj02, bd09, district-tm (the metric CRS of the district in \
+            --boundaries: its district.geojson's metric_crs, or a transverse Mercator centred on it), \
             EPSG:<code>, or a +proj= string. Input: 'x,y' or 'x y' per line, extra columns are \
             passed through; blank lines and lines starting with # are copied as they are, and a line that fails is written as "* *" (as cs2cs does), so output line N belongs to input line N.
 
@@ -30,22 +31,23 @@ struct CRSCommand: ParsableCommand {
     @Option(help: "Digits after the point (default 7 for degrees, 3 for metres).") var decimals: Int?
     @Option(help: "Transform this GeoJSON file instead of reading lon,lat lines.") var geojson: String?
     @Option(help: "With --geojson: write here (atomically) instead of to standard output.") var out: String?
+    @Option(help: "The district whose metric CRS district-tm names.") var boundaries = "boundaries"
 
     func validate() throws {
         for name in [from, to] {
-            do { _ = try CRS(parsing: name) } catch { throw ValidationError(error.description) }
+            do { _ = try CRS.parsing(name, districtIn: boundaries) } catch { throw ValidationError("\(error)") }
         }
         if let decimals, !(0...15).contains(decimals) { throw ValidationError("--decimals must be 0…15") }
         if out != nil, geojson == nil { throw ValidationError("--out needs --geojson") }
         for (flag, name) in [("--from", from), ("--to", to)] {
-            if (try? CRS(parsing: name).isGeocentric()) == true {
+            if (try? CRS.parsing(name, districtIn: boundaries).isGeocentric()) == true {
                 throw ValidationError("\(flag) \(name) is geocentric (X, Y, Z from the earth's centre); wangge converts 2-D coordinates and would drop Z — use cs2cs or ogr2ogr for 3-D")
             }
         }
     }
 
     func run() throws {
-        let source = try CRS(parsing: from), target = try CRS(parsing: to)
+        let source = try CRS.parsing(from, districtIn: boundaries), target = try CRS.parsing(to, districtIn: boundaries)
         if let geojson {
             // Errors (GeoJSONError naming file, feature, line; CRSError) print as "Error: …", status 1.
             let transform = try GeoJSONTransform(from: source, to: target)

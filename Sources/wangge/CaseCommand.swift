@@ -64,7 +64,7 @@ struct CaseCommand: ParsableCommand {
             if (lon == nil) != (lat == nil) { throw ValidationError("give both --lon and --lat") }
             if address == nil && lon == nil { throw ValidationError("give --address or --lon/--lat") }
             if lon != nil && (pick != nil || village != nil) { throw ValidationError("--pick and --village choose among an address's candidates; not with coordinates") }
-            do { _ = try CRS(parsing: crs) } catch { throw ValidationError(error.description) }
+            do { _ = try CRS.parsing(crs, districtIn: boundaries) } catch { throw ValidationError("\(error)") }
         }
 
         func run() throws {
@@ -73,7 +73,7 @@ struct CaseCommand: ParsableCommand {
             let caseGrids = try CaseGrids(path: grids, validate: !noValidate)
             let placed: PlacedCase
             if let lon, let lat {
-                placed = try CaseIntake(grids: caseGrids, matcher: nil).locate(x: lon, y: lat, crs: try CRS(parsing: crs), address: address)
+                placed = try CaseIntake(grids: caseGrids, matcher: nil).locate(x: lon, y: lat, crs: try CRS.parsing(crs, districtIn: boundaries), address: address)
             } else {
                 let g = try CaseDesk.gazetteer(path: gazetteer, boundaries: boundaries, grids: grids)
                 placed = try CaseIntake(grids: caseGrids, matcher: AddressMatcher(gazetteer: g)).locate(address: address ?? "", pick: pick, village: village)

@@ -12,7 +12,7 @@ struct ValidateCommand: ParsableCommand {
             Every feature needs a unique 15-digit code (its village_code's 12 digits + 001–999), a \
             village_code of villages.geojson and that village's township_code; each grid must be \
             valid and in one piece, and the grids of a village must cover it with no gap or overlap \
-            above --tolerance m² (measured in shawan-tm). Failures name the grid or village code and \
+            above --tolerance m² (measured in the district's metric CRS). Failures name the grid or village code and \
             give a WGS-84 lon, lat. Exits 1 on any failure.
             """)
 

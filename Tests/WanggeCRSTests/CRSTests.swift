@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Foundation
 import Testing
 @testable import WanggeCRS
@@ -35,7 +36,10 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
         #expect(try CRS(parsing: "bd09") == .bd09)
         #expect(try CRS(parsing: "EPSG:4544") == .epsg(4544))
         #expect(try CRS(parsing: "epsg:4543") == .epsg(4543))
-        #expect(try CRS(parsing: "shawan-tm") == .shawanMetric)
+        #expect(try CRS(parsing: CRS.shawanMetricDefinition) == .shawanMetric)
+        // The district's own CRS is a district's to say (WanggeDistrict resolves it); alone, refused in words.
+        #expect(throws: CRSError.needsDistrict("district-tm")) { try CRS(parsing: "district-tm") }
+        #expect("\(CRSError.needsDistrict("district-tm"))".contains("district.geojson"))
     }
 
     @Test func rejectsUnknownNames() {

@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Testing
 @testable import WanggeCRS
 

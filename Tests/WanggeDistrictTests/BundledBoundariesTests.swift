@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Foundation
 import Testing
 import WanggeCRS
@@ -114,15 +115,19 @@ import WanggeGeometry
         }
     }
 
-    @Test func theBundledFilesStayUnder20MB() throws {
+    /// Shawan under 20 MB, the second district (boundaries/jinkouhe/, a quarter of its size) under 10 MB.
+    @Test func theBundledFilesStaySmall() throws {
         let fm = FileManager.default
-        var total = 0
+        var shawan = 0, jinkouhe = 0
         let walker = fm.enumerator(atPath: Self.dir)!
         while let name = walker.nextObject() as? String {
             let attributes = try fm.attributesOfItem(atPath: Self.dir + "/" + name)
-            if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? Int) ?? 0 }
+            guard attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+            let size = (attributes[.size] as? Int) ?? 0
+            if name.hasPrefix("jinkouhe/") { jinkouhe += size } else { shawan += size }
         }
-        #expect(total < 20_000_000, "boundaries/ holds \(total) bytes")
+        #expect(shawan < 20_000_000, "boundaries/ holds \(shawan) bytes of Shawan")
+        #expect(jinkouhe > 0 && jinkouhe < 10_000_000, "boundaries/jinkouhe/ holds \(jinkouhe) bytes")
     }
 
     @Test func linesLandmarksAndIncidentsMatchTheSeedArticle() throws {

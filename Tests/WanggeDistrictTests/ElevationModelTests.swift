@@ -329,7 +329,7 @@ import WanggeGeometry
         }
         try Data(try CRS.epsg(4544).esriWKT().utf8).write(to: URL(fileURLWithPath: prj))
         #expect { _ = try DistrictBoundaries.loadElevation(directory: dir, metricCRS: .shawanMetric) } throws: { error in
-            "\(error)".hasPrefix(prj + ": not the district's metric CRS (shawan-tm)")
+            "\(error)".hasPrefix(prj + ": not the district's metric CRS (\(CRS.shawanMetricDefinition))")
         }
         try Data("PROJCS[\"broken\"".utf8).write(to: URL(fileURLWithPath: prj))
         #expect { _ = try DistrictBoundaries.loadElevation(directory: dir, metricCRS: .shawanMetric) } throws: { error in

@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Foundation
 import Testing
 import WanggeCRS
@@ -80,6 +81,6 @@ import WanggeGeometry
             try GeoJSONTransform(from: .wgs84, to: .shawanMetric).transform(fc, fileName: "x.geojson")
         }
         #expect(error?.featureIndex == 1 && error?.featureID == .string("far"))
-        #expect(error?.description.hasPrefix(#"x.geojson: feature 1 (id "far"): cannot transform EPSG:4326 → shawan-tm: "#) == true)
+        #expect(error?.description.hasPrefix(#"x.geojson: feature 1 (id "far"): cannot transform EPSG:4326 → \#(CRS.shawanMetricDefinition): "#) == true)
     }
 }

@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Foundation
 import Testing
 import WanggeCRS
@@ -6,7 +7,7 @@ import WanggeGeometry
 @testable import WanggeDistrict
 
 /// `GridValidation` on real geometry: a grid file built from the bundled villages (three of them
-/// cut in two with a straight north–south line in shawan-tm, the rest one grid each), then
+/// cut in two with a straight north–south line in Shawan's metric CRS, the rest one grid each), then
 /// mutated one way at a time.
 @Suite struct GridValidationTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

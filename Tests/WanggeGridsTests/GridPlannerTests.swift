@@ -1,3 +1,4 @@
+import WanggeTestSupport
 import Foundation
 import Testing
 import WanggeCRS

@@ -28,7 +28,7 @@ func best<T>(_ label: String, runs: Int = 7, _ body: () throws -> T) rethrows ->
 let bytes = try best("read \(path) (\(try InputFile.read(path).count / 1024) KiB)") { try InputFile.read(path) }
 try best("parse") { try ElevationModel(asciiGrid: bytes) }
 let model = try best("loadElevation (read, parse, check .prj)") {
-    try DistrictBoundaries.loadElevation(directory: dir, metricCRS: .shawanMetric)!
+    try DistrictBoundaries.loadElevation(directory: dir, metricCRS: try DistrictBoundaries.loadProfile(directory: dir).metricCRS)!
 }
 // 1,000 straight 1 km walks from the raster's middle, sampled every 25 m (40 pieces each).
 let centre = Coordinate((model.minX + model.maxX) / 2, (model.minY + model.maxY) / 2)
