@@ -58,7 +58,7 @@ public struct CaseIntake: Sendable {
                 chosen = r.candidates[pick - 1]
             } else if let village {
                 chosen = villages.first { $0.villageCode == village }
-                    ?? matcher.gazetteer.villages.first { $0.code == village }.map { Candidate(township: nil, village: $0.name, villageCode: $0.code, name: $0.name, kind: "village") }
+                    ?? matcher.gazetteer.villages.first { $0.code == village }.map { Candidate(township: nil, village: $0.name, villageCode: $0.code, name: $0.name, kind: .village) }
             } else {
                 chosen = nil
             }
@@ -98,7 +98,7 @@ public struct CaseIntake: Sendable {
 
     static func list(_ candidates: [Candidate]) -> String {
         candidates.enumerated().map { i, c in
-            "\(i + 1). \(c.township ?? "")\(c.village ?? c.name)\(c.villageCode.map { " [\($0)]" } ?? "") (\(c.kind))"
+            "\(i + 1). \(c.township ?? "")\(c.village ?? c.name)\(c.villageCode.map { " [\($0)]" } ?? "") (\(c.kind.rawValue))"
         }.joined(separator: "; ")
     }
 }

@@ -103,7 +103,7 @@ public final class AddressMatcher: @unchecked Sendable {
             if stem.count >= 2 && stem != name { add(stem, sense) }
         }
         add(gazetteer.districtName, .district)
-        for a in gazetteer.aliases where a.targetKind == "district" { add(a.alias, .district) }
+        for a in gazetteer.aliases where a.targetKind == .district { add(a.alias, .district) }
     }
 
     /// Township names and short forms (嘉农镇, 嘉农); one-letter short forms would match too much.
@@ -139,11 +139,11 @@ public final class AddressMatcher: @unchecked Sendable {
     func addAliases() {
         for a in gazetteer.aliases {
             switch a.targetKind {
-            case "village":
+            case .village:
                 if let i = villageIndex[a.targetCode] { add(a.alias, .village(i)); if a.alias.count >= 2 { addFuzzy(a.alias, .village(i)) } }
-            case "township":
+            case .township:
                 if let i = townshipIndex[a.targetCode] { add(a.alias, .township(i)) }
-            default: break
+            case .district: break   // added with the division names
             }
         }
     }
@@ -253,13 +253,13 @@ public final class AddressMatcher: @unchecked Sendable {
         func place(_ row: OutsidePlaceRow) -> String { row.division == row.name ? row.name : row.division + row.name }
         for row in g.outsidePlaces {
             switch row.level {
-            case "county":
+            case .county:
                 for form in OutsidePlaces.forms(ofCounty: row.name) where !ours.contains(form) { add(form, .outside(row.division)) }
-            case "township":
+            case .township:
                 let stem = GazetteerBuilder.townshipShort(row.name)
                 if villageByStem[stem] != nil, townshipElsewhere[stem] == nil { townshipElsewhere[stem] = place(row) }
                 if !ours.contains(row.name) { add(row.name, .neighbour(row.division)) }
-            default:
+            case .village:
                 if let mine = villageByName[row.name] {
                     for v in mine where villageElsewhere[v] == nil { villageElsewhere[v] = place(row) }
                     let stem = GazetteerBuilder.villageShort(row.name)

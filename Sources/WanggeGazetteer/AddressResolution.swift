@@ -593,14 +593,14 @@ extension AddressMatcher {
                 evidence?.note("\(surface) is also \(elsewhere), and nothing places the address in \(g.districtName)")
                 return ambiguous(cands.map { candidate(village: $0, "\(surface) is its name or short name") }
                     + townshipCands.map { candidate(township: $0, "\(surface) is its short name") }
-                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere", evidence: "a township of a neighbouring county")])
+                    + [Candidate(township: nil, village: nil, name: elsewhere, kind: .elsewhere, evidence: "a township of a neighbouring county")])
             }
             if cands.count == 1, townshipCands.isEmpty, let elsewhere = villageElsewhere[cands[0]] ?? (token.token.fullVillageName ? nil : stemElsewhere[surface]) {
                 // A neighbouring county has a village of that name too. The desk serves this district,
                 // so ours — below the confident range, with the other named for the clerk to ask about.
                 evidence?.note("\(g.villages[cands[0]].name) is also \(elsewhere), and nothing places the address in \(g.districtName): ours, less sure")
                 result.confidence -= ConfidencePolicy.homonymElsewhere
-                result.candidates = [Candidate(township: nil, village: nil, name: elsewhere, kind: "elsewhere", evidence: "a village of that name in a neighbouring county")]
+                result.candidates = [Candidate(township: nil, village: nil, name: elsewhere, kind: .elsewhere, evidence: "a village of that name in a neighbouring county")]
             }
         }
         if cands.count > 1, townshipCands.isEmpty, let gn = p.group {
@@ -845,15 +845,15 @@ extension AddressMatcher {
     func candidate(village v: Int, _ why: String) -> Candidate {
         let row = gazetteer.villages[v]
         return Candidate(township: gazetteer.townships[townshipIndex[row.townshipCode]!].name, village: row.name,
-                         villageCode: row.code, name: row.name, kind: "village", evidence: why)
+                         villageCode: row.code, name: row.name, kind: .village, evidence: why)
     }
     func candidate(township t: Int, _ why: String) -> Candidate {
-        Candidate(township: gazetteer.townships[t].name, village: nil, name: gazetteer.townships[t].name, kind: "township", evidence: why)
+        Candidate(township: gazetteer.townships[t].name, village: nil, name: gazetteer.townships[t].name, kind: .township, evidence: why)
     }
     func candidate(street i: Int, _ why: String) -> Candidate {
         let st = gazetteer.streets[i]
         let t = gazetteer.townships[townshipIndex[st.townshipCode]!].name
         let v = st.villageCode.flatMap { villageIndex[$0] }.map { gazetteer.villages[$0].name }
-        return Candidate(township: t, village: v, villageCode: st.villageCode, name: t + st.name, kind: "street", evidence: why)
+        return Candidate(township: t, village: v, villageCode: st.villageCode, name: t + st.name, kind: .street, evidence: why)
     }
 }

@@ -141,9 +141,9 @@ public enum GazetteerBuilder {
                 throw GazetteerError("\(file): line \(n + 1): expected county, township, village separated by tabs")
             }
             let county = String(cols[0])
-            rows.insert(OutsidePlaceRow(name: county, division: county, level: "county"))
-            rows.insert(OutsidePlaceRow(name: String(cols[1]), division: county, level: "township"))
-            if !cols[2].isEmpty { rows.insert(OutsidePlaceRow(name: String(cols[2]), division: county, level: "village")) }
+            rows.insert(OutsidePlaceRow(name: county, division: county, level: .county))
+            rows.insert(OutsidePlaceRow(name: String(cols[1]), division: county, level: .township))
+            if !cols[2].isEmpty { rows.insert(OutsidePlaceRow(name: String(cols[2]), division: county, level: .village)) }
         }
         return rows.sorted { ($0.name, $0.division, $0.level) < ($1.name, $1.division, $1.level) }
     }
@@ -282,9 +282,9 @@ public enum GazetteerBuilder {
     static func aliases(district: DistrictBoundaries) -> [AliasRow] {
         var out: [AliasRow] = []
         let dShort = shortName(district.name, suffixes: ["区", "县", "市"])
-        out.append(AliasRow(alias: dShort, targetKind: "district", targetCode: district.code, aliasKind: "district", note: nil))
+        out.append(AliasRow(alias: dShort, targetKind: .district, targetCode: district.code, aliasKind: .district, note: nil))
         for t in district.townships {
-            out.append(AliasRow(alias: townshipShort(t.name), targetKind: "township", targetCode: t.code, aliasKind: "short", note: nil))
+            out.append(AliasRow(alias: townshipShort(t.name), targetKind: .township, targetCode: t.code, aliasKind: .short, note: nil))
         }
         for v in district.villages {
             let s = villageShort(v.name)
@@ -294,16 +294,16 @@ public enum GazetteerBuilder {
             var note: String?
             if !sameTownship.isEmpty { note = "shared within its township with " + sameTownship.map(\.name).joined(separator: ", ") }
             else if townshipShort(township.name) == s { note = "also the short name of its township \(township.name)" }
-            out.append(AliasRow(alias: s, targetKind: "village", targetCode: v.code,
-                                aliasKind: note == nil ? "short" : "short-shared", note: note))
+            out.append(AliasRow(alias: s, targetKind: .village, targetCode: v.code,
+                                aliasKind: note == nil ? .short : .shortShared, note: note))
         }
         for f in formerNames {
             guard let t = district.townships.first(where: { $0.name == f.township }) else { continue }
             if let vn = f.village {
                 guard let v = district.villages.first(where: { $0.townshipCode == t.code && $0.name == vn }) else { continue }
-                out.append(AliasRow(alias: f.alias, targetKind: "village", targetCode: v.code, aliasKind: "former", note: f.note))
+                out.append(AliasRow(alias: f.alias, targetKind: .village, targetCode: v.code, aliasKind: .former, note: f.note))
             } else {
-                out.append(AliasRow(alias: f.alias, targetKind: "township", targetCode: t.code, aliasKind: "former", note: f.note))
+                out.append(AliasRow(alias: f.alias, targetKind: .township, targetCode: t.code, aliasKind: .former, note: f.note))
             }
         }
         return out.sorted { ($0.alias, $0.targetKind, $0.targetCode) < ($1.alias, $1.targetKind, $1.targetCode) }

@@ -37,12 +37,18 @@ public struct Candidate: Sendable, Equatable {
     public var village: String?
     public var villageCode: String?
     public var name: String
-    /// village / township / street / elsewhere (a place outside 沙湾区 of the same name)
-    public var kind: String
+    public var kind: Kind
     /// Why it is a candidate (踏水 is the short name of 踏水社区; 锦江路 runs through it …).
     public var evidence: String?
 
-    public init(township: String?, village: String?, villageCode: String? = nil, name: String, kind: String, evidence: String? = nil) {
+    /// What a candidate is; written as its raw value.
+    public enum Kind: String, Sendable, Equatable {
+        case village, township, street
+        /// A place outside the district of the same name.
+        case elsewhere
+    }
+
+    public init(township: String?, village: String?, villageCode: String? = nil, name: String, kind: Kind, evidence: String? = nil) {
         self.township = township; self.village = village; self.villageCode = villageCode; self.name = name; self.kind = kind
         self.evidence = evidence
     }
@@ -95,7 +101,7 @@ extension GeocodeResult {
         o += "\"level\":\(Self.json(level?.rawValue)),\"lon\":\(Self.coord(lon)),\"lat\":\(Self.coord(lat)),"
         o += "\"confidence\":\(Self.conf(confidence)),\"candidates\":["
         o += candidates.map { c in
-            "{\"kind\":\"\(c.kind)\",\"name\":\(Self.json(c.name)),\"township\":\(Self.json(c.township)),\"village\":\(Self.json(c.village)),\"village_code\":\(Self.json(c.villageCode))"
+            "{\"kind\":\"\(c.kind.rawValue)\",\"name\":\(Self.json(c.name)),\"township\":\(Self.json(c.township)),\"village\":\(Self.json(c.village)),\"village_code\":\(Self.json(c.villageCode))"
                 + (c.evidence.map { ",\"evidence\":" + Self.json($0) } ?? "") + "}"
         }.joined(separator: ",")
         o += "]"
@@ -117,7 +123,7 @@ extension GeocodeResult {
             }
             return s
         }
-        let cands = candidates.map { c in c.kind == "village" ? "\(c.township ?? "")\(c.village ?? "")" : c.name }.joined(separator: ";")
+        let cands = candidates.map { c in c.kind == .village ? "\(c.township ?? "")\(c.village ?? "")" : c.name }.joined(separator: ";")
         return [f(input), status.rawValue, f(township), f(village), f(villageCode), f(grid), level?.rawValue ?? "",
                 lon == nil ? "" : Self.coord(lon), lat == nil ? "" : Self.coord(lat), Self.conf(confidence), f(cands), f(outside), f(gridWorker), f(gridWorkerPhone)]
             .joined(separator: ",")

@@ -6,19 +6,21 @@ import WanggeStore
 /// villages and landmarks; the same seed gives the same lines.
 public struct IntakeSample: Sendable {
     public var input: String
-    /// matched / ambiguous / outside
-    public var status: String
+    /// The truth: matched, ambiguous or outside (never not_found: every sample says something).
+    public var status: GeocodeResult.Status
     public var township: String
     public var villageCode: String
     public var village: String
-    /// house / group / village (for matched)
-    public var level: String
+    /// How precisely a matched sample names its place (house, group or village); nil otherwise.
+    public var level: GeocodeResult.Level?
     /// Comma-separated styles applied (full, no_prefix, short_district, omit_suffix, group_cn, …).
     public var styles: String
     public var outside: String
 
     public static let tsvHeader = "input\tstatus\ttownship\tvillage_code\tvillage\tlevel\tstyles\toutside"
-    public var tsvLine: String { [input, status, township, villageCode, village, level, styles, outside].joined(separator: "\t") }
+    public var tsvLine: String {
+        [input, status.rawValue, township, villageCode, village, level?.rawValue ?? "", styles, outside].joined(separator: "\t")
+    }
 }
 
 public struct IntakeGenerator {
@@ -109,7 +111,7 @@ public struct IntakeGenerator {
         var numberTowns: [String: [Int: Set<String>]] = [:]
         for h in gazetteer.houses { if let st = h.street, (towns[st]?.count ?? 0) > 1 { numberTowns[st, default: [:]][h.number, default: []].insert(h.townshipCode) } }
         sharedStreetAmbiguousNumbers = numberTowns.mapValues { $0.filter { $0.value.count > 1 }.keys.sorted() }
-        townshipHomonyms = Set(gazetteer.outsidePlaces.filter { $0.level == "township" }.map { GazetteerBuilder.townshipShort($0.name) })
+        townshipHomonyms = Set(gazetteer.outsidePlaces.filter { $0.level == .township }.map { GazetteerBuilder.townshipShort($0.name) })
         // Bare short names that really are ambiguous: several villages, not all of them in a
         // township of that name (踏水 alone means 踏水镇; 草坝 is in two townships).
         var shorts: [String: [VillageRow]] = [:]
@@ -234,7 +236,7 @@ public struct IntakeGenerator {
         let v = villageByCode[h.villageCode]!
         let t = townshipByCode[v.townshipCode]!
         var s = prefix(&styles)
-        var level = "house"
+        var level = GeocodeResult.Level.house
         if useStreet, let st = h.street {
             styles.append("street")
             // Without a township only when the street name is unique in the district.
@@ -267,17 +269,17 @@ public struct IntakeGenerator {
             let w = rng.nextDouble()
             if w < 0.7 { groupText += "\(h.number)号" }
             else if w < 0.78 { groupText += Self.cnNumber(h.number) + "号"; styles.append("number_cn") }
-            else if w < 0.93 { level = "group" }
-            else { groupText = ""; level = "village"; styles.append("no_group") }
+            else if w < 0.93 { level = .group }
+            else { groupText = ""; level = .village; styles.append("no_group") }
             s += groupText
         }
         s = messUp(s, &styles)
         if useStreet, let st = h.street, sharedStreetNumbers.contains("\(h.townshipCode)#\(st)#\(h.number)") {
             // The same street and number exist in two villages: the truth is "ambiguous".
-            return IntakeSample(input: s, status: "ambiguous", township: t.name, villageCode: "", village: "", level: "",
+            return IntakeSample(input: s, status: .ambiguous, township: t.name, villageCode: "", village: "", level: nil,
                                 styles: (styles + ["shared_street_number"]).joined(separator: ","), outside: "")
         }
-        return IntakeSample(input: s, status: "matched", township: t.name, villageCode: v.code, village: v.name,
+        return IntakeSample(input: s, status: .matched, township: t.name, villageCode: v.code, village: v.name,
                             level: level, styles: styles.joined(separator: ","), outside: "")
     }
 
@@ -297,8 +299,8 @@ public struct IntakeGenerator {
         if chance(0.3) && !name.hasPrefix(t.name) && !name.hasPrefix(g.districtName) { s += t.name }
         s += name + pick(Self.relations)
         s = messUp(s, &styles)
-        return IntakeSample(input: s, status: "matched", township: t.name, villageCode: v.code, village: v.name,
-                            level: "house", styles: styles.joined(separator: ","), outside: "")
+        return IntakeSample(input: s, status: .matched, township: t.name, villageCode: v.code, village: v.name,
+                            level: .house, styles: styles.joined(separator: ","), outside: "")
     }
 
     mutating func ambiguous() -> IntakeSample {
@@ -318,7 +320,7 @@ public struct IntakeGenerator {
             styles.append(homonym ? "homonym_elsewhere" : "shared_name")
         }
         s = messUp(s, &styles)
-        return IntakeSample(input: s, status: "ambiguous", township: "", villageCode: "", village: "", level: "",
+        return IntakeSample(input: s, status: .ambiguous, township: "", villageCode: "", village: "", level: nil,
                             styles: styles.joined(separator: ","), outside: "")
     }
 
@@ -335,7 +337,7 @@ public struct IntakeGenerator {
         if chance(0.7) { s += "\(1 + rng.next() % 12)组" }
         if chance(0.5) { s += "\(1 + rng.next() % 80)号" }
         s = messUp(s, &styles)
-        return IntakeSample(input: s, status: "outside", township: "", villageCode: "", village: "", level: "",
+        return IntakeSample(input: s, status: .outside, township: "", villageCode: "", village: "", level: nil,
                             styles: styles.joined(separator: ","), outside: district)
     }
 }

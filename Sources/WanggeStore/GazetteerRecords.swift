@@ -153,19 +153,34 @@ public struct LandmarkRow: Codable, Hashable, Sendable, FetchableRecord, Persist
     }
 }
 
-/// Another name for a township or village: `short` (福禄 for 福禄镇, 新华 for 新华村 when
-/// unique within its township), `district` (沙湾 for 沙湾区) or `former` (documented in `note`).
+/// Another name for a township, village or the district: see `AliasKind`.
 public struct AliasRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "alias"
     public var alias: String
-    /// township / village / district
-    public var targetKind: String
+    public var targetKind: AliasTarget
     public var targetCode: String
-    /// short / former / district
-    public var aliasKind: String
+    public var aliasKind: AliasKind
     public var note: String?
 
-    public init(alias: String, targetKind: String, targetCode: String, aliasKind: String, note: String? = nil) {
+    /// What an alias names (stored as its raw value, as before the enum).
+    public enum AliasTarget: String, Codable, Hashable, Sendable, Comparable {
+        case township, village, district
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    /// How an alias came about.
+    public enum AliasKind: String, Codable, Hashable, Sendable {
+        /// 福禄 for 福禄镇, 新华 for 新华村 when unique within its township.
+        case short
+        /// A village's short form that another village of the same township also has (`note` says which).
+        case shortShared = "short-shared"
+        /// 沙湾 for 沙湾区.
+        case district
+        /// A former name (documented in `note`).
+        case former
+    }
+
+    public init(alias: String, targetKind: AliasTarget, targetCode: String, aliasKind: AliasKind, note: String? = nil) {
         self.alias = alias
         self.targetKind = targetKind
         self.targetCode = targetCode
@@ -175,14 +190,20 @@ public struct AliasRow: Codable, Hashable, Sendable, FetchableRecord, Persistabl
 }
 
 /// A place of a neighbouring county (its township or village, or the county itself): an address
-/// naming it is `outside`, in `division`. `level` is county / township / village.
+/// naming it is `outside`, in `division`.
 public struct OutsidePlaceRow: Codable, Hashable, Sendable, FetchableRecord, PersistableRecord {
     public static let databaseTableName = "outside_place"
     public var name: String
     public var division: String
-    public var level: String
+    public var level: Level
 
-    public init(name: String, division: String, level: String) {
+    /// Stored as its raw value (as before the enum); ordered by it.
+    public enum Level: String, Codable, Hashable, Sendable, Comparable {
+        case county, township, village
+        public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    }
+
+    public init(name: String, division: String, level: Level) {
         self.name = name
         self.division = division
         self.level = level

@@ -23,18 +23,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0: any free port, printed at start).") var port = 8080
     @Flag(name: .customLong("secure-cookie"), help: "Mark the session cookie Secure (when served behind TLS).") var secureCookie = false
     @Flag(name: .customLong("trust-proxy"), help: "Take the client's address from X-Forwarded-For (only behind your own proxy).") var trustProxy = false
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel = "info"
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: Logger.Level = .info
     @Option(name: .customLong("escalate-every"), help: "Seconds between automatic escalations of cases past their level's deadline (0: off; `wangge case tick` does the same from cron).") var escalateEvery = 60
 
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0…65535") }
         if escalateEvery < 0 { throw ValidationError("--escalate-every must be 0 (off) or a number of seconds") }
-        if Logger.Level(rawValue: logLevel) == nil { throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical") }
     }
 
     func run() async throws {
         var logger = Logger(label: "wangge")
-        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        logger.logLevel = logLevel
         let started = Date()
         let state = try ServerState(data: data, boundaries: boundaries) { logger.notice("\($0)") }
         logger.notice("loaded", metadata: ["district": "\(state.district.name)", "grids": "\(state.grids.count)",
@@ -55,3 +54,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+
+/// `--log-level` takes swift-log's level names; anything else is refused by the parser, listing them.
+extension Logger.Level: @retroactive ExpressibleByArgument {}

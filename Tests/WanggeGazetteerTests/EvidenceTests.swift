@@ -86,7 +86,7 @@ import WanggeStore
     func stemSharedInOneTownship(_ input: String) {
         let r = m.geocode(input)
         #expect(r.status == .ambiguous, "\(r.jsonLine)")
-        #expect(r.candidates.filter { $0.kind == "village" }.count == 2)
+        #expect(r.candidates.filter { $0.kind == .village }.count == 2)
     }
 
     /// Every street name of several towns, said without a town or number, is ambiguous, and every
@@ -140,12 +140,12 @@ import WanggeStore
     /// county's villages and a group, is outside in the right county.
     @Test func neighbouringTownshipsAreOutside() {
         let ours = Set(g.townships.map(\.name)).union(g.villages.map(\.name))
-        let townships = g.outsidePlaces.filter { $0.level == "township" && !ours.contains($0.name) }
+        let townships = g.outsidePlaces.filter { $0.level == .township && !ours.contains($0.name) }
         #expect(townships.count > 150)
         var checked = 0
         for t in townships {
             // A village of the same county (neighbours.tsv), else the township alone.
-            let village = g.outsidePlaces.first { $0.level == "village" && $0.division == t.division && $0.name.count >= 3 }?.name ?? ""
+            let village = g.outsidePlaces.first { $0.level == .village && $0.division == t.division && $0.name.count >= 3 }?.name ?? ""
             let r = m.geocode(t.name + village + "3组")
             // 杨村乡 is a township of two counties: either is right.
             let counties = Set(townships.filter { $0.name == t.name }.map(\.division))
@@ -159,12 +159,12 @@ import WanggeStore
     /// itself in the district; otherwise ours below 0.9, with the other as a candidate.
     @Test func villageHomonymElsewhere() {
         let ours = Dictionary(g.villages.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
-        let shared = Set(g.outsidePlaces.filter { $0.level == "village" && ours[$0.name] != nil }.map(\.name)).sorted()
+        let shared = Set(g.outsidePlaces.filter { $0.level == .village && ours[$0.name] != nil }.map(\.name)).sorted()
         #expect(shared.count > 15)
         for name in shared {
             let v = ours[name]!
             let bare = m.geocode(name)
-            #expect(bare.villageCode == v.code && bare.confidence < 0.9 && bare.candidates.contains { $0.kind == "elsewhere" }, "\(bare.jsonLine)")
+            #expect(bare.villageCode == v.code && bare.confidence < 0.9 && bare.candidates.contains { $0.kind == .elsewhere }, "\(bare.jsonLine)")
             let anchored = m.geocode("沙湾区" + name)
             #expect(anchored.villageCode == v.code && anchored.confidence >= 0.9 && anchored.candidates.isEmpty, "\(anchored.jsonLine)")
         }

@@ -30,7 +30,7 @@ enum Bundled {
         #expect(Set(r.landmarks.filter { $0.id.hasPrefix("A") }.map { $0.id.prefix(4) }).count == 22)
         #expect(r.landmarks.contains { $0.name == "美女峰森林公园观景台" } && !r.landmarks.contains { $0.name == "观景台" })
         #expect(r.outsidePlaces == g.outsidePlaces && r.outsidePlaces.count > 2000)
-        #expect(r.outsidePlaces.contains(OutsidePlaceRow(name: "符溪镇", division: "峨眉山市", level: "township")))
+        #expect(r.outsidePlaces.contains(OutsidePlaceRow(name: "符溪镇", division: "峨眉山市", level: .township)))
         #expect(r.groups.count == g.groups.count && r.groups.count > 600)
         #expect(r.streets == g.streets)
         #expect(r.aliases == g.aliases)
@@ -45,12 +45,12 @@ enum Bundled {
         func targets(_ alias: String) -> [String] { a.filter { $0.alias == alias }.map(\.targetCode) }
         #expect(targets("沙湾") == ["511111", "511111100"])   // the district, and 沙湾镇's short name
         #expect(targets("福禄").contains("511111106"))
-        let short = a.filter { $0.aliasKind == "short" && $0.targetKind == "village" }
+        let short = a.filter { $0.aliasKind == .short && $0.targetKind == .village }
         #expect(short.contains { $0.alias == "费林湾" })
         // 余溪村 and 余溪社区 share 余溪 in 沙湾镇: marked shared, not plain short.
-        #expect(a.filter { $0.alias == "余溪" }.allSatisfy { $0.aliasKind == "short-shared" })
+        #expect(a.filter { $0.alias == "余溪" }.allSatisfy { $0.aliasKind == .shortShared })
         // Invented former names say so.
-        #expect(a.filter { $0.aliasKind == "former" }.allSatisfy { ($0.note ?? "").contains("invented") || ($0.note ?? "").contains("illustrative") })
+        #expect(a.filter { $0.aliasKind == .former }.allSatisfy { ($0.note ?? "").contains("invented") || ($0.note ?? "").contains("illustrative") })
     }
 
     @Test func missingFileIsAnError() {
@@ -146,7 +146,7 @@ enum Bundled {
     @Test func homonymElsewhereInLeshan() {
         let r = Bundled.matcher.geocode("绥山")
         #expect(r.status == .ambiguous)
-        #expect(r.candidates.contains { $0.kind == "elsewhere" && $0.name == "峨眉山市绥山镇" })
+        #expect(r.candidates.contains { $0.kind == .elsewhere && $0.name == "峨眉山市绥山镇" })
         #expect(r.candidates.contains { $0.village == "绥山社区" })
         // Anchored in the district, it is ours.
         #expect(Bundled.matcher.geocode("沙湾绥山社区").village == "绥山社区")
@@ -211,16 +211,16 @@ enum Bundled {
         var g2 = IntakeGenerator(gazetteer: Bundled.gazetteer, seed: 7)
         let a = g1.samples(2000), b = g2.samples(2000)
         #expect(a.map(\.tsvLine) == b.map(\.tsvLine))
-        let outside = a.filter { $0.status == "outside" }.count
+        let outside = a.filter { $0.status == .outside }.count
         #expect(outside > 50 && outside < 150)    // ~5%
         // The targets of issue 5 on this small set.
         let m = Bundled.matcher
-        let inDistrict = a.filter { $0.status == "matched" }
+        let inDistrict = a.filter { $0.status == .matched }
         let right = inDistrict.filter { m.geocode($0.input).villageCode == $0.villageCode }.count
         #expect(Double(right) >= 0.97 * Double(inDistrict.count))
-        let out = a.filter { $0.status == "outside" }
+        let out = a.filter { $0.status == .outside }
         #expect(Double(out.filter { m.geocode($0.input).status == .outside }.count) >= 0.99 * Double(out.count))
-        let amb = a.filter { $0.status == "ambiguous" }
+        let amb = a.filter { $0.status == .ambiguous }
         #expect(Double(amb.filter { m.geocode($0.input).status == .ambiguous }.count) >= 0.90 * Double(amb.count))
     }
 }
