@@ -102,108 +102,136 @@ public struct GeocodeBatch {
         case .auto: try reader.detectEncoding()
         }
         var writer = Writer(output: output)
-        var reported = 0
-        func note(_ line: Int, _ what: String) {
-            reported += 1
-            if reported <= options.maxReportedLines { diagnostic("\(name) line \(line): \(what)") }
-            else if reported == options.maxReportedLines + 1 { diagnostic("\(name): more such lines are counted, not listed") }
-        }
-
-        // CSV input: the header names the columns.
-        var columns: [String]? = nil
-        var addressIndex = 0, idIndex: Int? = nil
-        if let wanted = options.addressColumn {
-            guard let first = try reader.next() else { throw GeocodeBatchError("\(name) is empty: a CSV with --address-column needs a header row") }
-            guard case .text(let bytes) = first, let text = decode(bytes, summary.encoding) else {
-                throw GeocodeBatchError("\(name): the header row cannot be read as \(summary.encoding.rawValue)")
-            }
-            if reader.unclosedQuote { throw GeocodeBatchError("\(name) line 1: the header opens a quote it never closes") }
-            let names = CSV.fields(Array(text.utf8)).map { $0.trimmingCharacters(in: [" ", "\t"]) }
-            func find(_ column: String, _ option: String) throws -> Int {
-                let key = column.trimmingCharacters(in: [" ", "\t"]).lowercased()
-                guard let i = names.firstIndex(where: { $0.lowercased() == key }) else {
-                    throw GeocodeBatchError("\(name): no column \"\(column)\" (\(option)); the header has \(names.joined(separator: ", "))")
-                }
-                return i
-            }
-            addressIndex = try find(wanted, "--address-column")
-            idIndex = try options.idColumn.map { try find($0, "--id-column") }
-            columns = names
-        }
-        let resultColumns = GeocodeResult.csvHeader.split(separator: ",").map(String.init)
-        if options.format == .csv {
-            writer.append(CSV.byteOrderMark)
-            let taken = Set(columns ?? [])
-            let header = (columns ?? []).map(CSV.field) + resultColumns.map { taken.contains($0) ? "geocode_" + $0 : $0 }
-            writer.append(header.joined(separator: ","))
-            writer.append("\n")
-        }
-
+        var notes = Notes(name: name, limit: options.maxReportedLines, diagnostic: diagnostic)
+        let columns = try options.addressColumn.map { try readHeader(&reader, column: $0, name: name, encoding: summary.encoding) }
+        if options.format == .csv { writeHeader(columns?.names, &writer) }
         while let record = try reader.next() {
-            let line = reader.lineNumber
-            var fields: [String] = []
-            var address = ""
-            var geocodable = true
-            switch record {
-            case .tooLong(let bytes):
-                note(line, "\(bytes) bytes long; not read (not_found)")
-                summary.tooLong += 1; geocodable = false
-            case .text(let bytes):
-                var text: String
-                if let t = decode(bytes, summary.encoding) { text = t } else {
-                    note(line, "not valid \(summary.encoding == .utf8 && options.encoding == .auto ? "UTF-8 nor GB18030" : summary.encoding.rawValue) (binary or the wrong --encoding?); not geocoded (not_found)")
-                    summary.undecodable += 1; geocodable = false
-                    // Shown as far as it reads; control characters (NUL …) as U+FFFD.
-                    text = String(String(decoding: bytes, as: UTF8.self).unicodeScalars.map {
-                        $0.value < 0x20 && $0 != "\t" ? "\u{FFFD}" : Character($0)
-                    })
-                }
-                if let columns {
-                    if reader.unclosedQuote {
-                        throw GeocodeBatchError("\(name) line \(line): a quote opened in this row is never closed, so the row runs to the end of the file (line \(reader.endLineNumber)); close it and try again")
-                    }
-                    fields = CSV.fields(Array(text.utf8))
-                    if text.isEmpty { fields = [] }
-                    if fields.count > columns.count {
-                        note(line, "has \(fields.count) fields, the header \(columns.count): the last \(fields.count - columns.count) dropped (an unquoted comma?)")
-                        fields.removeLast(fields.count - columns.count)
-                    }
-                    fields += repeatElement("", count: columns.count - fields.count)
-                    address = fields[addressIndex]
-                } else {
-                    address = text
-                }
-                if geocodable, address.unicodeScalars.count > options.maxAddressCharacters {
-                    note(line, "\(address.unicodeScalars.count) characters long, more than an address (\(options.maxAddressCharacters)); not geocoded (not_found)")
-                    summary.tooLong += 1; geocodable = false
-                }
-                // Blank: not_found without asking the matcher (nothing to read).
-                if geocodable, address.allSatisfy({ $0.isWhitespace }) { summary.blank += 1; geocodable = false }
-            }
-            if columns != nil, fields.isEmpty { fields = Array(repeating: "", count: columns!.count) }
+            let row = try readRow(record, reader: reader, columns: columns, name: name, notes: &notes, summary: &summary)
             var result: GeocodeResult
-            if geocodable { result = geocode(address) } else { result = GeocodeResult(); result.input = address }
+            if row.geocodable { result = geocode(row.address) } else { result = GeocodeResult(); result.input = row.address }
             summary.records += 1
             summary.counts[GeocodeResult.Status.allCases.firstIndex(of: result.status)!] += 1
-            switch options.format {
-            case .csv:
-                if !fields.isEmpty { writer.append(fields.map(CSV.field).joined(separator: ",")); writer.append(",") }
-                writer.append(result.csvLine)
-            case .jsonl:
-                var json = result.jsonLine
-                if let columns {
-                    json.removeLast()  // "}"
-                    json += ",\"row\":{" + zip(columns, fields).map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}}"
-                    if let idIndex { json = "{\"id\":" + JSONText.quoted(fields[idIndex]) + "," + json.dropFirst() }
-                }
-                writer.append(json)
-            }
-            writer.append("\n")
+            write(result, row: row.fields, columns: columns, &writer)
             if writer.bytes.count >= 1 << 20 { try writer.drain() }
         }
         try writer.drain()
         try output.flush()
         return summary
+    }
+
+    /// CSV input: the header's column names and where the address (and the id) are.
+    struct Columns {
+        let names: [String]
+        let address: Int
+        let id: Int?
+    }
+
+    /// Notes on single lines, the first `limit` listed, the rest only counted.
+    struct Notes {
+        let name: String
+        let limit: Int
+        let diagnostic: (String) -> Void
+        var reported = 0
+
+        mutating func note(_ line: Int, _ what: String) {
+            reported += 1
+            if reported <= limit { diagnostic("\(name) line \(line): \(what)") }
+            else if reported == limit + 1 { diagnostic("\(name): more such lines are counted, not listed") }
+        }
+    }
+
+    func readHeader(_ reader: inout RecordReader, column wanted: String, name: String, encoding: TextEncoding) throws -> Columns {
+        guard let first = try reader.next() else { throw GeocodeBatchError("\(name) is empty: a CSV with --address-column needs a header row") }
+        guard case .text(let bytes) = first, let text = decode(bytes, encoding) else {
+            throw GeocodeBatchError("\(name): the header row cannot be read as \(encoding.rawValue)")
+        }
+        if reader.unclosedQuote { throw GeocodeBatchError("\(name) line 1: the header opens a quote it never closes") }
+        let names = CSV.fields(Array(text.utf8)).map { $0.trimmingCharacters(in: [" ", "\t"]) }
+        func find(_ column: String, _ option: String) throws -> Int {
+            let key = column.trimmingCharacters(in: [" ", "\t"]).lowercased()
+            guard let i = names.firstIndex(where: { $0.lowercased() == key }) else {
+                throw GeocodeBatchError("\(name): no column \"\(column)\" (\(option)); the header has \(names.joined(separator: ", "))")
+            }
+            return i
+        }
+        return Columns(names: names, address: try find(wanted, "--address-column"), id: try options.idColumn.map { try find($0, "--id-column") })
+    }
+
+    /// CSV output: a byte-order mark (Excel), the input's columns, then the result's (renamed
+    /// `geocode_<name>` where the input has a column of that name).
+    func writeHeader(_ inputColumns: [String]?, _ writer: inout Writer) {
+        writer.append(CSV.byteOrderMark)
+        let taken = Set(inputColumns ?? [])
+        let header = (inputColumns ?? []).map(CSV.field)
+            + GeocodeResult.csvHeader.split(separator: ",").map(String.init).map { taken.contains($0) ? "geocode_" + $0 : $0 }
+        writer.append(header.joined(separator: ","))
+        writer.append("\n")
+    }
+
+    /// One record: its fields (CSV), the address, and whether it is worth asking the matcher —
+    /// a record too long, undecodable or blank is `not_found` in its place, with a note.
+    func readRow(_ record: RecordReader.Record, reader: RecordReader, columns: Columns?, name: String,
+                 notes: inout Notes, summary: inout GeocodeBatchSummary) throws -> (fields: [String], address: String, geocodable: Bool) {
+        let line = reader.lineNumber
+        var fields: [String] = []
+        var address = ""
+        var geocodable = true
+        switch record {
+        case .tooLong(let bytes):
+            notes.note(line, "\(bytes) bytes long; not read (not_found)")
+            summary.tooLong += 1; geocodable = false
+        case .text(let bytes):
+            var text: String
+            if let t = decode(bytes, summary.encoding) { text = t } else {
+                notes.note(line, "not valid \(summary.encoding == .utf8 && options.encoding == .auto ? "UTF-8 nor GB18030" : summary.encoding.rawValue) (binary or the wrong --encoding?); not geocoded (not_found)")
+                summary.undecodable += 1; geocodable = false
+                // Shown as far as it reads; control characters (NUL …) as U+FFFD.
+                text = String(String(decoding: bytes, as: UTF8.self).unicodeScalars.map {
+                    $0.value < 0x20 && $0 != "\t" ? "\u{FFFD}" : Character($0)
+                })
+            }
+            if let columns {
+                if reader.unclosedQuote {
+                    throw GeocodeBatchError("\(name) line \(line): a quote opened in this row is never closed, so the row runs to the end of the file (line \(reader.endLineNumber)); close it and try again")
+                }
+                fields = text.isEmpty ? [] : CSV.fields(Array(text.utf8))
+                if fields.count > columns.names.count {
+                    notes.note(line, "has \(fields.count) fields, the header \(columns.names.count): the last \(fields.count - columns.names.count) dropped (an unquoted comma?)")
+                    fields.removeLast(fields.count - columns.names.count)
+                }
+                fields += repeatElement("", count: columns.names.count - fields.count)
+                address = fields[columns.address]
+            } else {
+                address = text
+            }
+            if geocodable, address.unicodeScalars.count > options.maxAddressCharacters {
+                notes.note(line, "\(address.unicodeScalars.count) characters long, more than an address (\(options.maxAddressCharacters)); not geocoded (not_found)")
+                summary.tooLong += 1; geocodable = false
+            }
+            // Blank: not_found without asking the matcher (nothing to read).
+            if geocodable, address.allSatisfy({ $0.isWhitespace }) { summary.blank += 1; geocodable = false }
+        }
+        if let columns, fields.isEmpty { fields = Array(repeating: "", count: columns.names.count) }
+        return (fields, address, geocodable)
+    }
+
+    /// One result line: CSV (the input's fields, then the result's) or JSON (with CSV input, the
+    /// row as an object, and the id first when asked).
+    func write(_ result: GeocodeResult, row fields: [String], columns: Columns?, _ writer: inout Writer) {
+        switch options.format {
+        case .csv:
+            if !fields.isEmpty { writer.append(fields.map(CSV.field).joined(separator: ",")); writer.append(",") }
+            writer.append(result.csvLine)
+        case .jsonl:
+            var json = result.jsonLine
+            if let columns {
+                json.removeLast()  // "}"
+                json += ",\"row\":{" + zip(columns.names, fields).map { JSONText.quoted($0.0) + ":" + JSONText.quoted($0.1) }.joined(separator: ",") + "}}"
+                if let id = columns.id { json = "{\"id\":" + JSONText.quoted(fields[id]) + "," + json.dropFirst() }
+            }
+            writer.append(json)
+        }
+        writer.append("\n")
     }
 
     /// The record's text, or nil when it decodes as neither the file's encoding nor (detected

@@ -334,32 +334,7 @@ public struct GridPlanner: Sendable {
                 }
                 let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
                                            village: v)
-                let report = regionalizer.diagnose(graph, regions: k)
-                let seed = options.seed ^ Self.stableHash(v.code)
-                var result: (regionOfNode: [Int], withinTolerance: Bool)?
-                if report.isSolvable {
-                    do {
-                        let r = try regionalizer.partition(graph, regions: k, seed: seed)
-                        result = (r.regionOfNode, r.withinTolerance)
-                    } catch {
-                        throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
-                    }
-                } else if report.issues.contains(where: { if case .disconnected = $0 { true } else { false } }) {
-                    // Blocks in separate pieces (meeting at most at a point): each grid lies in
-                    // one piece, the grids shared out among the pieces by load. Refinement adds
-                    // blocks but never joins pieces, so fewer grids than pieces is final.
-                    do {
-                        let r = try ComponentPartition.partition(graph, regions: k, regionalizer: regionalizer, seed: seed)
-                        result = (r.regionOfNode, r.withinTolerance)
-                    } catch ComponentPartition.Infeasible.fewerRegionsThanComponents(let regions, let components) {
-                        throw GridPlanError.village(code: v.code, name: v.name, message: ComponentPartition.Infeasible
-                            .fewerRegionsThanComponents(regions: regions, components: components).description)
-                    } catch ComponentPartition.Infeasible.moreRegionsThanNodes {
-                        result = nil
-                    } catch {
-                        throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
-                    }
-                }
+                let (report, result) = try attempt(graph, village: v, into: k, regionalizer: regionalizer)
                 if let r = result, r.withinTolerance || refinements >= refinementBudget {
                     region = r.regionOfNode
                     if !r.withinTolerance {
@@ -406,6 +381,37 @@ public struct GridPlanner: Sendable {
             && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
                             refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+    }
+
+    /// One try at `k` grids on the current blocks: the regionalizer's split or, blocks in separate
+    /// pieces, a split per piece; nil when there are fewer blocks than grids (refine and try again).
+    private func attempt(_ graph: PartitionGraph, village v: Village, into k: Int, regionalizer: Regionalizer)
+        throws -> (report: FeasibilityReport, result: (regionOfNode: [Int], withinTolerance: Bool)?) {
+        let report = regionalizer.diagnose(graph, regions: k)
+        let seed = options.seed ^ Self.stableHash(v.code)
+        if report.isSolvable {
+            do {
+                let r = try regionalizer.partition(graph, regions: k, seed: seed)
+                return (report, (r.regionOfNode, r.withinTolerance))
+            } catch {
+                throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+            }
+        }
+        guard report.issues.contains(where: { if case .disconnected = $0 { true } else { false } }) else { return (report, nil) }
+        // Blocks in separate pieces (meeting at most at a point): each grid lies in one piece, the
+        // grids shared out among the pieces by load. Refinement adds blocks but never joins
+        // pieces, so fewer grids than pieces is final.
+        do {
+            let r = try ComponentPartition.partition(graph, regions: k, regionalizer: regionalizer, seed: seed)
+            return (report, (r.regionOfNode, r.withinTolerance))
+        } catch ComponentPartition.Infeasible.fewerRegionsThanComponents(let regions, let components) {
+            throw GridPlanError.village(code: v.code, name: v.name, message: ComponentPartition.Infeasible
+                .fewerRegionsThanComponents(regions: regions, components: components).description)
+        } catch ComponentPartition.Infeasible.moreRegionsThanNodes {
+            return (report, nil)
+        } catch {
+            throw GridPlanError.village(code: v.code, name: v.name, message: String(describing: error))
+        }
     }
 
     /// Why a village cannot take `k` grids, and the most it can take.

@@ -68,6 +68,21 @@ public struct PartitionGraph: Sendable, Equatable {
             throw .invalidPerimeter(node: i, value: x)
         }
 
+        let unique = try Self.uniqueEdges(edges, nodeCount: n)
+        let (offsets, adjacency, lengths) = Self.adjacencyLists(unique, nodeCount: n)
+
+        self.nodeCount = n
+        self.weights = weights
+        self.areas = areas
+        self.perimeters = perimeters
+        self.edges = unique
+        self.offsets = offsets
+        self.adjacency = adjacency
+        self.adjacencyLength = lengths
+    }
+
+    /// The edges as (low, high) pairs sorted by them, each once; checks every node and length.
+    static func uniqueEdges(_ edges: [Edge], nodeCount n: Int) throws(PartitionGraphError) -> [Edge] {
         var normalised: [Edge] = []
         normalised.reserveCapacity(edges.count)
         for (index, e) in edges.enumerated() {
@@ -96,7 +111,12 @@ public struct PartitionGraph: Sendable, Equatable {
             }
             unique.append(e)
         }
+        return unique
+    }
 
+    /// Compressed adjacency lists of sorted unique edges: node v's neighbours (ascending) are
+    /// `adjacency[offsets[v]..<offsets[v + 1]]`, with the shared lengths beside them.
+    static func adjacencyLists(_ unique: [Edge], nodeCount n: Int) -> (offsets: [Int], adjacency: [Int], lengths: [Double]) {
         var degree = Array(repeating: 0, count: n)
         for e in unique {
             degree[e.a] += 1
@@ -119,15 +139,7 @@ public struct PartitionGraph: Sendable, Equatable {
             lengths[fill[e.a]] = e.sharedLength
             fill[e.a] += 1
         }
-
-        self.nodeCount = n
-        self.weights = weights
-        self.areas = areas
-        self.perimeters = perimeters
-        self.edges = unique
-        self.offsets = offsets
-        self.adjacency = adjacency
-        self.adjacencyLength = lengths
+        return (offsets, adjacency, lengths)
     }
 
     /// The neighbours of `node`, ascending.

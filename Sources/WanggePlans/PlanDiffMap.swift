@@ -49,22 +49,11 @@ public struct PlanDiffMap {
 
         // The area to draw: every changed grid, before and after, with a margin; the whole
         // district when nothing changed.
-        var beforeChanged: [(String, Geometry)] = [], afterChanged: [(String, Geometry)] = []
-        for f in before.grids.features where named.contains(Plan.gridCode(f)) {
-            if let g = try metric(f) { beforeChanged.append((Plan.gridCode(f), g)) }
-        }
-        for f in after.grids.features where named.contains(Plan.gridCode(f)) {
-            if let g = try metric(f) { afterChanged.append((Plan.gridCode(f), g)) }
-        }
-        var extent: Envelope? = nil
-        for (_, g) in beforeChanged + afterChanged {
-            guard let e = g.envelope else { continue }
-            if extent == nil { extent = e } else { extent!.expand(toInclude: e) }
-        }
-        let outline = try t.transform(boundaries.outline)
-        var area = extent ?? outline.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
-        let pad = max(area.width, area.height) * 0.15 + 100
-        area = Envelope(minX: area.minX - pad, minY: area.minY - pad, maxX: area.maxX + pad, maxY: area.maxY + pad)
+        let beforeChanged = try before.grids.features.filter { named.contains(Plan.gridCode($0)) }
+            .compactMap { f in try metric(f).map { (Plan.gridCode(f), $0) } }
+        let afterChanged = try after.grids.features.filter { named.contains(Plan.gridCode($0)) }
+            .compactMap { f in try metric(f).map { (Plan.gridCode(f), $0) } }
+        let area = Self.area(around: (beforeChanged + afterChanged).map(\.1), else: try t.transform(boundaries.outline))
         func near(_ g: Geometry) -> Bool { g.envelope.map { $0.intersects(area) } ?? false }
 
         var map = SVGMap(extent: area, width: width, margin: 24)
@@ -120,7 +109,24 @@ public struct PlanDiffMap {
         map.labels("village-labels", villages.map { v, g in SVGMap.Label(v.name, at: SVGMap.labelPoint(g), size: 11) }, color: "#555555")
         map.labels("grid-labels", labels)
 
-        let legend: [(String, SVGMap.Style)] = [
+        return map.render(title: "网格方案对比 plan diff: \(title)", legend: legend)
+    }
+
+    /// The envelope of `geometries` (of `fallback` when there are none) with a margin.
+    static func area(around geometries: [Geometry], else fallback: Geometry) -> Envelope {
+        var extent: Envelope? = nil
+        for g in geometries {
+            guard let e = g.envelope else { continue }
+            if extent == nil { extent = e } else { extent!.expand(toInclude: e) }
+        }
+        let area = extent ?? fallback.envelope ?? Envelope(minX: 0, minY: 0, maxX: 1, maxY: 1)
+        let pad = max(area.width, area.height) * 0.15 + 100
+        return Envelope(minX: area.minX - pad, minY: area.minY - pad, maxX: area.maxX + pad, maxY: area.maxY + pad)
+    }
+
+    /// What each colour and line means, with the diff's counts.
+    var legend: [(String, SVGMap.Style)] {
+        [
             ("新增网格 grid added (\(diff.added.count))", .init(fill: Colour.added, stroke: "#888888", strokeWidth: 0.5)),
             ("调整网格 grid reshaped (\(diff.changed.count))", .init(fill: Colour.reshaped, stroke: "#888888", strokeWidth: 0.5)),
             ("撤销网格 grid removed (\(diff.removed.count)): old line", .init(stroke: Colour.oldLine, strokeWidth: 2.2)),
@@ -129,7 +135,6 @@ public struct PlanDiffMap {
             ("新网格线 new grid line", .init(stroke: Colour.newLine, strokeWidth: 1)),
             ("换网格的地址 address changing grid (\(diff.addressesMoved.count), \(diff.householdsMoved) 户)", .init(fill: Colour.address)),
         ]
-        return map.render(title: "网格方案对比 plan diff: \(title)", legend: legend)
     }
 
     /// The SVG in a page with the diff's summary (the terminal text) beneath it.
