@@ -3,34 +3,6 @@ import GRDB
 import WanggeAccounts
 import WanggeIO
 
-/// How many failed logins are allowed for one name from one address, and over what window.
-public struct LoginThrottle: Sendable, Equatable {
-    public var maxFailures: Int
-    public var windowSeconds: Int64
-    public init(maxFailures: Int = 5, windowSeconds: Int64 = 15 * 60) { self.maxFailures = maxFailures; self.windowSeconds = windowSeconds }
-}
-
-/// A session as the server sees it: the account (as it is now) and the session's CSRF token.
-public struct Session: Sendable, Equatable {
-    public var account: Account
-    public var csrf: String
-    public var expiresAt: Int64
-}
-
-/// What a login attempt came to.
-public enum LoginOutcome: Sendable, Equatable {
-    /// A new session: its secrets (the token is nowhere stored in clear) and its expiry.
-    case accepted(Account, SessionSecrets, expiresAt: Int64)
-    /// Wrong name, wrong password or a disabled account — deliberately not told apart.
-    case refused
-    /// Too many failures for this name from this address; try again in `retryAfter` seconds.
-    case throttled(retryAfter: Int64)
-}
-
-extension SessionSecrets: Equatable {
-    public static func == (a: SessionSecrets, b: SessionSecrets) -> Bool { a.token == b.token && a.csrf == b.csrf }
-}
-
 /// The accounts file (DATA/accounts.sqlite): accounts, sessions (by the SHA-256 of their token),
 /// recent login failures and the audit log. WAL, like the case store; every change one
 /// IMMEDIATE transaction that also appends its audit line, so a change is never without it.
@@ -285,3 +257,5 @@ final class Gate: @unchecked Sendable {
         return try work()
     }
 }
+
+extension AccountStore: AccountStoring {}

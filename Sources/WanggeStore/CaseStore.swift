@@ -3,26 +3,6 @@ import GRDB
 import WanggeCases
 import WanggeIO
 
-/// Which cases `list` returns (every field optional; all given must hold). Dates compare with
-/// `reported_at`: from inclusive, to exclusive.
-public struct CaseFilter: Sendable, Equatable {
-    public var gridCode: String?
-    public var villageCode: String?
-    public var townshipCode: String?
-    public var status: CaseStatus?
-    public var level: CaseLevel?
-    public var type: CaseType?
-    public var light: CaseLight?
-    public var reportedFrom: CaseTime?
-    public var reportedBefore: CaseTime?
-    public var limit: Int?
-    /// Only cases not yet solved (`CaseStatus.isOpen`): a worker's or a station's to-do list.
-    public var openOnly = false
-    /// Only the cases this actor sees (`CaseRights.sees`); nil: every case.
-    public var scope: CaseActor?
-    public init() {}
-}
-
 /// The case store: one SQLite file (WAL, so `list` and `report` read while a desk writes) with
 /// the cases as they stand and every transition. Every command is one IMMEDIATE transaction —
 /// the case read, the ladder applied, the case and its transition written — so two desks never
@@ -78,14 +58,6 @@ public final class CaseStore: @unchecked Sendable {
     @discardableResult
     public func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition) {
         try transaction { db in try Self.add(db, newCase, actor: actor, note: note, ladder: ladder) }
-    }
-
-    /// A new case to add: what `add` takes.
-    public struct NewCase: Sendable {
-        public var record: CaseRecord
-        public var actor: String
-        public var note: String
-        public init(record: CaseRecord, actor: String, note: String) { self.record = record; self.actor = actor; self.note = note }
     }
 
     /// Several new cases in one transaction (one fsync for all: a server's group commit), each in
@@ -434,4 +406,9 @@ enum CaseSchema {
         }
         return m
     }
+}
+
+extension CaseStore: CaseStoring {
+    /// The name it had before the interface (`CaseStore.NewCase`).
+    public typealias NewCase = WanggeCases.NewCase
 }
