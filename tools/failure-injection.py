@@ -6,8 +6,10 @@
 The binary is $WANGGE (default .build/release/wangge). Needs root: it mounts small tmpfs file
 systems (full disk, read-only directory) and makes a private /dev/full node. Python 3 stdlib only.
 
-Scenarios, for each writing command (partition, map, export, assign, geocode, gazetteer, crs;
-validate only reads, so it gets the pipe/device checks):
+Scenarios, for each writing command (partition, map, export, assign, geocode, gazetteer, crs,
+report, staff, plan export; validate only reads, so it gets the pipe/device checks; the stores —
+plan edits, cases, accounts — have their own kill tests: tools/plan-kill-test.sh,
+tools/kill_cases.sh, tools/server_kill_test.py):
 
   kill        The target holds a known-good previous output (made with different arguments, so old
               and new can be told apart). The command is started on the same target and SIGKILLed
@@ -342,6 +344,19 @@ class Harness:
             sys.exit(f"cannot prepare: wangge partition failed:\n{r.text}")
         self.grids = os.path.join(part, "grids.geojson")
         self.blocks = os.path.join(part, "blocks.geojson")
+        # a second plan (other grid counts) for the commands whose other output is another plan's
+        part200 = os.path.join(fx, "partition-200")
+        r = run(self.wangge(["partition", "--boundaries", self.boundaries, "--out", part200, "--grids", "200"]))
+        if r.status != 0:
+            sys.exit(f"cannot prepare: wangge partition --grids 200 failed:\n{r.text}")
+        self.grids200 = os.path.join(part200, "grids.geojson")
+        self.stores = {}
+        for name, source in [("plan.gpkg", part), ("plan-200.gpkg", part200)]:
+            self.stores[name] = os.path.join(fx, name)
+            r = run(self.wangge(["plan", "init", "--boundaries", self.boundaries, "--store", self.stores[name], "--from", source]))
+            if r.status != 0:
+                sys.exit(f"cannot prepare: wangge plan init failed:\n{r.text}")
+        self.roster = os.path.join(self.boundaries, "roster.csv")
         rng = self.rng("fixtures")
 
         # points over the district's bounding box, some outside it
@@ -411,6 +426,19 @@ class Harness:
                    lambda d: ["crs", "--from", "wgs84", "--to", "gcj02", "--geojson", self.blocks, "--out", j(d, "blocks-gcj02.geojson")],
                    lambda d: ["crs", "--from", "wgs84", "--to", "bd09", "--geojson", self.blocks, "--out", j(d, "blocks-gcj02.geojson")],
                    stdout_args=["crs", "--from", "wgs84", "--to", "gcj02", "--geojson", self.blocks]),
+            # Later commands that write a set of files into a directory (AtomicFileSet).
+            Writer("report", ["report.json", "grids.csv", "histogram.svg"],
+                   lambda d: ["report", "--boundaries", B, "--grids", G, "--out", d],
+                   lambda d: ["report", "--boundaries", B, "--grids", self.grids200, "--out", d],
+                   writes_directory=True, one_set=True),
+            Writer("staff", ["staffing.csv", "staffing.json"],
+                   lambda d: ["staff", "--boundaries", B, "--grids", G, "--roster", self.roster, "--out", d],
+                   lambda d: ["staff", "--boundaries", B, "--grids", self.grids200, "--roster", self.roster, "--out", d],
+                   writes_directory=True, one_set=True),
+            Writer("plan-export", ["grids.geojson", "blocks.geojson"],
+                   lambda d: ["plan", "export", "--boundaries", B, "--store", self.stores["plan.gpkg"], "--out", d],
+                   lambda d: ["plan", "export", "--boundaries", B, "--store", self.stores["plan-200.gpkg"], "--out", d],
+                   writes_directory=True, one_set=True),
         ]
         return [w for w in ws if self.selected(w.name)]
 
@@ -847,7 +875,7 @@ class Harness:
 
 
 SCENARIOS = ["kill", "full-disk", "bad-target", "pipe/device", "same-file", "concurrent"]
-COMMANDS = ["partition", "validate", "map", "export", "assign", "geocode", "gazetteer", "crs"]
+COMMANDS = ["partition", "validate", "map", "export", "assign", "geocode", "gazetteer", "crs", "report", "staff", "plan-export"]
 
 
 def table(results: list[Result]) -> str:

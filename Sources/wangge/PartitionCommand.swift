@@ -9,7 +9,7 @@ struct PartitionCommand: ParsableCommand {
         abstract: "Split every village/community into grids along streets, rivers and ridges, balanced by workload.",
         discussion: """
             Writes OUT/grids.geojson, OUT/blocks.geojson and OUT/report.json (draw them with `wangge map`). Without --grids or \
-            --households-per-grid, the district's own plan (the "grids" property of district.geojson; 204 for Shawan), \
+            --households-per-grid, the district's own plan (the "grids" property of district.geojson: 204 in the bundled boundaries/), \
             shared out by the Huntington–Hill method. Villages get grids and grids are balanced by hours of work a \
             week (the workload model; --workload households for households only). \
             See docs/PARTITION.md for the objective and constraints.
@@ -17,7 +17,7 @@ struct PartitionCommand: ParsableCommand {
 
     @Option(help: "Directory with the district's layers.") var boundaries = "boundaries"
     @Option(help: "Directory to write grids.geojson, blocks.geojson and report.json to.") var out = "out"
-    @Option(help: "Total number of grids (default: the district's plan, 204 for Shawan).") var grids: Int?
+    @Option(help: "Total number of grids (default: the district's plan, district.geojson's \"grids\").") var grids: Int?
     @Option(name: .customLong("households-per-grid"), help: "Derive each village's grid count from this load instead.")
     var householdsPerGrid: Double?
     @Option(help: "Apportionment method.") var method: MethodArgument = .huntingtonHill
