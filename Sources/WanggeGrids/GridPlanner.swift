@@ -37,7 +37,6 @@ public struct GridPlanner: Sendable {
     public func plan(boundaries b: DistrictBoundaries, layers: DistrictLayers,
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
-        let ctx = GEOSContext()
         var timer = PhaseTimer("plan")
         let (index, lineage) = try cuttingLines(layers, toMetric)
         timer.mark("cutting lines")
