@@ -48,9 +48,3 @@ public protocol AccountStoring: AnyObject, Sendable {
     func record(_ entries: [AuditEntry]) throws(AccountError)
     func audit(after: Int64, limit: Int) throws(AccountError) -> [AuditEntry]
 }
-
-extension AccountStoring {
-    public func login(name: String, password: String, address: String, now: Int64, lifetime: Int64) throws(AccountError) -> LoginOutcome {
-        try login(name: name, password: password, address: address, now: now, lifetime: lifetime, throttle: LoginThrottle())
-    }
-}

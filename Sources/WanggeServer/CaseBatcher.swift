@@ -51,11 +51,11 @@ final class GroupCommit<Item: Sendable, Output: Sendable, Failure: Error>: @unch
 
 /// New cases, committed together.
 final class CaseBatcher: Sendable {
-    let store: CaseStore
+    let store: any CaseStoring
     let ladder: CaseLadder
-    private let commit: GroupCommit<CaseStore.NewCase, (CaseRecord, CaseTransition), CaseError>
+    private let commit: GroupCommit<NewCase, (CaseRecord, CaseTransition), CaseError>
 
-    init(store: CaseStore, ladder: CaseLadder) {
+    init(store: any CaseStoring, ladder: CaseLadder) {
         self.store = store
         self.ladder = ladder
         commit = GroupCommit { items in
@@ -63,7 +63,7 @@ final class CaseBatcher: Sendable {
         }
     }
 
-    func add(_ item: CaseStore.NewCase) throws(CaseError) -> (CaseRecord, CaseTransition) {
+    func add(_ item: NewCase) throws(CaseError) -> (CaseRecord, CaseTransition) {
         try commit.submit(item).get()
     }
 }
@@ -72,7 +72,7 @@ final class CaseBatcher: Sendable {
 final class AuditBatcher: Sendable {
     private let commit: GroupCommit<AuditEntry, Void, AccountError>
 
-    init(store: AccountStore) {
+    init(store: any AccountStoring) {
         commit = GroupCommit { entries in
             do throws(AccountError) { try store.record(entries); return entries.map { _ in .success(()) } } catch { return entries.map { _ in .failure(error) } }
         }

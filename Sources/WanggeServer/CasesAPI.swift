@@ -11,7 +11,7 @@ import WanggeStore
 
 /// What the case routes need: the store, the intake (grids + matcher), the ladder, the clock.
 public struct CaseService: Sendable {
-    public let store: CaseStore
+    public let store: any CaseStoring
     public let intake: CaseIntake
     public let ladder: CaseLadder
     /// The clock (injectable for tests).
@@ -19,7 +19,7 @@ public struct CaseService: Sendable {
     /// New cases arriving together share one transaction (group commit).
     let batcher: CaseBatcher
 
-    public init(store: CaseStore, intake: CaseIntake, ladder: CaseLadder) {
+    public init(store: any CaseStoring, intake: CaseIntake, ladder: CaseLadder) {
         self.store = store; self.intake = intake; self.ladder = ladder
         batcher = CaseBatcher(store: store, ladder: ladder)
     }
@@ -124,7 +124,7 @@ extension API {
             let record = CaseRecord(id: "", type: type, category: o["category"]?.stringValue ?? "", description: o["description"]?.stringValue ?? "",
                                     location: placed.location, townshipCode: p.townshipCode, villageCode: p.villageCode, gridCode: p.gridCode,
                                     gridWorker: p.gridWorker, deadline: now, reportedAt: now, source: "api")
-            let (r, _) = try cases.batcher.add(CaseStore.NewCase(record: record, actor: caller.account.name, note: o["note"]?.stringValue ?? ""))
+            let (r, _) = try cases.batcher.add(NewCase(record: record, actor: caller.account.name, note: o["note"]?.stringValue ?? ""))
             let auditFailure = audit(caller, .caseCreated, target: r.id, detail: "\(type.rawValue) in grid \(r.gridCode ?? "-")")
             if let auditFailure { return .error(500, "case \(r.id) was registered, but its audit line could not be written: \(auditFailure)") }
             return .jsonText(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds) + "\n", status: 201)

@@ -1,5 +1,5 @@
 // Automatic escalation inside the server: every so often, the open cases whose level's deadline
-// has passed move up the ladder (`CaseStore.tick`, the same idempotent step `wangge case tick`
+// has passed move up the ladder (`CaseStoring.tick`, the same idempotent step `wangge case tick`
 // runs from cron), each escalation audited under the ladder's system actor.
 import Foundation
 import Logging

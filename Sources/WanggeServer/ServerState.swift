@@ -28,7 +28,8 @@ public final class ServerState: Sendable {
     /// The same report as values, to cut down to an account's grids.
     public let workloadReport: WorkloadReport?
     /// The accounts, sessions and audit log (data/accounts.sqlite).
-    public let accounts: AccountStore
+    /// The accounts (the SQLite file here; any `AccountStoring` backend would do).
+    public let accounts: any AccountStoring
     /// The units an account may have: the district's townships and villages, the plan's grids.
     public let units: AccountUnits
     /// The intake desk's page (the map with the intake panel), made once.

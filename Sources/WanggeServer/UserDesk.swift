@@ -8,7 +8,7 @@ import WanggeIO
 import WanggeStore
 
 public struct UserDesk: Sendable {
-    public let store: AccountStore
+    public let store: any AccountStoring
     public let units: AccountUnits
     /// Who acts, as the audit log names it (`cli:USER`).
     public var operatorName: String
@@ -29,7 +29,7 @@ public struct UserDesk: Sendable {
         self.operatorName = operatorName
     }
 
-    public init(store: AccountStore, units: AccountUnits, operatorName: String) {
+    public init(store: any AccountStoring, units: AccountUnits, operatorName: String) {
         self.store = store; self.units = units; self.operatorName = operatorName
     }
 

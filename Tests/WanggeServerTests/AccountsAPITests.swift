@@ -368,7 +368,7 @@ enum ScopeCases {
         #expect(try desk.table().contains(name))
         try desk.setDisabled(name, true)
         #expect(try desk.table().split(separator: "\n").first { $0.hasPrefix(name) }?.hasSuffix("disabled") == true)
-        let lines = try Fixture.state.accounts.audit(limit: 100_000).filter { $0.target == name }
+        let lines = try Fixture.state.accounts.audit(after: 0, limit: 100_000).filter { $0.target == name }
         #expect(lines.map(\.action) == [.userAdded, .userDisabled] && lines.allSatisfy { $0.actor == "cli:test" && $0.address == "cli" })
         #expect(lines.first?.detail == "township 511111106")
     }
