@@ -143,6 +143,26 @@ public struct PlanBook: Sendable {
         return (current, plan, after, outcome)
     }
 
+    /// Several block moves within one village applied in order (`PlanEditor.moves`) and recorded
+    /// as one version (action `move`): the planner's page saves its painted strokes so. Refused
+    /// as a whole — nothing recorded — when any step or the result fails a check.
+    public func move(_ steps: [(blocks: [String], to: String)], boundaries: DistrictBoundaries, layers: DistrictLayers,
+                     stamp: PlanStamp) throws -> (before: PlanVersionRecord, beforePlan: Plan, after: PlanVersionRecord, outcome: PlanEditOutcome) {
+        let (current, plan) = try plan()
+        let locked = Set(try locks().map(\.gridCode))
+        let blocks = steps.reduce(0) { $0 + $1.blocks.count }
+        let summary = steps.count == 1 ? PlanEdit.move(blocks: steps[0].blocks, to: steps[0].to).summary
+            : "\(steps.count) moves (\(blocks) block moves) to \(Array(Set(steps.map(\.to))).sorted().joined(separator: ", "))"
+        let outcome = try PlanEditor(boundaries: boundaries, layers: layers, locked: locked).moves(steps, in: plan, edit: summary)
+        if outcome.plan == plan {
+            throw PlanEditRefused(edit: summary, reasons: ["it changes nothing"])
+        }
+        var s = stamp
+        if s.message.isEmpty { s.message = summary }
+        let after = try record(outcome.plan, action: .move, stamp: s, basedOn: current.version)
+        return (current, plan, after, outcome)
+    }
+
     /// Locks (or with `unlock`, unlocks) grids of the current plan, recorded as a new version with
     /// the same plan. Locking a grid the plan does not have, or one already locked, is refused;
     /// so is unlocking one that is not locked.

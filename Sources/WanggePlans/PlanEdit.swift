@@ -108,28 +108,45 @@ public struct PlanEditor {
     // MARK: - The edits
 
     func move(_ blockIDs: [String], to target: String, in plan: Plan, edit: String) throws -> PlanEditOutcome {
-        guard !blockIDs.isEmpty else { throw PlanEditRefused(edit: edit, reasons: ["no block named"]) }
-        let village = try villageOfGrid(target, in: plan, edit: edit)
+        try moves([(blockIDs, target)], in: plan, edit: edit)
+    }
+
+    /// Several moves of one village's blocks, in order, recorded as one edit (the planner's page
+    /// sends its painted strokes so): each step is checked as `move` checks it — its blocks in
+    /// the village, not already in the target, sharing an edge with the target as the blocks lie
+    /// after the steps before it — and the final assignment goes through `reassign` once (locks,
+    /// no grid emptied, every grid one piece, unions, the village's grid check, figures).
+    public func moves(_ steps: [(blocks: [String], to: String)], in plan: Plan, edit: String) throws -> PlanEditOutcome {
+        guard let first = steps.first else { throw PlanEditRefused(edit: edit, reasons: ["no move given"]) }
+        let village = try villageOfGrid(first.to, in: plan, edit: edit)
         let vb = try VillageBlocks.of(plan, village: village)
-        var reasons: [String] = []
-        var moving: [Int] = []
-        for id in Set(blockIDs).sorted() {
-            guard let n = vb.node(id) else {
-                let other = plan.blocks.features.first { Plan.blockID($0) == id }
-                reasons.append(other.map { "block \(id) is in village \($0.string("village_code") ?? "?"), grid \(target) in village \(village): blocks move only within their village" }
-                               ?? "no block \(id) in this plan")
-                continue
-            }
-            if vb.grid[n] == target { reasons.append("block \(id) is already in \(target)") } else { moving.append(n) }
-        }
-        if !reasons.isEmpty { throw PlanEditRefused(edit: edit, reasons: reasons) }
-        let targetNodes = vb.nodes(of: target)
-        let touches = moving.contains { v in vb.graph.neighbours(of: v).contains { targetNodes.contains($0) } }
-        if !touches {
-            throw PlanEditRefused(edit: edit, reasons: ["\(moving.map { vb.ids[$0] }.joined(separator: ", ")) share\(moving.count == 1 ? "s" : "") no edge with \(target): blocks move only to a neighbouring grid"])
-        }
         var grid = vb.grid
-        for v in moving { grid[v] = target }
+        for (k, step) in steps.enumerated() {
+            let label = steps.count == 1 ? "" : "step \(k + 1) (\(step.blocks.count == 1 ? "block \(step.blocks[0])" : "\(step.blocks.count) blocks") to \(step.to)): "
+            guard !step.blocks.isEmpty else { throw PlanEditRefused(edit: edit, reasons: [label + "no block named"]) }
+            let stepVillage = try villageOfGrid(step.to, in: plan, edit: edit)
+            guard stepVillage == village else {
+                throw PlanEditRefused(edit: edit, reasons: [label + "\(step.to) is in village \(stepVillage), the first step's grid in \(village): one edit moves blocks within one village"])
+            }
+            var reasons: [String] = []
+            var moving: [Int] = []
+            for id in Set(step.blocks).sorted() {
+                guard let n = vb.node(id) else {
+                    let other = plan.blocks.features.first { Plan.blockID($0) == id }
+                    reasons.append(label + (other.map { "block \(id) is in village \($0.string("village_code") ?? "?"), grid \(step.to) in village \(village): blocks move only within their village" }
+                                   ?? "no block \(id) in this plan"))
+                    continue
+                }
+                if grid[n] == step.to { reasons.append(label + "block \(id) is already in \(step.to)") } else { moving.append(n) }
+            }
+            if !reasons.isEmpty { throw PlanEditRefused(edit: edit, reasons: reasons) }
+            let targetNodes = Set(grid.indices.filter { grid[$0] == step.to })
+            let touches = moving.contains { v in vb.graph.neighbours(of: v).contains { targetNodes.contains($0) } }
+            if !touches {
+                throw PlanEditRefused(edit: edit, reasons: [label + "\(moving.map { vb.ids[$0] }.joined(separator: ", ")) share\(moving.count == 1 ? "s" : "") no edge with \(step.to): blocks move only to a neighbouring grid"])
+            }
+            for v in moving { grid[v] = step.to }
+        }
         return try reassign(plan, vb, to: grid, edit: edit)
     }
 

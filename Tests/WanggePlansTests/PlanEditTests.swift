@@ -110,6 +110,47 @@ import WanggeStore
         #expect(Self.blocksByGrid(back.plan) == before)
     }
 
+    /// Moves given in order (the planner's page saves its strokes so) are checked step by step
+    /// — a block may reach the target through one moved before it — and give the same plan as the
+    /// CLI's one move of the same blocks; out of order, the step is refused by name; moves that
+    /// end where they began record nothing.
+    @Test func movesInOrderAreCheckedStepByStepAndRecordedAsOneVersion() throws {
+        var chain: (village: String, first: String, second: String, from: String, to: String)?
+        search: for (village, codes) in Bundled.plan.gridsByVillage where codes.count >= 2 {
+            let vb = try VillageBlocks.of(Bundled.plan, village: village)
+            for a in vb.ids.indices {
+                let from = vb.grid[a]
+                guard let to = vb.graph.neighbours(of: a).map({ vb.grid[$0] }).filter({ $0 != from }).sorted().first else { continue }
+                for b in vb.graph.neighbours(of: a) where vb.grid[b] == from && !vb.graph.neighbours(of: b).contains(where: { vb.grid[$0] == to }) {
+                    let rest = vb.nodes(of: from).filter { $0 != a && $0 != b }
+                    guard !rest.isEmpty, vb.graph.isConnected(rest), vb.graph.isConnected(vb.nodes(of: from).filter { $0 != a }) else { continue }
+                    chain = (village, vb.ids[a], vb.ids[b], from, to)
+                    break search
+                }
+            }
+        }
+        let c = try #require(chain, "no chain of two blocks in the bundled plan")
+        let stepped = try Self.editor.moves([([c.first], c.to), ([c.second], c.to)], in: Bundled.plan, edit: "two steps")
+        let once = try Self.editor.apply(.move(blocks: [c.first, c.second], to: c.to), to: Bundled.plan)
+        #expect(stepped.plan == once.plan)
+        #expect(stepped.blocksMoved.map(\.id).sorted() == [c.first, c.second].sorted() && stepped.changed == [c.from, c.to].sorted())
+        try Self.expectValidPlan(stepped.plan)
+        Self.expectOnlyVillageChanged(Bundled.plan, stepped.plan, village: c.village)
+        #expect(throws: PlanEditRefused.self) { try Self.editor.moves([([c.second], c.to), ([c.first], c.to)], in: Bundled.plan, edit: "reversed") }
+        do { _ = try Self.editor.moves([([c.second], c.to), ([c.first], c.to)], in: Bundled.plan, edit: "reversed") } catch let e as PlanEditRefused {
+            #expect(e.reasons == ["step 1 (block \(c.second) to \(c.to)): \(c.second) shares no edge with \(c.to): blocks move only to a neighbouring grid"])
+        }
+        // Through the store: there and back again records nothing; both steps are one version.
+        let book = try Bundled.store("moves-in-order")
+        #expect(throws: PlanEditRefused.self) {
+            try book.move([([c.first], c.to), ([c.first], c.from)], boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("", 1))
+        }
+        #expect(try book.log().count == 1)
+        let r = try book.move([([c.first], c.to), ([c.second], c.to)], boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("", 2))
+        #expect(r.after.version == 2 && r.after.action == "move" && r.after.message == "2 moves (2 block moves) to \(c.to)")
+        #expect(try book.plan().1 == Plan.decode(stepped.plan.content(), store: "as stored"))
+    }
+
     @Test func movesThatBreakAPlanAreRefusedWithTheirReasons() throws {
         let (vb, v, from, to) = try Self.movableBlock()
         func reasons(_ edit: PlanEdit, locked: Set<String> = []) -> [String] {
