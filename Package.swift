@@ -68,7 +68,7 @@ let package = Package(
         // `wangge serve`: the JSON API as plain functions of a request (API), over HTTP on Hummingbird.
         .target(name: "WanggeServer", dependencies: [
             "WanggeIO", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS", "WanggeDistrict", "WanggeAssign", "WanggeGrids", "WanggeWorkload",
-            "WanggeExport", "WanggeGazetteer", "WanggeStore", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts",
+            "WanggeExport", "WanggeGazetteer", "WanggeStore", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts", "WanggePlans",
             .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
         ]),
         // The case desk: `wangge case` as a library — intake located through the gazetteer and
@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(name: "WanggeExportTests", dependencies: ["WanggeTestSupport", "WanggeExport", "WanggeAssign", "WanggeStore", "WanggeDistrict", "WanggeGrids", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
         .testTarget(name: "WanggeAssignTests", dependencies: ["WanggeAssign", "WanggeGeoJSON", "WanggeCRS", "WanggeGeometry", "WanggeTestSupport"]),
         .testTarget(name: "WanggeStaffingTests", dependencies: ["WanggeStaffing"]),
-        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts", "WanggeStore", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
+        .testTarget(name: "WanggeServerTests", dependencies: ["WanggeTestSupport", "WanggeServer", "WanggePlans", "WanggePartition", "WanggeCases", "WanggeCaseDesk", "WanggeAccounts", "WanggeStore", "WanggeGeoJSON", "WanggeGeometry", "WanggeCRS",
                                                             .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "WanggeTeamTests", dependencies: ["WanggeTeam", "WanggeAssign", "WanggeGeoJSON", "WanggeStaffing", "WanggeDistrict", "WanggeGrids", "WanggeIO"]),
         .testTarget(name: "WanggeCasesTests", dependencies: ["WanggeCases", "WanggeIO"]),

@@ -15,7 +15,8 @@ if [ ! -x "$VENV/bin/schemathesis" ]; then
 fi
 DATA=$(mktemp -d /tmp/wangge-schema-XXXXXX)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DATA"' EXIT
-[ -f out/grids.geojson ] && cp out/grids.geojson "$DATA/"
+# The plan with its blocks, so the plan routes (village blocks, edits) are exercised too.
+for f in grids.geojson blocks.geojson; do if [ -f "out/$f" ]; then cp "out/$f" "$DATA/"; fi; done
 "$W" serve --data "$DATA" --boundaries boundaries --port "$PORT" --log-level error >"$DATA/server.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$PORT/health" >/dev/null && break; sleep 0.5; done

@@ -39,6 +39,8 @@ public enum AuditAction: String, Codable, CaseIterable, Sendable {
     case caseCreated = "case_create"
     /// A ladder step; `detail` names the action.
     case caseTransition = "case_transition"
+    /// A plan version recorded through the server (moves, a lock or an unlock); `detail` says what.
+    case planEdit = "plan_edit"
 }
 
 /// Unix seconds as ISO 8601 UTC text (`2026-12-01T07:20:00Z`), by the civil calendar — no

@@ -110,6 +110,7 @@ public struct API: Sendable {
         switch authenticate(request) { case .success(let c): caller = c; case .failure(let f): return f.response }
         if let refusal = Self.csrfRefusal(request, caller) { return refusal }
         if let answer = handleCases(request, api, caller) { return answer }
+        if let answer = handlePlan(request, api, caller) { return answer }
         switch (request.method, api.count, api[0]) {
         case ("POST", 1, "logout"):
             return logout(caller)
@@ -132,9 +133,10 @@ public struct API: Sendable {
             return gridsCollection(state.grids.filter { Self.sees(caller, grid: $0) })
         case ("GET", 2, "grids"):
             // A grid outside the caller's unit answers as one that does not exist.
-            guard let k = state.gridIndex[api[1]], Self.sees(caller, grid: state.grids[k]) else { return .error(404, "no grid \(api[1]) in the current plan") }
+            let served = state.view.current
+            guard let k = served.gridIndex[api[1]], Self.sees(caller, grid: served.grids[k]) else { return .error(404, "no grid \(api[1]) in the current plan") }
             return APIResponse(status: 200, contentType: "application/geo+json; charset=utf-8",
-                               body: (try? GeoJSONWriter(options: .init(decimals: 7)).encode(.feature(state.grids[k]))) ?? [])
+                               body: (try? GeoJSONWriter(options: .init(decimals: 7)).encode(.feature(served.grids[k]))) ?? [])
         case ("GET", 3, "villages") where api[2] == "grids":
             let grids = state.grids.filter { $0.string("village_code") == api[1] && Self.sees(caller, grid: $0) }
             guard state.district.villages.contains(where: { $0.code == api[1] }), !grids.isEmpty || caller.account.role == .district else {
@@ -164,7 +166,7 @@ public struct API: Sendable {
 
     static func known(_ p: [String]) -> Bool {
         p == ["health"] || (p.count >= 3 && p[0] == "api" && p[1] == "v1"
-            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml", "cases", "login", "logout", "me", "audit", "health"].contains(p[2]))
+            && ["geocode", "assign", "grids", "villages", "report", "openapi.yaml", "cases", "login", "logout", "me", "audit", "health", "plan"].contains(p[2]))
     }
 
     func gridsCollection(_ features: [Feature]) -> APIResponse {
@@ -175,8 +177,9 @@ public struct API: Sendable {
 
     /// Whether the caller sees the grid of code `code` (unknown codes: no).
     func sees(_ caller: Caller, gridCode code: String?) -> Bool {
-        guard let code, let k = state.gridIndex[code] else { return false }
-        return Self.sees(caller, grid: state.grids[k])
+        let served = state.view.current
+        guard let code, let k = served.gridIndex[code] else { return false }
+        return Self.sees(caller, grid: served.grids[k])
     }
 
     /// A geocode answer without the grid worker when the grid is outside the caller's unit.
@@ -227,9 +230,10 @@ public struct API: Sendable {
                 return .error(400, "cannot convert (\(lonText), \(latText)) from \(crs): \(error)")
             }
             var answer: JSONObject = ["lon_wgs84": .number(JSONNumber(Self.rounded(point.x))), "lat_wgs84": .number(JSONNumber(Self.rounded(point.y)))]
-            let located = state.locator.locate(point)
+            let locator = state.locator
+            let located = locator.locate(point)
             if let g = located.gridIndex {
-                let grid = state.locator.grids[g]
+                let grid = locator.grids[g]
                 answer["status"] = .string(located == .inside(g) ? "inside" : "edge")
                 answer["grid_code"] = .string(grid.code)
                 answer["grid_name"] = .string(grid.name)
@@ -241,8 +245,8 @@ public struct API: Sendable {
                 } ?? .null
             } else {
                 answer["status"] = .string("outside")
-                if let (g, d) = state.locator.nearest(point) {
-                    answer["nearest_grid"] = .string(state.locator.grids[g].code)
+                if let (g, d) = locator.nearest(point) {
+                    answer["nearest_grid"] = .string(locator.grids[g].code)
                     answer["distance_m"] = .number(JSONNumber((d * 10).rounded() / 10))
                 }
             }

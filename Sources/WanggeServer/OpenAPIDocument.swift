@@ -10,7 +10,8 @@ info:
   description: >
     Intake and plan queries for one district: geocode an address, find the grid of a point
     (WGS-84, GCJ-02, BD-09 or any EPSG code), the current plan's grids with their figures
-    recomputed from geometry, the workload report, and cases on the ladder. Every error is
+    recomputed from geometry, the workload report, cases on the ladder, and the plan's history
+    and edits (block moves, locks) checked as the CLI checks them. Every error is
     {"error": "..."}. Everything but /health, /api/v1/health, this document and login needs a
     session: log in, then send the token as `Authorization: Bearer TOKEN` or the session cookie
     (with the cookie, a POST also needs `X-CSRF-Token`). Answers are cut to the account's unit:
@@ -225,6 +226,79 @@ paths:
         "403": {description: "the account sees the case but its level may not take this step (docs/CASES.md, rights)"}
         "404": {$ref: "#/components/responses/Error"}
         "409": {description: the ladder does not allow it from the case's status or level; the reason in words}
+  /api/v1/plan:
+    get:
+      summary: The current plan version (id, parent, author, time, action, message, grid and block counts) and the locked grids.
+      description: For district, township and village accounts (403 for the others).
+      responses:
+        "200": {description: "{version, locks}", content: {application/json: {schema: {type: object, properties: {version: {$ref: "#/components/schemas/PlanVersion"}, locks: {type: array, items: {type: string}}}}}}}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/v1/plan/versions:
+    get:
+      summary: Every version of the plan store, oldest first.
+      responses:
+        "200": {description: "{current, versions}", content: {application/json: {schema: {type: object, properties: {current: {type: integer}, versions: {type: array, items: {$ref: "#/components/schemas/PlanVersion"}}}}}}}
+        "403": {$ref: "#/components/responses/Error"}
+  /api/v1/plan/villages/{code}:
+    get:
+      summary: One village's blocks (GeoJSON, each with its grid, households, hours and neighbouring blocks), its grids' figures, the village mean and tolerance, and the locks.
+      description: >
+        The balance is on the blocks' hours (the partition's measure): each grid's deviation from
+        the village mean and whether it is within ±tolerance. A village outside the account's unit
+        answers 404, as one that does not exist.
+      parameters:
+        - {name: code, in: path, required: true, schema: {type: string, pattern: "^[0-9]{12}$"}}
+      responses:
+        "200": {description: "{version, village, grids, locks, editable, blocks}", content: {application/json: {}}}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {description: "the plan has no blocks (it was made from a grid file alone)"}
+  /api/v1/plan/edits:
+    post:
+      summary: "Edits checked as `wangge plan move|lock|unlock` checks them: moves of one village's blocks (recorded together as one version), or one lock or unlock."
+      description: >
+        District and township accounts, inside their unit (a grid or block outside it answers 404).
+        Each move's blocks must share an edge with its target grid as the blocks lie after the moves
+        before it; then the result is checked as every edit is (no locked grid changed, no grid
+        emptied or in pieces, the village's grid check). A refusal is 422 with every reason, and
+        nothing is recorded. base_version, when given, must be the current version (else 409).
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [edits]
+              properties:
+                edits:
+                  type: array
+                  minItems: 1
+                  maxItems: 1000
+                  items:
+                    oneOf:
+                      - {type: object, required: [op, blocks, to], properties: {op: {const: move}, blocks: {type: array, minItems: 1, items: {type: string}}, to: {type: string}}}
+                      - {type: object, required: [op, grids], properties: {op: {enum: [lock, unlock]}, grids: {type: array, minItems: 1, items: {type: string}}}}
+                message: {type: string}
+                base_version: {type: integer}
+      responses:
+        "201": {description: "{version, grids_changed, blocks_moved}", content: {application/json: {}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "403": {description: "not a district or township account, or a cookie without X-CSRF-Token"}
+        "404": {$ref: "#/components/responses/Error"}
+        "409": {description: the plan changed since base_version, or it has no blocks}
+        "413": {$ref: "#/components/responses/Error"}
+        "422": {description: "refused: {error, reasons: [...]}, every reason in words; nothing recorded"}
+  /api/v1/plan/diff:
+    get:
+      summary: What changed from version `from` to `to` (to — the current version; from — its parent), cut to the account's unit.
+      parameters:
+        - {name: from, in: query, schema: {type: integer, minimum: 1}}
+        - {name: to, in: query, schema: {type: integer, minimum: 1}}
+      responses:
+        "200": {description: "{from, to, empty, grids_added, grids_removed, grids_changed, blocks_moved, addresses_moved, households_moved, villages}", content: {application/json: {}}}
+        "400": {$ref: "#/components/responses/Error"}
+        "403": {$ref: "#/components/responses/Error"}
+        "404": {$ref: "#/components/responses/Error"}
 components:
   securitySchemes:
     bearer: {type: http, scheme: bearer, description: the token from /api/v1/login}
@@ -278,6 +352,17 @@ components:
         light: {type: string, enum: [green, yellow, red, parked]}
         deadline: {type: string}
         reported_at: {type: string}
+    PlanVersion:
+      type: object
+      properties:
+        version: {type: integer}
+        parent: {type: [integer, "null"]}
+        author: {type: string}
+        time: {type: string, description: ISO 8601 UTC}
+        action: {type: string, description: "init, move, lock, unlock, import, checkout, …"}
+        message: {type: string}
+        grids: {type: integer}
+        blocks: {type: integer}
     Assignment:
       type: object
       required: [status, lon_wgs84, lat_wgs84]

@@ -1,6 +1,8 @@
 // What `wangge serve` holds in memory: the district, the current plan's grids with their figures
-// recomputed, the point-to-grid locator and the address matcher — all read once from --data at
-// start (and, on the first start, made there from the bundled district and plan).
+// recomputed, the point-to-grid locator and the address matcher — read from --data at start
+// (and, on the first start, made there from the bundled district and plan). The plan store
+// (DATA/plan.gpkg) is the truth: grids.geojson is its current version written out, and the
+// served grids are replaced when an edit lands through the API.
 import Foundation
 import WanggeAccounts
 import WanggeAssign
@@ -12,21 +14,29 @@ import WanggeGazetteer
 import WanggeGeoJSON
 import WanggeGrids
 import WanggeIO
+import WanggePlans
 import WanggeStore
 import WanggeWorkload
 
 public final class ServerState: Sendable {
     public let district: DistrictBoundaries
+    /// boundaries/'s point layers (for the plan's edits, diffs and figures).
+    public let layers: DistrictLayers
+    /// The served plan: replaced as a whole when an edit lands (read it once per request when two
+    /// of its parts must agree, e.g. an index into its grids).
+    let view: PlanView
+    /// The plan store and what the plan routes keep between requests.
+    public let plans: PlanDesk
     /// The current plan's grids, sorted by code, each with its figures recomputed from geometry
     /// and boundaries/ (as export and map show them) and its grid worker when the file names one.
-    public let grids: [Feature]
-    public let gridIndex: [String: Int]
-    public let locator: GridLocator
-    public let matcher: AddressMatcher
+    public var grids: [Feature] { view.current.grids }
+    public var gridIndex: [String: Int] { view.current.gridIndex }
+    public var locator: GridLocator { view.current.locator }
     /// `wangge report`'s report.json of the current plan.
-    public let reportJSON: String
+    public var reportJSON: String { view.current.reportJSON }
     /// The same report as values, to cut down to an account's grids.
-    public let workloadReport: WorkloadReport?
+    public var workloadReport: WorkloadReport? { view.current.workloadReport }
+    public let matcher: AddressMatcher
     /// The accounts, sessions and audit log (data/accounts.sqlite).
     /// The accounts (the SQLite file here; any `AccountStoring` backend would do).
     public let accounts: any AccountStoring
@@ -47,6 +57,7 @@ public final class ServerState: Sendable {
     public static let gazetteerName = "gazetteer.sqlite"
     public static let casesName = "cases.sqlite"
     public static let accountsName = "accounts.sqlite"
+    public static let planName = "plan.gpkg"
 
     /// Opens `data`, first making it from `boundaries` when it has no plan yet: the bundled plan
     /// partitioned as `wangge partition --out DATA` would, and the gazetteer built from it (and
@@ -64,11 +75,35 @@ public final class ServerState: Sendable {
             let plan = try GridPlanner().plan(boundaries: district, layers: layers)
             try GridPlanWriter().write(plan, to: data, seconds: nil) { try plan.checkValid(against: district) }
         }
+        let book = PlanBook(path: FilePath.join(data, Self.planName))
+        let storeExists = FileManager.default.fileExists(atPath: book.path)
+        if storeExists {
+            // The store is the truth: a grids.geojson that is not its current version is rewritten.
+            let (record, current) = try book.plan()
+            let stored = try current.encoded()
+            let same = try (try? PlanSource.load(data)).map { let e = try $0.encoded(); return e.grids == stored.grids && e.blocks == stored.blocks } ?? false
+            if !same {
+                try book.export(to: data)
+                note("\(gridsFile): not version \(record.version) of \(book.path); written from the store")
+            }
+        }
         let collection = try GridFile.load(gridsFile, boundaries: district, validate: true)
+        let version: Int64
+        if storeExists {
+            version = try book.store.current().version
+        } else {
+            // As `wangge plan init --from DATA`: the plan just validated becomes version 1.
+            let blocksFile = FilePath.join(data, "blocks.geojson")
+            let blocks = FileManager.default.fileExists(atPath: blocksFile) ? try GeoJSONReader().readFeatureCollection(contentsOf: blocksFile) : FeatureCollection()
+            let record = try book.initialize(Plan(grids: collection, blocks: blocks),
+                                             stamp: PlanStamp(author: "wangge serve", time: PlanStamp.iso(Date()), message: "initial plan (\(Self.gridsName) of \(data))"))
+            version = record.version
+            note("\(book.path): created, version 1 (\(record.grids) grids, \(record.blocks) blocks)")
+        }
         let input = try ExportInput(boundaries: district, layers: layers, grids: collection, blocks: nil)
-        grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
-        gridIndex = Dictionary(grids.enumerated().map { ($0.element.string("code") ?? "", $0.offset) }, uniquingKeysWith: { a, _ in a })
-        locator = try GridLocator(GridSet(collection: collection, metricCRS: district.profile.metricCRS))
+        let served = ServedPlan(input: input, version: version, locator: try GridLocator(GridSet(collection: collection, metricCRS: district.profile.metricCRS)))
+        let locator = served.locator
+        view = PlanView(served)
 
         let gazetteerFile = FilePath.join(data, Self.gazetteerName)
         var gazetteer: Gazetteer?
@@ -97,11 +132,10 @@ public final class ServerState: Sendable {
         cases = CaseService(store: try CaseStore(path: FilePath.join(data, Self.casesName)),
                             intake: CaseIntake(grids: CaseGrids(path: gridsFile, collection: collection, locator: locator), matcher: matcher),
                             ladder: CaseLadder(deadlines: try CaseDesk.deadlines(deadlines)))
-        // The figures export recomputed for the grids are the report's: computed once.
-        reportJSON = input.workloadReport?.json ?? WorkloadReport(figures: [], model: .standard).json
-        workloadReport = input.workloadReport
         accounts = try AccountStore(path: FilePath.join(data, Self.accountsName))
-        units = Self.units(district: district, grids: grids)
+        units = Self.units(district: district, grids: served.grids)
+        plans = PlanDesk(book: book, data: data)
+        self.layers = layers
         self.district = district
         self.dataDirectory = data
         self.gridsFile = gridsFile
@@ -112,6 +146,47 @@ public final class ServerState: Sendable {
         AccountUnits(townships: Set(district.townships.map(\.code)), villages: Set(district.villages.map(\.code)),
                      grids: Set(grids.compactMap { $0.string("code") }))
     }
+}
+
+/// The plan as served: its grids with their figures recomputed, the locator over them and the
+/// workload report — one value, so a request never mixes two versions.
+struct ServedPlan: Sendable {
+    var version: Int64
+    var grids: [Feature]
+    var gridIndex: [String: Int]
+    var locator: GridLocator
+    var reportJSON: String
+    var workloadReport: WorkloadReport?
+
+    /// `input`'s grids (figures recomputed by ExportInput, as export and map show them).
+    init(input: ExportInput, version: Int64, locator: GridLocator) {
+        self.version = version
+        grids = input.grids.features.sorted { ($0.string("code") ?? "") < ($1.string("code") ?? "") }
+        gridIndex = Dictionary(grids.enumerated().map { ($0.element.string("code") ?? "", $0.offset) }, uniquingKeysWith: { a, _ in a })
+        self.locator = locator
+        // The figures export recomputed for the grids are the report's: computed once.
+        reportJSON = input.workloadReport?.json ?? WorkloadReport(figures: [], model: .standard).json
+        workloadReport = input.workloadReport
+    }
+
+    /// The served plan of a plan's grid layer.
+    static func of(_ grids: FeatureCollection, version: Int64, district: DistrictBoundaries, layers: DistrictLayers) throws -> ServedPlan {
+        let input = try ExportInput(boundaries: district, layers: layers, grids: grids, blocks: nil)
+        return ServedPlan(input: input, version: version,
+                          locator: try GridLocator(GridSet(collection: grids, metricCRS: district.profile.metricCRS)))
+    }
+}
+
+/// The served plan, replaced whole under a lock.
+final class PlanView: @unchecked Sendable {
+    private let lock = NSLock()
+    private var served: ServedPlan
+
+    init(_ served: ServedPlan) { self.served = served }
+
+    var current: ServedPlan { lock.withLock { served } }
+
+    func replace(_ new: ServedPlan) { lock.withLock { served = new } }
 }
 
 /// The map pages, made once on first use (thread-safe).

@@ -161,7 +161,8 @@ enum Fixture {
         #expect(Set(paths) == ["/health", "/api/v1/health", "/api/v1/openapi.yaml", "/api/v1/geocode", "/api/v1/assign", "/api/v1/grids",
                                "/api/v1/grids/{code}", "/api/v1/villages/{code}/grids", "/api/v1/report",
                                "/api/v1/cases", "/api/v1/cases/report", "/api/v1/cases/{id}", "/api/v1/cases/{id}/{action}",
-                               "/api/v1/login", "/api/v1/logout", "/api/v1/me", "/api/v1/audit"])
+                               "/api/v1/login", "/api/v1/logout", "/api/v1/me", "/api/v1/audit",
+                               "/api/v1/plan", "/api/v1/plan/versions", "/api/v1/plan/villages/{code}", "/api/v1/plan/edits", "/api/v1/plan/diff"])
         let created = Fixture.post("/api/v1/cases", #"{"type":"problem","address":"费林湾村"}"#)
         let id = try #require(try JSONValue.parse(created.body).objectValue?["id"]?.stringValue)
         for p in paths {
@@ -171,8 +172,12 @@ enum Fixture {
                 .replacingOccurrences(of: "{code}", with: "511111106214").replacingOccurrences(of: "{id}", with: id)
                 .replacingOccurrences(of: "{action}", with: "accept")
             if block.contains("    get:") {
-                let query = p.hasSuffix("geocode") ? ["q": "费林湾村"] : p.hasSuffix("assign") ? ["lon": "103.6", "lat": "29.4"] : [:]
-                #expect(Fixture.get(filled, query).status == 200, "GET \(p)")
+                let query = p.hasSuffix("geocode") ? ["q": "费林湾村"] : p.hasSuffix("assign") ? ["lon": "103.6", "lat": "29.4"]
+                    : p.hasSuffix("diff") ? ["from": "1", "to": "1"] : [:]
+                // This fixture's plan is a grid file alone (no blocks): a village's blocks are 409
+                // here; PlanAPITests asks them of a partitioned plan.
+                let expected = p.hasSuffix("villages/{code}") ? 409 : 200
+                #expect(Fixture.get(filled, query).status == expected, "GET \(p)")
             }
             if block.contains("    post:"), p.hasSuffix("{action}") {
                 let r = Fixture.post(filled, "{}")
@@ -245,12 +250,13 @@ func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
 /// Runs `body` (off the cooperative pool: it may drive a browser) with the server listening on a
 /// free loopback port; the state and the test accounts are made first, so the wait for the port
 /// covers only the start.
-func withLiveServer<T: Sendable>(_ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
-    _ = Fixture.tokens
+func withLiveServer<T: Sendable>(api: API? = nil, _ body: @escaping @Sendable (Int) throws -> T) async throws -> T {
+    if api == nil { _ = Fixture.tokens }
+    let api = api ?? Fixture.api
     let bound = PortBox()
     var logger = Logger(label: "wangge-test")
     logger.logLevel = .warning
-    let server = Task { try await WanggeServer.run(api: Fixture.api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
+    let server = Task { try await WanggeServer.run(api: api, host: "127.0.0.1", port: 0, logger: logger) { bound.set($0) } }
     defer { server.cancel() }
     var port = 0
     for _ in 0..<200 where port == 0 { try await Task.sleep(for: .milliseconds(50)); port = bound.get() }
@@ -310,9 +316,10 @@ enum HTTPClient {
         var notes: [String] = []
         let state = try ServerState(data: dir, boundaries: Fixture.boundaries) { notes.append($0) }
         #expect(state.grids.count == 204)
-        #expect(notes.count == 1 && notes[0].contains("no plan yet"))
+        // Partitioned, then recorded as version 1 of the plan store (as `wangge plan init`).
+        #expect(notes.count == 2 && notes[0].contains("no plan yet") && notes[1].contains("plan.gpkg: created, version 1 (204 grids, 2312 blocks)"), "\(notes)")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
-        #expect(files.contains("grids.geojson") && files.contains("blocks.geojson") && files.contains("gazetteer.sqlite"))
+        #expect(files.contains("grids.geojson") && files.contains("blocks.geojson") && files.contains("gazetteer.sqlite") && files.contains("plan.gpkg"))
         let grids = try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson"))
         var again: [String] = []
         let reopened = try ServerState(data: dir, boundaries: Fixture.boundaries) { again.append($0) }

@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+import WanggeAccounts
+import WanggeGeoJSON
+import WanggePartition
+import WanggePlans
+import WanggeTestSupport
+@testable import WanggeServer
+
+/// A data directory made as on a first start from the bundled district (partitioned: grids with
+/// their blocks), so the plan routes have blocks to move; its own accounts.
+enum PlanFixture {
+    static let data = Fixture.scratch("plan-data")
+    static let state = try! ServerState(data: data, boundaries: Fixture.boundaries)
+    static let api = API(state: state)
+    static let fulu = "511111106", tashui = "511111102"
+
+    /// name → (role, unit): the district, two townships, a village station of 福禄镇 and a grid
+    /// worker there.
+    static let tokens: [String: String] = {
+        let village = state.district.villages.first { $0.townshipCode == fulu }!.code
+        let grid = state.grids.first { $0.string("township_code") == fulu }!.string("code")!
+        let people: [(String, AccountRole, String?)] = [("qu", .district, nil), ("fulu", .township, fulu), ("tashui", .township, tashui),
+                                                        ("station", .village, village), ("worker", .grid, grid)]
+        var desk = UserDesk(store: state.accounts, units: state.units, operatorName: "cli:test")
+        desk.rounds = PasswordHash.minimumRounds
+        var out: [String: String] = [:]
+        for (name, role, unit) in people {
+            do { try desk.add(name: name, displayName: name, role: role, unit: unit, password: Fixture.password) } catch { fatalError("\(name): \(error)") }
+            out[name] = login(name).token
+        }
+        return out
+    }()
+
+    static func login(_ name: String) -> (token: String, csrf: String) {
+        let r = api.handle(APIRequest(method: "POST", path: "/api/v1/login", body: Array("{\"name\":\"\(name)\",\"password\":\"\(Fixture.password)\"}".utf8)))
+        let o = (try? JSONValue.parse(r.body))?.objectValue
+        guard let token = o?["token"]?.stringValue, let csrf = o?["csrf_token"]?.stringValue else { fatalError("login \(name): \(r.text)") }
+        return (token, csrf)
+    }
+
+    static func get(_ path: String, _ query: [String: String] = [:], as name: String = "qu") -> APIResponse {
+        api.handle(APIRequest(method: "GET", path: path, query: query, headers: ["Authorization": "Bearer \(tokens[name] ?? "")"]))
+    }
+
+    static func post(_ path: String, _ body: String, as name: String = "qu") -> APIResponse {
+        api.handle(APIRequest(method: "POST", path: path, body: Array(body.utf8), headers: ["Authorization": "Bearer \(tokens[name] ?? "")"]))
+    }
+
+    static func object(_ r: APIResponse) throws -> JSONObject {
+        try #require(try JSONValue.parse(r.body).objectValue, "not a JSON object: \(r.text.prefix(300))")
+    }
+
+    static func currentVersion() throws -> Int {
+        Int(try #require(try object(get("/api/v1/plan"))["version"]?.objectValue?["version"]?.doubleValue))
+    }
+
+    /// A move of the current plan found with the library's block graph (the oracle is the graph,
+    /// not the server): a block of a grid in `township` (nil: anywhere) that touches another grid
+    /// of its village. `breaking`: one whose leaving cuts its grid in two; else one whose grid
+    /// stays one piece and non-empty, and neither grid locked.
+    struct Move { var block: String; var from: String; var to: String; var village: String; var households: Int }
+
+    static func move(in township: String?, breaking: Bool) throws -> Move {
+        let (_, plan) = try state.plans.plan()
+        let locked = Set(try state.plans.book.locks().map(\.gridCode))
+        for v in state.district.villages.sorted(by: { $0.code < $1.code }) where township == nil || v.townshipCode == township {
+            guard let vb = try? VillageBlocks.of(plan, village: v.code), vb.gridCodes.count >= 2 else { continue }
+            for n in vb.ids.indices where !locked.contains(vb.grid[n]) {
+                let rest = vb.nodes(of: vb.grid[n]).filter { $0 != n }
+                guard !rest.isEmpty else { continue }
+                guard let to = vb.graph.neighbours(of: n).map({ vb.grid[$0] }).filter({ $0 != vb.grid[n] && !locked.contains($0) }).sorted().first else { continue }
+                if vb.graph.isConnected(rest) == breaking { continue }
+                let households = Int(plan.blocks.features[vb.featureIndex[n]].double("households") ?? 0)
+                return Move(block: vb.ids[n], from: vb.grid[n], to: to, village: v.code, households: households)
+            }
+        }
+        throw ClientError(description: "no \(breaking ? "breaking" : "valid") move in \(township ?? "the district")")
+    }
+
+    static func moveBody(_ m: Move, base: Int? = nil) -> String {
+        "{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(m.block)\"],\"to\":\"\(m.to)\"}]" + (base.map { ",\"base_version\":\($0)" } ?? "") + "}"
+    }
+}
+
+/// The plan routes over a partitioned plan: edits through the CLI's checks, scope, locks, CSRF,
+/// bad input. Serialized: each test reads the versions the
+/// one before it left.
+@Suite(.serialized) struct PlanAPITests {
+    init() { _ = PlanFixture.tokens }
+
+    @Test func aValidMoveLandsAsANewVersionAndTheServedGridsFollowIt() throws {
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let before = try PlanFixture.currentVersion()
+        let households = { (code: String) throws -> Int in
+            Int(try #require(try PlanFixture.object(PlanFixture.get("/api/v1/grids/\(code)"))["properties"]?.objectValue?["households"]?.doubleValue))
+        }
+        let (fromBefore, toBefore) = (try households(m.from), try households(m.to))
+        let r = PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m, base: before), as: "fulu")
+        #expect(r.status == 201, "\(r.text)")
+        let answer = try PlanFixture.object(r)
+        let version = try #require(answer["version"]?.objectValue)
+        #expect(version["version"]?.doubleValue == Double(before + 1) && version["parent"]?.doubleValue == Double(before))
+        #expect(version["author"]?.stringValue == "fulu" && version["action"]?.stringValue == "move")
+        #expect(answer["blocks_moved"]?.arrayValue?.first?.objectValue?["id"]?.stringValue == m.block)
+        #expect(try PlanFixture.currentVersion() == before + 1)
+        // The served grids are the new plan's: the block's households left one grid for the other
+        // (households are whole addresses placed by the one point rule, so the sums move exactly).
+        let (fromAfter, toAfter) = (try households(m.from), try households(m.to))
+        #expect(fromAfter == fromBefore - m.households && toAfter == toBefore + m.households, "\(m): \(fromBefore)→\(fromAfter), \(toBefore)→\(toAfter)")
+        // The village's blocks say so, and grids.geojson / blocks.geojson on disk follow the store.
+        let village = try PlanFixture.object(PlanFixture.get("/api/v1/plan/villages/\(m.village)", as: "fulu"))
+        let block = village["blocks"]?.objectValue?["features"]?.arrayValue?.first { $0.objectValue?["id"]?.stringValue == m.block }
+        #expect(block?.objectValue?["properties"]?.objectValue?["grid_code"]?.stringValue == m.to)
+        let onDisk = try GeoJSONReader().readFeatureCollection(contentsOf: PlanFixture.data + "/blocks.geojson")
+        #expect(onDisk.features.first { $0.id?.text == m.block }?.string("grid_code") == m.to)
+        // The history and the diff name it; the audit log has who and what.
+        let versions = try PlanFixture.object(PlanFixture.get("/api/v1/plan/versions", as: "fulu"))
+        #expect(versions["versions"]?.arrayValue?.last?.objectValue?["version"]?.doubleValue == Double(before + 1))
+        let diff = try PlanFixture.object(PlanFixture.get("/api/v1/plan/diff", ["to": "\(before + 1)"], as: "fulu"))
+        #expect(diff["from"]?.doubleValue == Double(before) && diff["empty"] == .bool(false))
+        #expect(diff["blocks_moved"]?.arrayValue == [.object(["id": .string(m.block), "from": .string(m.from), "to": .string(m.to)])])
+        let audit = PlanFixture.get("/api/v1/audit").text
+        #expect(audit.contains("\"plan_edit\"") && audit.contains("plan version \(before + 1)") && audit.contains("\"fulu\""), "\(audit.suffix(400))")
+        // Another township sees the same diff as nothing in its area.
+        let foreign = try PlanFixture.object(PlanFixture.get("/api/v1/plan/diff", ["to": "\(before + 1)"], as: "tashui"))
+        #expect(foreign["empty"] == .bool(true) && foreign["blocks_moved"]?.arrayValue == [])
+    }
+
+    @Test func aMoveThatBreaksAGridInTwoIsRefusedWithTheReasonAndChangesNothing() throws {
+        let m = try PlanFixture.move(in: nil, breaking: true)
+        let before = try PlanFixture.currentVersion()
+        let disk = try Data(contentsOf: URL(fileURLWithPath: PlanFixture.data + "/grids.geojson"))
+        let r = PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m))
+        #expect(r.status == 422, "\(r.text)")
+        let reasons = try #require(try PlanFixture.object(r)["reasons"]?.arrayValue?.compactMap(\.stringValue))
+        #expect(reasons.contains { $0.contains("\(m.from) would fall into") && $0.contains("pieces") }, "\(reasons)")
+        #expect(try PlanFixture.currentVersion() == before)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: PlanFixture.data + "/grids.geojson")) == disk)
+        // A block to a grid it does not touch: the neighbour rule, in words.
+        let (_, plan) = try PlanFixture.state.plans.plan()
+        let vb = try VillageBlocks.of(plan, village: m.village)
+        let far = vb.ids.indices.first { n in vb.grid[n] != m.to && !vb.graph.neighbours(of: n).contains { vb.grid[$0] == m.to } && vb.nodes(of: vb.grid[n]).count > 1 }
+        if let far {
+            let r2 = PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(vb.ids[far])\"],\"to\":\"\(m.to)\"}]}")
+            #expect(r2.status == 422 && r2.text.contains("no edge with \(m.to)"), "\(r2.text)")
+        }
+        #expect(try PlanFixture.currentVersion() == before)
+    }
+
+    @Test func aLockedGridRefusesMovesUntilUnlocked() throws {
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let before = try PlanFixture.currentVersion()
+        let lock = PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"lock\",\"grids\":[\"\(m.to)\"]}]}", as: "fulu")
+        #expect(lock.status == 201 && lock.text.contains("\"action\":\"lock\""), "\(lock.text)")
+        #expect(try PlanFixture.object(PlanFixture.get("/api/v1/plan"))["locks"]?.arrayValue == [.string(m.to)])
+        let village = try PlanFixture.object(PlanFixture.get("/api/v1/plan/villages/\(m.village)", as: "fulu"))
+        #expect(village["locks"]?.arrayValue == [.string(m.to)])
+        let refused = PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m), as: "fulu")
+        #expect(refused.status == 422 && refused.text.contains("\(m.to) is locked"), "\(refused.text)")
+        #expect(try PlanFixture.currentVersion() == before + 1)
+        let again = PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"lock\",\"grids\":[\"\(m.to)\"]}]}", as: "fulu")
+        #expect(again.status == 422 && again.text.contains("already locked"), "\(again.text)")
+        let unlock = PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"unlock\",\"grids\":[\"\(m.to)\"]}]}", as: "fulu")
+        #expect(unlock.status == 201, "\(unlock.text)")
+        #expect(try PlanFixture.object(PlanFixture.get("/api/v1/plan"))["locks"]?.arrayValue == [])
+    }
+
+    @Test func aTownshipNeitherReadsNorEditsAnotherTownshipsPlan() throws {
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let before = try PlanFixture.currentVersion()
+        let (_, plan) = try PlanFixture.state.plans.plan()
+        let ownGrid = try #require(plan.grids.features.first { $0.string("township_code") == PlanFixture.tashui }.map(Plan.gridCode))
+        let ownBlock = try #require(plan.blocks.features.first { $0.string("grid_code") == ownGrid }.map(Plan.blockID))
+        // 踏水镇 asks about 福禄镇: every way in answers as if it did not exist.
+        let asks: [(String, APIResponse)] = [
+            ("village", PlanFixture.get("/api/v1/plan/villages/\(m.village)", as: "tashui")),
+            ("move there", PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m), as: "tashui")),
+            ("its block here", PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(m.block)\"],\"to\":\"\(ownGrid)\"}]}", as: "tashui")),
+            ("own block there", PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(ownBlock)\"],\"to\":\"\(m.to)\"}]}", as: "tashui")),
+            ("lock", PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"lock\",\"grids\":[\"\(m.to)\"]}]}", as: "tashui")),
+            ("unknown village", PlanFixture.get("/api/v1/plan/villages/511111999999", as: "tashui")),
+        ]
+        for (what, r) in asks { #expect(r.status == 404, "\(what): \(r.status) \(r.text)") }
+        // Its own village it reads (and could edit).
+        #expect(PlanFixture.get("/api/v1/plan/villages/\(String(ownGrid.prefix(12)))", as: "tashui").status == 200)
+        // A station reads its own village only and edits nothing; a grid worker has no plan routes.
+        let station = PlanFixture.state.district.villages.first { $0.townshipCode == PlanFixture.fulu }!.code
+        #expect(PlanFixture.get("/api/v1/plan/villages/\(station)", as: "station").status == 200)
+        #expect(PlanFixture.get("/api/v1/plan/villages/\(String(ownGrid.prefix(12)))", as: "station").status == 404)
+        #expect(PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m), as: "station").status == 403)
+        for path in ["/api/v1/plan", "/api/v1/plan/versions", "/api/v1/plan/villages/\(m.village)", "/api/v1/plan/diff"] {
+            #expect(PlanFixture.get(path, as: "worker").status == 403, "\(path)")
+        }
+        #expect(PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m), as: "worker").status == 403)
+        #expect(try PlanFixture.currentVersion() == before)
+    }
+
+    @Test func aCookieEditNeedsTheCSRFHeader() throws {
+        let (token, csrf) = PlanFixture.login("fulu")
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let body = Array("{\"edits\":[{\"op\":\"lock\",\"grids\":[\"\(m.to)\"]}]}".utf8)
+        let cookie = ["Cookie": "wangge_session=\(token)"]
+        let before = try PlanFixture.currentVersion()
+        let refused = PlanFixture.api.handle(APIRequest(method: "POST", path: "/api/v1/plan/edits", body: body, headers: cookie))
+        #expect(refused.status == 403 && refused.text.contains("X-CSRF-Token"), "\(refused.text)")
+        let forged = PlanFixture.api.handle(APIRequest(method: "POST", path: "/api/v1/plan/edits", body: body, headers: cookie.merging(["X-CSRF-Token": "forged"]) { a, _ in a }))
+        #expect(forged.status == 403)
+        #expect(try PlanFixture.currentVersion() == before)
+        let lock = PlanFixture.api.handle(APIRequest(method: "POST", path: "/api/v1/plan/edits", body: body, headers: cookie.merging(["X-CSRF-Token": csrf]) { a, _ in a }))
+        #expect(lock.status == 201, "\(lock.text)")
+        #expect(PlanFixture.post("/api/v1/plan/edits", "{\"edits\":[{\"op\":\"unlock\",\"grids\":[\"\(m.to)\"]}]}", as: "fulu").status == 201)
+    }
+
+    @Test func badRequestsAreRefusedInWordsAndChangeNothing() throws {
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let before = try PlanFixture.currentVersion()
+        let bodies: [(String, Int, String)] = [
+            ("not json", 400, "not a JSON object"),
+            ("{}", 400, "no non-empty"),
+            ("{\"edits\":[]}", 400, "no non-empty"),
+            ("{\"edits\":[{\"op\":\"paint\"}]}", 400, "not move, lock or unlock"),
+            ("{\"edits\":[{\"op\":\"move\",\"blocks\":[1],\"to\":\"x\"}]}", 400, "block ids"),
+            ("{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(m.block)\"]}]}", 400, "grid code"),
+            ("{\"edits\":[{\"op\":\"lock\",\"grids\":[\"\(m.to)\"]},{\"op\":\"unlock\",\"grids\":[\"\(m.to)\"]}]}", 400, "request of its own"),
+            (PlanFixture.moveBody(m, base: before + 5), 409, "changed since version \(before + 5)"),
+            ("{\"edits\":[{\"op\":\"move\",\"blocks\":[\"<script>x</script>\"],\"to\":\"\(m.to)\"}]}", 404, "no block"),
+            ("{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(m.block)\"],\"to\":\"' OR 1=1 --\"}]}", 404, "no grid"),
+        ]
+        for (body, status, words) in bodies {
+            let r = PlanFixture.post("/api/v1/plan/edits", body)
+            #expect(r.status == status && r.text.contains(words), "\(body): \(r.status) \(r.text)")
+        }
+        for (query, status) in [(["from": "abc"], 400), (["to": "0"], 400), (["to": "99999"], 404), (["from": "1", "to": "1"], 200)] {
+            #expect(PlanFixture.get("/api/v1/plan/diff", query).status == status, "\(query)")
+        }
+        #expect(PlanFixture.api.handle(APIRequest(method: "DELETE", path: "/api/v1/plan", headers: ["Authorization": "Bearer \(PlanFixture.tokens["qu"]!)"])).status == 405)
+        #expect(PlanFixture.get("/api/v1/plan/edits").status == 405)
+        #expect(PlanFixture.get("/api/v1/plan/nothing").status == 404)
+        #expect(try PlanFixture.currentVersion() == before)
+    }
+}
