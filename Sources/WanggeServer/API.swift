@@ -92,6 +92,9 @@ public struct API: Sendable {
         if parts == ["board"], request.method == "GET" {
             return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: state.pages.board)
         }
+        if parts == ["plan"], request.method == "GET" {
+            return APIResponse(status: 200, contentType: "text/html; charset=utf-8", body: state.plans.page(state.district))
+        }
         if parts == ["health"] || api == ["health"], request.method == "GET" {
             return .json(.object([
                 "status": .string("ok"), "district": .string(state.district.name), "grids": .number(JSONNumber(state.grids.count)),

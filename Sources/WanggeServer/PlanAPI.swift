@@ -25,6 +25,7 @@ public final class PlanDesk: @unchecked Sendable {
     private let lock = NSLock()
     private var plans: [Int64: (PlanVersionRecord, Plan)] = [:]
     private var diffs: [String: PlanDiff] = [:]
+    private var html: [UInt8]?
 
     init(book: PlanBook, data: String) {
         self.book = book
@@ -53,6 +54,17 @@ public final class PlanDesk: @unchecked Sendable {
             diffs[key] = d
         }
         return d
+    }
+
+    /// The planner's page with the district's townships and villages in it (public names, as on
+    /// the public map; what an account may open is the API's to decide).
+    func page(_ district: DistrictBoundaries) -> [UInt8] {
+        lock.withLock {
+            if let html { return html }
+            let made = Array(PlanPage.html(district).utf8)
+            html = made
+            return made
+        }
     }
 }
 

@@ -62,6 +62,19 @@ final class BrowserSession {
 
     func navigate(_ url: String) throws { _ = try send("Page.navigate", ["url": .string(url)]) }
 
+    /// The page's window set to `width` × `height` CSS pixels at scale 1 (screenshots of known size).
+    func setViewport(width: Int, height: Int) throws {
+        _ = try send("Emulation.setDeviceMetricsOverride", ["width": .number(JSONNumber(width)), "height": .number(JSONNumber(height)),
+                                                             "deviceScaleFactor": .number(JSONNumber(1)), "mobile": .bool(false)])
+    }
+
+    /// A PNG of what the page shows now.
+    func screenshot() throws -> [UInt8] {
+        let r = try send("Page.captureScreenshot", ["format": .string("png")])
+        guard let text = r["data"]?.stringValue, let data = Data(base64Encoded: text) else { throw Failure(description: "no screenshot data") }
+        return [UInt8](data)
+    }
+
     /// The value of a JavaScript expression in the page.
     func evaluate(_ expression: String) throws -> JSONValue {
         let r = try send("Runtime.evaluate", ["expression": .string(expression), "returnByValue": .bool(true), "awaitPromise": .bool(true)])

@@ -84,7 +84,7 @@ enum PlanFixture {
 }
 
 /// The plan routes over a partitioned plan: edits through the CLI's checks, scope, locks, CSRF,
-/// bad input. Serialized: each test reads the versions the
+/// bad input; then the planner's page in Chromium. Serialized: each test reads the versions the
 /// one before it left.
 @Suite(.serialized) struct PlanAPITests {
     init() { _ = PlanFixture.tokens }
@@ -238,5 +238,89 @@ enum PlanFixture {
         #expect(PlanFixture.get("/api/v1/plan/edits").status == 405)
         #expect(PlanFixture.get("/api/v1/plan/nothing").status == 404)
         #expect(try PlanFixture.currentVersion() == before)
+    }
+
+    /// The planner's page in Chromium: log in, open a village of 福禄镇, pick the neighbouring
+    /// grid as the brush, paint one block into it and see both grids' households change, undo,
+    /// redo, save — the new version is in the history with its diff — and a screenshot that is
+    /// the map, not a blank page.
+    @Test func thePlannerPaintsABlockUndoesRedoesAndSaves() async throws {
+        let m = try PlanFixture.move(in: PlanFixture.fulu, breaking: false)
+        let before = try PlanFixture.currentVersion()
+        let outcome = try await withLiveServer(api: PlanFixture.api) { port -> [String: String] in
+            var out: [String: String] = [:]
+            let b = try BrowserSession()
+            try b.openPage()
+            try b.setViewport(width: 1280, height: 900)
+            try b.navigate("http://127.0.0.1:\(port)/plan")
+            guard try b.waitFor("!document.getElementById('login').hidden") else { out["error"] = "no login form"; return out }
+            try PagesBrowserTests.logIn(b, as: "fulu")
+            guard try b.waitFor("!document.getElementById('pick').hidden && document.getElementById('status').dataset.state === 'ready'") else { out["error"] = "no village loaded"; return out }
+            _ = try b.evaluate("planner.open('\(m.village)'); true")
+            guard try b.waitFor("document.getElementById('status').dataset.state === 'ready' && document.querySelector('#grids tr[data-code=\"\(m.to)\"]') !== null") else { out["error"] = "village \(m.village) not shown"; return out }
+            func cell(_ grid: String, _ name: String) throws -> String {
+                try b.evaluate("document.querySelector('#grids tr[data-code=\"\(grid)\"] td.\(name)').textContent").stringValue ?? ""
+            }
+            out["to0"] = try cell(m.to, "households"); out["from0"] = try cell(m.from, "households")
+            out["toHours0"] = try cell(m.to, "hours")
+            // The brush: the neighbouring grid; then a click-drag on the block.
+            _ = try b.evaluate("document.querySelector('#grids tr[data-code=\"\(m.to)\"]').click(); true")
+            _ = try b.evaluate("""
+                var p = document.querySelector('path.block[data-id="\(m.block)"]');
+                p.dispatchEvent(new MouseEvent('mousedown', {bubbles: true, buttons: 1}));
+                document.dispatchEvent(new MouseEvent('mouseup', {bubbles: true})); true
+                """)
+            out["painted"] = try b.evaluate("document.querySelector('path.block[data-id=\"\(m.block)\"]').dataset.grid").stringValue ?? ""
+            out["to1"] = try cell(m.to, "households"); out["from1"] = try cell(m.from, "households")
+            out["toHours1"] = try cell(m.to, "hours")
+            out["balance"] = try b.evaluate("document.getElementById('balance').textContent").stringValue ?? ""
+            _ = try b.evaluate("document.getElementById('undo').click(); true")
+            out["undone"] = try cell(m.to, "households")
+            out["undoneGrid"] = try b.evaluate("document.querySelector('path.block[data-id=\"\(m.block)\"]').dataset.grid").stringValue ?? ""
+            _ = try b.evaluate("document.getElementById('redo').click(); true")
+            out["redone"] = try cell(m.to, "households")
+            _ = try b.evaluate("document.getElementById('message').value = '试画一块'; document.getElementById('save').click(); true")
+            guard try b.waitFor("document.getElementById('status').dataset.state === 'saved' || document.getElementById('status').dataset.state === 'refused'") else { out["error"] = "no answer to save"; return out }
+            out["saved"] = try b.evaluate("document.getElementById('status').dataset.state + ' ' + document.getElementById('status').textContent").stringValue ?? ""
+            _ = try b.waitFor("document.querySelector('#history li[data-version=\"\(before + 1)\"]') !== null")
+            out["history"] = try b.evaluate("String((document.querySelector('#history li[data-version=\"\(before + 1)\"]') || {}).textContent)").stringValue ?? ""
+            _ = try b.waitFor("document.getElementById('diff').dataset.ready === 'true'")
+            out["diff"] = try b.evaluate("document.getElementById('diff').textContent").stringValue ?? ""
+            out["afterSave"] = try cell(m.to, "households")
+            let png = try b.screenshot()
+            // Kept beside the plan's data, to look at when this test fails.
+            FileManager.default.createFile(atPath: PlanFixture.data + "/planner.png", contents: Data(png))
+            let image = try RGBAImage(png: png)
+            out["size"] = "\(image.width)x\(image.height)"
+            let histogram = image.histogram()
+            let white = (histogram[0xFFFFFF] ?? 0) + (histogram[0xFBFAF6] ?? 0)
+            out["coloured"] = "\(Double(image.pixels.count - white) / Double(max(1, image.pixels.count)))"
+            out["colours"] = "\(histogram.filter { $0.value >= 200 }.count)"
+            return out
+        }
+        #expect(outcome["error"] == nil, "\(outcome)")
+        let to0 = Int(outcome["to0"] ?? "") ?? -1, from0 = Int(outcome["from0"] ?? "") ?? -1
+        #expect(outcome["painted"] == m.to, "\(outcome)")
+        #expect(Int(outcome["to1"] ?? "") == to0 + m.households && Int(outcome["from1"] ?? "") == from0 - m.households, "\(m) \(outcome)")
+        #expect(outcome["toHours1"] != outcome["toHours0"] || m.households == 0, "\(outcome)")
+        #expect(outcome["balance"]?.contains("村均") == true, "\(outcome)")
+        #expect(Int(outcome["undone"] ?? "") == to0 && outcome["undoneGrid"] == m.from, "\(outcome)")
+        #expect(Int(outcome["redone"] ?? "") == to0 + m.households, "\(outcome)")
+        #expect(outcome["saved"]?.hasPrefix("saved") == true && outcome["saved"]?.contains("版本 \(before + 1)") == true, "\(outcome)")
+        #expect(outcome["history"]?.contains("v\(before + 1)") == true && outcome["history"]?.contains("fulu") == true
+                && outcome["history"]?.contains("试画一块") == true, "\(outcome)")
+        #expect(outcome["diff"]?.contains(m.block) == true, "\(outcome)")
+        #expect(Int(outcome["afterSave"] ?? "") == to0 + m.households, "\(outcome)")
+        #expect(try PlanFixture.currentVersion() == before + 1)
+        // Not blank: the map's blocks cover a good part of the window, in several grid colours.
+        #expect(outcome["size"] == "1280x900", "\(outcome)")
+        #expect((Double(outcome["coloured"] ?? "") ?? 0) > 0.15 && (Int(outcome["colours"] ?? "") ?? 0) >= 3, "\(outcome)")
+    }
+
+    @Test func thePageIsSelfContainedAndPublic() {
+        let page = PlanFixture.api.handle(APIRequest(method: "GET", path: "/plan"))
+        #expect(page.status == 200 && page.contentType.hasPrefix("text/html"))
+        #expect(!page.text.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"), "the page loads something from elsewhere")
+        #expect(page.text.contains("id=\"login\"") && page.text.contains("费林湾村"))
     }
 }
