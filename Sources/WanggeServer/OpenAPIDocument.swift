@@ -247,7 +247,7 @@ paths:
         the village mean and whether it is within ±tolerance. A village outside the account's unit
         answers 404, as one that does not exist.
       parameters:
-        - {name: code, in: path, required: true, schema: {type: string, pattern: "^[0-9]{12}$"}}
+        - {name: code, in: path, required: true, schema: {type: string, pattern: "^[0-9]{12}$"}, example: "511111001001"}
       responses:
         "200": {description: "{version, village, grids, locks, editable, blocks}", content: {application/json: {}}}
         "403": {$ref: "#/components/responses/Error"}
@@ -280,6 +280,7 @@ paths:
                       - {type: object, required: [op, grids], properties: {op: {enum: [lock, unlock]}, grids: {type: array, minItems: 1, items: {type: string}}}}
                 message: {type: string}
                 base_version: {type: integer}
+            example: {edits: [{op: move, blocks: ["511111001001-0006"], to: "511111001001001"}], message: "one block to its neighbour"}
       responses:
         "201": {description: "{version, grids_changed, blocks_moved}", content: {application/json: {}}}
         "400": {$ref: "#/components/responses/Error"}
@@ -292,8 +293,8 @@ paths:
     get:
       summary: What changed from version `from` to `to` (to — the current version; from — its parent), cut to the account's unit.
       parameters:
-        - {name: from, in: query, schema: {type: integer, minimum: 1}}
-        - {name: to, in: query, schema: {type: integer, minimum: 1}}
+        - {name: from, in: query, schema: {type: integer, minimum: 1}, example: 1}
+        - {name: to, in: query, schema: {type: integer, minimum: 1}, example: 2}
       responses:
         "200": {description: "{from, to, empty, grids_added, grids_removed, grids_changed, blocks_moved, addresses_moved, households_moved, villages}", content: {application/json: {}}}
         "400": {$ref: "#/components/responses/Error"}
