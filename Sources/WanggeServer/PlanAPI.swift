@@ -300,9 +300,6 @@ extension API {
         return state.plans.editLock.withLock {
             do {
                 let (current, plan) = try state.plans.plan()
-                if let base, base != current.version {
-                    return .error(409, "the plan changed since version \(base): it is at version \(current.version) (\(current.action) by \(current.author): \(current.message)); reload and edit again")
-                }
                 // Scope first: a grid or block outside the caller's unit answers as one that does not exist.
                 let gridVillage = Dictionary(plan.grids.features.map { (Plan.gridCode($0), $0.string("village_code") ?? "") }, uniquingKeysWith: { a, _ in a })
                 let blockVillage = Dictionary(plan.blocks.features.map { (Plan.blockID($0), $0.string("village_code") ?? "") }, uniquingKeysWith: { a, _ in a })
@@ -318,6 +315,9 @@ extension API {
                             guard let v = gridVillage[g], plansVillage(v, for: caller) else { return .error(404, "no grid \(g) in the current plan") }
                         }
                     }
+                }
+                if let base, base != current.version {
+                    return .error(409, "the plan changed since version \(base): it is at version \(current.version) (\(current.action) by \(current.author): \(current.message)); reload and edit again")
                 }
                 let stamp = PlanStamp(author: caller.account.name, time: UTCTime.iso8601(clock()), message: message)
                 let after: PlanVersionRecord

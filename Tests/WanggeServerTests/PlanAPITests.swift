@@ -21,7 +21,7 @@ enum PlanFixture {
         let village = state.district.villages.first { $0.townshipCode == fulu }!.code
         let grid = state.grids.first { $0.string("township_code") == fulu }!.string("code")!
         let people: [(String, AccountRole, String?)] = [("qu", .district, nil), ("fulu", .township, fulu), ("tashui", .township, tashui),
-                                                        ("station", .village, village), ("worker", .grid, grid)]
+                                                        ("station", .village, village), ("worker", .grid, grid), ("shuiwu", .department, "水务局")]
         var desk = UserDesk(store: state.accounts, units: state.units, operatorName: "cli:test")
         desk.rounds = PasswordHash.minimumRounds
         var out: [String: String] = [:]
@@ -193,6 +193,49 @@ enum PlanFixture {
             #expect(PlanFixture.get(path, as: "worker").status == 403, "\(path)")
         }
         #expect(PlanFixture.post("/api/v1/plan/edits", PlanFixture.moveBody(m), as: "worker").status == 403)
+        #expect(try PlanFixture.currentVersion() == before)
+    }
+
+    /// Every role against every plan route, for a village of its own unit and one of another
+    /// township (written out by hand from docs/API.md). The edit asks with a base version far
+    /// ahead, so a permitted one is refused as stale (409) and nothing is recorded.
+    @Test(arguments: ["qu", "fulu", "tashui", "station", "worker", "shuiwu"])
+    func everyRoleAgainstEveryPlanRoute(_ name: String) throws {
+        let (_, plan) = try PlanFixture.state.plans.plan()
+        let station = PlanFixture.state.district.villages.first { $0.townshipCode == PlanFixture.fulu }!.code
+        let other = try #require(PlanFixture.state.district.villages.first { $0.townshipCode == PlanFixture.tashui }?.code)
+        // "own" is 福禄镇's first village (the station's), except for 踏水镇, whose own is its first village.
+        func village(_ own: Bool) -> String { (name == "tashui") == own ? other : station }
+        func edit(_ v: String) -> String {
+            let grid = plan.grids.features.first { $0.string("village_code") == v }.map(Plan.gridCode) ?? ""
+            let block = plan.blocks.features.first { $0.string("grid_code") == grid }.map(Plan.blockID) ?? ""
+            return "{\"edits\":[{\"op\":\"move\",\"blocks\":[\"\(block)\"],\"to\":\"\(grid)\"}],\"base_version\":999999}"
+        }
+        let reader = ["qu", "fulu", "tashui", "station"].contains(name)
+        let editor = ["qu", "fulu", "tashui"].contains(name)
+        let seesOther = name == "qu"
+        let expected: [(String, Int, Int)] = [
+            ("plan", reader ? 200 : 403, reader ? 200 : 403),
+            ("versions", reader ? 200 : 403, reader ? 200 : 403),
+            ("diff", reader ? 200 : 403, reader ? 200 : 403),
+            ("village", reader ? 200 : 403, !reader ? 403 : seesOther ? 200 : 404),
+            ("edit", editor ? 409 : 403, !editor ? 403 : seesOther ? 409 : 404),
+        ]
+        let before = try PlanFixture.currentVersion()
+        for (route, own, foreign) in expected {
+            for (isOwn, status) in [(true, own), (false, foreign)] {
+                let v = village(isOwn)
+                let r: APIResponse
+                switch route {
+                case "plan": r = PlanFixture.get("/api/v1/plan", as: name)
+                case "versions": r = PlanFixture.get("/api/v1/plan/versions", as: name)
+                case "diff": r = PlanFixture.get("/api/v1/plan/diff", ["from": "1", "to": "1"], as: name)
+                case "village": r = PlanFixture.get("/api/v1/plan/villages/\(v)", as: name)
+                default: r = PlanFixture.post("/api/v1/plan/edits", edit(v), as: name)
+                }
+                #expect(r.status == status, "\(name) \(route) (\(isOwn ? "own" : "other") \(v)): \(r.status) \(r.text.prefix(200))")
+            }
+        }
         #expect(try PlanFixture.currentVersion() == before)
     }
 
