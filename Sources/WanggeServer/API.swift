@@ -127,7 +127,7 @@ public struct API: Sendable {
             guard let q = request.query["q"] ?? request.query["address"], !q.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return .error(400, "give the address as ?q=…, e.g. /api/v1/geocode?q=\(state.district.name)…镇…村3组44号")
             }
-            return .jsonText(scoped(state.matcher.geocode(q), caller).jsonLine + "\n")
+            return .jsonText(scoped(currentGrid(state.matcher.geocode(q)), caller).jsonLine + "\n")
         case ("POST", 1, "geocode"):
             return geocodeBatch(request.body, caller)
         case ("GET", 1, "assign"):
@@ -185,6 +185,22 @@ public struct API: Sendable {
         return Self.sees(caller, grid: served.grids[k])
     }
 
+    /// A geocode answer with its grid (and that grid's worker) by the served plan. The gazetteer
+    /// placed each point in the plan served at start; once an edit has landed, the answer's point
+    /// is placed again by the same one rule (`GridLocator.grid(at:village:)`, its village known)
+    /// in the served grids — what a rebuilt gazetteer would say, without rebuilding it.
+    func currentGrid(_ result: GeocodeResult) -> GeocodeResult {
+        let served = state.view.current
+        guard served.version != state.gazetteerVersion, result.grid != nil, let lon = result.lon, let lat = result.lat,
+              let g = served.locator.grid(at: Coordinate(lon, lat), village: result.villageCode) else { return result }
+        var r = result
+        let grid = served.locator.grids[g]
+        r.grid = grid.code
+        r.gridWorker = grid.worker?.name
+        r.gridWorkerPhone = grid.worker?.phone
+        return r
+    }
+
     /// A geocode answer without the grid worker when the grid is outside the caller's unit.
     func scoped(_ result: GeocodeResult, _ caller: Caller) -> GeocodeResult {
         guard result.gridWorker != nil, !sees(caller, gridCode: result.grid) else { return result }
@@ -207,7 +223,7 @@ public struct API: Sendable {
         var lines: [String] = []
         for (i, item) in items.enumerated() {
             guard let text = item.stringValue else { return .error(400, "addresses[\(i)] is not a string") }
-            lines.append(scoped(state.matcher.geocode(text), caller).jsonLine)
+            lines.append(scoped(currentGrid(state.matcher.geocode(text)), caller).jsonLine)
         }
         return .jsonText("{\"results\":[\n" + lines.joined(separator: ",\n") + "\n]}\n")
     }

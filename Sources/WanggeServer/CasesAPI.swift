@@ -12,17 +12,37 @@ import WanggeStore
 /// What the case routes need: the store, the intake (grids + matcher), the ladder, the clock.
 public struct CaseService: Sendable {
     public let store: any CaseStoring
-    public let intake: CaseIntake
+    /// The intake over the current plan's grids: replaced when an edit lands, so a case is placed
+    /// in the grid it is in now.
+    public var intake: CaseIntake { intakeBox.current }
     public let ladder: CaseLadder
     /// The clock (injectable for tests).
     public var now: @Sendable () -> CaseTime = { CaseTime(seconds: Int64(Date().timeIntervalSince1970)) }
     /// New cases arriving together share one transaction (group commit).
     let batcher: CaseBatcher
 
+    let intakeBox: IntakeBox
+
     public init(store: any CaseStoring, intake: CaseIntake, ladder: CaseLadder) {
-        self.store = store; self.intake = intake; self.ladder = ladder
+        self.store = store; self.ladder = ladder
+        intakeBox = IntakeBox(intake)
         batcher = CaseBatcher(store: store, ladder: ladder)
     }
+
+    /// Places new cases in `grids` from now on (the same address matcher).
+    func placing(in grids: CaseGrids) {
+        let old = intakeBox.current
+        intakeBox.replace(CaseIntake(grids: grids, matcher: old.matcher))
+    }
+}
+
+/// The case intake, replaced whole under a lock.
+final class IntakeBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var intake: CaseIntake
+    init(_ intake: CaseIntake) { self.intake = intake }
+    var current: CaseIntake { lock.withLock { intake } }
+    func replace(_ new: CaseIntake) { lock.withLock { intake = new } }
 }
 
 extension API {

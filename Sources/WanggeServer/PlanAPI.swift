@@ -6,6 +6,7 @@
 // answers as one that does not exist.
 import Foundation
 import WanggeAccounts
+import WanggeCaseDesk
 import WanggeDistrict
 import WanggeGeoJSON
 import WanggeIO
@@ -336,7 +337,9 @@ extension API {
                     changed = (r.outcome.added + r.outcome.changed).sorted()
                     // The store is the truth; grids.geojson follows it, and so do the served grids.
                     try state.plans.book.export(after.version, to: state.plans.data)
-                    state.view.replace(try ServedPlan.of(r.outcome.plan.grids, version: after.version, district: state.district, layers: state.layers))
+                    let served = try ServedPlan.of(r.outcome.plan.grids, version: after.version, district: state.district, layers: state.layers)
+                    state.view.replace(served)
+                    state.cases?.placing(in: CaseGrids(path: state.gridsFile, collection: r.outcome.plan.grids, locator: served.locator))
                 }
                 if let failure = audit(caller, .planEdit, target: "plan version \(after.version)", detail: "\(after.action): \(after.message)") {
                     return .error(500, "version \(after.version) was recorded, but its audit line could not be written: \(failure)")

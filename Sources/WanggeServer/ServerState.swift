@@ -37,6 +37,9 @@ public final class ServerState: Sendable {
     /// The same report as values, to cut down to an account's grids.
     public var workloadReport: WorkloadReport? { view.current.workloadReport }
     public let matcher: AddressMatcher
+    /// The plan version the gazetteer's grids are of (the one served at start): after an edit,
+    /// geocode answers take their grid from the served plan instead (`API.currentGrid`).
+    public let gazetteerVersion: Int64
     /// The accounts, sessions and audit log (data/accounts.sqlite).
     /// The accounts (the SQLite file here; any `AccountStoring` backend would do).
     public let accounts: any AccountStoring
@@ -104,6 +107,7 @@ public final class ServerState: Sendable {
         let served = ServedPlan(input: input, version: version, locator: try GridLocator(GridSet(collection: collection, metricCRS: district.profile.metricCRS)))
         let locator = served.locator
         view = PlanView(served)
+        gazetteerVersion = version
 
         let gazetteerFile = FilePath.join(data, Self.gazetteerName)
         var gazetteer: Gazetteer?

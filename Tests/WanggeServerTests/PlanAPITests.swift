@@ -122,6 +122,28 @@ enum PlanFixture {
         #expect(diff["blocks_moved"]?.arrayValue == [.object(["id": .string(m.block), "from": .string(m.from), "to": .string(m.to)])])
         let audit = PlanFixture.get("/api/v1/audit").text
         #expect(audit.contains("\"plan_edit\"") && audit.contains("plan version \(before + 1)") && audit.contains("\"fulu\""), "\(audit.suffix(400))")
+        // New cases and geocode answers follow the new plan: an address inside the moved block
+        // (by an even–odd ring test here, not the server's locator) is placed in the new grid.
+        let (_, plan) = try PlanFixture.state.plans.plan()
+        let polygons = try #require(plan.blocks.features.first { Plan.blockID($0) == m.block }?.geometry?.polygons)
+        func inside(_ x: Double, _ y: Double) -> Bool {
+            var odd = false
+            for ring in polygons.flatMap(\.rings) {
+                for (a, b) in zip(ring, ring.dropFirst()) where (a.y > y) != (b.y > y) && x < a.x + (y - a.y) / (b.y - a.y) * (b.x - a.x) { odd.toggle() }
+            }
+            return odd
+        }
+        let rows = try String(contentsOfFile: Fixture.boundaries + "/addresses/\(PlanFixture.fulu).csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        if m.households > 0, let row = rows.first(where: { $0.count >= 12 && $0[5] == m.village && inside(Double($0[1])!, Double($0[2])!) }) {
+            let geocoded = try PlanFixture.object(PlanFixture.get("/api/v1/geocode", ["q": row[11]], as: "fulu"))
+            #expect(geocoded["grid"]?.stringValue == m.to, "\(row[11]): \(geocoded)")
+            let created = PlanFixture.post("/api/v1/cases", "{\"type\":\"problem\",\"lon\":\(row[1]),\"lat\":\(row[2])}", as: "fulu")
+            let caseGrid = (try? JSONValue.parse(created.body))?.objectValue?["grid_code"]?.stringValue
+            #expect(created.status == 201 && caseGrid == m.to, "\(created.text)")
+        } else {
+            Issue.record("no address inside \(m.block) (\(m.households) households)")
+        }
         // Another township sees the same diff as nothing in its area.
         let foreign = try PlanFixture.object(PlanFixture.get("/api/v1/plan/diff", ["to": "\(before + 1)"], as: "tashui"))
         #expect(foreign["empty"] == .bool(true) && foreign["blocks_moved"]?.arrayValue == [])
