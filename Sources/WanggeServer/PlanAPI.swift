@@ -39,7 +39,8 @@ public final class PlanDesk: @unchecked Sendable {
         if let p = lock.withLock({ plans[v] }) { return p }
         let (record, plan) = try book.plan(v)
         lock.withLock {
-            if plans.count >= 16 { plans.removeAll() }   // a plan is a few MB; the page asks for few versions
+            // A decoded plan holds every block's geometry: keep few (the page asks for the current one and a diff's two).
+            if plans.count >= 4 { plans.removeAll() }
             plans[v] = (record, plan)
         }
         return (record, plan)
@@ -51,7 +52,7 @@ public final class PlanDesk: @unchecked Sendable {
         if let d = lock.withLock({ diffs[key] }) { return d }
         let d = try PlanDiff.compute(try plan(a).1, try plan(b).1, boundaries: boundaries, layers: layers)
         lock.withLock {
-            if diffs.count >= 256 { diffs.removeAll() }
+            if diffs.count >= 64 { diffs.removeAll() }
             diffs[key] = d
         }
         return d
