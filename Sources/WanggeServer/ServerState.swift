@@ -81,11 +81,10 @@ public final class ServerState: Sendable {
         let book = PlanBook(path: FilePath.join(data, Self.planName))
         let storeExists = FileManager.default.fileExists(atPath: book.path)
         if storeExists {
-            // The store is the truth: a grids.geojson that is not its current version is rewritten.
-            let (record, current) = try book.plan()
-            let stored = try current.encoded()
-            let same = try (try? PlanSource.load(data)).map { let e = try $0.encoded(); return e.grids == stored.grids && e.blocks == stored.blocks } ?? false
-            if !same {
+            // The store is the truth: grids.geojson and blocks.geojson not its current version's
+            // bytes (compared by the content hash, no parsing: a restart stays quick) are rewritten.
+            let record = try book.store.current()
+            if !Self.files(in: data, hold: record) {
                 try book.export(to: data)
                 note("\(gridsFile): not version \(record.version) of \(book.path); written from the store")
             }
@@ -95,11 +94,13 @@ public final class ServerState: Sendable {
         if storeExists {
             version = try book.store.current().version
         } else {
-            // As `wangge plan init --from DATA`: the plan just validated becomes version 1.
+            // As `wangge plan init --from DATA`: the plan just validated becomes version 1, and its
+            // files are written back as the store keeps them (the same plan, the store's bytes).
             let blocksFile = FilePath.join(data, "blocks.geojson")
             let blocks = FileManager.default.fileExists(atPath: blocksFile) ? try GeoJSONReader().readFeatureCollection(contentsOf: blocksFile) : FeatureCollection()
             let record = try book.initialize(Plan(grids: collection, blocks: blocks),
                                              stamp: PlanStamp(author: "wangge serve", time: PlanStamp.iso(Date()), message: "initial plan (\(Self.gridsName) of \(data))"))
+            try book.export(to: data)
             version = record.version
             note("\(book.path): created, version 1 (\(record.grids) grids, \(record.blocks) blocks)")
         }
@@ -143,6 +144,13 @@ public final class ServerState: Sendable {
         self.district = district
         self.dataDirectory = data
         self.gridsFile = gridsFile
+    }
+
+    /// Whether grids.geojson and blocks.geojson in `data` are the bytes of the store's version `record`.
+    static func files(in data: String, hold record: PlanVersionRecord) -> Bool {
+        guard let grids = FileManager.default.contents(atPath: FilePath.join(data, gridsName)),
+              let blocks = FileManager.default.contents(atPath: FilePath.join(data, "blocks.geojson")) else { return false }
+        return Plan.contentHash(grids: [UInt8](grids), blocks: [UInt8](blocks)) == record.contentHash
     }
 
     /// The townships and villages of the district and the codes of the plan's grids.

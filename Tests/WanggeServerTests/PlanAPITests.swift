@@ -62,6 +62,10 @@ enum PlanFixture {
     struct Move { var block: String; var from: String; var to: String; var village: String; var households: Int }
 
     static func move(in township: String?, breaking: Bool) throws -> Move {
+        try move(in: township, breaking: breaking, state: state)
+    }
+
+    static func move(in township: String?, breaking: Bool, state: ServerState) throws -> Move {
         let (_, plan) = try state.plans.plan()
         let locked = Set(try state.plans.book.locks().map(\.gridCode))
         for v in state.district.villages.sorted(by: { $0.code < $1.code }) where township == nil || v.townshipCode == township {

@@ -6,6 +6,7 @@ import WanggeCRS
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggeAccounts
+import WanggePlans
 @testable import WanggeServer
 
 enum Fixture {
@@ -325,6 +326,19 @@ enum HTTPClient {
         let reopened = try ServerState(data: dir, boundaries: Fixture.boundaries) { again.append($0) }
         #expect(again.isEmpty && reopened.grids.map { $0.string("code") } == state.grids.map { $0.string("code") })
         #expect(try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson")) == grids)
+
+        // The store is the truth: a version recorded by the CLI while the server was down is what
+        // the next start writes out and serves.
+        let m = try PlanFixture.move(in: nil, breaking: false, state: reopened)
+        let district = reopened.district, layers = reopened.layers
+        let r = try PlanBook(path: dir + "/plan.gpkg").move([([m.block], m.to)], boundaries: district, layers: layers,
+                                                            stamp: PlanStamp(author: "cli", time: "2026-12-01T05:00:00Z", message: ""))
+        var third: [String] = []
+        let restarted = try ServerState(data: dir, boundaries: Fixture.boundaries) { third.append($0) }
+        #expect(third.count == 2 && third[0].contains("not version \(r.after.version) of") && third[1].contains("rebuilding"), "\(third)")
+        #expect(restarted.view.current.version == r.after.version)
+        let blocks = try GeoJSONReader().readFeatureCollection(contentsOf: dir + "/blocks.geojson")
+        #expect(blocks.features.first { $0.id?.text == m.block }?.string("grid_code") == m.to)
     }
 }
 
