@@ -68,6 +68,41 @@ public struct ExportInput: Sendable {
         guard !grids.features.isEmpty else { return (grids, nil) }
         let report = WorkloadReport(figures: try WorkloadCalculator.figures(grids: grids, boundaries: boundaries, layers: layers, model: model),
                                     model: model)
+        return (setting(report, on: grids), report)
+    }
+
+    /// `grids` (a whole plan) whose grids outside `villages` are as in `previous` (grids with
+    /// recomputed figures, and their report): only the grids of `villages` are measured, from
+    /// those villages' own addresses and incidents — a point is placed among its own village's
+    /// grids, so their figures are what a district-wide run gives — and the report is re-made
+    /// from every grid's figures. What a server does after an edit of a few villages.
+    public static func recomputed(_ grids: FeatureCollection, villages: Set<String>, previous: (grids: [Feature], report: WorkloadReport),
+                                  boundaries: DistrictBoundaries, layers: DistrictLayers,
+                                  model: WorkloadModel = .standard) throws -> (FeatureCollection, WorkloadReport) {
+        func village(_ f: Feature) -> String { f.string("village_code") ?? String((f.string("code") ?? "").prefix(12)) }
+        var measured = grids, pointLayers = layers
+        measured.features = grids.features.filter { villages.contains(village($0)) }
+        pointLayers.addresses = layers.addresses.filter { villages.contains($0.villageCode) }
+        pointLayers.incidents = layers.incidents.filter { villages.contains($0.villageCode) }
+        let fresh = measured.features.isEmpty ? [] : try WorkloadCalculator.figures(grids: measured, boundaries: boundaries, layers: pointLayers, model: model)
+        var figures = Dictionary(previous.report.grids.map { ($0.figures.code, $0.figures) }, uniquingKeysWith: { a, _ in a })
+        for f in previous.report.grids where villages.contains(f.figures.villageCode) { figures[f.figures.code] = nil }
+        for f in fresh { figures[f.code] = f }
+        // In the order a whole run reports them: the plan's grids' order.
+        let codes = grids.features.compactMap { $0.string("code") ?? $0.id.map(\.text) }
+        let report = WorkloadReport(figures: codes.compactMap { figures[$0] }, model: model)
+        let kept = Dictionary(previous.grids.map { ($0.string("code") ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        var out = setting(report, on: measured)
+        let remeasured = Dictionary(out.features.map { ($0.string("code") ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        out.features = grids.features.map { f in
+            let code = f.string("code") ?? f.id.map(\.text) ?? ""
+            return villages.contains(village(f)) ? (remeasured[code] ?? f) : (kept[code] ?? f)
+        }
+        return (out, report)
+    }
+
+    /// `grids` with each one's figures from `report` set as properties.
+    static func setting(_ report: WorkloadReport, on grids: FeatureCollection) -> FeatureCollection {
         let byCode = Dictionary(report.grids.map { ($0.figures.code, $0) }, uniquingKeysWith: { a, _ in a })
         func int(_ v: Int) -> JSONValue { .number(JSONNumber(v)) }
         func real(_ v: Double) -> JSONValue { .number(JSONNumber((v * 10).rounded() / 10)) }
@@ -89,7 +124,7 @@ public struct ExportInput: Sendable {
             for (part, hours) in zip(GridHours.partNames, h.parts) { out.features[k][property: "hours_" + part] = real(hours) }
             out.features[k][property: "patrol_km"] = real(g.patrolKm)
         }
-        return (out, report)
+        return out
     }
 
     /// The grid properties the case colourings read.

@@ -338,9 +338,13 @@ extension API {
                     changed = (r.outcome.added + r.outcome.changed).sorted()
                     // The store is the truth; grids.geojson follows it, and so do the served grids.
                     try state.plans.book.export(after.version, to: state.plans.data)
-                    let served = try ServedPlan.of(r.outcome.plan.grids, version: after.version, district: state.district, layers: state.layers)
+                    let villages = Set((r.outcome.added + r.outcome.changed + r.outcome.removed).compactMap { gridVillage[$0] })
+                    // Served as the store keeps it (and a restart reads it): decoded, not the editor's value.
+                    let (_, stored) = try state.plans.plan(after.version)
+                    let served = try state.view.current.after(editOf: villages, grids: stored.grids, version: after.version,
+                                                              district: state.district, layers: state.layers)
                     state.view.replace(served)
-                    state.cases?.placing(in: CaseGrids(path: state.gridsFile, collection: r.outcome.plan.grids, locator: served.locator))
+                    state.cases?.placing(in: CaseGrids(path: state.gridsFile, collection: stored.grids, locator: served.locator))
                 }
                 if let failure = audit(caller, .planEdit, target: "plan version \(after.version)", detail: "\(after.action): \(after.message)") {
                     return .error(500, "version \(after.version) was recorded, but its audit line could not be written: \(failure)")

@@ -112,6 +112,12 @@ enum PlanFixture {
         // (households are whole addresses placed by the one point rule, so the sums move exactly).
         let (fromAfter, toAfter) = (try households(m.from), try households(m.to))
         #expect(fromAfter == fromBefore - m.households && toAfter == toBefore + m.households, "\(m): \(fromBefore)→\(fromAfter), \(toBefore)→\(toAfter)")
+        // Only the village was measured again, and that is the same as measuring everything.
+        let served = PlanFixture.state.view.current
+        let whole = try ServedPlan.of(try PlanFixture.state.plans.plan().1.grids, version: served.version,
+                                      district: PlanFixture.state.district, layers: PlanFixture.state.layers)
+        #expect(served.grids == whole.grids)
+        #expect(served.reportJSON == whole.reportJSON)
         // The village's blocks say so, and grids.geojson / blocks.geojson on disk follow the store.
         let village = try PlanFixture.object(PlanFixture.get("/api/v1/plan/villages/\(m.village)", as: "fulu"))
         let block = village["blocks"]?.objectValue?["features"]?.arrayValue?.first { $0.objectValue?["id"]?.stringValue == m.block }
