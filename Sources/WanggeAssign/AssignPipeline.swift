@@ -36,6 +36,9 @@ public struct AssignOptions: Sendable {
     public var encoding: TextEncoding?
     public var output: OutputFormat = .csv
     public var chunkRows = 32_768
+    /// Bytes read from the CSV input at a time. 4 MiB keeps the read calls few on big files; a
+    /// caller with small inputs (the fuzzer: thousands of runs a second) passes a few KiB.
+    public var readBufferBytes = 1 << 22
     /// Rows reported individually on stderr before only counting.
     public var maxReportedLines = 1000
     public init() {}
@@ -101,7 +104,7 @@ public final class AssignPipeline {
     /// CSV with a header row.
     public func runCSV(_ input: ByteSource, _ output: ByteSink) throws -> AssignSummary {
         var state = RunState(pipeline: self, output: output, lineLabel: "line")
-        var buffer = [UInt8](repeating: 0, count: 1 << 22)
+        var buffer = [UInt8](repeating: 0, count: max(1, options.readBufferBytes))
         var pending: [UInt8] = []
         var scan = 0, quoted = false, recordLine = 1, line = 1
         var encoding: TextEncoding?
@@ -169,8 +172,7 @@ public final class AssignPipeline {
 
     /// GeoJSON points (a FeatureCollection, Feature or geometry). Read whole; written streaming.
     public func runGeoJSON(_ data: Data, fileName: String?, _ output: ByteSink) throws -> AssignSummary {
-        let geographic = try options.crs.isGeographic()
-        let reader = GeoJSONReader(options: .init(checkCoordinateRange: geographic))
+        let reader = GeoJSONReader(options: .init(checkCoordinateRange: geographicInput))
         let collection = try reader.readFeatureCollection(data, fileName: fileName)
         var keys: [String] = []
         var seen = Set<String>()
@@ -259,7 +261,8 @@ public final class AssignPipeline {
 
         init(pipeline: AssignPipeline, output: ByteSink, lineLabel: String) {
             self.pipeline = pipeline; self.output = output; self.lineLabel = lineLabel
-            out.reserveCapacity(1 << 21)
+            // About one chunk's output: 2 MiB at the default 32,768 rows, little for small chunks.
+            out.reserveCapacity(min(1 << 21, max(1, pipeline.options.chunkRows) * 64))
         }
 
         mutating func begin(header: [String], headerBytes: [UInt8]) throws {

@@ -80,8 +80,10 @@ public final class GridIndex: @unchecked Sendable {
         let sorted = unsorted.sorted { $0.0.code < $1.0.code }
         grids = sorted.map(\.0)
         geometries = sorted.map(\.1)
-        // Edges.
-        var raw: [(SIMD4<Double>, Int32)] = []
+        // Extent, finiteness and the number of edges; the edges themselves are read from the
+        // polygons again as the raster is filled, never held in a list of their own (on a big grid
+        // file that list was the largest thing built).
+        var edgeCount = 0
         var bx0 = Double.infinity, by0 = Double.infinity, bx1 = -Double.infinity, by1 = -Double.infinity
         for (g, polys) in geometries.enumerated() {
             for p in polys {
@@ -91,22 +93,21 @@ public final class GridIndex: @unchecked Sendable {
                         guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { throw .nonFiniteGrid(grids[g].code) }
                         bx0 = Swift.min(bx0, a.x); bx1 = Swift.max(bx1, a.x)
                         by0 = Swift.min(by0, a.y); by1 = Swift.max(by1, a.y)
-                        if a == b { continue }
-                        raw.append((SIMD4(a.x, a.y, b.x, b.y), Int32(g)))
+                        if a != b { edgeCount += 1 }
                     }
                 }
             }
         }
-        guard !raw.isEmpty else { throw .noGrids }
+        guard edgeCount > 0 else { throw .noGrids }
         minX = bx0; minY = by0; maxX = bx1; maxY = by1
         let bw = Swift.max(bx1 - bx0, 1e-9), bh = Swift.max(by1 - by0, 1e-9)
-        let target = Double(targetCells ?? Swift.min(Swift.max(raw.count * 4, 4096), 4_000_000))
+        let target = Double(targetCells ?? Swift.min(Swift.max(edgeCount * 4, 4096), 4_000_000))
         let side = (bw * bh / target).squareRoot()
         nx = Swift.max(1, Int((bw / side).rounded(.up)))
         ny = Swift.max(1, Int((bh / side).rounded(.up)))
         cellW = bw / Double(nx); cellH = bh / Double(ny)
         invW = 1 / cellW; invH = 1 / cellH
-        t = GridIndex.build(raw, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
+        t = GridIndex.build(geometries, edgeCount: edgeCount, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
                             cellW: cellW, cellH: cellH, gridCount: grids.count)
     }
 
@@ -119,30 +120,66 @@ public final class GridIndex: @unchecked Sendable {
     @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
     @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
 
-    private static func build(_ raw: [(SIMD4<Double>, Int32)], _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
+    /// Every edge (x0, y0, x1, y1) of `geometries` with its grid, degenerate ones left out; the
+    /// k-th edge called is edge k.
+    private static func forEachEdge(_ geometries: [[Polygon]], _ body: (SIMD4<Double>, Int32) -> Void) {
+        for (g, polys) in geometries.enumerated() {
+            for p in polys {
+                for ring in p.rings where ring.count >= 2 {
+                    for i in 0..<(ring.count - 1) {
+                        let a = ring[i], b = ring[i + 1]
+                        if a != b { body(SIMD4(a.x, a.y, b.x, b.y), Int32(g)) }
+                    }
+                }
+            }
+        }
+    }
+
+    private static func build(_ geometries: [[Polygon]], edgeCount: Int, _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
         let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
         func column(_ x: Double) -> Int { frame.column(x) }
         func row(_ y: Double) -> Int { frame.row(y) }
         var t = Tables()
         t.cells = Array(repeating: -1, count: nx * ny)
-        // Cells touched by each edge's bounding box (CSR over all cells, then compacted).
+        // Cells touched by each edge's bounding box (CSR over all cells).
         var count = [Int32](repeating: 0, count: nx * ny)
         func forCells(_ e: SIMD4<Double>, _ body: (Int) -> Void) {
             let c0 = column(Swift.min(e.x, e.z)), c1 = column(Swift.max(e.x, e.z))
             let r0 = row(Swift.min(e.y, e.w)), r1 = row(Swift.max(e.y, e.w))
             for r in r0...r1 { for c in c0...c1 { body(r * nx + c) } }
         }
-        for (e, _) in raw { forCells(e) { count[$0] += 1 } }
+        forEachEdge(geometries) { e, _ in forCells(e) { count[$0] += 1 } }
         var start = [Int32](repeating: 0, count: nx * ny + 1)
-        for i in 0..<(nx * ny) { start[i + 1] = start[i] + count[i] }
-        var fill = start
-        var cellEdges = [Int32](repeating: 0, count: Int(start[nx * ny]))
-        for (k, (e, _)) in raw.enumerated() { forCells(e) { cellEdges[Int(fill[$0])] = Int32(k); fill[$0] += 1 } }
+        var edgeCells = 0
+        for i in 0..<(nx * ny) {
+            start[i + 1] = start[i] + count[i]
+            if count[i] > 0 { edgeCells += 1 }
+        }
+        // Every cell an edge touches is an edge cell keeping those edges, and edge cells are
+        // numbered in cell order: so the edges are written once, straight into their final place
+        // (cell order, edge order within a cell). `cellEdges` names the edge of each place, for the
+        // sweep to meet each edge once a row. `count` becomes each cell's next free place.
+        for i in 0..<(nx * ny) { count[i] = start[i] }
+        let places = Int(start[nx * ny])
+        var edgeCoords = [SIMD4<Double>](repeating: .zero, count: places)
+        var edgeGrid = [Int32](repeating: 0, count: places)
+        var cellEdges = [Int32](repeating: 0, count: places)
+        var k: Int32 = 0
+        forEachEdge(geometries) { e, g in
+            forCells(e) { cell in
+                let j = Int(count[cell])
+                edgeCoords[j] = e; edgeGrid[j] = g; cellEdges[j] = k
+                count[cell] += 1
+            }
+            k += 1
+        }
+        count = []
+        t.edgeStart.reserveCapacity(edgeCells + 1)
+        t.refX.reserveCapacity(edgeCells); t.refY.reserveCapacity(edgeCells); t.refOwner.reserveCapacity(edgeCells)
 
         // Row sweep: crossings of each row's centre line, in x order, with their grid.
         var parity = [UInt8](repeating: 0, count: gridCount)
-        var seen = [Int32](repeating: -1, count: raw.count)
-        var mixedOf = [Int32](repeating: -1, count: nx * ny)
+        var seen = [Int32](repeating: -1, count: edgeCount)
         var nextMixed: Int32 = 0
         for r in 0..<ny {
             let y = minY + (Double(r) + 0.5) * cellH
@@ -153,9 +190,9 @@ public final class GridIndex: @unchecked Sendable {
                     let k = Int(cellEdges[j])
                     if seen[k] == Int32(r) { continue }
                     seen[k] = Int32(r)
-                    let e = raw[k].0
+                    let e = edgeCoords[j]
                     if (e.y > y) != (e.w > y) {
-                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), raw[k].1))
+                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), edgeGrid[j]))
                     }
                 }
             }
@@ -181,30 +218,27 @@ public final class GridIndex: @unchecked Sendable {
                     continue
                 }
                 // Edge cell: a reference point clear of every crossing and every edge of the cell.
-                let local = Array(cellEdges[Int(start[cell])..<Int(start[cell + 1])])
+                let local = Int(start[cell])..<Int(start[cell + 1])
                 var rx = x0 + 0.5 * cellW
                 for f in [0.5, 0.3125, 0.6875, 0.1875, 0.8125, 0.40625, 0.59375, 0.09375, 0.90625] {
                     rx = x0 + f * cellW
                     let tol = 1e-9 * cellW
                     let clearOfCrossings = !xs.contains { abs($0.0 - rx) <= tol }
-                    let clearOfEdges = local.allSatisfy { k in
-                        let e = raw[Int(k)].0
+                    let clearOfEdges = local.allSatisfy { j in
+                        let e = edgeCoords[j]
                         return Orientation.orient(e.x, e.y, e.z, e.w, rx, y) != 0
                     }
                     if clearOfCrossings && clearOfEdges && column(rx) == c { break }
                 }
                 advance(to: rx)
                 t.cells[cell] = -2 - nextMixed
-                mixedOf[cell] = nextMixed
                 nextMixed += 1
                 t.refX.append(rx); t.refY.append(y); t.refOwner.append(owner())
-                for k in local {
-                    t.edgeCoords.append(raw[Int(k)].0)
-                    t.edgeGrid.append(raw[Int(k)].1)
-                }
-                t.edgeStart.append(Int32(t.edgeCoords.count))
+                t.edgeStart.append(start[cell + 1])
             }
         }
+        t.edgeCoords = edgeCoords
+        t.edgeGrid = edgeGrid
         return t
     }
 

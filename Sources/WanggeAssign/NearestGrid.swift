@@ -26,34 +26,31 @@ public final class NearestGrid: @unchecked Sendable {
     /// `metricPolygons[i]`: grid i's polygons in a metric CRS (index order = `GridIndex` order).
     public init(metricPolygons: [[Polygon]], resolution: Int = 128) {
         var t = Tables()
-        var count: [SIMD4<Double>: Int] = [:]
-        var all: [(SIMD4<Double>, Int32)] = []
+        // Every edge as (ring, position): 8 bytes an edge, read from the rings when needed, instead of
+        // a copy of its coordinates; on a big grid file the copy was the largest thing built.
+        var rings: [[Coordinate]] = [], ringGrid: [Int32] = []
         for (g, polys) in metricPolygons.enumerated() {
-            for p in polys {
-                for ring in p.rings where ring.count >= 2 {
-                    for i in 0..<(ring.count - 1) where ring[i] != ring[i + 1] {
-                        let a = ring[i], b = ring[i + 1]
-                        let key = (a.x, a.y) < (b.x, b.y) ? SIMD4(a.x, a.y, b.x, b.y) : SIMD4(b.x, b.y, a.x, a.y)
-                        count[key, default: 0] += 1
-                        all.append((SIMD4(a.x, a.y, b.x, b.y), Int32(g)))
-                    }
-                }
-            }
+            for p in polys { for ring in p.rings where ring.count >= 2 { rings.append(ring); ringGrid.append(Int32(g)) } }
         }
+        var ids: [UInt64] = []
+        for (r, ring) in rings.enumerated() {
+            for i in 0..<(ring.count - 1) where ring[i] != ring[i + 1] { ids.append(UInt64(r) << 32 | UInt64(i)) }
+        }
+        @inline(__always) func edge(_ id: UInt64) -> SIMD4<Double> {
+            let ring = rings[Int(id >> 32)], i = Int(id & 0xFFFF_FFFF)
+            return SIMD4(ring[i].x, ring[i].y, ring[i + 1].x, ring[i + 1].y)
+        }
+        let shared = NearestGrid.sharedEdges(count: ids.count) { edge(ids[$0]) }
         var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
-        for (e, g) in all {
-            let key = (e.x, e.y) < (e.z, e.w) ? e : SIMD4(e.z, e.w, e.x, e.y)
-            if count[key] == 1 {
-                t.edges.append(e); t.edgeGrid.append(g)
-                x0 = Swift.min(x0, e.x, e.z); x1 = Swift.max(x1, e.x, e.z)
-                y0 = Swift.min(y0, e.y, e.w); y1 = Swift.max(y1, e.y, e.w)
-            }
+        // Degenerate coverage (every edge shared): keep everything.
+        let keepAll = !shared.contains(false)
+        for (k, id) in ids.enumerated() where keepAll || !shared[k] {
+            let e = edge(id)
+            t.edges.append(e); t.edgeGrid.append(ringGrid[Int(id >> 32)])
+            x0 = Swift.min(x0, e.x, e.z); x1 = Swift.max(x1, e.x, e.z)
+            y0 = Swift.min(y0, e.y, e.w); y1 = Swift.max(y1, e.y, e.w)
         }
-        if t.edges.isEmpty {  // Degenerate coverage: keep everything.
-            for (e, g) in all { t.edges.append(e); t.edgeGrid.append(g)
-                x0 = Swift.min(x0, e.x, e.z); x1 = Swift.max(x1, e.x, e.z)
-                y0 = Swift.min(y0, e.y, e.w); y1 = Swift.max(y1, e.y, e.w) }
-        }
+        ids = []
         // Consecutive boundary edges (ring order) in chains of up to 16 with a bounding box:
         // the rasters list chains, a query opens a chain only if its box is close enough.
         var k = 0
@@ -94,6 +91,34 @@ public final class NearestGrid: @unchecked Sendable {
             }
         }
         self.t = t
+    }
+
+    /// For each edge, whether another edge has the same two endpoints (either way round): a
+    /// boundary two grids share. Indices sorted by the undirected edge find them as neighbours; a
+    /// dictionary keyed by edge did the same with several times the memory on a big grid file.
+    static func sharedEdges(_ edges: [SIMD4<Double>]) -> [Bool] {
+        sharedEdges(count: edges.count) { edges[$0] }
+    }
+
+    /// The same for edges 0..<count, each given by `edge(k)`.
+    static func sharedEdges(count: Int, _ edge: (Int) -> SIMD4<Double>) -> [Bool] {
+        @inline(__always) func key(_ k: Int32) -> SIMD4<Double> {
+            let e = edge(Int(k))
+            return (e.x, e.y) < (e.z, e.w) ? e : SIMD4(e.z, e.w, e.x, e.y)
+        }
+        @inline(__always) func less(_ a: SIMD4<Double>, _ b: SIMD4<Double>) -> Bool { (a.x, a.y, a.z, a.w) < (b.x, b.y, b.z, b.w) }
+        var order = Array(0..<Int32(count))
+        order.sort { less(key($0), key($1)) }
+        var shared = [Bool](repeating: false, count: count)
+        var i = 0
+        while i < order.count {
+            let k = key(order[i])
+            var j = i + 1
+            while j < order.count, key(order[j]) == k { j += 1 }
+            if j - i > 1 { for m in i..<j { shared[Int(order[m])] = true } }
+            i = j
+        }
+        return shared
     }
 
     /// Distance from (x, y) to the nearest edge of chain `k`.

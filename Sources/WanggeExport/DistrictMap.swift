@@ -210,11 +210,42 @@ public struct DistrictMap {
     /// The page; `extra` (HTML: a panel, a script) goes at the end of its body — the intake desk
     /// of `wangge serve` adds itself so. The map's script exposes `wanggeSearch(q)`.
     public func html(extra: String = "") -> String {
+        String(decoding: htmlBytes(extra: extra), as: UTF8.self)
+    }
+
+    /// `html(extra:)` as UTF-8, built in one buffer: on a big grid file the page is hundreds of
+    /// megabytes, and a String grown piece by piece, the template's replacements and the final
+    /// conversion to bytes each held another copy of it.
+    public func htmlBytes(extra: String = "") -> [UInt8] {
+        var legendHTML = ""
+        for (name, colour) in legend {
+            legendHTML += "<div><i style=\"background:\(colour)\"></i>\(Self.escape(name))</div>"
+        }
+        let template = Self.page
+            .replacingOccurrences(of: "%TITLE%", with: Self.escape(title))
+            .replacingOccurrences(of: "%LEGENDTITLE%", with: colouring.heading)
+            .replacingOccurrences(of: "%LEGEND%", with: legendHTML)
+        // The SVG is written straight into the page where the template says %SVG%.
+        var page: [UInt8] = []
+        for (i, piece) in template.components(separatedBy: "%SVG%").enumerated() {
+            if i > 0 { appendSVG(to: &page) }
+            page.append(contentsOf: piece.utf8)
+        }
+        let end = Array(Self.pageEnd.utf8)
+        if !extra.isEmpty, page.count >= end.count, page[(page.count - end.count)...].elementsEqual(end) {
+            page.insert(contentsOf: extra.utf8, at: page.count - end.count)
+        }
+        return page
+    }
+
+    /// The page's inline SVG map.
+    private func appendSVG(to svg: inout [UInt8]) {
         let pr = Projection(extent: extent, width: 1000, margin: 10)
         let w = pr.fmt(pr.width), h = pr.fmt(pr.height)
+        func put(_ s: String) { svg.append(contentsOf: s.utf8) }
         // data-mpu: metres per SVG unit, for the scale bar.
-        var svg = "<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\" data-mpu=\"\(1 / pr.scale)\">\n"
-        svg += "<path id=\"district\" d=\"\(pr.path(outline))\" fill=\"#f2efe6\" stroke=\"none\"/>\n<g id=\"grids\">\n"
+        put("<svg id=\"map\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" data-width=\"\(w)\" data-height=\"\(h)\" data-mpu=\"\(1 / pr.scale)\">\n")
+        put("<path id=\"district\" d=\"\(pr.path(outline))\" fill=\"#f2efe6\" stroke=\"none\"/>\n<g id=\"grids\">\n")
         for (k, g) in grids.enumerated() {
             let f = g.feature
             func attr(_ key: String) -> String {
@@ -224,44 +255,33 @@ public struct DistrictMap {
                 default: ""
                 }
             }
-            svg += "<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\" data-open=\"\(attr(ExportInput.openCasesKey))\" data-overdue=\"\(attr(ExportInput.overdueCasesKey))\"/>\n"
+            put("<path class=\"grid\" d=\"\(pr.path(g.metric))\" fill=\"\(colour(k))\" data-code=\"\(attr("code"))\" data-name=\"\(attr("name"))\" data-village=\"\(attr("village"))\" data-township=\"\(attr("township"))\" data-households=\"\(attr("households"))\" data-residents=\"\(attr("residents"))\" data-workload=\"\(attr("workload"))\" data-worker=\"\(attr("worker"))\" data-phone=\"\(attr("worker_phone"))\" data-staff=\"\(attr("staff_hours"))\" data-open=\"\(attr(ExportInput.openCasesKey))\" data-overdue=\"\(attr(ExportInput.overdueCasesKey))\"/>\n")
         }
-        svg += "</g>\n" + linesHTML(pr) + "<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n"
+        put("</g>\n" + linesHTML(pr) + "<g id=\"villages\" fill=\"none\" stroke=\"#555\" stroke-width=\"0.7\">\n")
         for (v, g) in villages {
-            svg += "<path class=\"village\" d=\"\(pr.path(g))\" data-code=\"\(v.code)\" data-name=\"\(Self.escape(v.name))\"/>\n"
+            put("<path class=\"village\" d=\"\(pr.path(g))\" data-code=\"\(v.code)\" data-name=\"\(Self.escape(v.name))\"/>\n")
         }
-        svg += "</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n"
-        for (t, g) in townships { svg += "<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\" data-name=\"\(Self.escape(t.name))\"/>\n" }
-        svg += "</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n"
-        svg += "<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n"
+        put("</g>\n<g id=\"townships\" fill=\"none\" stroke=\"#222\" stroke-width=\"1.6\">\n")
+        for (t, g) in townships { put("<path class=\"township\" d=\"\(pr.path(g))\" data-code=\"\(t.code)\" data-name=\"\(Self.escape(t.name))\"/>\n") }
+        put("</g>\n<path id=\"outline\" d=\"\(pr.path(outline))\" fill=\"none\" stroke=\"#000\" stroke-width=\"2.4\"/>\n<g id=\"hits\" fill=\"none\" stroke=\"#0050ff\" stroke-width=\"3\" pointer-events=\"none\"></g>\n")
+        put("<g id=\"glabels\" class=\"labels\" font-size=\"2.2\">\n")
         for g in grids {
             let c = SVGMap.labelPoint(g.metric)
             let name = g.feature.string("name") ?? ""
             let short = name.range(of: "第").map { String(name[$0.lowerBound...]).replacingOccurrences(of: "网格", with: "") } ?? (g.feature.string("code") ?? "")
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(short))</text>\n"
+            put("<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(short))</text>\n")
         }
-        svg += "</g>\n<g id=\"vlabels\" class=\"labels\" font-size=\"6.5\">\n"
+        put("</g>\n<g id=\"vlabels\" class=\"labels\" font-size=\"6.5\">\n")
         for (v, g) in villages {
             let c = SVGMap.labelPoint(g)
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(v.name))</text>\n"
+            put("<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\">\(Self.escape(v.name))</text>\n")
         }
-        svg += "</g>\n<g id=\"tlabels\" class=\"labels\" font-size=\"15\">\n"
+        put("</g>\n<g id=\"tlabels\" class=\"labels\" font-size=\"15\">\n")
         for (t, g) in townships {
             let c = SVGMap.labelPoint(g)
-            svg += "<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n"
+            put("<text x=\"\(pr.fmt(pr.x(c)))\" y=\"\(pr.fmt(pr.y(c)))\" font-weight=\"bold\">\(Self.escape(t.name))</text>\n")
         }
-        svg += "</g>\n</svg>"
-        var legendHTML = ""
-        for (name, colour) in legend {
-            legendHTML += "<div><i style=\"background:\(colour)\"></i>\(Self.escape(name))</div>"
-        }
-        let heading = colouring.heading
-        let page = Self.page
-            .replacingOccurrences(of: "%TITLE%", with: Self.escape(title))
-            .replacingOccurrences(of: "%LEGENDTITLE%", with: heading)
-            .replacingOccurrences(of: "%LEGEND%", with: legendHTML)
-            .replacingOccurrences(of: "%SVG%", with: svg)
-        return Self.adding(extra, to: page)
+        put("</g>\n</svg>")
     }
 
     /// `page` (an `html()` page) with `extra` at the end of its body: several pages from one map
@@ -269,10 +289,12 @@ public struct DistrictMap {
     public static func adding(_ extra: String, to page: String) -> String {
         // The page ends with its closing tags; searching 5 MB of text for them took a fifth of
         // the server's start.
-        let end = "</body>\n</html>"
-        guard !extra.isEmpty, page.hasSuffix(end) else { return page }
-        return String(page.dropLast(end.count)) + extra + end
+        guard !extra.isEmpty, page.hasSuffix(pageEnd) else { return page }
+        return String(page.dropLast(pageEnd.count)) + extra + pageEnd
     }
+
+    /// How a page ends; `extra` goes right before it.
+    static let pageEnd = "</body>\n</html>"
 
     /// The lines grids follow, as three switchable layers: rivers (with streams and gullies),
     /// ridges, streets. Vertices closer than the page's 0.01-unit precision are dropped.

@@ -36,8 +36,10 @@ public struct GeoJSONReader: Sendable {
         let regular = path != "-" && stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
         // A reader never sees half a set: finish a commit a killed writer left in the directory.
         if regular { try? AtomicFileSet.recover(directory: FilePath.directory(of: path)) }
-        if regular, let data = try? Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe) {
-            return try read(data, fileName: path)
+        if regular, let mapped = MappedFile(path: path) {
+            // Each feature's bytes are given back once it is read: the file is never in memory
+            // whole beside the features made from it.
+            return try decode(mapped.bytes, fileName: path, consumed: mapped.release(before:))
         }
         let bytes: [UInt8]
         do { bytes = try InputFile.read(path) } catch {
@@ -75,8 +77,11 @@ public struct GeoJSONReader: Sendable {
         try read(data, fileName: fileName).featureCollection
     }
 
-    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, fileName: String?) throws(GeoJSONError) -> GeoJSONDocument {
+    /// `consumed(offset)`: the features before `offset` are read (the bytes before it are not looked at again).
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>, fileName: String?,
+                        consumed: ((Int) -> Void)? = nil) throws(GeoJSONError) -> GeoJSONDocument {
         var decoder = GeoJSONDecoder(scanner: JSONScanner(bytes), options: options, fileName: fileName)
+        decoder.consumed = consumed
         do throws(DecodingFailure) {
             return try decoder.decodeDocument()
         } catch {
@@ -148,6 +153,8 @@ struct GeoJSONDecoder {
     let fileName: String?
     var featureIndex: Int?
     var featureID: FeatureID?
+    /// Told the offset after each feature of a collection (see `GeoJSONReader.decode`).
+    var consumed: ((Int) -> Void)?
 
     init(scanner: JSONScanner, options: GeoJSONReader.Options, fileName: String?) {
         self.scanner = scanner
@@ -209,7 +216,7 @@ struct GeoJSONDecoder {
         // parsing features are gathered here and applied after each member.
         var decodingFailure: DecodingFailure?
         // Copies, so the member callback does not touch `self` while `scanner` is being mutated.
-        let options = options, fileName = fileName, featureIndex = featureIndex
+        let options = options, fileName = fileName, featureIndex = featureIndex, consumed = consumed
         do throws(JSONSyntaxError) {
             try scanner.parseMembers { (scanner, key) throws(JSONSyntaxError) in
                 switch key {
@@ -265,6 +272,7 @@ struct GeoJSONDecoder {
                         defer { scanner = decoder.scanner }
                         do throws(DecodingFailure) {
                             features.append(try decoder.decodeFeatureElement())
+                            consumed?(decoder.scanner.position)
                         } catch {
                             switch error {
                             case .syntax(let e):
@@ -378,7 +386,17 @@ struct GeoJSONDecoder {
             }
             if try scanner.endOfListOrComma(0x5D, "',' or ']'") { break }
         }
-        return allPositions ? .positions(positions, line: line) : .list(nodes, line: line)
+        return allPositions ? .positions(exactFit(positions), line: line) : .list(nodes, line: line)
+    }
+
+    /// `positions` in an array of its own size: appending grows an array by doubling, so without
+    /// this a big file's rings would hold up to twice the memory their coordinates need, for as
+    /// long as the document lives.
+    static func exactFit(_ positions: [Coordinate]) -> [Coordinate] {
+        guard positions.capacity - positions.count > 64 else { return positions }
+        return [Coordinate](unsafeUninitializedCapacity: positions.count) { buffer, count in
+            count = buffer.initialize(fromContentsOf: positions)
+        }
     }
 
     /// The numbers of one position, after its '['. A third (altitude) number is accepted but

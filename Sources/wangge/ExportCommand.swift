@@ -74,7 +74,7 @@ struct MapCommand: ParsableCommand {
         }
         let map = try DistrictMap(input, colouring: colour)
         var files: [(path: String, bytes: [UInt8])] = []
-        if let out { files.append((out, Array(map.html().utf8))) }
+        if let out { files.append((out, map.htmlBytes())) }
         if let svg { files.append((svg, Array(map.svg().utf8))) }
         // The HTML and the SVG of one run are one result: in one directory they are replaced
         // together (two runs at once leave one run's pair); in two directories, one by one.

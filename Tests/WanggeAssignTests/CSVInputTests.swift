@@ -60,9 +60,34 @@ import WanggeGeometry
         // New York is far away but a real place: outside, with its nearest grid, not an error.
         #expect(Fixture.column(out, "status") == ["inside", "outside"])
     }
+
+    @Test func anyReadBufferSizeGivesTheSameOutput() throws {
+        // Records, quotes, a BOM, CRLF and multi-byte characters cut at every place a small read
+        // buffer cuts them: the output and the summary are those of the default 4 MiB buffer.
+        let (c, _) = Self.inside
+        let csv = "\u{FEFF}id,名称,lon,lat\r\n1,\"沙湾,镇\",\(c.x),\(c.y)\r\n2,\"two\nlines\",\(c.x),\(c.y)\n3,bad,x,\(c.y)\n4,\"\"\"q\"\"\",\(c.x),\(c.y)\n5,last,\(c.x),\(c.y)"
+        let (expected, expectedSummary, expectedMessages) = try Fixture.run(csv, AssignOptions())
+        for size in [1, 2, 3, 7, 64] {
+            var options = AssignOptions()
+            options.readBufferBytes = size
+            let (out, summary, messages) = try Fixture.run(csv, options)
+            #expect(out == expected, "read buffer \(size)")
+            #expect(summary == expectedSummary && messages == expectedMessages, "read buffer \(size)")
+        }
+        #expect(expectedSummary.rows == 4 && expectedSummary.skippedLines == [5])
+    }
 }
 
 @Suite struct NearestGridBoundsTests {
+    @Test func sharedEdgesAreFoundEitherWayRound() {
+        // Two unit squares side by side: the edge x = 1 is A's (1,0)→(1,1) and B's (1,1)→(1,0).
+        let a: [SIMD4<Double>] = [SIMD4(0, 0, 1, 0), SIMD4(1, 0, 1, 1), SIMD4(1, 1, 0, 1), SIMD4(0, 1, 0, 0)]
+        let b: [SIMD4<Double>] = [SIMD4(1, 0, 2, 0), SIMD4(2, 0, 2, 1), SIMD4(2, 1, 1, 1), SIMD4(1, 1, 1, 0)]
+        #expect(NearestGrid.sharedEdges(a + b) == [false, true, false, false, false, false, false, true])
+        #expect(NearestGrid.sharedEdges(a) == [false, false, false, false])
+        #expect(NearestGrid.sharedEdges([]) == [])
+    }
+
     @Test func farAndNonFinitePointsDoNotTrap() {
         let nearest = Fixture.set.nearest
         let far = nearest.nearest(1e300, -1e300)

@@ -25,6 +25,18 @@ import WanggeIO
         #expect(html.components(separatedBy: "class=\"township\"").count - 1 == 14)
     }
 
+    /// `wangge map` writes the page from one byte buffer: the same page as the String path, with
+    /// `extra` right before its end, and the SVG in it once.
+    @Test func thePageAsBytesIsThePageAsText() throws {
+        let map = try DistrictMap(Fixture.input)
+        let extra = "<p id=\"extra\">附加</p>"
+        let page = String(decoding: map.htmlBytes(extra: extra), as: UTF8.self)
+        #expect(page == DistrictMap.adding(extra, to: map.html()))
+        #expect(page.hasSuffix(extra + "</body>\n</html>"))
+        #expect(!page.contains("%SVG%") && page.components(separatedBy: "<svg id=\"map\"").count == 2)
+        #expect(map.htmlBytes() == Array(map.html().utf8))
+    }
+
     /// The planner's map carries the lines grids follow, each layer with every line of its files.
     @Test func theLinesGridsFollowAreLayers() throws {
         let html = try DistrictMap(Fixture.input).html()

@@ -3,8 +3,7 @@
 // lines. The gazetteer is built once from boundaries/ and cached as SQLite:
 //   WANGGE_FUZZ_GAZETTEER  the cache (default .build-fuzz/gazetteer.sqlite; built when missing)
 //   WANGGE_BOUNDARIES      the boundaries directory to build it from (default boundaries)
-// Built by tools/fuzz.sh (-sanitize=fuzzer -DWANGGE_FUZZ); a plain `swift build` makes a replayer:
-//   fuzz-address FILE...   runs each file through the same code.
+// Entry points (libFuzzer's, and `fuzz-address FILE...` as a replayer): ../Shared/FuzzEntry.swift.
 import Foundation
 import WanggeGazetteer
 import WanggeStore
@@ -39,20 +38,3 @@ public func LLVMFuzzerInitialize(_ argc: UnsafeMutablePointer<CInt>?, _ argv: Un
     _ = matcher.gazetteer.villages.count  // build/load before the first timed input
     return 0
 }
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-#if !WANGGE_FUZZ
-@main enum Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("ok \(path)")
-        }
-    }
-}
-#endif

@@ -2,8 +2,7 @@
 // AssignPipeline.runCSV (CSV output with tiny chunks, and either GeoJSON output or JSON lines
 // from GCJ-02 input) and AssignPipeline.runGeoJSON (GeoJSON points in, CSV and JSON lines out).
 // Thrown errors are fine; crashes are not.
-// Built by tools/fuzz.sh (-sanitize=fuzzer -DWANGGE_FUZZ); a plain `swift build` makes a replayer:
-//   fuzz-assign FILE...   runs each file through the same code.
+// Entry points (libFuzzer's, and `fuzz-assign FILE...` as a replayer): ../Shared/FuzzEntry.swift.
 import Foundation
 import WanggeAssign
 import WanggeCRS
@@ -34,6 +33,9 @@ func pipeline(_ output: OutputFormat, crs: CRS = .wgs84, chunkRows: Int = 32_768
     options.crs = crs
     options.chunkRows = chunkRows
     options.maxReportedLines = 2
+    // Inputs are at most a few KiB (fuzz.sh's -max_len): the CLI's 4 MiB read buffer, allocated
+    // and cleared for every run, was most of the time per input.
+    options.readBufferBytes = 4096
     do {
         let p = try AssignPipeline(grids: grids, options: options)
         p.diagnostic = { _ in }
@@ -46,30 +48,11 @@ nonisolated(unsafe) let geojsonPipeline = pipeline(.geojson)
 nonisolated(unsafe) let gcjPipeline = pipeline(.jsonl, crs: .gcj02, chunkRows: 2)
 
 func fuzzOne(_ bytes: [UInt8]) {
-    // Each runCSV call allocates and clears a 4 MiB read buffer, which dominates the time per
-    // input; so the CSV output always, the other two outputs by turns (odd/even length).
+    // The CSV output always, the other two outputs by turns (odd/even length).
     _ = try? csvPipeline.runCSV(MemoryStream(bytes), MemoryStream())
     _ = try? (bytes.count % 2 == 0 ? geojsonPipeline : gcjPipeline).runCSV(MemoryStream(bytes), MemoryStream())
-    // runGeoJSON asks PROJ (a new context, proj.db) whether the CRS is geographic before it
-    // reads; input that cannot be a GeoJSON object is rejected by the reader anyway.
+    // Input that cannot be a GeoJSON object is rejected by the reader at its first byte.
     guard bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D, 0xEF, 0xBB, 0xBF].contains($0) }) == UInt8(ascii: "{") else { return }
     _ = try? csvPipeline.runGeoJSON(Data(bytes), fileName: "fuzz.geojson", MemoryStream())
     _ = try? gcjPipeline.runGeoJSON(Data(bytes), fileName: "fuzz.geojson", MemoryStream())
 }
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-#if !WANGGE_FUZZ
-@main enum Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("ok \(path)")
-        }
-    }
-}
-#endif

@@ -2,8 +2,7 @@
 // are written again (whole metres and 2 decimals) and must read back with the same size, corner
 // and cell size, NODATA cells still NODATA; lookups anywhere (cell centres, corners, outside, NaN) and a walk
 // across the raster must not trap, and on ordinary values bilinear at a cell centre is the cell.
-// Built by tools/fuzz.sh (-sanitize=fuzzer -DWANGGE_FUZZ); a plain `swift build` makes a replayer:
-//   fuzz-elevation FILE...   runs each file through the same code.
+// Entry points (libFuzzer's, and `fuzz-elevation FILE...` as a replayer): ../Shared/FuzzEntry.swift.
 import Foundation
 import WanggeDistrict
 import WanggeGeometry
@@ -47,20 +46,3 @@ func fuzzOne(_ bytes: [UInt8]) {
         }
     }
 }
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-#if !WANGGE_FUZZ
-@main enum Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("ok \(path)")
-        }
-    }
-}
-#endif

@@ -1,8 +1,7 @@
 // libFuzzer target: GeoJSONReader on arbitrary bytes. Thrown GeoJSONErrors are fine; traps,
 // memory errors and hangs are not. A document that reads must also survive GeoJSONWriter and
 // read back (without the coordinate-range check: the writer rounds to 7 decimals).
-// Built by tools/fuzz.sh (-sanitize=fuzzer -DWANGGE_FUZZ); a plain `swift build` makes a replayer:
-//   fuzz-geojson FILE...   runs each file through the same code.
+// Entry points (libFuzzer's, and `fuzz-geojson FILE...` as a replayer): ../Shared/FuzzEntry.swift.
 import Foundation
 import WanggeGeoJSON
 import WanggeGeometry
@@ -27,20 +26,3 @@ func fuzzOne(_ bytes: [UInt8]) {
     }
     _ = try? JSONValue.parse(bytes)
 }
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-#if !WANGGE_FUZZ
-@main enum Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("ok \(path)")
-        }
-    }
-}
-#endif

@@ -5,8 +5,7 @@
 //     back to the same value (and GeoPackageBinary must wrap exactly that WKB);
 //  2. as a recipe for a Geometry value: when GEOS accepts the value, WKB.encode must produce the
 //     very bytes GEOS's own 2-D little-endian ISO writer produces.
-// Built by tools/fuzz.sh (-sanitize=fuzzer -DWANGGE_FUZZ); a plain `swift build` makes a replayer:
-//   fuzz-wkb FILE...   runs each file through the same code.
+// Entry points (libFuzzer's, and `fuzz-wkb FILE...` as a replayer): ../Shared/FuzzEntry.swift.
 import Foundation
 import WanggeGeometry
 import WanggeStore
@@ -139,20 +138,3 @@ func fuzzOne(_ bytes: [UInt8]) {
     wkbRoundTrip(bytes)
     writerAgainstGEOS(bytes)
 }
-
-@_cdecl("LLVMFuzzerTestOneInput")
-public func LLVMFuzzerTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    fuzzOne(size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-#if !WANGGE_FUZZ
-@main enum Replay {
-    static func main() throws {
-        for path in CommandLine.arguments.dropFirst() {
-            fuzzOne(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-            print("ok \(path)")
-        }
-    }
-}
-#endif
