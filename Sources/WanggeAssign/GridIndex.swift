@@ -135,49 +135,79 @@ public final class GridIndex: @unchecked Sendable {
         }
     }
 
-    private static func build(_ geometries: [[Polygon]], edgeCount: Int, _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
-        let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
-        func column(_ x: Double) -> Int { frame.column(x) }
-        func row(_ y: Double) -> Int { frame.row(y) }
-        var t = Tables()
-        t.cells = Array(repeating: -1, count: nx * ny)
-        // Cells touched by each edge's bounding box (CSR over all cells).
-        var count = [Int32](repeating: 0, count: nx * ny)
+    /// The edges by cell (CSR over all cells): cell i's places are `start[i]..<start[i + 1]`, each
+    /// with the edge's coordinates, its grid and its number.
+    private struct CellEdges {
+        var start: [Int32]
+        var coords: [SIMD4<Double>]
+        var grid: [Int32]
+        var edge: [Int32]
+        /// Cells with at least one edge.
+        var edgeCells: Int
+    }
+
+    /// Every cell an edge's bounding box touches keeps the edge, and edge cells are numbered in cell
+    /// order: so the edges are written once, straight into their final place (cell order, edge
+    /// order within a cell). `edge` names the edge of each place, for the sweep to meet each edge
+    /// once a row.
+    private static func cellEdges(_ geometries: [[Polygon]], _ frame: Frame) -> CellEdges {
+        let nx = frame.nx, cells = frame.nx * frame.ny
+        var count = [Int32](repeating: 0, count: cells)
         func forCells(_ e: SIMD4<Double>, _ body: (Int) -> Void) {
-            let c0 = column(Swift.min(e.x, e.z)), c1 = column(Swift.max(e.x, e.z))
-            let r0 = row(Swift.min(e.y, e.w)), r1 = row(Swift.max(e.y, e.w))
+            let c0 = frame.column(Swift.min(e.x, e.z)), c1 = frame.column(Swift.max(e.x, e.z))
+            let r0 = frame.row(Swift.min(e.y, e.w)), r1 = frame.row(Swift.max(e.y, e.w))
             for r in r0...r1 { for c in c0...c1 { body(r * nx + c) } }
         }
         forEachEdge(geometries) { e, _ in forCells(e) { count[$0] += 1 } }
-        var start = [Int32](repeating: 0, count: nx * ny + 1)
+        var start = [Int32](repeating: 0, count: cells + 1)
         var edgeCells = 0
-        for i in 0..<(nx * ny) {
+        for i in 0..<cells {
             start[i + 1] = start[i] + count[i]
             if count[i] > 0 { edgeCells += 1 }
         }
-        // Every cell an edge touches is an edge cell keeping those edges, and edge cells are
-        // numbered in cell order: so the edges are written once, straight into their final place
-        // (cell order, edge order within a cell). `cellEdges` names the edge of each place, for the
-        // sweep to meet each edge once a row. `count` becomes each cell's next free place.
-        for i in 0..<(nx * ny) { count[i] = start[i] }
-        let places = Int(start[nx * ny])
-        var edgeCoords = [SIMD4<Double>](repeating: .zero, count: places)
-        var edgeGrid = [Int32](repeating: 0, count: places)
-        var cellEdges = [Int32](repeating: 0, count: places)
+        for i in 0..<cells { count[i] = start[i] }   // now each cell's next free place
+        let places = Int(start[cells])
+        var out = CellEdges(start: start, coords: [SIMD4<Double>](repeating: .zero, count: places),
+                            grid: [Int32](repeating: 0, count: places), edge: [Int32](repeating: 0, count: places),
+                            edgeCells: edgeCells)
         var k: Int32 = 0
         forEachEdge(geometries) { e, g in
             forCells(e) { cell in
                 let j = Int(count[cell])
-                edgeCoords[j] = e; edgeGrid[j] = g; cellEdges[j] = k
+                out.coords[j] = e; out.grid[j] = g; out.edge[j] = k
                 count[cell] += 1
             }
             k += 1
         }
-        count = []
-        t.edgeStart.reserveCapacity(edgeCells + 1)
-        t.refX.reserveCapacity(edgeCells); t.refY.reserveCapacity(edgeCells); t.refOwner.reserveCapacity(edgeCells)
+        return out
+    }
 
-        // Row sweep: crossings of each row's centre line, in x order, with their grid.
+    /// A reference x on the row's centre line `y` in the cell starting at `x0`: clear of every
+    /// crossing of the line and of every edge of the cell, so its owner is decided by parity alone.
+    private static func referenceX(cellStart x0: Double, cellW: Double, y: Double, column c: Int, _ frame: Frame,
+                                   crossings xs: [(Double, Int32)], edges: ArraySlice<SIMD4<Double>>) -> Double {
+        var rx = x0 + 0.5 * cellW
+        for f in [0.5, 0.3125, 0.6875, 0.1875, 0.8125, 0.40625, 0.59375, 0.09375, 0.90625] {
+            rx = x0 + f * cellW
+            let tol = 1e-9 * cellW
+            let clearOfCrossings = !xs.contains { abs($0.0 - rx) <= tol }
+            let clearOfEdges = edges.allSatisfy { e in Orientation.orient(e.x, e.y, e.z, e.w, rx, y) != 0 }
+            if clearOfCrossings && clearOfEdges && frame.column(rx) == c { break }
+        }
+        return rx
+    }
+
+    /// The tables by a sweep of each row's centre line: its crossings in x order, with their grid,
+    /// give the owner of every cell without edges, and the owner of each edge cell's reference point.
+    private static func build(_ geometries: [[Polygon]], edgeCount: Int, _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
+        let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
+        let ce = cellEdges(geometries, frame)
+        let start = ce.start
+        var t = Tables()
+        t.cells = Array(repeating: -1, count: nx * ny)
+        t.edgeStart.reserveCapacity(ce.edgeCells + 1)
+        t.refX.reserveCapacity(ce.edgeCells); t.refY.reserveCapacity(ce.edgeCells); t.refOwner.reserveCapacity(ce.edgeCells)
+
         var parity = [UInt8](repeating: 0, count: gridCount)
         var seen = [Int32](repeating: -1, count: edgeCount)
         var nextMixed: Int32 = 0
@@ -187,12 +217,12 @@ public final class GridIndex: @unchecked Sendable {
             for c in 0..<nx {
                 let cell = r * nx + c
                 for j in Int(start[cell])..<Int(start[cell + 1]) {
-                    let k = Int(cellEdges[j])
+                    let k = Int(ce.edge[j])
                     if seen[k] == Int32(r) { continue }
                     seen[k] = Int32(r)
-                    let e = edgeCoords[j]
+                    let e = ce.coords[j]
                     if (e.y > y) != (e.w > y) {
-                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), edgeGrid[j]))
+                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), ce.grid[j]))
                     }
                 }
             }
@@ -217,19 +247,8 @@ public final class GridIndex: @unchecked Sendable {
                     t.cells[cell] = owner()
                     continue
                 }
-                // Edge cell: a reference point clear of every crossing and every edge of the cell.
-                let local = Int(start[cell])..<Int(start[cell + 1])
-                var rx = x0 + 0.5 * cellW
-                for f in [0.5, 0.3125, 0.6875, 0.1875, 0.8125, 0.40625, 0.59375, 0.09375, 0.90625] {
-                    rx = x0 + f * cellW
-                    let tol = 1e-9 * cellW
-                    let clearOfCrossings = !xs.contains { abs($0.0 - rx) <= tol }
-                    let clearOfEdges = local.allSatisfy { j in
-                        let e = edgeCoords[j]
-                        return Orientation.orient(e.x, e.y, e.z, e.w, rx, y) != 0
-                    }
-                    if clearOfCrossings && clearOfEdges && column(rx) == c { break }
-                }
+                let rx = referenceX(cellStart: x0, cellW: cellW, y: y, column: c, frame, crossings: xs,
+                                    edges: ce.coords[Int(start[cell])..<Int(start[cell + 1])])
                 advance(to: rx)
                 t.cells[cell] = -2 - nextMixed
                 nextMixed += 1
@@ -237,8 +256,8 @@ public final class GridIndex: @unchecked Sendable {
                 t.edgeStart.append(start[cell + 1])
             }
         }
-        t.edgeCoords = edgeCoords
-        t.edgeGrid = edgeGrid
+        t.edgeCoords = ce.coords
+        t.edgeGrid = ce.grid
         return t
     }
 

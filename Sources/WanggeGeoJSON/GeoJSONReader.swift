@@ -233,61 +233,15 @@ struct GeoJSONDecoder {
                         raw.geometryOther = try scanner.parseValue()
                     }
                 case "geometries":
-                    if scanner.peek() == 0x5B {
-                        var members: [RawObject] = []
-                        var otherMember: JSONValue?
-                        try Self.parseElements(&scanner) { (scanner) throws(JSONSyntaxError) in
-                            if scanner.peek() == 0x7B {
-                                if let m = try Self.parseNested(&scanner, options: options, fileName: fileName,
-                                                                featureIndex: featureIndex, failure: &decodingFailure) {
-                                    members.append(m)
-                                }
-                            } else {
-                                let v = try scanner.parseValue()
-                                if otherMember == nil { otherMember = v }
-                            }
-                        }
-                        if let otherMember {
-                            raw.geometriesOther = otherMember
-                        } else {
-                            raw.geometries = members
-                        }
-                    } else {
-                        raw.geometriesOther = try scanner.parseValue()
-                    }
+                    try Self.parseGeometries(&scanner, into: raw, options: options, fileName: fileName,
+                                             featureIndex: featureIndex, failure: &decodingFailure)
                 case "properties":
                     raw.properties = try scanner.parseValue()
                 case "id":
                     raw.id = try scanner.parseValue()
                 case "features" where isTopLevel && scanner.peek() == 0x5B:
-                    var features: [Feature] = []
-                    var index = 0
-                    try Self.parseElements(&scanner) { (scanner) throws(JSONSyntaxError) in
-                        guard decodingFailure == nil else {
-                            _ = try scanner.parseValue()
-                            return
-                        }
-                        var decoder = GeoJSONDecoder(scanner: scanner, options: options, fileName: fileName)
-                        decoder.featureIndex = index
-                        defer { scanner = decoder.scanner }
-                        do throws(DecodingFailure) {
-                            features.append(try decoder.decodeFeatureElement())
-                            consumed?(decoder.scanner.position)
-                        } catch {
-                            switch error {
-                            case .syntax(let e):
-                                decodingFailure = .geoJSON(GeoJSONError(
-                                    kind: .syntax, file: fileName, featureIndex: index, featureID: decoder.featureID,
-                                    line: e.line, column: e.column, message: e.message))
-                                scanner = decoder.scanner
-                                throw e
-                            case .geoJSON:
-                                decodingFailure = error
-                            }
-                        }
-                        index += 1
-                    }
-                    raw.features = features
+                    raw.features = try Self.parseFeatures(&scanner, options: options, fileName: fileName, consumed: consumed,
+                                                          failure: &decodingFailure)
                 case "features" where isTopLevel:
                     raw.featuresOther = try scanner.parseValue()
                 default:
@@ -302,6 +256,67 @@ struct GeoJSONDecoder {
         }
         if let decodingFailure { throw decodingFailure }
         return raw
+    }
+
+    /// "geometries": the members that are objects, or the first element that is not (kept, to be
+    /// reported as the collection's problem).
+    static func parseGeometries(_ scanner: inout JSONScanner, into raw: RawObject, options: GeoJSONReader.Options,
+                                fileName: String?, featureIndex: Int?, failure: inout DecodingFailure?) throws(JSONSyntaxError) {
+        guard scanner.peek() == 0x5B else {
+            raw.geometriesOther = try scanner.parseValue()
+            return
+        }
+        var members: [RawObject] = []
+        var otherMember: JSONValue?
+        try parseElements(&scanner) { (scanner) throws(JSONSyntaxError) in
+            if scanner.peek() == 0x7B {
+                if let m = try parseNested(&scanner, options: options, fileName: fileName, featureIndex: featureIndex, failure: &failure) {
+                    members.append(m)
+                }
+            } else {
+                let v = try scanner.parseValue()
+                if otherMember == nil { otherMember = v }
+            }
+        }
+        if let otherMember {
+            raw.geometriesOther = otherMember
+        } else {
+            raw.geometries = members
+        }
+    }
+
+    /// A FeatureCollection's "features", each decoded as it is read (and its bytes reported
+    /// `consumed`); the first GeoJSON problem is kept in `failure` and the rest only skipped.
+    static func parseFeatures(_ scanner: inout JSONScanner, options: GeoJSONReader.Options, fileName: String?,
+                              consumed: ((Int) -> Void)?, failure: inout DecodingFailure?) throws(JSONSyntaxError) -> [Feature] {
+        var features: [Feature] = []
+        var index = 0
+        try parseElements(&scanner) { (scanner) throws(JSONSyntaxError) in
+            guard failure == nil else {
+                _ = try scanner.parseValue()
+                return
+            }
+            var decoder = GeoJSONDecoder(scanner: scanner, options: options, fileName: fileName)
+            decoder.featureIndex = index
+            defer { scanner = decoder.scanner }
+            do throws(DecodingFailure) {
+                features.append(try decoder.decodeFeatureElement())
+                consumed?(decoder.scanner.position)
+            } catch {
+                switch error {
+                case .syntax(let e):
+                    failure = .geoJSON(GeoJSONError(
+                        kind: .syntax, file: fileName, featureIndex: index, featureID: decoder.featureID,
+                        line: e.line, column: e.column, message: e.message))
+                    scanner = decoder.scanner
+                    throw e
+                case .geoJSON:
+                    failure = error
+                }
+            }
+            index += 1
+        }
+        return features
     }
 
     /// A nested object (geometry). Syntax errors propagate; GeoJSON problems cannot occur while
