@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "WanggeGazetteerTests", dependencies: ["WanggeGazetteer", "WanggeStore", "WanggeAssign", "WanggeIO",
                                                                .product(name: "GRDB", package: "GRDB.swift")], exclude: ["Fixtures"]),
         // The real `wangge` binary on the second district (boundaries/jinkouhe): nothing of Shawan wired in.
-        .testTarget(name: "WanggeCLITests", dependencies: ["WanggeGeoJSON"]),
+        .testTarget(name: "WanggeCLITests", dependencies: ["WanggeGeoJSON", "WanggeTestSupport"]),
         .testTarget(name: "WanggePlansTests", dependencies: ["WanggePlans", "WanggeStore", "WanggeWorkload", "WanggeGrids", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO"]),
     ]
 )

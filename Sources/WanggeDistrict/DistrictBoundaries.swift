@@ -65,37 +65,11 @@ public struct DistrictBoundaries: Sendable {
     /// With `elevation` (the default), `elevation.asc` is read too when it is there (see
     /// `loadElevation`); its absence is not an error.
     public static func load(directory: String, elevation: Bool = true) throws -> DistrictBoundaries {
-        let reader = GeoJSONReader()
-        func read(_ name: String) throws -> (String, FeatureCollection) {
-            let path = (directory as NSString).appendingPathComponent(name)
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw BoundaryDataError(file: path, message: "file not found")
-            }
-            return (path, try reader.readFeatureCollection(contentsOf: path))
-        }
-        func required(_ f: Feature, _ key: String, _ file: String, _ index: Int, pattern: ((String) -> Bool)? = nil,
-                      expected: String = "") throws -> String {
-            guard let v = f.string(key), !v.isEmpty else {
-                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
-                                        message: "property \"\(key)\" is missing or not a string")
-            }
-            if let pattern, !pattern(v) {
-                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
-                                        message: "property \"\(key)\" is \"\(v)\", expected \(expected)")
-            }
-            return v
-        }
-        func geometry(_ f: Feature, _ file: String, _ index: Int) throws -> Geometry {
-            guard let g = f.geometry, !g.polygons.isEmpty else {
-                throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
-                                        message: "expected a Polygon or MultiPolygon geometry")
-            }
-            return g
-        }
+        func read(_ name: String) throws -> (String, FeatureCollection) { try readLayer(name, in: directory) }
         func digits(_ n: Int) -> (String) -> Bool { { $0.count == n && $0.allSatisfy { $0.isASCII && $0.isNumber } } }
 
-        let (_, districtFC) = try read("district.geojson")
-        let (outline, profile) = try district(districtFC, file: (directory as NSString).appendingPathComponent("district.geojson"))
+        let (districtFile, districtFC) = try read("district.geojson")
+        let (outline, profile) = try district(districtFC, file: districtFile)
         let code = profile.code, name = profile.name
 
         let (townshipFile, townshipFC) = try read("townships.geojson")
@@ -135,11 +109,40 @@ public struct DistrictBoundaries: Sendable {
     /// Only district.geojson's profile (name, code, parents, metric CRS, grid count): what a
     /// command that needs no other layer asks for (`wangge crs --to district-tm`).
     public static func loadProfile(directory: String) throws -> DistrictProfile {
-        let path = (directory as NSString).appendingPathComponent("district.geojson")
+        let (file, fc) = try readLayer("district.geojson", in: directory)
+        return try district(fc, file: file).profile
+    }
+
+    /// A layer of the boundaries directory, with its path; a missing file is an error naming it.
+    static func readLayer(_ name: String, in directory: String) throws -> (String, FeatureCollection) {
+        let path = (directory as NSString).appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: path) else {
-            throw BoundaryDataError(file: path, message: "file not found (the district's profile: its name, code and metric CRS)")
+            throw BoundaryDataError(file: path, message: "file not found")
         }
-        return try district(try GeoJSONReader().readFeatureCollection(contentsOf: path), file: path).profile
+        return (path, try GeoJSONReader().readFeatureCollection(contentsOf: path))
+    }
+
+    /// A non-empty string property, matching `pattern` when given; errors name file, feature and key.
+    static func required(_ f: Feature, _ key: String, _ file: String, _ index: Int, pattern: ((String) -> Bool)? = nil,
+                         expected: String = "") throws -> String {
+        guard let v = f.string(key), !v.isEmpty else {
+            throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                    message: "property \"\(key)\" is missing or not a string")
+        }
+        if let pattern, !pattern(v) {
+            throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                    message: "property \"\(key)\" is \"\(v)\", expected \(expected)")
+        }
+        return v
+    }
+
+    /// A feature's Polygon or MultiPolygon.
+    static func geometry(_ f: Feature, _ file: String, _ index: Int) throws -> Geometry {
+        guard let g = f.geometry, !g.polygons.isEmpty else {
+            throw BoundaryDataError(file: file, featureIndex: index, featureID: f.id?.description,
+                                    message: "expected a Polygon or MultiPolygon geometry")
+        }
+        return g
     }
 
     /// district.geojson's one feature: the outline and the profile.
@@ -148,23 +151,10 @@ public struct DistrictBoundaries: Sendable {
             throw BoundaryDataError(file: file, message: "expected exactly 1 feature, found \(fc.features.count)")
         }
         let d = fc.features[0]
-        func required(_ key: String) throws -> String {
-            guard let v = d.string(key), !v.isEmpty else {
-                throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
-                                        message: "property \"\(key)\" is missing or not a string")
-            }
-            return v
-        }
-        let code = try required("code")
-        guard code.count == 6, code.allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
-                                    message: "property \"code\" is \"\(code)\", expected a 6-digit code")
-        }
-        let name = try required("name")
-        guard let outline = d.geometry, !outline.polygons.isEmpty else {
-            throw BoundaryDataError(file: file, featureIndex: 0, featureID: d.id?.description,
-                                    message: "expected a Polygon or MultiPolygon geometry")
-        }
+        let code = try required(d, "code", file, 0, pattern: { $0.count == 6 && $0.allSatisfy { $0.isASCII && $0.isNumber } },
+                                expected: "a 6-digit code")
+        let name = try required(d, "name", file, 0)
+        let outline = try geometry(d, file, 0)
         return (outline, try DistrictProfile.read(d, outline: outline, code: code, name: name, file: file))
     }
 

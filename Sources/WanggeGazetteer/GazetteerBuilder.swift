@@ -277,11 +277,13 @@ public enum GazetteerBuilder {
         return name
     }
     public static func townshipShort(_ n: String) -> String { shortName(n, suffixes: ["街道", "镇", "乡"]) }
+    /// 沙湾 for 沙湾区: what callers write for the district.
+    public static func districtShort(_ n: String) -> String { shortName(n, suffixes: ["区", "县", "市"]) }
     public static func villageShort(_ n: String) -> String { shortName(n, suffixes: ["社区", "村"]) }
 
     static func aliases(district: DistrictBoundaries) -> [AliasRow] {
         var out: [AliasRow] = []
-        let dShort = shortName(district.name, suffixes: ["区", "县", "市"])
+        let dShort = districtShort(district.name)
         out.append(AliasRow(alias: dShort, targetKind: .district, targetCode: district.code, aliasKind: .district, note: nil))
         for t in district.townships {
             out.append(AliasRow(alias: townshipShort(t.name), targetKind: .township, targetCode: t.code, aliasKind: .short, note: nil))

@@ -80,7 +80,7 @@ public struct IntakeGenerator {
         rng = SplitMix64(seed: seed)
         let parents = gazetteer.parents, district = gazetteer.districtName
         let city = parents.last ?? ""
-        let shortDistrict = GazetteerBuilder.shortName(district, suffixes: ["区", "县", "市"])
+        let shortDistrict = GazetteerBuilder.districtShort(district)
         province = parents.count > 1 ? parents[0] : ""
         cityAndDistrict = city + district
         shortDistricts = [shortDistrict, GazetteerBuilder.shortName(city, suffixes: ["市", "州"]) + shortDistrict]

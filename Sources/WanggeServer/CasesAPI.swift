@@ -21,11 +21,11 @@ public struct CaseService: Sendable {
     /// New cases arriving together share one transaction (group commit).
     let batcher: CaseBatcher
 
-    let intakeBox: IntakeBox
+    let intakeBox: Replaceable<CaseIntake>
 
     public init(store: any CaseStoring, intake: CaseIntake, ladder: CaseLadder) {
         self.store = store; self.ladder = ladder
-        intakeBox = IntakeBox(intake)
+        intakeBox = Replaceable(intake)
         batcher = CaseBatcher(store: store, ladder: ladder)
     }
 
@@ -36,14 +36,6 @@ public struct CaseService: Sendable {
     }
 }
 
-/// The case intake, replaced whole under a lock.
-final class IntakeBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var intake: CaseIntake
-    init(_ intake: CaseIntake) { self.intake = intake }
-    var current: CaseIntake { lock.withLock { intake } }
-    func replace(_ new: CaseIntake) { lock.withLock { intake = new } }
-}
 
 extension API {
     /// /api/v1/cases…; nil when the path is not a case route.

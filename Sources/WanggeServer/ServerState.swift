@@ -24,7 +24,7 @@ public final class ServerState: Sendable {
     public let layers: DistrictLayers
     /// The served plan: replaced as a whole when an edit lands (read it once per request when two
     /// of its parts must agree, e.g. an index into its grids).
-    let view: PlanView
+    let view: Replaceable<ServedPlan>
     /// The plan store and what the plan routes keep between requests.
     public let plans: PlanDesk
     /// The current plan's grids, sorted by code, each with its figures recomputed from geometry
@@ -107,7 +107,7 @@ public final class ServerState: Sendable {
         let input = try ExportInput(boundaries: district, layers: layers, grids: collection, blocks: nil)
         let served = ServedPlan(input: input, version: version, locator: try GridLocator(GridSet(collection: collection, metricCRS: district.profile.metricCRS)))
         let locator = served.locator
-        view = PlanView(served)
+        view = Replaceable(served)
         gazetteerVersion = version
 
         let gazetteerFile = FilePath.join(data, Self.gazetteerName)
@@ -207,16 +207,17 @@ struct ServedPlan: Sendable {
     }
 }
 
-/// The served plan, replaced whole under a lock.
-final class PlanView: @unchecked Sendable {
+/// A value read by every request and replaced whole when an edit lands (the served plan, the case
+/// intake): readers get the old or the new one, never a mixture.
+final class Replaceable<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var served: ServedPlan
+    private var value: Value
 
-    init(_ served: ServedPlan) { self.served = served }
+    init(_ value: Value) { self.value = value }
 
-    var current: ServedPlan { lock.withLock { served } }
+    var current: Value { lock.withLock { value } }
 
-    func replace(_ new: ServedPlan) { lock.withLock { served = new } }
+    func replace(_ new: Value) { lock.withLock { value = new } }
 }
 
 /// The map pages, made once on first use (thread-safe).

@@ -42,6 +42,7 @@ struct AssignCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
+        let inputCRS = try CRS.parsing(crs, districtIn: boundaries)
         // Never write over an input: the grid file or the points being read.
         try FileIdentity.checkDistinct(output: ("--out", out), from: [("--grids", grids), ("--in", input)])
         // The grid file is checked as `wangge validate` would: against the villages when the
@@ -57,7 +58,7 @@ struct AssignCommand: ParsableCommand {
         if out == "-" { try gridCheck.value() }
         let sink: AtomicWriter, source: InputFile, summary: AssignSummary, pipeline: AssignPipeline
         do {
-            (sink, source, summary, pipeline) = try assignAll(collection, district: district, started: started)
+            (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
         } catch {
             try gridCheck.value()  // an invalid grid file is the cause to report, if it is one
             throw error
@@ -77,18 +78,18 @@ struct AssignCommand: ParsableCommand {
         StandardError.write(line)
         // A warning, not an error: most points outside, or nearer the addresses in the other CRS.
         let reference = district == nil ? nil : try DistrictLayers.loadAddresses(directory: boundaries).map(\.position)
-        for w in CRSCheck.warnings(sample: pipeline.sample, crs: try CRS.parsing(crs, districtIn: boundaries), grids: pipeline.grids,
+        for w in CRSCheck.warnings(sample: pipeline.sample, crs: inputCRS, grids: pipeline.grids,
                                    reference: reference.map { ReferencePoints(wgs84: $0, grids: pipeline.grids) }) {
             StandardError.write("wangge assign: warning: \(w)\n")
         }
     }
 
     /// Reads every point and writes its grid into a staged --out (not yet committed).
-    private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?,
+    private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?, crs inputCRS: CRS,
                            started: Date) throws -> (AtomicWriter, InputFile, AssignSummary, AssignPipeline) {
         let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
         var options = AssignOptions()
-        options.crs = try CRS.parsing(crs, districtIn: boundaries)
+        options.crs = inputCRS
         options.lonColumn = lonColumn
         options.latColumn = latColumn
         options.output = format ?? OutputFormat(path: out) ?? .csv

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WanggeGeoJSON
+import WanggeTestSupport
 
 // The proof that nothing of Shawan is wired into the tool: boundaries/jinkouhe/ is 乐山市金口河区
 // (adcode 511113; its real outline and its 6 townships' and 45 villages' real names, synthetic
@@ -20,16 +21,7 @@ func wanggeBinary() throws -> String {
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         dir = dir.deletingLastPathComponent()
     }
-    let fallback = packageRoot.appendingPathComponent(".build/debug/wangge").path
-    guard FileManager.default.isExecutableFile(atPath: fallback) else {
-        throw CLIError("no wangge binary beside \(CommandLine.arguments[0]) or at \(fallback): run `swift build` first")
-    }
-    return fallback
-}
-
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
+    return packageRoot.appendingPathComponent(".build/debug/wangge").path
 }
 
 struct Run {
@@ -38,26 +30,12 @@ struct Run {
     let err: String
 }
 
+/// The binary through the shared client runner (both pipes read at once, standard input written).
 @discardableResult
 func wangge(_ arguments: [String], stdin: String? = nil) throws -> Run {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: try wanggeBinary())
-    p.arguments = arguments
-    let out = Pipe(), err = Pipe(), input = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    p.standardInput = input
-    try p.run()
-    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-    try input.fileHandleForWriting.close()
-    // Read both pipes at once so neither fills while the other is waited on.
-    nonisolated(unsafe) var errData = Data()
-    let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-    reader.start()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    while !reader.isFinished { usleep(1000) }
-    return Run(status: p.terminationStatus, out: String(decoding: o, as: UTF8.self), err: String(decoding: errData, as: UTF8.self))
+    let r = try run("wangge", package: "the package itself: run `swift build`", arguments, stdin: stdin.map { Data($0.utf8) },
+                    executable: try wanggeBinary())
+    return Run(status: r.status, out: String(decoding: r.out, as: UTF8.self), err: r.err)
 }
 
 func expectSuccess(_ r: Run, _ what: String) {

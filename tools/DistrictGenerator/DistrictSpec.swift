@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCRS
+import WanggeDistrict
 import WanggeGeometry
 
 /// What the generator needs to know of one district beyond its real outline and names: who it is,
@@ -118,10 +119,11 @@ struct DistrictSpec: Decodable {
 
     var riverCourse: [Coordinate] { trunkRiver.course.map { Coordinate($0[0], $0[1]) } }
 
-    /// The metric CRS: as given, or centred on the outline.
-    func metricCRS(outline: Polygon) -> CRS {
+    /// The metric CRS: as given, or centred on the outline as the tool derives one for a district
+    /// without `metric_crs`.
+    func metricCRS(outline: Polygon) throws -> CRS {
         if let s = metricCRS { return .proj(s) }
-        return CRS.localTransverseMercator(around: Geometry.polygon(outline).envelope!)
+        return try DistrictProfile.derivedMetricCRS(.polygon(outline))
     }
 }
 

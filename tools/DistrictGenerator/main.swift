@@ -51,7 +51,7 @@ func run() throws {
     let outlineWGS84 = try Geometry.polygon(outlineGCJ).mapCoordinates { try GCJ02.toWGS84($0) }.polygons[0]
     let divisions = try DivisionTable.load(sourceDir.appendingPathComponent("divisions.tsv"))
     let spec = try DistrictSpec.load(sourceDir.appendingPathComponent("layout.json"))
-    let metricCRS = spec.metricCRS(outline: outlineWGS84)
+    let metricCRS = try spec.metricCRS(outline: outlineWGS84)
     let toMetric = try PROJTransformer(from: .wgs84, to: metricCRS)
     let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
     log("outline: \(outlineGCJ.exterior.count) vertices; \(divisions.count) villages/communities")
