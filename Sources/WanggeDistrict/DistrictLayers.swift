@@ -2,10 +2,10 @@ import Foundation
 import WanggeGeometry
 import WanggeGeoJSON
 
-/// A line a planner recognises on the ground, from rivers.geojson, ridges.geojson or
-/// streets.geojson (WGS-84).
+/// A line a planner recognises on the ground, from rivers.geojson, ridges.geojson,
+/// streets.geojson or paths.geojson (WGS-84).
 public struct NamedLine: Sendable {
-    /// river, stream, gully (rivers.geojson); ridge; 街, 巷, 乡道 (streets.geojson).
+    /// river, stream, gully (rivers.geojson); ridge; 街, 巷, 乡道 (streets.geojson); courtyard (paths.geojson).
     public var kind: String
     public var name: String?
     public var line: [Coordinate]
@@ -78,7 +78,8 @@ public struct DistrictLayers: Sendable {
             default: return []
             }
         }
-        for (file, defaultKind) in [("rivers.geojson", "river"), ("ridges.geojson", "ridge"), ("streets.geojson", "街")]
+        for (file, defaultKind) in [("rivers.geojson", "river"), ("ridges.geojson", "ridge"), ("streets.geojson", "街"),
+                                    ("paths.geojson", "courtyard")]
         where withLines && fm.fileExists(atPath: path(file)) {
             for f in try reader.readFeatureCollection(contentsOf: path(file)).features {
                 for l in lines(of: f.geometry) where l.count >= 2 {

@@ -4,6 +4,9 @@ import WanggeGeometry
 /// The kinds of line that may cut a village into blocks.
 public enum LineCategory: String, CaseIterable, Comparable, Sendable {
     case street, alley, road, river, gully, ridge, area
+    /// A lower-order line (paths.geojson): the edge between the courtyards of different villager
+    /// groups or streets. It does not cut blocks; refinement cuts along it first.
+    case courtyard
     /// A cut made by Wangge itself where blocks were too coarse to balance (not a natural line).
     case refinement
 
@@ -17,6 +20,7 @@ public enum LineCategory: String, CaseIterable, Comparable, Sendable {
         case "gully": self = .gully
         case "ridge": self = .ridge
         case "area": self = .area
+        case "courtyard", "院落": self = .courtyard
         default: return nil
         }
     }
@@ -32,6 +36,8 @@ public struct BlockRules: Sendable {
     public var town: Set<LineCategory>
     /// Lines that cut villages (村): "by ridges and gullies/streams".
     public var countryside: Set<LineCategory>
+    /// Lower-order lines a block that is too coarse is cut along before a straight cut is drawn.
+    public var refinement: Set<LineCategory> = [.courtyard]
     /// A line that stops this short of another (metres) still cuts: every line end is extended.
     public var snapDistance: Double
     /// Faces smaller than this (m²) are slivers, merged into the neighbour they share most edge with.

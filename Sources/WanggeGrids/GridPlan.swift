@@ -138,6 +138,8 @@ public struct VillageOutcome: Sendable {
     public var balanced: Bool
     /// Blocks split to make balance possible.
     public var refinements: Int
+    /// Of those, the splits drawn as a straight line because no lower-order line divided the block.
+    public var straightCuts: Int
     /// Why balance was impossible, when it was.
     public var note: String?
     /// The final block graph: shared edges between this village's blocks (indices in the order
@@ -164,7 +166,7 @@ public struct GridPlan: Sendable {
     /// writer puts grid vertices that lie on a village edge back onto the WGS-84 edge.
     public var villageOutlines: [String: (wgs84: [Polygon], metric: [Polygon])] = [:]
 
-    /// Share of internal grid-boundary length on a street, river, ridge or area edge.
+    /// Share of internal grid-boundary length on a street, river, ridge, area or courtyard edge.
     public var naturalShare: Double {
         let total = internalBoundary.reduce(0) { $0 + $1.metres }
         return total > 0 ? naturalMetres / total : 1

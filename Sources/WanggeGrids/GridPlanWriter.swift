@@ -76,6 +76,7 @@ public struct GridPlanWriter {
             "villages_balanced": i(s.balancedVillages), "villages_with_several_grids": i(s.villagesWithSeveralGrids),
             "grids_within_tolerance_of_village_mean": i(s.gridsWithinTolerance), "tolerance": n(plan.tolerance, 3),
             "refined_blocks": i(plan.blocks.filter(\.refined).count),
+            "straight_cuts": i(plan.villages.reduce(0) { $0 + $1.straightCuts }),
             "internal_boundary_m": .object(JSONObject(plan.internalBoundary.map { JSONMember($0.category, n($0.metres, 1)) })),
             "internal_boundary_on_natural_lines": n(plan.naturalShare, 4),
             "internal_boundary_on_natural_lines_outside_refinements": n(plan.naturalShareOutsideRefinements, 6),
@@ -89,6 +90,7 @@ public struct GridPlanWriter {
                 "workload_max": n(v.maxWorkload, 2), "workload_max_over_mean": n(v.maxOverMean, 4),
                 "workload_cv": n(v.coefficientOfVariation, 4), "mean_polsby_popper": n(v.meanPolsbyPopper, 4),
                 "balanced": .bool(v.balanced), "refinements": i(v.refinements),
+                "straight_cuts": i(v.straightCuts),
             ]
             if let note = v.note { o.members.append(JSONMember("note", .string(note))) }
             return .object(o)

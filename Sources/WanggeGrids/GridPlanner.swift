@@ -38,7 +38,7 @@ public struct GridPlanner: Sendable {
                      progress: ((Int, Int, String) -> Void)? = nil) throws -> GridPlan {
         let toMetric = try CoordinateTransform(from: .wgs84, to: b.profile.metricCRS)
         var timer = PhaseTimer("plan")
-        let (index, lineage) = try cuttingLines(layers, toMetric)
+        let (index, lowerOrder, lineage) = try cuttingLines(layers, toMetric)
         timer.mark("cutting lines")
         let villages = try cutVillages(b, layers: layers, index: index, toMetric: toMetric, progress: progress)
         timer.mark("blocks and figures")
@@ -54,7 +54,7 @@ public struct GridPlanner: Sendable {
         let work = Self.inParallel(b.villages.count) { n, context in
             try self.villageWork(b.villages[n], into: counts[n], blocks: villages.blocks[n], figures: villages.figures[n],
                                  points: villages.points[n], outline: villages.outlines[b.villages[n].code]?.metric ?? [],
-                                 lineage: lineage, regionalizer: regionalizer, context: context)
+                                 lineage: lineage, lowerOrder: lowerOrder, regionalizer: regionalizer, context: context)
         }
         for (n, v) in b.villages.enumerated() {
             try add(v, try work[n].get(), gridCount: counts[n], to: &plan, boundary: &boundaryByCategory)
@@ -66,13 +66,16 @@ public struct GridPlanner: Sendable {
         return plan
     }
 
-    /// Lines that may cut (streets, rivers, ridges…, and area edges), in metres, indexed; and the
-    /// lineage that later says which kind of line a grid boundary lies on.
-    private func cuttingLines(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws -> (LineIndex, BoundaryLineage) {
-        var cutting: [CuttingLine] = []
+    /// Lines that may cut (streets, rivers, ridges…, and area edges), in metres, indexed; the
+    /// lower-order lines refinement cuts along, indexed apart (block cutting never looks at
+    /// them); and the lineage that later says which kind of line a grid boundary lies on.
+    private func cuttingLines(_ layers: DistrictLayers, _ toMetric: CoordinateTransform) throws
+        -> (cutting: LineIndex, lowerOrder: LineIndex, lineage: BoundaryLineage) {
+        var cutting: [CuttingLine] = [], lowerOrder: [CuttingLine] = []
         for l in layers.lines {
             guard let c = LineCategory(kind: l.kind) else { continue }
-            cutting.append(CuttingLine(category: c, points: try toMetric.transform(l.line)))
+            let line = CuttingLine(category: c, points: try toMetric.transform(l.line))
+            if options.rules.refinement.contains(c) { lowerOrder.append(line) } else { cutting.append(line) }
         }
         for a in layers.areas {
             for p in try toMetric.transform(a.geometry).polygons {
@@ -80,8 +83,8 @@ public struct GridPlanner: Sendable {
             }
         }
         var lineage = BoundaryLineage()
-        for l in cutting { lineage.add(l.points, kind: l.category.rawValue) }
-        return (LineIndex(cutting), lineage)
+        for l in cutting + lowerOrder { lineage.add(l.points, kind: l.category.rawValue) }
+        return (LineIndex(cutting), LineIndex(lowerOrder), lineage)
     }
 
     /// Every village cut into blocks, with the figures of its addresses and incidents per block.
@@ -181,10 +184,10 @@ public struct GridPlanner: Sendable {
 
     /// Splits one village (regionalize, refine) and builds its grids; independent of other villages.
     func villageWork(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
-                     outline: [Polygon], lineage: BoundaryLineage, regionalizer: Regionalizer,
+                     outline: [Polygon], lineage: BoundaryLineage, lowerOrder: LineIndex, regionalizer: Regionalizer,
                      context ctx: GEOSContext) throws -> VillageWork {
         let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, outline: outline,
-                                    regionalizer: regionalizer, context: ctx)
+                                    lowerOrder: lowerOrder, regionalizer: regionalizer, context: ctx)
         var members = [[Int]](repeating: [], count: max(k, 1))
         for (i, r) in split.region.enumerated() { members[r].append(i) }
         members = members.filter { !$0.isEmpty }
@@ -262,7 +265,7 @@ public struct GridPlanner: Sendable {
             meanWorkload: mean, maxWorkload: loads.max() ?? 0, maxOverMean: mean > 0 ? (loads.max() ?? 0) / mean : 1,
             coefficientOfVariation: mean > 0 ? sd / mean : 0,
             meanPolsbyPopper: grids.reduce(0) { $0 + $1.polsbyPopper } / Double(grids.count),
-            balanced: balanced, refinements: split.refinements, note: balanced ? nil : split.note,
+            balanced: balanced, refinements: split.refinements, straightCuts: split.straightCuts, note: balanced ? nil : split.note,
             edges: split.adjacency.map { ($0.0, $0.1, $0.2) })
     }
 
@@ -274,6 +277,8 @@ public struct GridPlanner: Sendable {
         var region: [Int]
         var adjacency: [(Int, Int, Double)]
         var refinements: Int
+        /// Refinements drawn as a straight line, where no lower-order line divided the block.
+        var straightCuts: Int
         var note: String?
         var cuts: BoundaryLineage
         /// Some grid is in one piece only through boundary its blocks share along the village
@@ -282,7 +287,9 @@ public struct GridPlanner: Sendable {
     }
 
     /// Splits one village's blocks into `k` grids; while the blocks are too coarse to balance,
-    /// refines the heaviest block between its address clusters and tries again.
+    /// refines the heaviest block — along the lower-order lines in it (`BlockRules.refinement`:
+    /// courtyard edges), or where none divides it, straight between its address clusters — and
+    /// tries again.
     ///
     /// The block graph counts every boundary two blocks share in metres. Where a grid comes out
     /// in one piece only through boundary shared inside the strip along the village outline
@@ -291,95 +298,91 @@ public struct GridPlanner: Sendable {
     /// those edges, so every grid is in one piece as written. Villages where no grid depends on
     /// such an edge keep the split they had.
     /// - Parameter outline: the village's parts in metres, as the blocks were cut from them.
+    /// - Parameter lowerOrder: the lines refinement may cut along (those of `BlockRules.refinement`).
     func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
-                     outline: [Polygon], regionalizer: Regionalizer, context ctx: GEOSContext) throws -> VillageSplit {
+                     outline: [Polygon], lowerOrder: LineIndex, regionalizer: Regionalizer,
+                     context ctx: GEOSContext) throws -> VillageSplit {
+        let refiner = Refiner(rules: options.rules, weights: options.weights, lowerOrder: lowerOrder, context: ctx)
         guard k > 1 else {
             return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: nil,
-                                   joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+                                   joinAlongOutline: true, refiner: refiner, regionalizer: regionalizer, context: ctx)
         }
         let band = try OutlineBand(outline, context: ctx)
         let split = try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
-                                    joinAlongOutline: true, regionalizer: regionalizer, context: ctx)
+                                    joinAlongOutline: true, refiner: refiner, regionalizer: regionalizer, context: ctx)
         guard split.joinedOnlyAlongOutline else { return split }
         return try regionalize(v, into: k, blocks: blocks, figures: figures, points: points, band: band,
-                               joinAlongOutline: false, regionalizer: regionalizer, context: ctx)
+                               joinAlongOutline: false, refiner: refiner, regionalizer: regionalizer, context: ctx)
     }
 
     /// `regionalize` on one graph: with or without the edges that run only along the outline.
     private func regionalize(_ v: Village, into k: Int, blocks: [Polygon], figures: [Figures], points: [(Coordinate, Figures)],
-                             band: OutlineBand?, joinAlongOutline: Bool, regionalizer: Regionalizer,
+                             band: OutlineBand?, joinAlongOutline: Bool, refiner: Refiner, regionalizer: Regionalizer,
                              context ctx: GEOSContext) throws -> VillageSplit {
-        var blocks = blocks, figures = figures
-        var refinedFlags = [Bool](repeating: false, count: blocks.count)
-        var refinements = 0
-        var cuts = BoundaryLineage()
+        var state = RefiningBlocks(blocks: blocks, figures: figures)
         var region = [Int](repeating: 0, count: blocks.count)
         var note: String?
         var adjacency: [(Int, Int, Double)] = []
         var alongOutline: [Bool] = []
-        // Adjacency is measured again after each refinement only for pairs with a block that
-        // changed (a piece of the cut block, or a neighbour that got the cut's vertices): every
-        // block has an id that changes with its polygon, and pairs are remembered by ids.
-        var adjacencyCache = AdjacencyCache(blocks.count)
         // Refinements allowed: `maxRefinements`, plus one per grid beyond the village's blocks.
         let refinementBudget = options.maxRefinements + max(0, k - blocks.count)
-        if k > 1 {
-            while true {
-                (adjacency, alongOutline) = try Self.adjacency(blocks, refined: refinedFlags, band: band, context: ctx,
-                                                               cache: &adjacencyCache)
+        var stuck = false
+        refining: while k > 1 {
+            // While there are fewer blocks than grids or a block heavier than a grid may be, no
+            // split can be balanced: refine without building the graph or searching.
+            let hopeless = !stuck && state.refinements < refinementBudget && state.isTooCoarse(for: k, weights: options.weights,
+                                                                                                  tolerance: options.tolerance)
+            var result: (regionOfNode: [Int], withinTolerance: Bool)?
+            var report = FeasibilityReport(nodeCount: state.blocks.count, regionCount: k, upperLoadLimit: 0, issues: [])
+            if !hopeless {
+                // Adjacency is measured again only for pairs with a block that changed (see `AdjacencyCache`).
+                (adjacency, alongOutline) = try Self.adjacency(state.blocks, refined: state.refined, band: band, context: ctx,
+                                                               cache: &state.cache)
                 if !joinAlongOutline {
                     adjacency = zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0)
                     alongOutline = [Bool](repeating: false, count: adjacency.count)
                 }
-                let graph = try Self.graph(blocks: blocks, figures: figures, adjacency: adjacency, weights: options.weights,
-                                           village: v)
-                let (report, result) = try attempt(graph, village: v, into: k, regionalizer: regionalizer)
-                if let r = result, r.withinTolerance || refinements >= refinementBudget {
+                let graph = try Self.graph(blocks: state.blocks, figures: state.figures, adjacency: adjacency,
+                                           weights: options.weights, village: v)
+                (report, result) = try attempt(graph, village: v, into: k, regionalizer: regionalizer)
+                if let r = result, r.withinTolerance || state.refinements >= refinementBudget {
                     region = r.regionOfNode
                     if !r.withinTolerance {
-                        note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(refinements) refinements"
+                        note = "blocks too coarse: \(report.isTooCoarse ? report.description : "no split of \(state.blocks.count) blocks balances within ±\(Int(options.tolerance * 100))%") after \(state.refinements) refinements"
                     }
                     break
                 }
-                if result == nil && refinements >= refinementBudget {
-                    throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
-                                                                                                     refinements: refinements, report: report))
+                if result == nil && state.refinements >= refinementBudget {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(
+                        k, blocks: state.blocks.count, refinements: state.refinements, report: report))
                 }
-                // Too coarse: split the heaviest block (the largest, when there are fewer
-                // blocks than grids) between its address clusters, and try again.
-                let loads = figures.map { options.weights.load($0) }
-                let target = blocks.count < k || loads.allSatisfy({ $0 == 0 })
-                    ? blocks.indices.max { (blocks[$0].planarArea, $0) < (blocks[$1].planarArea, $1) }!
-                    : loads.indices.max { (loads[$0], $0) < (loads[$1], $1) }!
-                let (pieces, cut) = try Self.split(blocks[target], points: points, weights: options.weights, context: ctx)
-                cuts.add(cut, kind: LineCategory.refinement.rawValue)
-                refinements += 1
-                guard pieces.count >= 2 else {
-                    // The heaviest block cannot be split (one house, or no room): accept.
-                    if let r = result { region = r.regionOfNode }
-                    note = "block \(target + 1) cannot be split further (a single address cluster)"
-                    if result == nil {
-                        throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(k, blocks: blocks.count,
-                                                                                                         refinements: refinements, report: report))
-                    }
-                    break
+            }
+            // Too coarse: split the heaviest block (the largest, when there are fewer blocks
+            // than grids) along its lower-order lines, or else straight between its address
+            // clusters, and try again; after three rounds, the heavier blocks a round.
+            let targets = state.targets(for: k, weights: options.weights, batch: !hopeless && state.refinements >= 3,
+                                        budget: refinementBudget - state.refinements)
+            for (n, target) in targets.enumerated() {
+                guard let index = state.blocks.firstIndex(of: target) else { continue }
+                if try state.refine(index, with: refiner, points: points) || n > 0 { continue }
+                if hopeless { stuck = true; continue refining } // the search below decides
+                // The heaviest block cannot be split (one house, or no room): accept.
+                if let r = result { region = r.regionOfNode }
+                note = "block \(index + 1) cannot be split further (a single address cluster)"
+                if result == nil {
+                    throw GridPlanError.village(code: v.code, name: v.name, message: Self.tooFewBlocks(
+                        k, blocks: state.blocks.count, refinements: state.refinements, report: report))
                 }
-                // Where the cut meets the block's edge, the neighbour across that edge gets the
-                // same vertex, so the blocks stay a coverage whose neighbours share vertices.
-                let before = blocks
-                blocks = Self.insertingNewVertices(of: pieces, replacing: target, into: blocks)
-                for j in blocks.indices where j != target && blocks[j] != before[j] { adjacencyCache.changed(j) }
-                blocks.remove(at: target); refinedFlags.remove(at: target); adjacencyCache.remove(target)
-                blocks += pieces; refinedFlags += [Bool](repeating: true, count: pieces.count)
-                adjacencyCache.append(pieces.count)
-                let (f, _) = Self.tally(points, in: blocks)
-                figures = f
+                break refining
             }
         }
+        let (blocks, figures, refinedFlags, cuts) = (state.blocks, state.figures, state.refined, state.cuts)
+        let (refinements, straightCuts) = (state.refinements, state.straightCuts)
         let joinedOnlyAlongOutline = alongOutline.contains(true)
             && !Self.regionsConnected(region, edges: zip(adjacency, alongOutline).filter { !$0.1 }.map(\.0), count: blocks.count)
         return VillageSplit(blocks: blocks, figures: figures, refined: refinedFlags, region: region, adjacency: adjacency,
-                            refinements: refinements, note: note, cuts: cuts, joinedOnlyAlongOutline: joinedOnlyAlongOutline)
+                            refinements: refinements, straightCuts: straightCuts, note: note, cuts: cuts,
+                            joinedOnlyAlongOutline: joinedOnlyAlongOutline)
     }
 
     /// One try at `k` grids on the current blocks: the regionalizer's split or, blocks in separate
@@ -509,6 +512,11 @@ public struct GridPlanner: Sendable {
         return try adjacency(blocks, refined: refined, band: band, context: ctx, cache: &cache)
     }
 
+    /// Blocks sharing no more boundary than this (m) meet at a point as far as grids go: a cut
+    /// crossing a block's edge a centimetre from a corner leaves an edge that short, which the
+    /// snapped measure counts as shared but a union does not join.
+    static let minimumSharedEdge = 0.1
+
     /// `adjacency`, measuring only the pairs `cache` does not hold (it then holds them too).
     static func adjacency(_ blocks: [Polygon], refined: [Bool], band: OutlineBand?, context ctx: GEOSContext,
                           cache: inout AdjacencyCache) throws -> (edges: [(Int, Int, Double)], alongOutline: [Bool]) {
@@ -534,11 +542,11 @@ public struct GridPlanner: Sendable {
                     var shared = try common.length()
                     // A block split by refinement has new vertices on its old edges that its
                     // neighbour lacks, a hair off the straight line: snap before measuring.
-                    if shared <= 0.01 && (refined[a] || refined[c]) {
+                    if shared <= minimumSharedEdge && (refined[a] || refined[c]) {
                         common = try ring(a).snapped(to: try ring(c), tolerance: 0.01).intersection(try ring(c))
                         shared = try common.length()
                     }
-                    measured = shared > 0.01 ? (shared, try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false) : nil
+                    measured = shared > minimumSharedEdge ? (shared, try band.map { try $0.lengthOutside(common) <= 0.01 } ?? false) : nil
                     cache.pairs[key] = .some(measured)
                 }
                 guard let measured else { continue }

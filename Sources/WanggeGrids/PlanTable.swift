@@ -25,11 +25,14 @@ public enum PlanTable {
         var text = TextTable(header: ["township", "villages", "grids", "households", "max/mean", "CV", "Polsby–Popper", "balanced"],
                          rows: rows).render()
         text += String(format: "\ngrids within ±%.0f%% of their village mean: %d of %d", plan.tolerance * 100, s.gridsWithinTolerance, plan.grids.count)
-        text += String(format: "\ninternal grid boundary on streets, rivers, ridges or area edges: %.1f%% (%.3f%% of what is not a refinement cut)",
+        text += String(format: "\ninternal grid boundary on streets, rivers, ridges, area or courtyard edges: %.1f%% (%.3f%% of what is not a straight cut)",
                        plan.naturalShare * 100, plan.naturalShareOutsideRefinements * 100)
         let refined = plan.villages.filter { $0.refinements > 0 }
         if !refined.isEmpty {
-            text += "\nblocks refined between address clusters in \(refined.count) villages: " + refined.map { "\($0.name) (\($0.refinements))" }.joined(separator: ", ")
+            let straight = refined.reduce(0) { $0 + $1.straightCuts }, all = refined.reduce(0) { $0 + $1.refinements }
+            text += "\nblocks refined in \(refined.count) villages, \(all - straight) along courtyard edges, \(straight) by a straight cut: "
+                + refined.map { "\($0.name) (\($0.refinements)\($0.straightCuts > 0 ? ", \($0.straightCuts) straight" : ""))" }
+                    .joined(separator: ", ")
         }
         for v in plan.villages where !v.balanced {
             text += "\nnot balanced: \(v.code) \(v.name): \(v.note ?? "")"

@@ -126,8 +126,61 @@ import WanggeGeometry
             let size = (attributes[.size] as? Int) ?? 0
             if name.hasPrefix("jinkouhe/") { jinkouhe += size } else { shawan += size }
         }
-        #expect(shawan < 20_000_000, "boundaries/ holds \(shawan) bytes of Shawan")
+        // 20 MB before paths.geojson (1.2 MB of lower-order lines) joined.
+        #expect(shawan < 21_500_000, "boundaries/ holds \(shawan) bytes of Shawan")
         #expect(jinkouhe > 0 && jinkouhe < 10_000_000, "boundaries/jinkouhe/ holds \(jinkouhe) bytes")
+    }
+
+    /// paths.geojson, read as a user would: in every village, its courtyard edges and its outline
+    /// part the houses (addresses/*.csv) so that no face holds houses of two villager groups, or
+    /// in towns of two streets.
+    @Test func courtyardEdgesPartTheHousesOfDifferentGroupsAndStreets() throws {
+        let ctx = GEOSContext()
+        let toMetric = try CoordinateTransform(from: .wgs84, to: .shawanMetric)
+        var houses: [String: [(Coordinate, String)]] = [:]
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.dir + "/addresses").sorted()
+        for file in files where file.hasSuffix(".csv") {
+            let text = try String(contentsOfFile: Self.dir + "/addresses/" + file, encoding: .utf8)
+            for row in text.split(separator: "\n").dropFirst() {
+                let f = row.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                let owner = f[7] == "group" ? "组" + f[9] : "街" + f[8]
+                houses[f[5], default: []].append((try toMetric.transform(Coordinate(Double(f[1])!, Double(f[2])!)), owner))
+            }
+        }
+        let paths = try layer("paths.geojson")
+        var checkedVillages = 0, faces = 0
+        for v in try DistrictBoundaries.load(directory: Self.dir).villages {
+            let own = houses[v.code] ?? []
+            guard let feature = paths.features.first(where: { $0.string("village_code") == v.code }) else {
+                #expect(Set(own.map(\.1)).count < 2, "\(v.name) has houses of several groups or streets but no courtyard edges")
+                continue
+            }
+            #expect(feature.string("kind") == "courtyard")
+            guard case .multiLineString(let lines)? = feature.geometry else { Issue.record("\(v.code): not a MultiLineString"); continue }
+            // The lines run 3 m past the outline: noded with it, they close every face.
+            let metric = try lines.map { try toMetric.transform($0) }
+            let outline = try toMetric.transform(v.geometry).polygons.flatMap(\.rings)
+            let noded = try ctx.geometry(from: .multiLineString(metric + outline)).unaryUnion()
+            let pieces = try ctx.polygonize([noded]).value().polygons
+            let prepared = try pieces.map { try PreparedGeometry(ctx.geometry(from: .polygon($0))) }
+            var owners = [Set<String>](repeating: [], count: pieces.count)
+            var inFace = [[(Coordinate, String)]](repeating: [], count: pieces.count)
+            for (p, owner) in own {
+                let point = try ctx.geometry(from: .point(p))
+                if let k = try prepared.indices.first(where: { try prepared[$0].contains(point) }) { owners[k].insert(owner); inFace[k].append((p, owner)) }
+            }
+            for (k, o) in owners.enumerated() where o.count > 1 {
+                let detail = o.sorted().map { name in
+                    let hs = inFace[k].filter { $0.1 == name }
+                    let near = hs.map { h in own.filter { $0.1 != name }.map { hypot($0.0.x - h.0.x, $0.0.y - h.0.y) }.min() ?? 0 }.min() ?? 0
+                    return "\(name) \(hs.count) (nearest other \(near))"
+                }
+                Issue.record("\(v.code) \(v.name): face \(k) holds houses of \(detail.joined(separator: ", "))")
+            }
+            checkedVillages += 1
+            faces += pieces.count
+        }
+        #expect(checkedVillages > 140 && faces > checkedVillages * 3, "\(checkedVillages) villages, \(faces) faces")
     }
 
     @Test func linesLandmarksAndIncidentsMatchTheSeedArticle() throws {

@@ -63,8 +63,11 @@ import WanggeGeometry
             #expect(loads.allSatisfy { abs($0 - mean) <= tolerance * mean + 1e-9 } == v.balanced, "\(v.name)")
         }
         #expect(plan.villages.filter { $0.grids > 1 && !$0.balanced }.allSatisfy { $0.note != nil })
-        #expect(plan.naturalShare > 0.85)
+        // The bundled plan refines along courtyard edges only: no straight cut at 204 grids.
+        #expect(plan.naturalShare >= 0.99)
         #expect(plan.naturalShareOutsideRefinements > 0.999)
+        #expect(plan.villages.allSatisfy { $0.straightCuts == 0 })
+        #expect(plan.villages.contains { $0.refinements > 0 })
         // Everything not on a natural line is a refinement cut, and refinements are reported.
         let refinement = plan.internalBoundary.first { $0.category == "refinement" }?.metres ?? 0
         #expect(refinement == 0 || plan.blocks.contains(where: \.refined))
@@ -112,6 +115,43 @@ import WanggeGeometry
         let writer = GridPlanWriter()
         let again = try GridPlanner().plan(boundaries: Self.bundled.0, layers: Self.bundled.1)
         #expect(try GeoJSONWriter().encode(writer.gridsCollection(again)) == GeoJSONWriter().encode(writer.gridsCollection(Self.plan)))
+    }
+
+    /// Measured apart from the planner's own classification: the boundary between every two
+    /// grids of a village (GEOS), and the part of it within 5 cm of a line of the district's
+    /// layers — rivers, ridges, streets, areas and the courtyard edges of paths.geojson.
+    @Test func theInternalBoundaryLiesOnTheDistrictsLinesMeasuredAgainstTheLayers() throws {
+        let plan = Self.plan
+        let ctx = GEOSContext()
+        let toMetric = try CoordinateTransform(from: .wgs84, to: plan.metricCRS)
+        var lines = try Self.bundled.1.lines.map { try toMetric.transform($0.line) }
+        for a in Self.bundled.1.areas { for p in try toMetric.transform(a.geometry).polygons { lines += p.rings } }
+        #expect(Self.bundled.1.lines.contains { $0.kind == "courtyard" })
+        let index = LineIndex(lines.map { CuttingLine(category: .street, points: $0) })
+        let cutter = BlockCutter(rules: .seed, context: ctx)
+        var total = 0.0, onLines = 0.0
+        let byVillage = Dictionary(grouping: plan.grids.indices, by: { plan.grids[$0].villageCode })
+        for code in byVillage.keys.sorted() {
+            let grids = byVillage[code]!
+            for (n, a) in grids.enumerated() {
+                for b in grids[(n + 1)...] {
+                    let shared = try ctx.geometry(from: .multiLineString(plan.grids[a].polygon.rings))
+                        .intersection(try ctx.geometry(from: .multiLineString(plan.grids[b].polygon.rings)))
+                    let length = try shared.length()
+                    guard length > 0, let e = try shared.value().envelope else { continue }
+                    total += length
+                    let box = Polygon(exterior: [Coordinate(e.minX - 1, e.minY - 1), Coordinate(e.maxX + 1, e.minY - 1),
+                                                 Coordinate(e.maxX + 1, e.maxY + 1), Coordinate(e.minX - 1, e.maxY + 1),
+                                                 Coordinate(e.minX - 1, e.minY - 1)])
+                    let near = cutter.lines(near: box, categories: [.street], index: index).map(\.points)
+                    guard !near.isEmpty else { continue }
+                    let band = try ctx.geometry(from: .multiLineString(near)).buffer(width: 0.05)
+                    onLines += try shared.intersection(band).length()
+                }
+            }
+        }
+        #expect(total > 100_000, "internal boundary \(total) m")
+        #expect(onLines / total >= 0.99, "\(onLines) of \(total) m on the layers' lines")
     }
 
     @Test func householdsPerGridDerivesTheCount() throws {

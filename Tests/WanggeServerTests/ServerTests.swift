@@ -318,7 +318,7 @@ enum HTTPClient {
         let state = try ServerState(data: dir, boundaries: Fixture.boundaries) { notes.append($0) }
         #expect(state.grids.count == 204)
         // Partitioned, then recorded as version 1 of the plan store (as `wangge plan init`).
-        #expect(notes.count == 2 && notes[0].contains("no plan yet") && notes[1].contains("plan.gpkg: created, version 1 (204 grids, 2312 blocks)"), "\(notes)")
+        #expect(notes.count == 2 && notes[0].contains("no plan yet") && notes[1].contains("plan.gpkg: created, version 1 (204 grids, 2445 blocks)"), "\(notes)")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).sorted()
         #expect(files.contains("grids.geojson") && files.contains("blocks.geojson") && files.contains("gazetteer.sqlite") && files.contains("plan.gpkg"))
         let grids = try Data(contentsOf: URL(fileURLWithPath: dir + "/grids.geojson"))

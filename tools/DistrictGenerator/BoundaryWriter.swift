@@ -44,7 +44,8 @@ struct BoundaryWriter {
     }
 
     func writeAll(district d: SyntheticDistrict, unionOfTownships: Geometry, addresses: [AddressPoint],
-                  landmarks: [Landmark], areas: [SpecialArea], incidents: [Incident], elevation: ElevationModel) throws {
+                  landmarks: [Landmark], areas: [SpecialArea], incidents: [Incident], paths: [CourtyardEdge],
+                  elevation: ElevationModel) throws {
         let synthetic = "synthetic (Wangge generator, seed \(seed))"
         // The outline is written with every vertex where a township boundary meets it, so the
         // layers share vertices exactly and still tile after rounding to 7 decimals.
@@ -94,6 +95,16 @@ struct BoundaryWriter {
             ], geometry: try toWGS84.transform(.lineString(st.line)))
         }, about: "Streets (街, 路) and alleys (巷) in towns, rural roads (乡道) between them; invented names.")
 
+        // One feature per village (a MultiLineString): the lines are many and short.
+        let villagesWithPaths = Array(Set(paths.map(\.villageCode))).sorted()
+        try write("paths.geojson", try villagesWithPaths.map { code in
+            let own = paths.filter { $0.villageCode == code }
+            return Feature(id: .string(code), properties: [
+                "kind": s("courtyard"), "between": s(own[0].between), "village_code": s(code),
+                "length_m": n(own.reduce(0) { $0 + PolylineMeasure($1.line).length }, 0),
+            ], geometry: try toWGS84.transform(.multiLineString(own.map(\.line))))
+        }, about: "Lower-order lines: the edges between the courtyards (院落) of different villager groups (组) in villages and the back-lot lines between different streets' houses in towns.")
+
         try write("areas.geojson", try areas.map { a in
             var props: JSONObject = ["name": s(a.name), "kind": s(a.kind)]
             if let parent = a.parent { props.members.append(JSONMember("parent", s(parent))) }
@@ -124,7 +135,7 @@ struct BoundaryWriter {
         try writeAddresses(addresses)
         try writeRoster(d, addresses: addresses)
         let elevationBytes = try writeElevation(elevation)
-        try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents,
+        try AtomicFile.write(Array(provenance(d, addresses: addresses, landmarks: landmarks, areas: areas, incidents: incidents, paths: paths,
                                               elevation: elevation, elevationBytes: elevationBytes).utf8),
                              to: outDir.appendingPathComponent("PROVENANCE.md").path)
         try AtomicFile.write(Array(picture(d, addresses: addresses, areas: areas).utf8),
@@ -213,7 +224,7 @@ struct BoundaryWriter {
 
     /// PROVENANCE.md, written with the data so its figures are always those of the files.
     func provenance(_ d: SyntheticDistrict, addresses: [AddressPoint], landmarks: [Landmark], areas: [SpecialArea],
-                    incidents: [Incident], elevation e: ElevationModel, elevationBytes: Int) -> String {
+                    incidents: [Incident], paths: [CourtyardEdge], elevation e: ElevationModel, elevationBytes: Int) -> String {
         let heights = e.values.filter { !$0.isNaN }
         let lowest = Int(heights.min() ?? 0), highest = Int(heights.max() ?? 0)
         func km(_ shares: [(kind: String, metres: Double)]) -> String {
@@ -275,6 +286,7 @@ struct BoundaryWriter {
         | rivers.geojson | \(d.rivers.count) | \(trunk.name), rivers, streams, gullies with drainage area |
         | ridges.geojson | \(d.ridges.count) | crests (catchment divides) with mean elevation |
         | streets.geojson | \(d.streets.count) | 路 / 街 / 巷 in towns, 乡道 between them, invented names |
+        | paths.geojson | \(Set(paths.map(\.villageCode)).count) | lower-order lines (\(Int((paths.reduce(0) { $0 + PolylineMeasure($1.line).length } / 1000).rounded())) km): courtyard (院落) edges between villager groups and back-lot lines between streets' houses, derived from the addresses; `wangge partition` cuts along them before it draws a straight line |
         | areas.geojson | \(areas.count) | \(areas.filter { $0.parent == nil }.map(\.name).joined(separator: ", ")) and their enterprise / attraction sub-areas |
         | landmarks.geojson | \(landmarks.count) | schools, village committees, clinics, markets, offices |
         | incidents.geojson | \(incidents.count) | 12 months of cases: \(byType.keys.sorted().map { "\($0) \(byType[$0]!)" }.joined(separator: ", ")) |

@@ -93,6 +93,10 @@ func run() throws {
     let incidents = amenities.incidents(start: calendar.date(from: startComponents)!)
     log("\(landmarks.count) landmarks, \(areas.count) areas, \(incidents.count) incidents")
 
+    let paths = try CourtyardEdges.lines(villages: district.villages.map { ($0.code, $0.polygon) }, addresses: addresses,
+                                         context: generator.ctx)
+    log("\(paths.count) courtyard edges, \(Int(paths.reduce(0) { $0 + PolylineMeasure($1.line).length } / 1000)) km")
+
     // Clip the line layers to the district; what lies outside was only there to shape it.
     district = try clipLines(district, context: generator.ctx)
     let writer = BoundaryWriter(outDir: outDir, spec: spec, metricCRS: metricCRS, toWGS84: toWGS84, toMetric: { try toMetric.transform($0) }, seed: options.seed)
@@ -102,7 +106,7 @@ func run() throws {
                                                      crs: metricCRS)
     log("elevation raster \(elevation.columns)×\(elevation.rows) cells of \(Int(elevation.cellSize)) m")
     try writer.writeAll(district: district, unionOfTownships: union, addresses: addresses, landmarks: landmarks,
-                        areas: areas, incidents: incidents, elevation: elevation)
+                        areas: areas, incidents: incidents, paths: paths, elevation: elevation)
     // The neighbouring counties' names are real and copied unchanged (names only, for the geocoder).
     let neighbours = sourceDir.appendingPathComponent("neighbours.tsv")
     if let data = FileManager.default.contents(atPath: neighbours.path) {

@@ -60,4 +60,15 @@ extension GEOSGeometryHandle {
         // GEOSSnap_r: NULL on exception.
         return try context.makeGeometry("GEOSSnap_r") { GEOSSnap_r($0, pointer, reference.pointer, tolerance) }
     }
+
+    /// The Voronoi cells of this geometry's vertices (a collection of polygons, in no particular
+    /// order: GEOS 3.11 cannot keep the sites' order), clipped to `envelope` or to the larger
+    /// box GEOS puts around the sites.
+    public func voronoiCells(envelope: GEOSGeometryHandle? = nil) throws -> GEOSGeometryHandle {
+        if let envelope { sameContext(envelope) }
+        // GEOSVoronoiDiagram_r: NULL on exception.
+        return try context.makeGeometry("GEOSVoronoiDiagram_r") {
+            GEOSVoronoiDiagram_r($0, pointer, envelope?.pointer, 0, 0)
+        }
+    }
 }

@@ -1,0 +1,94 @@
+import WanggeGeometry
+
+/// Cuts a block too coarse to balance: along the lower-order lines that divide it (courtyard
+/// edges, `BlockRules.refinement`), and only where none does, straight between its address
+/// clusters (`GridPlanner.split`).
+struct Refiner {
+    let rules: BlockRules
+    let weights: WorkloadWeights
+    /// The lower-order lines (those of `rules.refinement`).
+    let lowerOrder: LineIndex
+    let context: GEOSContext
+
+    /// The block's pieces, and the straight cut when one had to be drawn (nil: the pieces meet
+    /// along lower-order lines only).
+    func refine(_ block: Polygon, points: [(Coordinate, Figures)]) throws -> (pieces: [Polygon], cut: [Coordinate]?) {
+        let cutter = BlockCutter(rules: rules, context: context)
+        let lines = cutter.lines(near: block, categories: rules.refinement, index: lowerOrder)
+        if !lines.isEmpty {
+            // Ends extended as for blocks; line vertices within the cut tolerance of the block's
+            // corners put on them, as for a straight cut (no centimetre edges at the crossing).
+            let extended = lines.map { cutter.extend($0.points, by: rules.snapDistance) }
+            let network = try FaceNetwork(lines: extended, outline: block, context: context, gridSize: rules.gridSize,
+                                          snapTolerance: GridPlanner.cutSnapTolerance)
+            let pieces = try cutter.mergeSlivers(network)
+            if pieces.count >= 2 { return (pieces, nil) }
+        }
+        let (pieces, cut) = try GridPlanner.split(block, points: points, weights: weights, context: context)
+        return (pieces, cut)
+    }
+}
+
+/// One village's blocks while refinement splits them, with what follows each split: the
+/// neighbours' shared vertices, the adjacency cache, the figures, the cuts drawn.
+struct RefiningBlocks {
+    var blocks: [Polygon]
+    var figures: [Figures]
+    var refined: [Bool]
+    var cache: GridPlanner.AdjacencyCache
+    var cuts = BoundaryLineage()
+    var refinements = 0
+    var straightCuts = 0
+
+    init(blocks: [Polygon], figures: [Figures]) {
+        self.blocks = blocks
+        self.figures = figures
+        refined = [Bool](repeating: false, count: blocks.count)
+        cache = GridPlanner.AdjacencyCache(blocks.count)
+    }
+
+    /// Fewer blocks than grids, or a block heavier than a grid within tolerance may be: no split
+    /// into `k` grids can be balanced.
+    func isTooCoarse(for k: Int, weights: WorkloadWeights, tolerance: Double) -> Bool {
+        if blocks.count < k { return true }
+        let loads = figures.map { weights.load($0) }
+        let total = loads.reduce(0, +)
+        return total > 0 && loads.max()! > (1 + tolerance) * total / Double(k)
+    }
+
+    /// The blocks to split next: the largest when there are fewer blocks than grids (or no
+    /// load), else the heaviest; with `batch`, every block over half a grid's load, heaviest
+    /// first (at most k/4 and `budget`).
+    func targets(for k: Int, weights: WorkloadWeights, batch: Bool, budget: Int) -> [Polygon] {
+        let loads = figures.map { weights.load($0) }
+        if blocks.count < k || loads.allSatisfy({ $0 == 0 }) {
+            return [blocks[blocks.indices.max { (blocks[$0].planarArea, $0) < (blocks[$1].planarArea, $1) }!]]
+        }
+        let heaviest = blocks.indices.sorted { (loads[$0], $0) > (loads[$1], $1) }
+        guard batch else { return [blocks[heaviest[0]]] }
+        let half = loads.reduce(0, +) / Double(k) / 2
+        let heavy = heaviest.prefix { loads[$0] > half }.prefix(max(1, min(k / 4, budget)))
+        return (heavy.isEmpty ? [heaviest[0]] : Array(heavy)).map { blocks[$0] }
+    }
+
+    /// Splits block `target` (`Refiner.refine`); false when it cannot be split. Where the cut
+    /// meets the block's edge, the neighbour across that edge gets the same vertex, so the
+    /// blocks stay a coverage whose neighbours share vertices.
+    mutating func refine(_ target: Int, with refiner: Refiner, points: [(Coordinate, Figures)]) throws -> Bool {
+        let (pieces, cut) = try refiner.refine(blocks[target], points: points)
+        if let cut {
+            cuts.add(cut, kind: LineCategory.refinement.rawValue)
+            straightCuts += 1
+        }
+        refinements += 1
+        guard pieces.count >= 2 else { return false }
+        let before = blocks
+        blocks = GridPlanner.insertingNewVertices(of: pieces, replacing: target, into: blocks)
+        for j in blocks.indices where j != target && blocks[j] != before[j] { cache.changed(j) }
+        blocks.remove(at: target); refined.remove(at: target); cache.remove(target)
+        blocks += pieces; refined += [Bool](repeating: true, count: pieces.count)
+        cache.append(pieces.count)
+        figures = GridPlanner.tally(points, in: blocks).0
+        return true
+    }
+}
