@@ -344,7 +344,14 @@ public struct GridPlanner: Sendable {
                 }
                 let graph = try Self.graph(blocks: state.blocks, figures: state.figures, adjacency: adjacency,
                                            weights: options.weights, village: v)
-                (report, result) = try attempt(graph, village: v, into: k, regionalizer: regionalizer)
+                // Deep in refinement, a short search (4 restarts) says whether the blocks can
+                // balance yet; the full search then draws the grids once they can.
+                let quick = state.refinements >= 3 && regionalizer.options.restarts > Self.quickRestarts
+                (report, result) = try attempt(graph, village: v, into: k, regionalizer: quick ? regionalizer.quick : regionalizer)
+                if quick, let r = result, r.withinTolerance {
+                    let full = try attempt(graph, village: v, into: k, regionalizer: regionalizer)
+                    if let f = full.result, f.withinTolerance { (report, result) = full }
+                }
                 if let r = result, r.withinTolerance || state.refinements >= refinementBudget {
                     region = r.regionOfNode
                     if !r.withinTolerance {
@@ -384,6 +391,9 @@ public struct GridPlanner: Sendable {
                             refinements: refinements, straightCuts: straightCuts, note: note, cuts: cuts,
                             joinedOnlyAlongOutline: joinedOnlyAlongOutline)
     }
+
+    /// Restarts of the search that only asks whether refined blocks can balance yet.
+    static let quickRestarts = 4
 
     /// One try at `k` grids on the current blocks: the regionalizer's split or, blocks in separate
     /// pieces, a split per piece; nil when there are fewer blocks than grids (refine and try again).

@@ -1,4 +1,5 @@
 import WanggeGeometry
+import WanggePartition
 
 /// Cuts a block too coarse to balance: along the lower-order lines that divide it (courtyard
 /// edges, `BlockRules.refinement`), and only where none does, straight between its address
@@ -90,5 +91,14 @@ struct RefiningBlocks {
         cache.append(pieces.count)
         figures = GridPlanner.tally(points, in: blocks).0
         return true
+    }
+}
+
+extension Regionalizer {
+    /// The same search with `GridPlanner.quickRestarts` restarts.
+    var quick: Regionalizer {
+        var o = options
+        o.restarts = min(o.restarts, GridPlanner.quickRestarts)
+        return Regionalizer(options: o)
     }
 }

@@ -150,7 +150,7 @@ import WanggeGeometry
                 }
             }
         }
-        #expect(total > 100_000, "internal boundary \(total) m")
+        #expect(total > 50_000, "internal boundary \(total) m")
         #expect(onLines / total >= 0.99, "\(onLines) of \(total) m on the layers' lines")
     }
 

@@ -32,8 +32,15 @@ import WanggeWorkload
         // A vertex both grids have that is not on the village edge (an inner shared vertex).
         let village = Bundled.boundaries.villages.first { $0.code == a.string("village_code") }!
         let villageVertices = Set(village.geometry.polygons.flatMap(\.rings).flatMap { $0 })
-        let vertex = a.geometry!.polygons[0].exterior.first { inB.contains($0) && !villageVertices.contains($0) }!
+        // … and at least a metre from every other vertex of the two grids, so that the 0.2 m drag
+        // has one vertex within reach to snap back to (courtyard edges have vertices closer).
         let toMetric = try PROJTransformer(from: .wgs84, to: Bundled.boundaries.profile.metricCRS)
+        let others = try (a.geometry!.polygons + b.geometry!.polygons).flatMap(\.exterior).map { try toMetric.transform($0) }
+        let vertex = try a.geometry!.polygons[0].exterior.first { v in
+            guard inB.contains(v) && !villageVertices.contains(v) else { return false }
+            let p = try toMetric.transform(v)
+            return others.allSatisfy { hypot($0.x - p.x, $0.y - p.y) == 0 || hypot($0.x - p.x, $0.y - p.y) >= 1 }
+        }!
         let back = try PROJTransformer(from: Bundled.boundaries.profile.metricCRS, to: .wgs84)
         var m = try toMetric.transform(vertex)
         m.x += 0.12; m.y += 0.16                                   // 0.2 m away
