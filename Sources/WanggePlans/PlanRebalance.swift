@@ -20,12 +20,17 @@ public struct BlockLoad: Sendable, Equatable {
     public var addresses = 0
     public var households = 0
     public var incidents = 0
+    public var residents = 0
+    /// People flagged for care (elderly alone, disabled, low income, key persons), as the blocks' `flagged`.
+    public var flagged = 0
 
-    public init(hours: Double = 0, addresses: Int = 0, households: Int = 0, incidents: Int = 0) {
+    public init(hours: Double = 0, addresses: Int = 0, households: Int = 0, incidents: Int = 0, residents: Int = 0, flagged: Int = 0) {
         self.hours = hours
         self.addresses = addresses
         self.households = households
         self.incidents = incidents
+        self.residents = residents
+        self.flagged = flagged
     }
 }
 
@@ -35,12 +40,20 @@ public enum BlockLoads {
     /// hours as `wangge partition` weighs them — an address's visits, flags and upkeep plus its
     /// share of its village's patrol tree (`WorkloadModel.patrolShares`), an incident's hours.
     /// Blocks with nothing in them weigh 0. Keys: block ids.
+    /// - Parameter villages: only these villages' blocks, addresses and incidents (the same
+    ///   figures: a point is placed among its own village's blocks).
     public static func compute(_ plan: Plan, boundaries: DistrictBoundaries, layers: DistrictLayers,
-                               model: WorkloadModel = .standard) throws -> [String: BlockLoad] {
+                               model: WorkloadModel = .standard, villages: Set<String>? = nil) throws -> [String: BlockLoad] {
         var out: [String: BlockLoad] = [:]
-        for b in plan.blocks.features { out[Plan.blockID(b)] = BlockLoad() }
-        guard !plan.blocks.features.isEmpty else { return out }
         var asGrids = plan.blocks
+        var layers = layers
+        if let villages {
+            asGrids.features = plan.blocks.features.filter { villages.contains($0.string("village_code") ?? "") }
+            layers.addresses = layers.addresses.filter { villages.contains($0.villageCode) }
+            layers.incidents = layers.incidents.filter { villages.contains($0.villageCode) }
+        }
+        for b in asGrids.features { out[Plan.blockID(b)] = BlockLoad() }
+        guard !asGrids.features.isEmpty else { return out }
         for k in asGrids.features.indices {
             let id = Plan.blockID(asGrids.features[k])
             asGrids.features[k].properties?.set("code", .string(id))
@@ -60,6 +73,8 @@ public enum BlockLoads {
                 out[id]!.hours += model.addressHours(a) + patrol[k]
                 out[id]!.addresses += 1
                 out[id]!.households += a.households
+                out[id]!.residents += a.residents
+                out[id]!.flagged += a.flagged
             }
         }
         for i in layers.incidents {

@@ -226,15 +226,45 @@ struct PlanMove: ParsableCommand {
 
 struct PlanSplit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "split", abstract: "Split a grid along its blocks' lines: the listed blocks become a new grid (the village's next free code).")
+        commandName: "split", abstract: "Split a grid in two: the listed blocks become a new grid, or the two sides of a drawn line.",
+        discussion: """
+            --blocks B1,B2,…: those blocks of GRID become a new grid (the village's next free code). \
+            --line: the line is snapped to GRID's block edges within --snap (it follows an edge where it runs \
+            that close to it), the blocks it crosses are cut along it (the pieces keep their block's id with \
+            .1, .2, … and their figures are counted again), and the two sides become two grids: the side with \
+            more households keeps GRID's code, the other takes the village's next free code. Where the line \
+            meets the village's outline it goes through the outline's nearer vertex. The line must cross GRID from one \
+            edge to another, once. Refused, with the reason, when it does not, when a side would be empty or \
+            in several pieces, or when GRID is locked.
+            """)
     @OptionGroup var options: PlanOptions
     @Argument(help: "The grid to split.") var grid: String
-    @Option(help: "Comma-separated block ids that become the new grid.") var blocks: String
+    @Option(help: "Comma-separated block ids that become the new grid.") var blocks: String?
+    @Option(help: ArgumentHelp(
+        "A line across the grid, in WGS-84 longitude/latitude: a GeoJSON file (a LineString geometry, a Feature with one, or a FeatureCollection of exactly one such feature) or WKT, in a file or as text, e.g. 'LINESTRING (103.54 29.41, 103.56 29.42)'.",
+        valueName: "file-or-wkt")) var line: String?
+    @Option(help: "With --line: snap distance to the block edges in the district's metric CRS, e.g. 5m or 5.") var snap = "5m"
     @Option(help: "The version's message.") var message: String?
 
+    func validate() throws {
+        guard (blocks == nil) != (line == nil) else { throw ValidationError("give either --blocks or --line") }
+        _ = try snapMetres()
+    }
+
+    func snapMetres() throws -> Double {
+        let text = snap.hasSuffix("m") ? String(snap.dropLast()) : snap
+        guard let metres = Double(text), metres >= 0, metres <= 50 else { throw ValidationError("--snap \(snap): expected metres between 0 and 50, e.g. 5m") }
+        return metres
+    }
+
     func run() throws {
-        let ids = blocks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        try PlanEditRunner(options: options, message: message).run(.split(grid: grid, blocks: ids))
+        if let line {
+            let coordinates = try DrawnLine.read(line)
+            try PlanEditRunner(options: options, message: message).run(.splitAlong(grid: grid, line: coordinates, snap: try snapMetres()))
+        } else {
+            let ids = (blocks ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            try PlanEditRunner(options: options, message: message).run(.split(grid: grid, blocks: ids))
+        }
     }
 }
 
