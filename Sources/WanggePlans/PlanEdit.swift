@@ -193,6 +193,13 @@ public struct PlanEditor {
     }
 
     func setCount(_ village: String, _ count: Int, in plan: Plan, edit: String) throws -> PlanEditOutcome {
+        let (vb, grid) = try setCountAssignment(village, count, in: plan, edit: edit)
+        return try reassign(plan, vb, to: grid, retiring: Set(vb.gridCodes.filter { !locked.contains($0) }), edit: edit)
+    }
+
+    /// `setCount`'s graph part: the village's block graph and each block's grid code after the
+    /// redraw, before any geometry (the rebalance checks the balance on these numbers first).
+    public func setCountAssignment(_ village: String, _ count: Int, in plan: Plan, edit: String) throws -> (vb: VillageBlocks, grid: [String]) {
         guard boundaries.villages.contains(where: { $0.code == village }) else {
             throw PlanEditRefused(edit: edit, reasons: ["no village \(village) in the district"])
         }
@@ -243,7 +250,7 @@ public struct PlanEditor {
             }
             for (i, v) in free.enumerated() { grid[v] = codeOf[region[i]]! }
         }
-        return try reassign(plan, vb, to: grid, retiring: Set(vb.gridCodes.filter { !locked.contains($0) }), edit: edit)
+        return (vb, grid)
     }
 
     func renumber(_ only: String?, in plan: Plan, edit: String) throws -> PlanEditOutcome {

@@ -88,6 +88,15 @@ public enum PlanSummary {
             }
             if let reason = v.reason { out += "    not within tolerance: \(reason)\n" }
         }
+        if !o.transfers.isEmpty {
+            out += "grids moved between villages (one grid, one worker each; the district's total unchanged):\n"
+            for t in o.transfers {
+                out += String(format: "  %@ %@ (%d → %d grids, mean %.1f → %.1f h) gives one to %@ %@ (%d → %d grids, mean %.1f → %.1f h); township mean grid %.1f h — %@\n",
+                              t.from, t.fromName, t.fromGrids.before, t.fromGrids.after, t.fromMean.before, t.fromMean.after,
+                              t.to, t.toName, t.toGrids.before, t.toGrids.after, t.toMean.before, t.toMean.after, t.townshipMean, t.why)
+                out += "    \(t.blocks) block(s), \(t.addresses) address(es), \(t.households) household(s), \(t.incidents) incident(s) change grid\n"
+            }
+        }
         if !o.moves.isEmpty {
             out += "moves:\n"
             for m in o.moves.prefix(50) { out += "  block \(m.block): \(m.from) → \(m.to)\n" }

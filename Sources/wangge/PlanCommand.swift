@@ -352,13 +352,19 @@ struct PlanRebalanceCommand: ParsableCommand {
             village, single block moves between neighbouring grids (and chains of two) are made while they \
             lower the excess beyond tolerance; every grid stays in one piece, locked grids are not touched, \
             villages already within tolerance are left alone. Villages that cannot be brought within \
-            tolerance by moves are redrawn with the same number of grids (--no-redraw: not), and with \
-            --allow-count-change with one grid more or fewer; what stays out is named with the reason.
+            tolerance by moves are redrawn with the same number of grids (--no-redraw: not). \
+            --across-villages then moves grids (workers) between neighbouring villages of one township, the \
+            district's total unchanged: from a village whose mean grid is more than the tolerance below the \
+            township's mean grid to a neighbour more than the tolerance above it, or to or from a village that \
+            cannot be balanced with its count; only those two villages are redrawn, never one with a locked grid. \
+            --allow-count-change then redraws what is still out with k±1, k±2, … grids (the smallest change \
+            that balances it). What stays out is named with the reason; see docs/PLANS.md.
             """)
     @OptionGroup var options: PlanOptions
     @Option(help: "Allowed deviation from the village mean, e.g. 10% or 0.1.") var tolerance = "10%"
     @Flag(inversion: .prefixedNo, help: "Where moves cannot, redraw the village with the same number of grids (kept only if within tolerance).") var redraw = true
-    @Flag(help: "Where that fails too, redraw it with one grid more or one fewer.") var allowCountChange = false
+    @Flag(help: "Move grids between neighbouring villages of a township (the district's total unchanged).") var acrossVillages = false
+    @Flag(help: "Where that fails too, redraw the village with k±1, k±2, … grids (the smallest change that balances it).") var allowCountChange = false
     @Flag(help: "Report the moves without recording a version.") var dryRun = false
     @Option(help: "The version's message.") var message: String?
 
@@ -371,12 +377,16 @@ struct PlanRebalanceCommand: ParsableCommand {
         let (current, plan) = try options.book.plan()
         let locked = Set(try options.book.locks().map(\.gridCode))
         let loads = try BlockLoads.compute(plan, boundaries: district, layers: layers)
-        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange).run(plan, loads: loads, boundaries: district, layers: layers)
+        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange,
+                                    acrossVillages: acrossVillages).run(plan, loads: loads, boundaries: district, layers: layers)
         print(PlanSummary.rebalanceLines(outcome, tolerance: fraction), terminator: "")
         guard !outcome.moves.isEmpty else { print("nothing to record"); return }
         if dryRun { print("dry run: nothing recorded"); return }
         var stamp = try options.stamp(message ?? "")
-        if stamp.message.isEmpty { stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)" }
+        if stamp.message.isEmpty {
+            stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)"
+                + (outcome.transfers.isEmpty ? "" : ", \(outcome.transfers.count) grid(s) moved between villages")
+        }
         let r = try options.book.record(outcome.plan, action: .rebalance, stamp: stamp, basedOn: current.version)
         print("recorded version \(r.version) (parent \(current.version)): \(r.message)")
     }
