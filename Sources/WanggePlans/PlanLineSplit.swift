@@ -33,7 +33,8 @@ public enum DrawnLine {
         let coordinates: [Coordinate]
         if trimmed.hasPrefix("{") {
             coordinates = try geoJSON(trimmed, name: name)
-        } else if trimmed.uppercased().hasPrefix("LINESTRING") || trimmed.uppercased().hasPrefix("MULTILINESTRING") {
+        } else if ["POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION"]
+                    .contains(where: { trimmed.uppercased().hasPrefix($0) }) {
             coordinates = try wkt(trimmed, name: name)
         } else if name == "--line" {
             throw PlanError(kind: .badArgument, file: name,
@@ -76,7 +77,7 @@ public enum DrawnLine {
         switch value {
         case .lineString(let cs): return cs
         case .multiLineString(let parts) where parts.count == 1: return parts[0]
-        default: throw PlanError(kind: .badArgument, file: name, message: "WKT \(value.typeName); expected one LINESTRING")
+        default: throw PlanError(kind: .badArgument, file: name, message: "WKT \(value.typeName); expected one LINESTRING (longitude latitude, …)")
         }
     }
 
@@ -282,7 +283,7 @@ extension PlanEditor {
                            blocks: FeatureCollection(features: blockFeatures, foreignMembers: plan.blocks.foreignMembers))
         if let layers, !cutPieces.isEmpty {
             cutPlan = try Self.recountPieces(cutPlan, pieces: Set(cutPieces.flatMap(\.pieces)), village: village,
-                                             boundaries: boundaries, layers: layers)
+                                             boundaries: boundaries, layers: layers, toMetric: toMetric)
         }
         // The side with more households keeps the code (fewer addresses change grid; equal: the
         // larger side); the other takes the village's next free code.
@@ -345,8 +346,8 @@ extension PlanEditor {
     /// `flagged`, `incidents`, `addresses`), counted from the village's own addresses and incidents
     /// as `BlockLoads` places them — only properties the parent had are written.
     static func recountPieces(_ plan: Plan, pieces: Set<String>, village: String, boundaries: DistrictBoundaries,
-                              layers: DistrictLayers) throws -> Plan {
-        let loads = try BlockLoads.compute(plan, boundaries: boundaries, layers: layers, villages: [village])
+                              layers: DistrictLayers, toMetric: PROJTransformer) throws -> Plan {
+        let loads = try BlockLoads.compute(plan, boundaries: boundaries, layers: layers, villages: [village], toMetric: toMetric)
         var blocks = plan.blocks
         for (k, f) in blocks.features.enumerated() {
             let id = Plan.blockID(f)

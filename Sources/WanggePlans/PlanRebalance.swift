@@ -42,8 +42,11 @@ public enum BlockLoads {
     /// Blocks with nothing in them weigh 0. Keys: block ids.
     /// - Parameter villages: only these villages' blocks, addresses and incidents (the same
     ///   figures: a point is placed among its own village's blocks).
+    /// - Parameter toMetric: WGS-84 → the district's metric CRS, when the caller has one (each PROJ
+    ///   set-up costs milliseconds).
     public static func compute(_ plan: Plan, boundaries: DistrictBoundaries, layers: DistrictLayers,
-                               model: WorkloadModel = .standard, villages: Set<String>? = nil) throws -> [String: BlockLoad] {
+                               model: WorkloadModel = .standard, villages: Set<String>? = nil,
+                               toMetric given: PROJTransformer? = nil) throws -> [String: BlockLoad] {
         var out: [String: BlockLoad] = [:]
         var asGrids = plan.blocks
         var layers = layers
@@ -59,7 +62,7 @@ public enum BlockLoads {
             asGrids.features[k].properties?.set("code", .string(id))
         }
         let locator = try GridLocator(GridSet(collection: asGrids, metricCRS: boundaries.profile.metricCRS))
-        let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
+        let toMetric = try given ?? PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
         var byVillage: [String: [Int]] = [:]
         for (i, a) in layers.addresses.enumerated() { byVillage[a.villageCode, default: []].append(i) }
         for village in byVillage.keys.sorted() {

@@ -317,6 +317,7 @@ import WanggePlans
         #expect(message("LINESTRING (103.5 29.4)").contains("WKT"))
         #expect(message("LINESTRING (103.5 29.4, 103.5 29.4)").contains("at least 2"))
         #expect(message("no-such-file.geojson").contains("neither a file nor a LineString"))
+        #expect(message("POLYGON ((103 29, 103.1 29, 103.1 29.1, 103 29))").contains("WKT Polygon; expected one LINESTRING"))
         #expect(message(try file("broken.geojson", #"{"type":"LineString","coordinates":[[103.5,29.4],"#)).contains("broken.geojson"))
         #expect(message(dir).contains("a directory"))
     }
