@@ -90,7 +90,7 @@ let package = Package(
         // Release timings of the partitioner on synthetic graphs (docs/PARTITION.md).
         .executableTarget(name: "partition-bench", dependencies: ["WanggePartition", "WanggeIO"], path: "tools/PartitionBench"),
         // Issue 11's figures: one edit with its validation, rebalance after seeded workload changes (release).
-        .executableTarget(name: "plan-bench", dependencies: ["WanggePlans", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeIO", "WanggePartition", "WanggeWorkload"],
+        .executableTarget(name: "plan-bench", dependencies: ["WanggePlans", "WanggeCRS", "WanggeDistrict", "WanggeGeoJSON", "WanggeGeometry", "WanggeIO", "WanggePartition", "WanggeWorkload"],
                           path: "tools/PlanBench"),
         // Point-in-grid lookup throughput on coordinate arrays (tools/bench_assign.py compares).
         .executableTarget(name: "assign-bench", dependencies: ["WanggeAssign", "WanggeCRS", "WanggeGeometry"], path: "tools/AssignBench"),

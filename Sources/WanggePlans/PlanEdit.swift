@@ -16,6 +16,9 @@ public enum PlanEdit: Sendable, Equatable {
     case move(blocks: [String], to: String)
     /// The listed blocks of a grid become a new grid (the village's next free code).
     case split(grid: String, blocks: [String])
+    /// A grid split into the two sides of a line drawn across it (WGS-84 lon/lat), snapped to its
+    /// block edges within `snap` metres; the blocks it crosses are cut along it.
+    case splitAlong(grid: String, line: [Coordinate], snap: Double)
     /// The second grid's blocks join the first; the second code is retired.
     case merge(into: String, from: String)
     /// The village redrawn into `count` grids; its locked grids stay as they are.
@@ -26,7 +29,7 @@ public enum PlanEdit: Sendable, Equatable {
     public var action: PlanAction {
         switch self {
         case .move: .move
-        case .split: .split
+        case .split, .splitAlong: .split
         case .merge: .merge
         case .setCount: .setCount
         case .renumber: .renumber
@@ -38,6 +41,7 @@ public enum PlanEdit: Sendable, Equatable {
         switch self {
         case let .move(blocks, to): "move \(blocks.count == 1 ? "block \(blocks[0])" : "\(blocks.count) blocks") to \(to)"
         case let .split(grid, blocks): "split \(grid): \(blocks.count) block(s) become a new grid"
+        case let .splitAlong(grid, _, _): "split \(grid) along a drawn line"
         case let .merge(a, b): "merge \(b) into \(a)"
         case let .setCount(v, n): "set \(v) to \(n) grid(s)"
         case .renumber(let v): v.map { "renumber the grids of \($0)" } ?? "renumber every village's grids"
@@ -70,6 +74,8 @@ public struct PlanEditOutcome: Sendable {
     /// Codes that changed name (renumber): old → new.
     public var renamed: [(from: String, to: String)]
     public var blocksMoved: [(id: String, from: String, to: String)]
+    /// A split along a drawn line: the blocks it cut and the new boundary's length.
+    public var cut: LineCut? = nil
 }
 
 public struct PlanEditor {
@@ -99,6 +105,7 @@ public struct PlanEditor {
         switch edit {
         case let .move(blocks, to): try move(blocks, to: to, in: plan, edit: edit.summary)
         case let .split(grid, blocks): try split(grid, blocks: blocks, in: plan, edit: edit.summary)
+        case let .splitAlong(grid, line, snap): try splitAlong(grid, line: line, snap: snap, in: plan, edit: edit.summary)
         case let .merge(a, b): try merge(a, b, in: plan, edit: edit.summary)
         case let .setCount(village, n): try setCount(village, n, in: plan, edit: edit.summary)
         case .renumber(let village): try renumber(village, in: plan, edit: edit.summary)
@@ -186,6 +193,13 @@ public struct PlanEditor {
     }
 
     func setCount(_ village: String, _ count: Int, in plan: Plan, edit: String) throws -> PlanEditOutcome {
+        let (vb, grid) = try setCountAssignment(village, count, in: plan, edit: edit)
+        return try reassign(plan, vb, to: grid, retiring: Set(vb.gridCodes.filter { !locked.contains($0) }), edit: edit)
+    }
+
+    /// `setCount`'s graph part: the village's block graph and each block's grid code after the
+    /// redraw, before any geometry (the rebalance checks the balance on these numbers first).
+    public func setCountAssignment(_ village: String, _ count: Int, in plan: Plan, edit: String) throws -> (vb: VillageBlocks, grid: [String]) {
         guard boundaries.villages.contains(where: { $0.code == village }) else {
             throw PlanEditRefused(edit: edit, reasons: ["no village \(village) in the district"])
         }
@@ -236,7 +250,7 @@ public struct PlanEditor {
             }
             for (i, v) in free.enumerated() { grid[v] = codeOf[region[i]]! }
         }
-        return try reassign(plan, vb, to: grid, retiring: Set(vb.gridCodes.filter { !locked.contains($0) }), edit: edit)
+        return (vb, grid)
     }
 
     func renumber(_ only: String?, in plan: Plan, edit: String) throws -> PlanEditOutcome {

@@ -50,6 +50,12 @@ public enum PlanSummary {
         if !o.changed.isEmpty { out += "  reshaped: \(o.changed.joined(separator: ", "))\n" }
         for r in o.renamed.prefix(20) { out += "  renamed: \(r.from) → \(r.to)\n" }
         if o.renamed.count > 20 { out += "  … and \(o.renamed.count - 20) more renamed\n" }
+        if let cut = o.cut {
+            out += String(format: "  new grid boundary %.0f m: %.0f m along block edges, %.0f m drawn across blocks\n",
+                          cut.alongBlockEdges + cut.drawn, cut.alongBlockEdges, cut.drawn)
+            for p in cut.pieces.prefix(20) { out += "  block \(p.parent) cut into \(p.pieces.joined(separator: ", "))\n" }
+            if cut.pieces.count > 20 { out += "  … and \(cut.pieces.count - 20) more blocks cut\n" }
+        }
         if o.renamed.isEmpty {
             for m in o.blocksMoved.prefix(20) { out += "  block \(m.id): \(m.from) → \(m.to)\n" }
             if o.blocksMoved.count > 20 { out += "  … and \(o.blocksMoved.count - 20) more blocks\n" }
@@ -81,6 +87,15 @@ public enum PlanSummary {
                               v.outAfter.contains(g.code) ? "  still out" : "")
             }
             if let reason = v.reason { out += "    not within tolerance: \(reason)\n" }
+        }
+        if !o.transfers.isEmpty {
+            out += "grids moved between villages (one grid, one worker each; the district's total unchanged):\n"
+            for t in o.transfers {
+                out += String(format: "  %@ %@ (%d → %d grids, mean %.1f → %.1f h) gives one to %@ %@ (%d → %d grids, mean %.1f → %.1f h); township mean grid %.1f h — %@\n",
+                              t.from, t.fromName, t.fromGrids.before, t.fromGrids.after, t.fromMean.before, t.fromMean.after,
+                              t.to, t.toName, t.toGrids.before, t.toGrids.after, t.toMean.before, t.toMean.after, t.townshipMean, t.why)
+                out += "    \(t.blocks) block(s), \(t.addresses) address(es), \(t.households) household(s), \(t.incidents) incident(s) change grid\n"
+            }
         }
         if !o.moves.isEmpty {
             out += "moves:\n"

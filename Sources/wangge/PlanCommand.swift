@@ -226,15 +226,45 @@ struct PlanMove: ParsableCommand {
 
 struct PlanSplit: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "split", abstract: "Split a grid along its blocks' lines: the listed blocks become a new grid (the village's next free code).")
+        commandName: "split", abstract: "Split a grid in two: the listed blocks become a new grid, or the two sides of a drawn line.",
+        discussion: """
+            --blocks B1,B2,…: those blocks of GRID become a new grid (the village's next free code). \
+            --line: the line is snapped to GRID's block edges within --snap (it follows an edge where it runs \
+            that close to it), the blocks it crosses are cut along it (the pieces keep their block's id with \
+            .1, .2, … and their figures are counted again), and the two sides become two grids: the side with \
+            more households keeps GRID's code, the other takes the village's next free code. Where the line \
+            meets the village's outline it goes through the outline's nearer vertex. The line must cross GRID from one \
+            edge to another, once. Refused, with the reason, when it does not, when a side would be empty or \
+            in several pieces, or when GRID is locked.
+            """)
     @OptionGroup var options: PlanOptions
     @Argument(help: "The grid to split.") var grid: String
-    @Option(help: "Comma-separated block ids that become the new grid.") var blocks: String
+    @Option(help: "Comma-separated block ids that become the new grid.") var blocks: String?
+    @Option(help: ArgumentHelp(
+        "A line across the grid, in WGS-84 longitude/latitude: a GeoJSON file (a LineString geometry, a Feature with one, or a FeatureCollection of exactly one such feature) or WKT, in a file or as text, e.g. 'LINESTRING (103.54 29.41, 103.56 29.42)'.",
+        valueName: "file-or-wkt")) var line: String?
+    @Option(help: "With --line: snap distance to the block edges in the district's metric CRS, e.g. 5m or 5.") var snap = "5m"
     @Option(help: "The version's message.") var message: String?
 
+    func validate() throws {
+        guard (blocks == nil) != (line == nil) else { throw ValidationError("give either --blocks or --line") }
+        _ = try snapMetres()
+    }
+
+    func snapMetres() throws -> Double {
+        let text = snap.hasSuffix("m") ? String(snap.dropLast()) : snap
+        guard let metres = Double(text), metres >= 0, metres <= 50 else { throw ValidationError("--snap \(snap): expected metres between 0 and 50, e.g. 5m") }
+        return metres
+    }
+
     func run() throws {
-        let ids = blocks.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        try PlanEditRunner(options: options, message: message).run(.split(grid: grid, blocks: ids))
+        if let line {
+            let coordinates = try DrawnLine.read(line)
+            try PlanEditRunner(options: options, message: message).run(.splitAlong(grid: grid, line: coordinates, snap: try snapMetres()))
+        } else {
+            let ids = (blocks ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            try PlanEditRunner(options: options, message: message).run(.split(grid: grid, blocks: ids))
+        }
     }
 }
 
@@ -322,13 +352,19 @@ struct PlanRebalanceCommand: ParsableCommand {
             village, single block moves between neighbouring grids (and chains of two) are made while they \
             lower the excess beyond tolerance; every grid stays in one piece, locked grids are not touched, \
             villages already within tolerance are left alone. Villages that cannot be brought within \
-            tolerance by moves are redrawn with the same number of grids (--no-redraw: not), and with \
-            --allow-count-change with one grid more or fewer; what stays out is named with the reason.
+            tolerance by moves are redrawn with the same number of grids (--no-redraw: not). \
+            --across-villages then moves grids (workers) between neighbouring villages of one township, the \
+            district's total unchanged: from a village whose mean grid is more than the tolerance below the \
+            township's mean grid to a neighbour more than the tolerance above it, or to or from a village that \
+            cannot be balanced with its count; only those two villages are redrawn, never one with a locked grid. \
+            --allow-count-change then redraws what is still out with k±1, k±2, … grids (the smallest change \
+            that balances it). What stays out is named with the reason; see docs/PLANS.md.
             """)
     @OptionGroup var options: PlanOptions
     @Option(help: "Allowed deviation from the village mean, e.g. 10% or 0.1.") var tolerance = "10%"
     @Flag(inversion: .prefixedNo, help: "Where moves cannot, redraw the village with the same number of grids (kept only if within tolerance).") var redraw = true
-    @Flag(help: "Where that fails too, redraw it with one grid more or one fewer.") var allowCountChange = false
+    @Flag(help: "Move grids between neighbouring villages of a township (the district's total unchanged).") var acrossVillages = false
+    @Flag(help: "Where that fails too, redraw the village with k±1, k±2, … grids (the smallest change that balances it).") var allowCountChange = false
     @Flag(help: "Report the moves without recording a version.") var dryRun = false
     @Option(help: "The version's message.") var message: String?
 
@@ -341,12 +377,16 @@ struct PlanRebalanceCommand: ParsableCommand {
         let (current, plan) = try options.book.plan()
         let locked = Set(try options.book.locks().map(\.gridCode))
         let loads = try BlockLoads.compute(plan, boundaries: district, layers: layers)
-        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange).run(plan, loads: loads, boundaries: district, layers: layers)
+        let outcome = try PlanRebalance(tolerance: fraction, locked: locked, redraw: redraw, changeCounts: allowCountChange,
+                                    acrossVillages: acrossVillages).run(plan, loads: loads, boundaries: district, layers: layers)
         print(PlanSummary.rebalanceLines(outcome, tolerance: fraction), terminator: "")
         guard !outcome.moves.isEmpty else { print("nothing to record"); return }
         if dryRun { print("dry run: nothing recorded"); return }
         var stamp = try options.stamp(message ?? "")
-        if stamp.message.isEmpty { stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)" }
+        if stamp.message.isEmpty {
+            stamp.message = "rebalance: \(outcome.blocks) block(s) moved in \(outcome.villages.filter { $0.moves > 0 }.count) village(s)"
+                + (outcome.transfers.isEmpty ? "" : ", \(outcome.transfers.count) grid(s) moved between villages")
+        }
         let r = try options.book.record(outcome.plan, action: .rebalance, stamp: stamp, basedOn: current.version)
         print("recorded version \(r.version) (parent \(current.version)): \(r.message)")
     }

@@ -139,5 +139,46 @@ func addressRecords() throws -> [(address: String, village: String, lon: String,
         #expect(!html.contains("沙湾区"), "the map of 金口河区 names 沙湾区")
         let svg = try String(contentsOfFile: work + "/map.svg", encoding: .utf8)
         #expect(svg.contains("<svg") && svg.contains("金口河"))
+
+        // plan: the store from the partition, then a grid split along a line drawn across it (WKT,
+        // longitude/latitude; straight through its centre, crossing its outline exactly twice).
+        let store = work + "/plan.gpkg"
+        expectSuccess(try wangge(["plan", "init", "--from", plan, "--store", store, "--boundaries", jinkouhe, "--now", "2026-12-01T05:00:00Z"]), "plan init")
+        let gridFeatures = try GeoJSONReader().read(contentsOf: plan + "/grids.geojson").featureCollection.features
+        var cut: (code: String, wkt: String)?
+        for f in gridFeatures where cut == nil {
+            guard let code = f[property: "code"]?.stringValue, let ring = f.geometry?.polygons.first?.exterior, ring.count > 3 else { continue }
+            let n = Double(ring.count - 1)
+            let cx = ring.dropLast().reduce(0) { $0 + $1.x } / n, cy = ring.dropLast().reduce(0) { $0 + $1.y } / n
+            for angle in stride(from: 0.0, to: 180.0, by: 15.0) {
+                let dx = cos(angle * .pi / 180) * 0.2, dy = sin(angle * .pi / 180) * 0.2
+                let (p0, p1) = ((cx - dx, cy - dy), (cx + dx, cy + dy))
+                var ts: [Double] = []
+                for k in 1..<ring.count {
+                    let (q0, q1) = (ring[k - 1], ring[k])
+                    let rx = p1.0 - p0.0, ry = p1.1 - p0.1, sx = q1.x - q0.x, sy = q1.y - q0.y, den = rx * sy - ry * sx
+                    guard den != 0 else { continue }
+                    let t = ((q0.x - p0.0) * sy - (q0.y - p0.1) * sx) / den, u = ((q0.x - p0.0) * ry - (q0.y - p0.1) * rx) / den
+                    if t >= 0, t <= 1, u >= 0, u < 1 { ts.append(t) }
+                }
+                guard ts.count == 2, f.geometry?.polygons.count == 1, f.geometry?.polygons.first?.holes.isEmpty == true else { continue }
+                let margin = 0.0005 / 0.4   // about 50 m beyond each crossing
+                let (t0, t1) = (ts.min()! - margin, ts.max()! + margin)
+                let a = (p0.0 + t0 * (p1.0 - p0.0), p0.1 + t0 * (p1.1 - p0.1)), b = (p0.0 + t1 * (p1.0 - p0.0), p0.1 + t1 * (p1.1 - p0.1))
+                cut = (code, String(format: "LINESTRING (%.7f %.7f, %.7f %.7f)", a.0, a.1, b.0, b.1))
+                break
+            }
+        }
+        let (code, wkt) = try #require(cut, "no grid of 金口河区 with a straight line across it")
+        let split = try wangge(["plan", "split", code, "--line", wkt, "--store", store, "--boundaries", jinkouhe, "--now", "2026-12-01T05:10:00Z"])
+        expectSuccess(split, "plan split --line")
+        #expect(split.out.contains("split \(code) along a drawn line") && split.out.contains("1 grid(s) added"))
+        let log = try wangge(["plan", "log", "--store", store])
+        #expect(log.out.contains("split") && log.out.contains("* 2"))
+        // Both ways of splitting at once, or a polygon for a line: refused, naming what is wrong.
+        let both = try wangge(["plan", "split", code, "--line", wkt, "--blocks", "x", "--store", store, "--boundaries", jinkouhe])
+        #expect(both.status != 0 && both.err.contains("give either --blocks or --line"))
+        let polygon = try wangge(["plan", "split", code, "--line", "POLYGON ((103 29, 103.1 29, 103.1 29.1, 103 29))", "--store", store, "--boundaries", jinkouhe])
+        #expect(polygon.status != 0 && polygon.err.contains("WKT Polygon; expected one LINESTRING"), "\(polygon.err)")
     }
 }

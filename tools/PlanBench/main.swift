@@ -1,14 +1,17 @@
 // The figures of issue 11's edits and rebalance, measured on a real plan (a `wangge partition
 // --out` directory) and the district's boundaries/:
-//   1. one edit with its validation (move, split, merge, set-count), figures recomputed;
-//   2. rebalance after ±30 % workload changes in N seeded random villages: grids out of
-//      tolerance before/after (and why, where they stay out), time, addresses moved;
+//   1. one edit with its validation (move, split, merge, set-count, split along a drawn line),
+//      figures recomputed;
+//   2. rebalance after ±30 % workload changes in N seeded random villages, within villages and
+//      with --across-villages: grids out of tolerance before/after (and why, where they stay
+//      out), grids moved between villages, time, addresses moved;
 //   3. rebalance after 800 households are added to one village: which grids change.
 // Run with a release build: tools/bench-plan-edits.sh (docs/PLANS.md quotes its output).
 import Foundation
 import WanggeCRS
 import WanggeDistrict
 import WanggeGeoJSON
+import WanggeGeometry
 import WanggeIO
 import WanggePartition
 import WanggePlans
@@ -131,6 +134,25 @@ func main() throws {
     try timeEdit("merge \(to) into \(from)", .merge(into: from, from: to), on: plan, editor: editor, runs: args.runs)
     try timeEdit("set-count \(vb.village) \(vb.gridCodes.count + 1)", .setCount(village: vb.village, count: vb.gridCodes.count + 1),
                  on: plan, editor: editor, runs: max(1, args.runs / 4))
+    // A drawn line: straight through a grid's centroid, crossing its outline exactly twice,
+    // 30 m beyond it at both ends (the first grid of the village, then the others, that has one).
+    let toMetric = try PROJTransformer(from: .wgs84, to: boundaries.profile.metricCRS)
+    let toWGS84 = try PROJTransformer(from: boundaries.profile.metricCRS, to: .wgs84)
+    var drawn: (String, [Coordinate])?
+    for code in [from, to] + vb.gridCodes where drawn == nil {
+        let g = try toMetric.transform(plan.grids.features.first { Plan.gridCode($0) == code }!.geometry!)
+        if let line = straightLine(across: g) { drawn = (code, try toWGS84.transform(line)) }
+    }
+    if let (code, line) = drawn {
+        let edit = PlanEdit.splitAlong(grid: code, line: line, snap: 5)
+        try timeEdit("split \(code) along a drawn line", edit, on: plan, editor: editor, runs: args.runs)
+        let o = try editor.apply(edit, to: plan)
+        print(String(format: "    %d block(s) cut; new boundary %.0f m drawn across blocks, %.0f m along block edges",
+                     o.cut?.pieces.count ?? 0, o.cut?.drawn ?? 0, o.cut?.alongBlockEdges ?? 0))
+        print("  split-line \(code) LINESTRING (" + line.map { String(format: "%.7f %.7f", $0.x, $0.y) }.joined(separator: ", ") + ")")
+    } else {
+        print("  split along a drawn line: no straight line crosses a grid of \(vb.village) exactly once")
+    }
 
     // 2. Rebalance after ±30 % changes in N random villages.
     var loads: [String: BlockLoad] = [:]
@@ -154,23 +176,52 @@ func main() throws {
         changed[Plan.blockID(b), default: BlockLoad()].hours *= f
     }
     print("   each grid of \(chosen.count) villages (seed \(args.seed)) × a factor drawn uniformly from [0.7, 1.3]:")
-    for withFigures in [false, true] {
+    for (across, withFigures) in [(false, false), (false, true), (true, false), (true, true)] {
         var outcome: PlanRebalance.Outcome!
         let c0 = cpuSeconds()
         let total = try seconds {
-            outcome = try PlanRebalance().run(plan, loads: changed, boundaries: boundaries, layers: withFigures ? layers : nil)
+            outcome = try PlanRebalance(acrossVillages: across).run(plan, loads: changed, boundaries: boundaries, layers: withFigures ? layers : nil)
         }
         let cpu = cpuSeconds() - c0
         let o = outcome!
         if !withFigures {
+            print(across ? "   with --across-villages:" : "   within villages only:")
+            for t in o.transfers {
+                print(String(format: "     transfer: %@ %@ (%d → %d grids, mean %.1f → %.1f h) → %@ %@ (%d → %d, mean %.1f → %.1f h), township mean %.1f h; %d blocks, %d addresses change grid (%@)",
+                             t.from, t.fromName, t.fromGrids.before, t.fromGrids.after, t.fromMean.before, t.fromMean.after,
+                             t.to, t.toName, t.toGrids.before, t.toGrids.after, t.toMean.before, t.toMean.after, t.townshipMean,
+                             t.blocks, t.addresses, t.why))
+            }
+            // Each grid's hours against its village's mean, today's loads, after.
+            var hours: [String: Double] = [:]
+            for b in o.plan.blocks.features { hours[b.string("grid_code") ?? "", default: 0] += changed[Plan.blockID(b)]?.hours ?? 0 }
+            var outside = 0
+            for (_, codes) in o.plan.gridsByVillage where codes.count > 1 {
+                let mean = codes.reduce(0) { $0 + hours[$1, default: 0] } / Double(codes.count)
+                outside += codes.filter { abs(hours[$0, default: 0] - mean) > 0.1 * mean + 1e-9 * mean }.count
+            }
+            print("   grids out of ±10 % of their village's mean after, counted afresh from the plan: \(outside)")
             let stillOut = o.villages.filter { !$0.outAfter.isEmpty }
             let infeasible = stillOut.filter { $0.reason?.contains("alone weighs") ?? false }
             let infeasibleGrids = infeasible.reduce(0) { $0 + $1.outAfter.count }
             print("   grids out of ±10 %: \(o.gridsOutBefore) before, \(o.gridsOutAfter) after (\(infeasibleGrids) of them in villages where a single block weighs more than 110 % of the mean)")
             let redrawn = o.villages.filter { $0.redrawnInto != nil }
             print("   villages fixed by moves: \(o.villages.filter { $0.redrawnInto == nil && $0.outAfter.isEmpty }.count); redrawn (same count) because moves could not: \(redrawn.count)\(redrawn.isEmpty ? "" : " (" + redrawn.map { "\($0.code) \($0.name), \($0.moves) blocks" }.joined(separator: "; ") + ")")")
+            let neighbours = try VillageNeighbours.of(boundaries)
+            var villageHours: [String: Double] = [:]
+            for b in plan.blocks.features { villageHours[b.string("village_code") ?? "", default: 0] += changed[Plan.blockID(b)]?.hours ?? 0 }
+            let counts = Dictionary(o.plan.gridsByVillage.map { ($0.village, $0.grids.count) }, uniquingKeysWith: { a, _ in a })
+            let township = Dictionary(boundaries.villages.map { ($0.code, $0.townshipCode) }, uniquingKeysWith: { a, _ in a })
+            func townshipMean(_ t: String) -> Double {
+                let vs = counts.keys.filter { township[$0] == t }
+                return vs.reduce(0) { $0 + villageHours[$1, default: 0] } / Double(vs.reduce(0) { $0 + counts[$1]! })
+            }
             for vl in stillOut {
                 print("     \(vl.code) \(vl.name): \(vl.outAfter.joined(separator: ", ")) — \(vl.reason ?? "")")
+                let m = townshipMean(township[vl.code] ?? "")
+                let d = { (v: String) in villageHours[v, default: 0] / Double(counts[v] ?? 1) / m - 1 }
+                print(String(format: "       its mean grid %+.1f%% of its township's (%.1f h); neighbours in the township: ", d(vl.code) * 100, m)
+                      + (neighbours[vl.code] ?? []).filter { township[$0] == township[vl.code] }.map { String(format: "%@ %d grid(s) %+.1f%%", $0, counts[$0] ?? 0, d($0) * 100) }.joined(separator: ", "))
                 if vl.grids.count == 2 {
                     let g = try VillageBlocks.of(plan, village: vl.code, weights: changed.mapValues(\.hours)).graph
                     var exact: Bool??
@@ -183,7 +234,7 @@ func main() throws {
                          o.blocks, o.addresses, Double(o.addresses) / Double(max(1, totalAddresses)) * 100, totalAddresses, o.households, o.incidents))
             print("   time: search \(ms(o.searchSeconds)); search + grids rebuilt and checked \(ms(total)) (CPU \(ms(cpu)))")
         } else {
-            print("   time with the moved grids' figures recomputed too: \(ms(total)) (CPU \(ms(cpu)))")
+            print("   time with the moved grids' figures recomputed too: \(ms(total)) (CPU \(ms(cpu)))\(across ? " [--across-villages]" : "")")
         }
     }
 
@@ -205,9 +256,48 @@ func main() throws {
     let name = boundaries.villages.first { $0.code == target.village }?.name ?? ""
     print(String(format: "3. %d households (+%.1f h/week) added to block %@ of %@ %@ (%d grids; count changes allowed):", args.households, added, tv.ids[estate], target.village, name, target.grids.count))
     print("   grids out of ±10 %: \(o3.gridsOutBefore) before, \(o3.gridsOutAfter) after; \(o3.blocks) block(s), \(o3.addresses) address(es) change grid; \(ms(t3))")
-    for vl in o3.villages { print("     \(vl.code) \(vl.name): \(vl.grids.count) grid(s) after, \(vl.moves) block(s) moved\(vl.redrawnInto.map { ", redrawn into \($0) grids" } ?? "")") }
+    for vl in o3.villages {
+        let after = o3.plan.gridsByVillage.first { $0.village == vl.code }?.grids.count ?? 0
+        print("     \(vl.code) \(vl.name): \(target.grids.count) → \(after) grid(s), \(vl.moves) block(s) moved\(vl.redrawnInto.map { ", redrawn into \($0) grids" } ?? "")")
+    }
     for vl in o3.villages where !vl.outAfter.isEmpty { print("     \(vl.code) \(vl.name): \(vl.outAfter.joined(separator: ", ")) — \(vl.reason ?? "")") }
     print("   grids changed outside \(target.village): \(outside.count)\(outside.isEmpty ? "" : " (\(outside.prefix(5).joined(separator: ", ")))"); blocks changed outside it: \(blocksOutside)")
+}
+
+/// A straight line (metres) through the polygon's area-weighted centre that crosses its rings
+/// exactly twice, extended 30 m beyond both crossings; angles 0°, 15°, … tried in turn.
+func straightLine(across g: Geometry) -> [Coordinate]? {
+    guard let p = g.polygons.first else { return nil }
+    var a = 0.0, cx = 0.0, cy = 0.0
+    let r = p.exterior
+    for k in 1..<r.count {
+        let c = r[k - 1].x * r[k].y - r[k].x * r[k - 1].y
+        a += c; cx += (r[k - 1].x + r[k].x) * c; cy += (r[k - 1].y + r[k].y) * c
+    }
+    guard a != 0 else { return nil }
+    let centre = Coordinate(cx / (3 * a), cy / (3 * a))
+    let env = g.envelope!
+    let reach = max(env.width, env.height) * 1.5
+    for angle in stride(from: 0.0, to: 180.0, by: 15.0) {
+        let dx = cos(angle * .pi / 180), dy = sin(angle * .pi / 180)
+        let s0 = Coordinate(centre.x - reach * dx, centre.y - reach * dy), s1 = Coordinate(centre.x + reach * dx, centre.y + reach * dy)
+        var ts: [Double] = []
+        for ring in p.rings {
+            for k in 1..<ring.count {
+                let (q0, q1) = (ring[k - 1], ring[k])
+                let rx = s1.x - s0.x, ry = s1.y - s0.y, sx = q1.x - q0.x, sy = q1.y - q0.y
+                let den = rx * sy - ry * sx
+                guard den != 0 else { continue }
+                let t = ((q0.x - s0.x) * sy - (q0.y - s0.y) * sx) / den, u = ((q0.x - s0.x) * ry - (q0.y - s0.y) * rx) / den
+                if t >= 0, t <= 1, u >= 0, u < 1 { ts.append(t) }
+            }
+        }
+        guard ts.count == 2 else { continue }
+        let (t0, t1) = (ts.min()!, ts.max()!), length = 2 * reach
+        return [Coordinate(s0.x + (t0 - 30 / length) * (s1.x - s0.x), s0.y + (t0 - 30 / length) * (s1.y - s0.y)),
+                Coordinate(s0.x + (t1 + 30 / length) * (s1.x - s0.x), s0.y + (t1 + 30 / length) * (s1.y - s0.y))]
+    }
+    return nil
 }
 
 do {
