@@ -7,9 +7,10 @@ The binary is $WANGGE (default .build/release/wangge). Needs root: it mounts sma
 systems (full disk, read-only directory) and makes a private /dev/full node. Python 3 stdlib only.
 
 Scenarios, for each writing command (partition, map, export, assign, geocode, gazetteer, crs,
-report, staff, plan export; validate only reads, so it gets the pipe/device checks; the stores —
-plan edits, cases, accounts — have their own kill tests: tools/plan-kill-test.sh,
-tools/kill_cases.sh, tools/server_kill_test.py):
+report, staff, plan export, case report --out; validate only reads, so it gets the pipe/device
+checks; the stores — case add/accept/tick/import, user add/disable/enable — and login's session
+file are further down, under "The stores"; plan edits keep their own kill test,
+tools/plan-kill-test.sh, and the server under load tools/server_kill_test.py):
 
   kill        The target holds a known-good previous output (made with different arguments, so old
               and new can be told apart). The command is started on the same target and SIGKILLed
@@ -30,6 +31,22 @@ tools/kill_cases.sh, tools/server_kill_test.py):
   concurrent  Two runs into the same target at once (same arguments, and different ones): the
               result is one complete set that one of the runs would have written alone.
 
+Stores (--only case,user,login): a store's output is a database. After every run it must pass
+PRAGMA integrity_check, every case must have its whole history (transitions 1..last_seq) and every
+account its one user_add audit line; every change an earlier run acknowledged (exit 0) must still
+be there, and the run's own change must be wholly in or wholly out. kill: >= --kills runs on one
+store (add, accept, disable, enable: each run its own record, the store kept from run to run;
+import, tick: each run from the same base, the store before or after), half of the kills anywhere
+in the run and half in its last 40 %; then one normal run. full-disk: the store on a tmpfs with
+0, 2, 8, 32 and 256 spare pages — the run completes, or fails naming the store and saying the disk
+is full with the store unchanged, and then completes once there is room; and a new store on a
+disk with no room at all leaves nothing at its path. bad-target, pipe/device: the store is a
+directory, a text file, in a read-only or missing directory, a /dev/null or /dev/full node, a pipe.
+concurrent: two desks adding at once, two `user add` of one name and of two names, two logins
+into one session file. login runs against a `wangge serve` the harness starts (port 0) and
+stops; its session file is checked like a file output (the previous bytes or a complete new
+session, mode 0600).
+
 A crash is a death by signal (other than the SIGPIPE of a closed pipe), an exit status of 128 or
 more, or Swift's 'Fatal error'. Everything random (kill moments, staggers, fixtures) comes from
 --seed. Prints one line per case, then a table (command x scenario); exit status 1 if any failure.
@@ -47,6 +64,7 @@ import random
 import shlex
 import shutil
 import signal
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -435,6 +453,9 @@ class Harness:
                    lambda d: ["staff", "--boundaries", B, "--grids", G, "--roster", self.roster, "--out", d],
                    lambda d: ["staff", "--boundaries", B, "--grids", self.grids200, "--roster", self.roster, "--out", d],
                    writes_directory=True, one_set=True),
+            Writer("case-report", ["report.txt"],
+                   lambda d: ["case", "report", "--store", self.stores.cases_history, "--now", NOW, "--out", j(d, "report.txt")],
+                   lambda d: ["case", "report", "--store", self.stores.cases_history, "--now", NOW, "--out", j(d, "report.txt"), "--json"]),
             Writer("plan-export", ["grids.geojson", "blocks.geojson"],
                    lambda d: ["plan", "export", "--boundaries", B, "--store", self.stores["plan.gpkg"], "--out", d],
                    lambda d: ["plan", "export", "--boundaries", B, "--store", self.stores["plan-200.gpkg"], "--out", d],
@@ -581,8 +602,11 @@ class Harness:
         used = sum((s + PAGE - 1) // PAGE * PAGE for s in sizes.values())
         largest = max(max(sizes.values()), max(os.path.getsize(os.path.join(w.reference_dir, n)) for n in w.outputs))
         spare = largest // 2 // PAGE * PAGE
-        # the previous output fits, a second copy of its largest file does not
-        with tmpfs(self.work, used + spare + PAGE) as fs:
+        # the previous output fits, a second copy of its largest file does not (for outputs of a
+        # page or two, no room at all beside the previous one)
+        largest_new = max(os.path.getsize(os.path.join(w.reference_dir, n)) for n in w.outputs)
+        room = min(spare + PAGE, (largest_new - 1) // PAGE * PAGE)
+        with tmpfs(self.work, used + room) as fs:
             copy_set(w.old_dir, fs, w.outputs)
             free = os.statvfs(fs).f_bavail * os.statvfs(fs).f_frsize
             r = run(self.wangge(w.args(fs)), timeout=self.timeout(w))
@@ -850,6 +874,9 @@ class Harness:
 
     def run_all(self) -> None:
         self.prepare()
+        self.stores = StoreScenarios(self)
+        if any(self.selected(c) for c in ("case", "case-report", "user", "login")):
+            self.stores.prepare()
         self.writers_list = self.writers()
         for w in self.writers_list:
             self.measure(w)
@@ -868,6 +895,850 @@ class Harness:
             self.pipe_cases()
         if "same-file" in scenarios:
             self.scenario_same_file()
+        if any(self.selected(c) for c in ("case", "user", "login")):
+            self.stores.run_all(scenarios)
+
+
+# ----------------------------------------------------------------------------------------------
+# The stores: the case store (`wangge case …`), the accounts file (`wangge user …`) and the
+# session file of `wangge login`. A store's output is a database, not a file to fingerprint: after
+# every run it must pass PRAGMA integrity_check, every case must have its whole history and every
+# account its audit line, every change acknowledged (exit 0) by an earlier run must still be
+# there, and the run itself must be wholly in or wholly out.
+
+NOW = "2026-12-01T09:00:00+08:00"
+LATER = "2026-12-20T09:00:00+08:00"          # case tick: the open cases are past their deadlines
+PASSWORD = b"correct horse battery\n"
+DISK_FULL_WORDS = ("full", "no space", "space left")
+
+
+def store_files(name: str) -> set[str]:
+    """A store and the two files SQLite keeps beside it in WAL mode."""
+    return {name, name + "-wal", name + "-shm"}
+
+
+def read_cases(path: str) -> tuple[Optional[str], dict]:
+    """(problem, {case id: (status, level, last_seq)}). The problem: the file is missing, fails
+    SQLite's integrity check, or a case's history is not exactly transitions 1…last_seq."""
+    if not os.path.isfile(path):
+        return "store missing", {}
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
+        try:
+            check = con.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                return f"integrity_check: {str(check[0][0])[:100]}", {}
+            broken = con.execute("""SELECT count(*) FROM cases c
+                WHERE last_seq <> (SELECT count(*) FROM transitions t WHERE t.case_id = c.id)
+                   OR last_seq <> (SELECT max(seq) FROM transitions t WHERE t.case_id = c.id)""").fetchone()[0]
+            orphans = con.execute("""SELECT count(*) FROM transitions t
+                WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = t.case_id)""").fetchone()[0]
+            rows = con.execute("SELECT id, status, level, last_seq FROM cases").fetchall()
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        return f"cannot read the store: {e}", {}
+    if broken or orphans:
+        return f"{broken} case(s) with a broken history, {orphans} orphan transition(s)", {}
+    return None, {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
+def read_accounts(path: str) -> tuple[Optional[str], dict]:
+    """(problem, {name: (disabled, user_add lines, user_disable lines, user_enable lines)}). The
+    problem: integrity, an account without its one user_add audit line, or such a line without
+    its account (a change and its audit line are one transaction)."""
+    if not os.path.isfile(path):
+        return "accounts file missing", {}
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
+        try:
+            check = con.execute("PRAGMA integrity_check").fetchall()
+            if check != [("ok",)]:
+                return f"integrity_check: {str(check[0][0])[:100]}", {}
+            accounts = dict(con.execute("SELECT name, disabled FROM accounts").fetchall())
+            lines: dict[tuple[str, str], int] = {}
+            for target, action, n in con.execute(
+                    "SELECT target, action, count(*) FROM audit WHERE action LIKE 'user_%' GROUP BY target, action"):
+                lines[(target, action)] = n
+        finally:
+            con.close()
+    except sqlite3.Error as e:
+        return f"cannot read the accounts file: {e}", {}
+    state = {n: (d, lines.get((n, "user_add"), 0), lines.get((n, "user_disable"), 0), lines.get((n, "user_enable"), 0))
+             for n, d in accounts.items()}
+    without = [n for n, s in state.items() if s[1] != 1]
+    orphans = sorted({t for (t, a) in lines if a == "user_add"} - set(accounts))
+    if without or orphans:
+        return (f"account(s) without exactly one user_add audit line: {short(without)}; "
+                f"user_add line(s) without an account: {short(orphans)}"), {}
+    return None, state
+
+
+def fill(path: str) -> None:
+    """A file that takes every free byte of its file system."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        while True:
+            os.write(fd, b"\0" * PAGE)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def checkpoint(path: str) -> None:
+    """Folds the WAL into the file, so a copy of the one file is the whole store."""
+    con = sqlite3.connect(path, timeout=30)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        con.close()
+
+
+def copy_store(src: str, dst: str) -> None:
+    for suffix in ("-wal", "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(dst + suffix)
+    shutil.copyfile(src, dst)
+
+
+@dataclasses.dataclass
+class StoreOp:
+    """A command that changes a store (or, for login, the session file)."""
+    name: str                                   # as in the table: "case add", "user disable", …
+    store: str                                  # the store's file name in the target directory
+    base: str                                   # the store the series starts from (checkpointed), or "" for none
+    argv: Callable[[str, int], list[str]]       # (target directory, i) -> arguments
+    read: Callable[[str], tuple[Optional[str], dict]]
+    classify: Callable[[dict, dict, int], tuple[Optional[str], Optional[str]]]   # (before, now, i) -> ("before"|"after", None) | (None, problem)
+    stdin: Optional[bytes] = None
+    cumulative: bool = True                     # the store is kept from run to run (else reset to base)
+    seconds: float = 0.0
+
+
+def classify_added(key: Callable[[int], str], ok: Callable[[tuple], bool]):
+    """The i-th run adds record key(i) (whose value must pass ok) and changes nothing else."""
+    def classify(before: dict, now: dict, i: int):
+        lost = sorted(set(before) - set(now))
+        if lost:
+            return None, f"earlier record(s) lost: {short(lost)}"
+        changed = sorted(k for k in before if now[k] != before[k])
+        if changed:
+            return None, f"earlier record(s) changed: {short(changed)}"
+        extra = sorted(set(now) - set(before))
+        if not extra:
+            return "before", None
+        if extra == [key(i)] and ok(now[key(i)]):
+            return "after", None
+        return None, f"unexpected record(s): {short([f'{k}={now[k]}' for k in extra])}"
+    return classify
+
+
+def classify_updated(key: Callable[[int], str], after: Callable[[tuple], tuple]):
+    """The i-th run changes record key(i) from v to after(v) and nothing else."""
+    def classify(before: dict, now: dict, i: int):
+        if set(before) != set(now):
+            lost, extra = sorted(set(before) - set(now)), sorted(set(now) - set(before))
+            return None, f"records lost: {short(lost)}; records added: {short(extra)}"
+        changed = sorted(k for k in before if now[k] != before[k])
+        if not changed:
+            return "before", None
+        k = key(i)
+        if changed == [k] and now[k] == after(before[k]):
+            return "after", None
+        return None, f"changed: {short([f'{c}: {before[c]} -> {now[c]}' for c in changed])}"
+    return classify
+
+
+def classify_whole(reference: dict):
+    """A run that starts from the base store and must leave it as it was or as `reference`."""
+    def classify(before: dict, now: dict, i: int):
+        if now == before:
+            return "before", None
+        if now == reference:
+            return "after", None
+        lost = sorted(set(before) - set(now))
+        changed = sorted(k for k in before if k in now and now[k] != before[k] and now[k] != reference.get(k))
+        return None, (f"neither the store before nor after: {len(now)} records (before {len(before)}, after "
+                      f"{len(reference)}); lost {short(lost)}; changed otherwise {short(changed)}")
+    return classify
+
+
+class StoreScenarios:
+    """Kill, full disk, bad targets, devices and concurrent runs for the commands that change a
+    store (case add/accept/import/tick, user add/disable/enable) and for `wangge login`."""
+
+    def __init__(self, h: "Harness"):
+        self.h = h
+        self.server: Optional[subprocess.Popen] = None
+        self.url = ""
+
+    # -- running with a password on standard input
+
+    def start(self, argv: list[str], stdin: Optional[bytes]) -> subprocess.Popen:
+        if stdin is None:
+            return start(argv)
+        feed = tempfile.TemporaryFile()
+        feed.write(stdin)
+        feed.seek(0)
+        p = subprocess.Popen(argv, stdin=feed, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+        feed.close()
+        LIVE[p.pid] = p
+        return p
+
+    def run(self, argv: list[str], stdin: Optional[bytes] = None, timeout: float = 300) -> Run:
+        t0 = time.monotonic()
+        return finish(self.start(argv, stdin), argv, t0, timeout)
+
+    def w(self, *args: str) -> list[str]:
+        return self.h.wangge(list(args))
+
+    # -- fixtures
+
+    def prepare(self) -> None:
+        h, fx = self.h, self.h.fixtures
+        B = h.boundaries
+        # A case store with the bundled twelve months of incidents, and one with a few desk cases.
+        self.cases_history = os.path.join(fx, "cases-history.sqlite")
+        r = self.run(self.w("case", "import", "--store", self.cases_history, "--grids", h.grids,
+                            os.path.join(B, "incidents.geojson")))
+        if r.status != 0:
+            sys.exit(f"cannot prepare: wangge case import failed:\n{r.text}")
+        checkpoint(self.cases_history)
+        self.cases_base = os.path.join(fx, "cases-base.sqlite")
+        for k, (lon, lat) in enumerate([(103.55, 29.41), (103.56, 29.40), (103.55, 29.40)]):
+            r = self.run(self.case_add_argv(self.cases_base, f"B{k:03d}", lon, lat))
+            if r.status != 0:
+                sys.exit(f"cannot prepare: wangge case add failed:\n{r.text}")
+        checkpoint(self.cases_base)
+        # An accounts file with one district account (used by login), in a data directory.
+        self.accounts_data = os.path.join(fx, "accounts-data")
+        os.makedirs(self.accounts_data)
+        for name in ("desk", "other"):
+            r = self.run(self.w("user", "add", name, "--role", "district", "--password-stdin",
+                                "--data", self.accounts_data, "--boundaries", B), PASSWORD)
+            if r.status != 0:
+                sys.exit(f"cannot prepare: wangge user add failed:\n{r.text}")
+        self.accounts_base = os.path.join(self.accounts_data, "accounts.sqlite")
+        checkpoint(self.accounts_base)
+
+    def case_add_argv(self, store: str, case_id: Optional[str], lon: float = 103.55, lat: float = 29.41) -> list[str]:
+        argv = self.w("case", "add", "--store", store, "--now", NOW, "--type", "problem",
+                      "--lon", f"{lon}", "--lat", f"{lat}", "--grids", self.h.grids)
+        return argv + (["--id", case_id] if case_id else [])
+
+    def ops(self) -> list[StoreOp]:
+        h, B, j = self.h, self.h.boundaries, os.path.join
+        kill_ids = lambda i: f"K{i:04d}"
+        reported = lambda v: v[0] == "reported" and v[2] == 1
+        # accept: the i-th run accepts the i-th desk case of a store made by the add series
+        ops = [
+            StoreOp("case add", "cases.sqlite", self.cases_base,
+                    lambda d, i: self.case_add_argv(j(d, "cases.sqlite"), kill_ids(i)),
+                    read_cases, classify_added(kill_ids, reported)),
+            StoreOp("case accept", "cases.sqlite", "",   # base: the add series' store (made in series())
+                    lambda d, i: self.w("case", "accept", kill_ids(i), "--store", j(d, "cases.sqlite"), "--now", NOW,
+                                        "--actor", "desk"),
+                    read_cases, classify_updated(kill_ids, lambda v: ("accepted", v[1], v[2] + 1))),
+            StoreOp("case tick", "cases.sqlite", "",   # base: the accept series' store (accepted cases past their deadline)
+                    lambda d, i: self.w("case", "tick", "--store", j(d, "cases.sqlite"), "--now", LATER),
+                    read_cases, None, cumulative=False),
+            StoreOp("case import", "cases.sqlite", self.cases_base,
+                    lambda d, i: self.w("case", "import", "--store", j(d, "cases.sqlite"), "--grids", h.grids,
+                                        j(B, "incidents.geojson")),
+                    read_cases, None, cumulative=False),
+            StoreOp("user add", "accounts.sqlite", self.accounts_base,
+                    lambda d, i: self.w("user", "add", f"u{i:04d}", "--role", "district", "--password-stdin",
+                                        "--data", d, "--boundaries", B),
+                    read_accounts, classify_added(lambda i: f"u{i:04d}", lambda v: v == (0, 1, 0, 0)), stdin=PASSWORD),
+            StoreOp("user disable", "accounts.sqlite", "",   # base: the add series' accounts
+                    lambda d, i: self.w("user", "disable", f"u{i:04d}", "--data", d, "--boundaries", B),
+                    read_accounts, classify_updated(lambda i: f"u{i:04d}", lambda v: (1, v[1], v[2] + 1, v[3]))),
+            StoreOp("user enable", "accounts.sqlite", "",    # base: the disable series' accounts
+                    lambda d, i: self.w("user", "enable", f"u{i:04d}", "--data", d, "--boundaries", B),
+                    read_accounts, classify_updated(lambda i: f"u{i:04d}", lambda v: (0, v[1], v[2], v[3] + 1))),
+        ]
+        return ops
+
+    # -- the whole-store reference for the runs that start from the base each time
+
+    def reference(self, op: StoreOp) -> dict:
+        d = self.h.scratch(f"{op.name.replace(' ', '-')}-reference")
+        copy_store(op.base, os.path.join(d, op.store))
+        r = self.run(op.argv(d, 0))
+        if r.status != 0:
+            sys.exit(f"cannot make the reference of {op.name}: {r.text}")
+        problem, state = op.read(os.path.join(d, op.store))
+        if problem:
+            sys.exit(f"the reference of {op.name} is broken: {problem}")
+        if state == op.read(op.base)[1]:
+            sys.exit(f"{op.name} changes nothing in its base store: its kill series would prove nothing")
+        return state
+
+    def measure(self, op: StoreOp) -> float:
+        """The run's duration under the load of the moment (max of 3, each on a fresh copy)."""
+        times = []
+        for k in range(3):
+            d = self.h.scratch(f"{op.name.replace(' ', '-')}-timing")
+            copy_store(op.base, os.path.join(d, op.store))
+            r = self.run(op.argv(d, 0), op.stdin)
+            if r.status != 0:
+                sys.exit(f"cannot time {op.name}: {r.text}")
+            times.append(r.seconds)
+        return max(times)
+
+    # -- kill
+
+    def scenario_kill(self, op: StoreOp) -> str:
+        """Kills the command at random moments; returns the store as the series left it (the next
+        series' base)."""
+        h = self.h
+        rng = h.rng("store-kill", op.name)
+        target = h.scratch(f"{op.name.replace(' ', '-')}-kill")
+        path = os.path.join(target, op.store)
+        copy_store(op.base, path)
+        duration = self.measure(op)
+        problem, before = op.read(path)
+        if problem:
+            sys.exit(f"{op.name}: the base store is broken: {problem}")
+        base_state = dict(before)
+        allowed = store_files(op.store)
+        seen_left: set[str] = set()
+        after_commit = completed = 0
+        for i in range(h.opts.kills):
+            if not op.cumulative:
+                copy_store(op.base, path)
+                before = dict(base_state)
+            # half the kills anywhere in the run, half in its last 40 % (where the writes are)
+            delay = rng.uniform(0, duration) if i % 2 == 0 else rng.uniform(0.6 * duration, duration * 1.05)
+            argv = op.argv(target, i)
+            t0 = time.monotonic()
+            p = self.start(argv, op.stdin)
+            time.sleep(delay)
+            killed = p.poll() is None
+            if killed:
+                os.kill(p.pid, signal.SIGKILL)
+            else:
+                completed += 1
+            r = finish(p, argv, t0, h.timeout())
+            problems = []
+            if not killed:
+                crash = r.crash()
+                if crash:
+                    problems.append(crash)
+                elif r.status != 0:
+                    problems.append(f"run failed by itself (exit {r.status}): {r.first_error_line}")
+            problem, now = op.read(path)
+            if problem:
+                problems.append(problem)
+            else:
+                verdict, why = op.classify(before, now, i)
+                if why:
+                    problems.append(why)
+                elif verdict == "before" and not killed and r.status == 0:
+                    problems.append("acknowledged (exit 0) but not in the store")
+                elif verdict == "after" and killed:
+                    after_commit += 1
+                before = now if op.cumulative else before
+            left = [x for x in leftovers(target, allowed) if x not in seen_left]
+            seen_left.update(left)
+            note = f"left {short(left)}" if left else ("killed" if killed else "completed")
+            h.record(Result(op.name, "kill", f"#{i + 1} at {delay:.3f} s", not problems,
+                            "; ".join(problems) + (f"; {note}" if problems and left else "") if problems else note))
+            if problem:   # a broken store: the rest of the series would only repeat it
+                break
+        # one normal run after the kills: it must work, and remove whatever the kills left
+        if not op.cumulative:
+            copy_store(op.base, path)
+        i = h.opts.kills
+        r = self.run(op.argv(target, i), op.stdin, timeout=h.timeout())
+        problems = []
+        if r.status != 0:
+            problems.append(f"the next normal run failed (exit {r.status}): {r.first_error_line}")
+        else:
+            problem, now = op.read(path)
+            if problem:
+                problems.append(problem)
+            else:
+                verdict, why = op.classify(before if op.cumulative else base_state, now, i)
+                if verdict != "after":
+                    problems.append(why or "the next normal run's change is not in the store")
+        remaining = leftovers(target, allowed)
+        if remaining:
+            problems.append(f"{len(remaining)} file(s) left by kills survive the next run: {short(remaining)}")
+        h.record(Result(op.name, "kill", f"next normal run (duration {duration:.2f} s; of {h.opts.kills} runs, "
+                                         f"{after_commit} killed after their change was committed, {completed} ended before the kill)",
+                        not problems, "; ".join(problems) or
+                        (f"{len(seen_left)} leftover(s) during kills, all removed" if seen_left else "no leftovers")))
+        return path
+
+    # -- full disk
+
+    def scenario_full_disk(self, op: StoreOp) -> None:
+        """The store on a tmpfs with 0 to 256 spare pages: the run either completes (its change
+        in the store) or fails naming the store and saying the disk is full, the store unchanged;
+        then, with room again, the same run completes."""
+        h = self.h
+        size = (os.path.getsize(op.base) + PAGE - 1) // PAGE * PAGE
+        problem, base_state = op.read(op.base)
+        failed = 0
+        for spare in (0, 2, 8, 32, 256):
+            with tmpfs(h.work, size + spare * PAGE) as fs:
+                path = os.path.join(fs, op.store)
+                shutil.copyfile(op.base, path)
+                r = self.run(op.argv(fs, 0), op.stdin, timeout=h.timeout())
+                subprocess.run(["mount", "-o", f"remount,size={size + (256 << 20)}", fs], check=True)
+                problems = []
+                crash = r.crash()
+                if crash:
+                    problems.append(crash)
+                problem, now = op.read(path)
+                verdict = None
+                if problem:
+                    problems.append(problem)
+                else:
+                    verdict, why = op.classify(base_state, now, 0)
+                    if why:
+                        problems.append(why)
+                    elif r.status == 0 and verdict != "after":
+                        problems.append("exit 0 but the change is not in the store")
+                    elif r.status != 0 and verdict != "before":
+                        problems.append(f"exit {r.status} but the change is in the store")
+                if r.status != 0 and not crash:
+                    failed += 1
+                    text = r.text.lower()
+                    if not names_file(r, [path, op.store]):
+                        problems.append("message does not name the store")
+                    if not any(w in text for w in DISK_FULL_WORDS):
+                        problems.append("message does not say the disk is full")
+                left = leftovers(fs, store_files(op.store))
+                if left:
+                    problems.append(f"files left: {short(left)}")
+                # room again: the same run completes
+                if r.status != 0 and not problems:
+                    again = self.run(op.argv(fs, 0), op.stdin, timeout=h.timeout())
+                    p2, now2 = op.read(path)
+                    v2 = op.classify(base_state, now2, 0)[0] if not p2 else None
+                    if again.status != 0 or v2 != "after":
+                        problems.append(f"with room again the run does not complete: exit {again.status} "
+                                        f"{p2 or ''} {again.first_error_line}")
+                outcome = "completed" if r.status == 0 else "failed cleanly, completed once there was room"
+                h.record(Result(op.name, "full-disk", f"{spare} spare page(s)", not problems,
+                                "; ".join(problems) or outcome, r.first_error_line if r.status else ""))
+        # a new store on a disk with no room at all: a clean failure, no partial store left behind
+        with tmpfs(h.work, PAGE) as fs:
+            fill(os.path.join(fs, "filler"))
+            r = self.run(op.argv(fs, 0), op.stdin, timeout=h.timeout())
+            problems = []
+            crash = r.crash()
+            if crash:
+                problems.append(crash)
+            elif r.status == 0:
+                problems.append("exit 0 on a full disk")
+            elif not names_file(r, [os.path.join(fs, op.store), op.store]):
+                problems.append("message does not name the store")
+            elif not any(w in r.text.lower() for w in DISK_FULL_WORDS):
+                problems.append("message does not say the disk is full")
+            left = leftovers(fs, {"filler"})
+            if left:
+                problems.append(f"partial store left: {short([f'{x} ({os.path.getsize(os.path.join(fs, x))} B)' for x in left])}")
+            h.record(Result(op.name, "full-disk", "new store, no room at all", not problems, "; ".join(problems),
+                            r.first_error_line))
+        if failed == 0:
+            h.record(Result(op.name, "full-disk", "at least one run met the full disk", False,
+                            "every run completed: the scenario proved nothing"))
+
+    # -- bad targets, devices and pipes
+
+    def refusal(self, name: str, scenario: str, case: str, r: Run, paths: list[str], intact: bool,
+                damage: str = "the existing file was changed", acknowledged_ok: bool = False) -> None:
+        problems = []
+        crash = r.crash()
+        if crash:
+            problems.append(crash)
+        elif r.status == 0 and not acknowledged_ok:
+            problems.append("exit 0 (acknowledged a change that went nowhere)")
+        elif r.status != 0 and not names_file(r, paths):
+            problems.append("message does not name the file")
+        if not intact:
+            problems.append(damage)
+        self.h.record(Result(name, scenario, case, not problems, "; ".join(problems), r.first_error_line))
+
+    def device(self, label: str, minor: int) -> str:
+        """A private character device node (1, minor) in its own directory: 3 = /dev/null, 7 = /dev/full."""
+        d = self.h.scratch(f"dev-{label}")
+        path = os.path.join(d, label)
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+        return path
+
+    def scenario_bad_targets(self, op: StoreOp) -> None:
+        """For one command per store: the store is a directory, a text file, in a read-only or a
+        missing directory, a device (null, full) or a pipe."""
+        h = self.h
+        label = op.name.replace(" ", "-")
+        is_accounts = op.store == "accounts.sqlite"
+        # the store's place is a directory
+        d = h.scratch(f"{label}-isdir")
+        os.makedirs(os.path.join(d, op.store, "inside"))
+        r = self.run(op.argv(d, 0), op.stdin)
+        self.refusal(op.name, "bad-target", "the store is a directory", r, [os.path.join(d, op.store), op.store],
+                     os.listdir(os.path.join(d, op.store)) == ["inside"])
+        # the store is some other file
+        d = h.scratch(f"{label}-notdb")
+        path = os.path.join(d, op.store)
+        with open(path, "w") as f:
+            f.write("precious notes, not a database\n" * 20)
+        before = sha256(path)
+        r = self.run(op.argv(d, 0), op.stdin)
+        self.refusal(op.name, "bad-target", "the store is a text file", r, [path, op.store], sha256(path) == before)
+        # a read-only directory holding the store
+        with tmpfs(h.work, 64 << 20) as fs:
+            path = os.path.join(fs, op.store)
+            shutil.copyfile(op.base, path)
+            before = sha256(path)
+            remount_read_only(fs)
+            r = self.run(op.argv(fs, 0), op.stdin)
+            self.refusal(op.name, "bad-target", "read-only directory", r, [path, op.store], sha256(path) == before)
+        # a missing directory: made, with the store in it
+        d = h.scratch(f"{label}-missing")
+        target = os.path.join(d, "no", "such", "dir")
+        r = self.run(op.argv(target, 0), op.stdin)
+        problem, now = op.read(os.path.join(target, op.store))
+        ok = r.status == 0 and problem is None and op.classify({}, now, 0)[0] == "after" if op.cumulative else r.status == 0
+        if r.status != 0 and not r.crash() and names_file(r, [target]):
+            ok, why = True, "refused, naming the directory"
+        else:
+            why = "made the directory and the store" if ok else (r.crash() or problem or f"exit {r.status}")
+        h.record(Result(op.name, "bad-target", "missing directory", ok, why, r.first_error_line if r.status else ""))
+        # devices and pipes in the store's place
+        for label2, minor in (("null", 3), ("full", 7)):
+            node = self.device(f"{label}-{label2}", minor)
+            if is_accounts:   # the accounts file is DATA/accounts.sqlite: the node goes there
+                data = h.scratch(f"{label}-{label2}-data")
+                os.rename(node, os.path.join(data, op.store))
+                node = os.path.join(data, op.store)
+                argv = op.argv(data, 0)
+            else:
+                argv = [node if a == os.path.join("@", op.store) else a for a in op.argv("@", 0)]
+            r = self.run(argv, op.stdin)
+            beside = sorted(set(os.listdir(os.path.dirname(node))) - {os.path.basename(node)})
+            intact = stat.S_ISCHR(os.lstat(node).st_mode) and not beside
+            self.refusal(op.name, "pipe/device", f"the store is /dev/{label2} (a private node)", r, [node],
+                         intact, damage=f"device replaced or files made beside it: {short(beside)}")
+        if not is_accounts:
+            line = " ".join(shlex.quote(a) for a in op.argv("@", 0)).replace(shlex.quote(os.path.join("@", op.store)),
+                                                                          f"<(cat {shlex.quote(op.base)})")
+            r = run_shell(f"exec {line}")
+            self.refusal(op.name, "pipe/device", "the store is <(cat store)", r, ["/dev/fd", "pipe"], True)
+
+    # -- two runs at once
+
+    def scenario_concurrent(self) -> None:
+        h = self.h
+        j = os.path.join
+        pairs = h.opts.concurrent
+        rng = h.rng("store-concurrent")
+        if h.selected("case"):
+            for k in range(pairs):
+                d = h.scratch("case-add-concurrent")
+                path = j(d, "cases.sqlite")
+                copy_store(self.cases_base, path)
+                _, before = read_cases(path)
+                a = self.case_add_argv(path, None)
+                b = self.case_add_argv(path, None, 103.56, 29.40)
+                rs = self.pair(a, b, None, rng.uniform(0, 0.2))
+                problem, now = read_cases(path)
+                problems = [c for c in (rs[0].crash(), rs[1].crash()) if c]
+                problems += [f"run {n + 1} failed: {r.first_error_line}" for n, r in enumerate(rs) if r.status != 0]
+                new = sorted(set(now) - set(before)) if not problem else []
+                if problem:
+                    problems.append(problem)
+                elif len(new) != 2 or any(now[k2] != before[k2] for k2 in before):
+                    problems.append(f"expected the earlier cases and two new ones, found new: {short(new)}")
+                left = leftovers(d, store_files("cases.sqlite"))
+                if left:
+                    problems.append(f"files left: {short(left)}")
+                h.record(Result("case add", "concurrent", f"two desks at once #{k + 1}", not problems,
+                                "; ".join(problems) or f"both added ({', '.join(new)})"))
+        if h.selected("user"):
+            for k in range(pairs):
+                for same in (True, False):
+                    d = h.scratch("user-add-concurrent")
+                    copy_store(self.accounts_base, j(d, "accounts.sqlite"))
+                    names = ("twin", "twin") if same else ("left", "right")
+                    argv = [self.w("user", "add", n, "--role", "district", "--password-stdin", "--data", d,
+                                   "--boundaries", h.boundaries) for n in names]
+                    rs = self.pair(argv[0], argv[1], PASSWORD, rng.uniform(0, 0.2))
+                    problem, now = read_accounts(j(d, "accounts.sqlite"))
+                    problems = [c for c in (rs[0].crash(), rs[1].crash()) if c]
+                    oks = [r.status == 0 for r in rs]
+                    if problem:
+                        problems.append(problem)
+                    elif same:
+                        if sorted(oks) != [False, True]:
+                            problems.append(f"exits {rs[0].status}, {rs[1].status}: exactly one must add it")
+                        elif "already" not in rs[oks.index(False)].text:
+                            problems.append(f"the refusal does not say the account exists: {rs[oks.index(False)].first_error_line}")
+                        elif "twin" not in now:
+                            problems.append("no account twin")
+                    else:
+                        if not all(oks):
+                            problems.append(f"exits {rs[0].status}, {rs[1].status}")
+                        elif not {"left", "right"} <= set(now):
+                            problems.append(f"accounts now: {short(sorted(now))}")
+                    h.record(Result("user add", "concurrent", f"{'same name' if same else 'two names'} at once #{k + 1}",
+                                    not problems, "; ".join(problems) or ("one added, one refused" if same else "both added")))
+        if h.selected("login") and self.url:
+            for k in range(pairs):
+                d = h.scratch("login-concurrent")
+                session = j(d, "session.json")
+                a, b = (self.login_argv(session, n) for n in ("desk", "other"))
+                rs = self.pair(a, b, PASSWORD, rng.uniform(0, 0.1))
+                problems = [c for c in (rs[0].crash(), rs[1].crash()) if c]
+                problems += [f"run {n + 1} failed: {r.first_error_line}" for n, r in enumerate(rs) if r.status != 0]
+                why = self.session_problem(session, ("desk", "other"))
+                if why:
+                    problems.append(why)
+                left = leftovers(d, {"session.json"})
+                if left:
+                    problems.append(f"files left: {short(left)}")
+                h.record(Result("login", "concurrent", f"two logins into one session file #{k + 1}", not problems,
+                                "; ".join(problems) or "one complete session"))
+
+    def pair(self, a: list[str], b: list[str], stdin: Optional[bytes], stagger: float) -> list[Run]:
+        t0 = time.monotonic()
+        p1 = self.start(a, stdin)
+        time.sleep(stagger)
+        p2 = self.start(b, stdin)
+        return [finish(p1, a, t0, self.h.timeout()), finish(p2, b, t0, self.h.timeout())]
+
+    # -- login: the session file
+
+    def start_server(self) -> None:
+        h = self.h
+        data = h.scratch("server-data")
+        for src in (h.grids, h.blocks):
+            shutil.copyfile(src, os.path.join(data, os.path.basename(src)))
+        copy_store(self.accounts_base, os.path.join(data, "accounts.sqlite"))
+        log = os.path.join(data, "..", "server.log")
+        out = open(log, "wb")
+        p = subprocess.Popen(self.w("serve", "--data", data, "--boundaries", h.boundaries, "--port", "0",
+                                    "--escalate-every", "0", "--log-level", "warning"),
+                             stdin=subprocess.DEVNULL, stdout=out, stderr=out, start_new_session=True)
+        out.close()
+        LIVE[p.pid] = p
+        deadline = time.monotonic() + 900
+        while time.monotonic() < deadline and p.poll() is None:
+            with open(log, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    if "listening on http://" in line:
+                        self.url = line.split("listening on ")[1].split()[0].rstrip("/")
+                        self.server = p
+                        print(f"login: wangge serve at {self.url}", flush=True)
+                        return
+            time.sleep(0.5)
+        with open(log, encoding="utf-8", errors="replace") as f:
+            sys.exit(f"cannot start wangge serve for the login checks:\n{f.read()[-2000:]}")
+
+    def login_argv(self, session: str, name: str = "desk", server: Optional[str] = None) -> list[str]:
+        return self.w("login", "--server", server or self.url, "--name", name, "--password-stdin", "--session", session)
+
+    def session_problem(self, path: str, names: tuple[str, ...]) -> Optional[str]:
+        """None when `path` is a complete session of one of `names` at the server, readable by its owner only."""
+        try:
+            with open(path, encoding="utf-8") as f:
+                s = json.load(f)
+        except FileNotFoundError:
+            return "no session file"
+        except ValueError:
+            return "session file partial (not JSON)"
+        if not (s.get("server") == self.url and s.get("name") in names and len(s.get("token", "")) >= 16 and s.get("expires_at")):
+            return f"session file incomplete or foreign: {short(sorted(s))}"
+        if os.stat(path).st_mode & 0o077:
+            return f"session file readable by others ({oct(os.stat(path).st_mode & 0o777)})"
+        return None
+
+    def scenario_login(self) -> None:
+        h = self.h
+        j = os.path.join
+        rng = h.rng("store-kill", "login")
+        previous_dir = h.scratch("login-previous")
+        previous = j(previous_dir, "session.json")
+        r = self.run(self.login_argv(previous, "other"), PASSWORD)
+        if r.status != 0:
+            sys.exit(f"cannot log in for the previous session: {r.text}")
+        old = sha256(previous)
+        # kill
+        target = h.scratch("login-kill")
+        session = j(target, "session.json")
+        durations = []
+        for _ in range(3):
+            d = h.scratch("login-timing")
+            durations.append(self.run(self.login_argv(j(d, "session.json")), PASSWORD).seconds)
+        duration = max(durations)
+        seen_left: set[str] = set()
+        replaced = completed = 0
+        for i in range(h.opts.kills):
+            shutil.copyfile(previous, session)
+            os.chmod(session, 0o600)
+            delay = rng.uniform(0, duration) if i % 2 == 0 else rng.uniform(0.6 * duration, duration * 1.05)
+            argv = self.login_argv(session)
+            t0 = time.monotonic()
+            p = self.start(argv, PASSWORD)
+            time.sleep(delay)
+            killed = p.poll() is None
+            if killed:
+                os.kill(p.pid, signal.SIGKILL)
+            else:
+                completed += 1
+            r = finish(p, argv, t0, h.timeout())
+            problems = []
+            if not killed and (r.crash() or r.status != 0):
+                problems.append(r.crash() or f"run failed by itself: {r.first_error_line}")
+            if os.path.isfile(session) and sha256(session) == old:
+                if not killed and r.status == 0:
+                    problems.append("exit 0 but the session file is the previous one")
+            else:
+                why = self.session_problem(session, ("desk",))
+                if why:
+                    problems.append(why)
+                elif killed:
+                    replaced += 1
+            left = [x for x in leftovers(target, {"session.json"}) if x not in seen_left]
+            seen_left.update(left)
+            note = f"left {short(left)}" if left else ("killed" if killed else "completed")
+            h.record(Result("login", "kill", f"#{i + 1} at {delay:.3f} s", not problems, "; ".join(problems) or note))
+        r = self.run(self.login_argv(session), PASSWORD)
+        remaining = leftovers(target, {"session.json"})
+        problems = []
+        if r.status != 0:
+            problems.append(f"the next normal run failed: {r.first_error_line}")
+        elif self.session_problem(session, ("desk",)):
+            problems.append(self.session_problem(session, ("desk",)))
+        if remaining:
+            problems.append(f"{len(remaining)} file(s) left by kills survive the next run: {short(remaining)}")
+        h.record(Result("login", "kill", f"next normal run (duration {duration:.2f} s; of {h.opts.kills} runs, "
+                                         f"{replaced} killed after the file was replaced, {completed} ended before the kill)",
+                        not problems, "; ".join(problems) or
+                        (f"{len(seen_left)} leftover(s) during kills, all removed" if seen_left else "no leftovers")))
+        # full disk: the previous session fills the tmpfs; and an empty one with no room at all
+        for case, keep in (("previous session fits, no room for the new one", True), ("no room at all", False)):
+            with tmpfs(h.work, PAGE) as fs:
+                path = j(fs, "session.json")
+                if keep:
+                    shutil.copyfile(previous, path)
+                fill(j(fs, "filler"))
+                r = self.run(self.login_argv(path), PASSWORD)
+                problems = []
+                if r.crash():
+                    problems.append(r.crash())
+                elif r.status == 0:
+                    problems.append("exit 0 on a full disk")
+                elif not names_file(r, [path]):
+                    problems.append("message does not name the file")
+                elif not any(w in r.text.lower() for w in DISK_FULL_WORDS):
+                    problems.append("message does not say the disk is full")
+                if keep and (not os.path.isfile(path) or sha256(path) != old):
+                    problems.append("previous session damaged")
+                left = leftovers(fs, {"filler"} | ({"session.json"} if keep else set()))
+                if left:
+                    problems.append(f"files left: {short(left)}")
+                h.record(Result("login", "full-disk", case, not problems, "; ".join(problems), r.first_error_line))
+        # bad targets and input
+        d = h.scratch("login-isdir")
+        os.makedirs(j(d, "session.json", "inside"))
+        r = self.run(self.login_argv(j(d, "session.json")), PASSWORD)
+        self.refusal("login", "bad-target", "--session is a directory", r, [j(d, "session.json")],
+                     os.listdir(j(d, "session.json")) == ["inside"])
+        with tmpfs(h.work, 1 << 20) as fs:
+            path = j(fs, "session.json")
+            shutil.copyfile(previous, path)
+            remount_read_only(fs)
+            r = self.run(self.login_argv(path), PASSWORD)
+            self.refusal("login", "bad-target", "read-only directory", r, [path], sha256(path) == old)
+        node = self.device("login-full", 7)
+        r = self.run(self.login_argv(node), PASSWORD)
+        self.refusal("login", "pipe/device", "--session /dev/full (a private node)", r, [node],
+                     stat.S_ISCHR(os.lstat(node).st_mode), damage="replaced the device node with a regular file")
+        d = h.scratch("login-missing")
+        path = j(d, "no", "such", "session.json")
+        r = self.run(self.login_argv(path), PASSWORD)
+        ok = r.status == 0 and self.session_problem(path, ("desk",)) is None
+        h.record(Result("login", "bad-target", "missing directory", ok,
+                        "made the directory and the session" if ok else (r.crash() or f"exit {r.status}"), r.first_error_line if r.status else ""))
+        for case, argv, stdin in (("wrong password", self.login_argv(session), b"wrong password\n"),
+                                  ("server not running", self.login_argv(session, server="http://127.0.0.1:9"), PASSWORD)):
+            before = sha256(session)
+            r = self.run(argv, stdin)
+            problems = []
+            if r.crash():
+                problems.append(r.crash())
+            elif r.status == 0:
+                problems.append("exit 0")
+            elif not r.first_error_line:
+                problems.append("no message")
+            if sha256(session) != before:
+                problems.append("the saved session was changed")
+            h.record(Result("login", "bad-target", case, not problems, "; ".join(problems), r.first_error_line))
+
+    # -- all of it
+
+    def run_all(self, scenarios: list[str]) -> None:
+        h = self.h
+        ops = [op for op in self.ops() if h.selected(op.name.split()[0])]
+        previous: Optional[str] = None
+        for op in ops:
+            if not op.base:   # this series starts from the one before it, made whole
+                op.base = os.path.join(h.fixtures, f"{op.name.replace(' ', '-')}-base.sqlite")
+                copy_store(previous, op.base)
+                checkpoint(op.base)
+            if op.classify is None:
+                op.classify = classify_whole(self.reference(op))
+            if "kill" in scenarios:
+                previous = self.complete(op, self.scenario_kill(op))
+            else:
+                previous = self.complete(op, self.fresh_copy(op))
+            if "full-disk" in scenarios:
+                self.scenario_full_disk(op)
+            if op.name in ("case add", "case import", "user add") and ("bad-target" in scenarios or "pipe/device" in scenarios):
+                self.scenario_bad_targets(op)
+        if "concurrent" in scenarios:
+            if h.selected("login"):
+                self.start_server()
+            self.scenario_concurrent()
+        if h.selected("login"):
+            if not self.url:
+                self.start_server()
+            self.scenario_login()
+        if self.server is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.server.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.server.wait(timeout=30)
+            LIVE.pop(self.server.pid, None)
+
+    def fresh_copy(self, op: StoreOp) -> str:
+        d = self.h.scratch(f"{op.name.replace(' ', '-')}-series")
+        copy_store(op.base, os.path.join(d, op.store))
+        return os.path.join(d, op.store)
+
+    def complete(self, op: StoreOp, path: str) -> str:
+        """Runs, to the end, every operation of the series the kills stopped, so the next series
+        (accept after add, disable after add, enable after disable) finds all its records."""
+        if not op.cumulative:
+            return path
+        d = os.path.dirname(path)
+        for i in range(self.h.opts.kills + 1):
+            _, state = op.read(path)
+            key = {"case add": f"K{i:04d}", "case accept": f"K{i:04d}"}.get(op.name, f"u{i:04d}")
+            done = {"case add": key in state, "case accept": state.get(key, ("",))[0] == "accepted",
+                    "user add": key in state, "user disable": state.get(key, (0,))[0] == 1,
+                    "user enable": state.get(key, (1, 0, 0, 0))[0] == 0 and state.get(key, (1, 0, 0, 0))[3] >= 1}[op.name]
+            if not done:
+                r = self.run(op.argv(d, i), op.stdin)
+                if r.status != 0:
+                    sys.exit(f"{op.name}: cannot complete the series (run {i}): {r.text}")
+        return path
 
 
 # ----------------------------------------------------------------------------------------------
@@ -875,7 +1746,8 @@ class Harness:
 
 
 SCENARIOS = ["kill", "full-disk", "bad-target", "pipe/device", "same-file", "concurrent"]
-COMMANDS = ["partition", "validate", "map", "export", "assign", "geocode", "gazetteer", "crs", "report", "staff", "plan-export"]
+COMMANDS = ["partition", "validate", "map", "export", "assign", "geocode", "gazetteer", "crs", "report", "staff", "plan-export",
+            "case-report", "case add", "case accept", "case import", "case tick", "user add", "user disable", "user enable", "login"]
 
 
 def table(results: list[Result]) -> str:
@@ -906,7 +1778,8 @@ def main() -> int:
     ap.add_argument("--kills", type=int, default=50, help="SIGKILLs per command (default 50)")
     ap.add_argument("--quick", action="store_true", help="fewer runs (for CI): 8 kills, 1 concurrent pair per variant (3 for partition)")
     ap.add_argument("--seed", type=int, default=1, help="seed of every random choice (default 1)")
-    ap.add_argument("--only", help="comma-separated commands (default all)")
+    ap.add_argument("--only", help="comma-separated commands (default all): partition, validate, map, export, assign, geocode, "
+                                   "gazetteer, crs, report, staff, plan-export, case-report, case, user, login")
     ap.add_argument("--scenarios", help="comma-separated: " + ",".join(SCENARIOS))
     ap.add_argument("--concurrent", type=int, default=4, help="concurrent pairs per variant (partition: three times as many)")
     ap.add_argument("--points", type=int, default=200_000, help="points in assign's input")

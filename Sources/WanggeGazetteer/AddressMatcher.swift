@@ -65,6 +65,14 @@ public final class AddressMatcher: @unchecked Sendable {
     /// Grid code → the worker the grid file names.
     let gridWorkers: [String: GridWorkerRow]
     var fuzzyDeletes: [[UInt32]: Set<[UInt32]>] = [:]
+    /// The keys of `fuzzyExact` and of `fuzzyDeletes` as bits of two filters (`FuzzyFilter`): the
+    /// typo pass tries every window of the unmatched text and its one-character deletions, and
+    /// almost none names anything; the filters say so without building the deletions as arrays
+    /// and hashing them for the dictionaries.
+    var exactFilter = FuzzyFilter()
+    var deleteFilter = FuzzyFilter()
+    /// Every character of a `fuzzyExact` key.
+    var fuzzyScalars = ScalarSet()
 
     /// Builds every lookup structure once. The order of the phases is the order in which name forms
     /// enter the trie, and a form with several senses keeps them in that order, so it must not change.
@@ -296,10 +304,13 @@ public final class AddressMatcher: @unchecked Sendable {
     func addFuzzy(_ form: String, _ sense: Sense) {
         let k = AddressText.canonicalHomophones(AddressText.normalize(form))
         fuzzyExact[k, default: []].insert(sense)
+        exactFilter.insert(FuzzyFilter.print(k[...]))
+        for c in k { fuzzyScalars.insert(c) }
         if k.count >= 3 {
             for i in k.indices {
                 var d = k; d.remove(at: i)
                 fuzzyDeletes[d, default: []].insert(k)
+                deleteFilter.insert(FuzzyFilter.print(d[...]))
             }
         }
     }
@@ -389,4 +400,52 @@ public final class AddressMatcher: @unchecked Sendable {
     }
 
     @inline(__always) private func isNumeral(_ c: UInt32) -> Bool { AddressText.isDigit(c) || AddressText.chineseDigit(c) != nil }
+}
+
+/// A set of name keys as bits (a Bloom filter with one hash): `contains` false means the key is
+/// certainly absent; true means it may be present, and the dictionary decides. 2^20 bits (128 KiB)
+/// for a district's few thousand keys and their deletions: about 1 % false positives.
+struct FuzzyFilter {
+    private static let bits = 20
+    private var words = [UInt64](repeating: 0, count: 1 << (bits - 6))
+
+    /// 64-bit FNV-1a of the scalars, leaving out the one at `skipping` (a deletion, unbuilt).
+    @inline(__always) static func print(_ s: ArraySlice<UInt32>, skipping: Int = -1) -> UInt64 {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325
+        var i = s.startIndex
+        while i < s.endIndex {
+            if i != skipping { h = (h ^ UInt64(s[i])) &* 0x100_0000_01B3 }
+            i += 1
+        }
+        return h
+    }
+
+    @inline(__always) private static func slot(_ print: UInt64) -> (Int, UInt64) {
+        let bit = Int(truncatingIfNeeded: (print ^ (print >> 29)) & ((1 << UInt64(bits)) - 1))
+        return (bit >> 6, 1 << UInt64(bit & 63))
+    }
+
+    mutating func insert(_ print: UInt64) {
+        let (w, m) = Self.slot(print)
+        words[w] |= m
+    }
+
+    @inline(__always) func contains(_ print: UInt64) -> Bool {
+        let (w, m) = Self.slot(print)
+        return words[w] & m != 0
+    }
+}
+
+/// A set of Unicode scalar values as one bit each (136 KiB for all of Unicode).
+struct ScalarSet {
+    private var words = [UInt64](repeating: 0, count: (0x11_0000 + 63) / 64)
+
+    mutating func insert(_ c: UInt32) {
+        guard c < 0x11_0000 else { return }
+        words[Int(c >> 6)] |= 1 << UInt64(c & 63)
+    }
+
+    @inline(__always) func contains(_ c: UInt32) -> Bool {
+        c < 0x11_0000 && words[Int(c >> 6)] & (1 << UInt64(c & 63)) != 0
+    }
 }

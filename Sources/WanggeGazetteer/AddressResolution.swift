@@ -115,14 +115,20 @@ extension AddressMatcher {
         let forms = [districtFolded, Array(districtFolded.dropLast())]
         var found: [Token] = []
         var residual: [Range<Int>] = []
+        let canonical = AddressText.canonicalHomophones(s)   // per character: each window's canonical form is its slice
         for r in p.residual {
             var lo = r.lowerBound
             var k = r.lowerBound
             while k < r.upperBound {
                 var hit: Int?
                 for f in forms where k + f.count <= r.upperBound {
-                    let window = AddressText.canonicalHomophones(Array(s[k..<(k + f.count)]))
-                    let distance = zip(window, f).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
+                    let window = canonical[k..<(k + f.count)]
+                    var distance = 0   // counted to 2: only 0 and 1 matter
+                    for (a, b) in zip(window, f) where a != b {
+                        distance += 1
+                        if distance > 1 { break }
+                    }
+                    guard distance <= 1 else { continue }
                     let end = k + f.count
                     let oursNext = p.tokens.first { $0.start == end }.map { t in t.senses.contains { if case .township = $0 { return true }; if case .village = $0 { return true }; return false } } ?? false
                     // The full name needs its last character (区) right; the short name needs ours to follow.
@@ -166,8 +172,10 @@ extension AddressMatcher {
             var i = r.lowerBound
             while i < r.upperBound {
                 var matched = 0
-                for w in Self.genericWordScalars where w.count > matched && i + w.count <= r.upperBound && s[i..<(i + w.count)].elementsEqual(w) {
+                // The longest generic word at i: those starting with s[i], longest first.
+                for w in Self.genericWordsByFirst[s[i]] ?? [] where i + w.count <= r.upperBound && s[i..<(i + w.count)].elementsEqual(w) {
                     matched = w.count
+                    break
                 }
                 if matched > 0 { for k in i..<(i + matched) { mask[k] = true }; i += matched } else { i += 1 }
             }
@@ -186,6 +194,9 @@ extension AddressMatcher {
         "坡上", "山上", "沟里", "院子", "院坝", "反映", "投诉", "来电", "报称", "住户", "居民", "村民", "群众", "业主", "电话", "联系", "手机",
     ]
     static let genericWordScalars: [[UInt32]] = genericWords.map { AddressText.normalize($0) }.sorted { $0.count > $1.count }
+    /// The same by first character, longest first (each position of the text looks at a few).
+    static let genericWordsByFirst: [UInt32: [[UInt32]]] = Dictionary(grouping: genericWordScalars.filter { !$0.isEmpty }, by: { $0[0] })
+        .mapValues { $0.sorted { $0.count > $1.count } }
 
     /// The fuzzy pass: the longest window around the unmatched text that names one place by a
     /// homophone or a one-character typo, within what the address states (a stated village leaves
@@ -197,14 +208,22 @@ extension AddressMatcher {
         let already = placesAlreadyRead(p)
         let mask = genericMask(s, p)
         let scope = fuzzyScope(p)
+        let canonical = AddressText.canonicalHomophones(s)   // per character: each window's canonical form is its slice
+        // Every name the lookups below can reach is within one character of the window, so a window
+        // with two characters that occur in no name names nothing: counted by prefix sums.
+        var foreign = [Int](repeating: 0, count: canonical.count + 1)
+        for (i, c) in canonical.enumerated() { foreign[i + 1] = foreign[i] + (fuzzyScalars.contains(c) ? 0 : 1) }
         for range in p.residual {
             // The residual span widened by a neighbouring token's characters (a typo can make part of
             // a name match something else).
             let lo = max(0, range.lowerBound - 2), hi = min(s.count, range.upperBound + 2)
             for a in lo..<hi {
                 for len in stride(from: min(8, hi - a), through: 2, by: -1) {
-                    if mask[a..<(a + len)].contains(true) { continue }
-                    var found = fuzzySenses(AddressText.canonicalHomophones(Array(s[a..<(a + len)])), length: len, excluding: already)
+                    if foreign[a + len] - foreign[a] >= 2 || mask[a..<(a + len)].contains(true) { continue }
+                    let window = canonical[a..<(a + len)]
+                    guard mayNameAPlace(window) else { continue }
+                    var found = fuzzySenses(Array(window), length: len, excluding: already)
+                    guard !found.isEmpty else { continue }
                     found = found.filter { inScope($0, scope) }
                     guard !found.isEmpty else { continue }
                     // Must cover at least two characters of the residual span (or all of a shorter one).
@@ -305,6 +324,21 @@ extension AddressMatcher {
             for sense in t.senses { if case .village = sense, soft { continue }; already.insert(sense) }
         }
         return already
+    }
+
+    /// False when no key that `fuzzySenses` looks up for this canonical window can exist: the
+    /// window itself (as a name or a name less one character) and, from three characters, each of
+    /// its one-character deletions (as a name or a name less one). True may still find nothing.
+    func mayNameAPlace(_ sub: ArraySlice<UInt32>) -> Bool {
+        let whole = FuzzyFilter.print(sub)
+        if exactFilter.contains(whole) { return true }
+        guard sub.count >= 3 else { return false }
+        if deleteFilter.contains(whole) { return true }
+        for i in sub.indices {
+            let d = FuzzyFilter.print(sub, skipping: i)
+            if (sub.count >= 4 && exactFilter.contains(d)) || deleteFilter.contains(d) { return true }
+        }
+        return false
     }
 
     /// What the canonical window `sub` (`len` characters) may mean, other than `already` and the

@@ -59,6 +59,28 @@ public final class StagedFile {
         for suffix in ["-journal", "-wal", "-shm"] { unlink(temporaryPath + suffix) }
     }
 
+    /// Puts the finished temporary file in place only if nothing is at the target yet (a hard
+    /// link, which never replaces), then removes the temporary name: for a file that another
+    /// process may have made meanwhile and already written to — a new database — where `commit()`
+    /// would replace that process's file. Returns false, and removes the temporary file, when the
+    /// target exists. On a file system without hard links (EPERM), a rename when the target is
+    /// still absent.
+    public func commitIfAbsent() throws(IOError) -> Bool {
+        try sync()
+        defer { Self.remove(temporaryPath); done = true }
+        if link(temporaryPath, target) == 0 {
+            Self.syncDirectory(FilePath.directory(of: target))
+            return true
+        }
+        let code = errno
+        if code == EEXIST { return false }
+        guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP else { throw IOError.system("cannot write", target, errno: code) }
+        if access(target, F_OK) == 0 { return false }
+        if Glibc.rename(temporaryPath, target) != 0 { throw IOError.system("cannot write", target) }
+        Self.syncDirectory(FilePath.directory(of: target))
+        return true
+    }
+
     /// Gives up: removes the temporary file now rather than at deinit.
     public func discard() {
         if !done { Self.remove(temporaryPath); done = true }

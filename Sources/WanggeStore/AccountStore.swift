@@ -14,18 +14,7 @@ public final class AccountStore: @unchecked Sendable {
     /// Opens (creating when missing) the accounts file at `path` and brings its schema up to date.
     public init(path: String) throws(AccountError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw AccountError(.store, "it is a directory; name the .sqlite file", file: path)
-        }
-        do {
-            try AtomicFileSet.makeDirectory(FilePath.directory(of: path))
-        } catch { throw AccountError(.store, "cannot make its directory: \(error)", file: path) }
-        var config = Configuration()
-        config.busyMode = .timeout(10)
-        config.foreignKeysEnabled = true
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
+        pool = try StoreFile.open(path, failure: { AccountError(.store, $0, file: path) }) { pool in
             let tables = try pool.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
             }
@@ -34,9 +23,7 @@ public final class AccountStore: @unchecked Sendable {
                 throw AccountError(.store, "it is an SQLite file but not an accounts file (tables: \(tables.joined(separator: ", "))) — is it the right file?", file: path)
             }
             try AccountSchema.migrator.migrate(pool)
-        } catch let e as AccountError { throw e } catch let e as DatabaseError {
-            throw AccountError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw AccountError(.store, "\(error)", file: path) }
+        }
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(AccountError) -> T {

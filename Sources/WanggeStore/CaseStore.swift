@@ -16,18 +16,7 @@ public final class CaseStore: @unchecked Sendable {
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
     public init(path: String) throws(CaseError) {
         self.path = path
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-            throw CaseError(.store, "it is a directory; name the .sqlite file", file: path)
-        }
-        do {
-            try AtomicFileSet.makeDirectory(FilePath.directory(of: path))
-        } catch { throw CaseError(.store, "cannot make its directory: \(error)", file: path) }
-        var config = Configuration()
-        config.busyMode = .timeout(10)  // another desk's transaction is short: wait for it
-        config.foreignKeysEnabled = true
-        do {
-            pool = try DatabasePool(path: path, configuration: config)
+        pool = try StoreFile.open(path, failure: { CaseError(.store, $0, file: path) }) { pool in
             // A file that is some other database is never migrated into a case store.
             let tables = try pool.read { db in
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
@@ -36,9 +25,7 @@ public final class CaseStore: @unchecked Sendable {
                 throw CaseError(.store, "it is an SQLite file but not a case store (tables: \(tables.joined(separator: ", "))) — is it the right file?", file: path)
             }
             try CaseSchema.migrator.migrate(pool)
-        } catch let e as CaseError { throw e } catch let e as DatabaseError {
-            throw CaseError(.store, SQLiteFailure.explain(e), file: path)
-        } catch { throw CaseError(.store, "\(error)", file: path) }
+        }
     }
 
     /// Runs `body` in one IMMEDIATE write transaction (rolled back on any error), mapping SQLite's

@@ -160,4 +160,16 @@ private func entry(_ action: AuditAction, _ target: String, at: Int64 = 1_000) -
         #expect(throws: AccountError.self) { _ = try AccountStore(path: dir + "/cases.sqlite") }
         #expect(throws: AccountError.self) { _ = try AccountStore(path: dir) }
     }
+
+    /// /dev/null as DATA/accounts.sqlite would take accounts (exit 0) and lose them; a FIFO cannot be read.
+    @Test func aDeviceOrAPipeIsNeverAnAccountsFile() throws {
+        let dir = scratch("device")
+        #expect(mkfifo(dir + "/accounts.sqlite", 0o600) == 0)
+        for path in [dir + "/accounts.sqlite", "/dev/null"] {
+            do { _ = try AccountStore(path: path); Issue.record("opened \(path)") } catch {
+                #expect(error.description.contains(path) && error.description.contains("not a regular file"))
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["accounts.sqlite"])
+    }
 }

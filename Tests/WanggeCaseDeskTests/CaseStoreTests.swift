@@ -194,6 +194,47 @@ private func snapshot(_ s: CaseStore) throws -> [String] {
             #expect(error.description.contains("directory"))
         }
     }
+
+    /// SQLite would read /dev/null as an empty store, take a case into it (exit 0) and lose it, and
+    /// leave its journal beside the device; a FIFO (`<(cat store)`) it cannot read at all.
+    @Test func aDeviceOrAPipeIsNeverAStore() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let fifo = dir + "/cases.sqlite"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        for path in [fifo, "/dev/null"] {
+            do { _ = try CaseStore(path: path); Issue.record("opened \(path) as a store") } catch {
+                #expect(error.kind == .store && error.description.contains(path) && error.description.contains("not a regular file"))
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["cases.sqlite"])
+        #expect(!FileManager.default.fileExists(atPath: "/dev/null-journal") && !FileManager.default.fileExists(atPath: "/dev/null-wal"))
+    }
+
+    /// A new store is made whole under a temporary name and linked into place: when making it fails
+    /// (the disk full, the schema refused) nothing is left at the path — before, SQLite left an
+    /// empty file there — and a store another desk made meanwhile is kept as it is.
+    @Test func aNewStoreAppearsWholeOrNotAtAll() throws {
+        let dir = scratch()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/cases.sqlite"
+        struct Refused: Error {}
+        let config = StoreFile.configuration
+        #expect(throws: CaseError.self) {
+            try StoreFile.create(path, configuration: config, failure: { CaseError(.store, $0, file: path) }) { pool in
+                try CaseSchema.migrator.migrate(pool)
+                throw Refused()
+            }
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty)
+        let store = try CaseStore(path: path)
+        try store.add(newCase("KEEP"), actor: "desk", note: "", ladder: CaseLadder())
+        try StoreFile.create(path, configuration: config, failure: { CaseError(.store, $0, file: path) }) { pool in
+            try CaseSchema.migrator.migrate(pool)
+        }
+        #expect(try CaseStore(path: path).record("KEEP") != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.contains("wangge-tmp") }.isEmpty)
+    }
 }
 
 

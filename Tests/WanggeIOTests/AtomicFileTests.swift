@@ -24,6 +24,20 @@ final class Scratch {
         #expect(dir.entries() == ["a.csv"])
     }
 
+    /// A new database another process made meanwhile is kept: commitIfAbsent links, never renames over.
+    @Test func commitIfAbsentNeverReplacesAndLeavesNoTemporary() throws {
+        let dir = Scratch()
+        let first = try StagedFile(target: dir.file("s.sqlite"))
+        try Data("first".utf8).write(to: URL(fileURLWithPath: first.temporaryPath))
+        let second = try StagedFile(target: dir.file("s.sqlite"))
+        try Data("second".utf8).write(to: URL(fileURLWithPath: second.temporaryPath))
+        #expect(try first.commitIfAbsent())
+        #expect(dir.entries() == [FilePath.name(of: second.temporaryPath), "s.sqlite"].sorted())
+        #expect(try second.commitIfAbsent() == false)
+        #expect(dir.contents("s.sqlite") == "first")
+        #expect(dir.entries() == ["s.sqlite"])
+    }
+
     @Test func abandonedWriterLeavesTheOldFileAndNoTemporary() throws {
         let dir = Scratch()
         try AtomicFile.write(Array("previous".utf8), to: dir.file("out.csv"))
