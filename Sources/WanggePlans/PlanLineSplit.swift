@@ -503,13 +503,46 @@ struct VertexInsertion {
 struct LineSnap {
     let rings: [[Coordinate]]
     let vertices: [Coordinate]
+    /// Each block vertex's neighbours along the block rings (the edges a line can follow).
+    let along: [Coordinate: [Coordinate]]
 
     init(_ rings: [[Coordinate]]) {
         self.rings = rings
         var seen = Set<Coordinate>()
         var vs: [Coordinate] = []
-        for r in rings { for c in r where seen.insert(c).inserted { vs.append(c) } }
+        var along: [Coordinate: [Coordinate]] = [:]
+        for r in rings {
+            for c in r where seen.insert(c).inserted { vs.append(c) }
+            for (a, b) in zip(r, r.dropFirst()) where a != b {
+                along[a, default: []].append(b)
+                along[b, default: []].append(a)
+            }
+        }
         vertices = vs
+        self.along = along
+    }
+
+    /// The shortest way from block vertex `a` to block vertex `b` along block edges that stays
+    /// within `tolerance` of the segment a–b (nil when there is none): where a drawn segment runs
+    /// along edges, it follows them, and another block's vertex a little off them is not taken in.
+    func edgePath(from a: Coordinate, to b: Coordinate, within tolerance: Double) -> [Coordinate]? {
+        guard a != b, along[a] != nil, along[b] != nil else { return nil }
+        var distance: [Coordinate: Double] = [a: 0]
+        var previous: [Coordinate: Coordinate] = [:]
+        var open: Set<Coordinate> = [a]
+        while !open.isEmpty {
+            let u = open.min { (distance[$0]!, $0.x, $0.y) < (distance[$1]!, $1.x, $1.y) }!
+            open.remove(u)
+            if u == b { break }
+            for v in along[u] ?? [] where Self.distance(v, toSegment: a, b) <= tolerance {
+                let d = distance[u]! + Self.distance(u, v)
+                if d < distance[v] ?? .infinity { distance[v] = d; previous[v] = u; open.insert(v) }
+            }
+        }
+        guard distance[b] != nil else { return nil }
+        var path = [b]
+        while let p = previous[path.last!] { path.append(p) }
+        return Array(path.reversed())
     }
 
     func snap(_ line: [Coordinate], tolerance: Double, outline: [(Coordinate, Coordinate)] = []) -> [Coordinate] {
@@ -573,7 +606,9 @@ struct LineSnap {
         }
         var out: [Coordinate] = []
         for k in moved.indices {
-            if k > 0 {
+            if k > 0, let path = edgePath(from: moved[k - 1], to: moved[k], within: tolerance) {
+                for c in path.dropFirst().dropLast() where out.last != c { out.append(c) }
+            } else if k > 0 {
                 let a = moved[k - 1], b = moved[k]
                 let dx = b.x - a.x, dy = b.y - a.y, l2 = dx * dx + dy * dy
                 var between: [(t: Double, c: Coordinate)] = []

@@ -240,6 +240,9 @@ import WanggePlans
                     let block = try outline(Self.toMetric.transform(Bundled.plan.blocks.features[vb.featureIndex[v]].geometry!))
                     let rest = try ctx.union(of: nodes.filter { $0 != v }.map { try ctx.geometry(from: Self.toMetric.transform(Bundled.plan.blocks.features[vb.featureIndex[$0]].geometry!)) }).value()
                     guard case .lineString(let shared) = try block.intersection(outline(rest)).lineMerge().value(), shared.count >= 2 else { continue }
+                    // Vertices at least 10 m apart: a 1.5 m push is then unambiguous (courtyard
+                    // edges zigzag between houses with vertices a metre apart).
+                    guard zip(shared, shared.dropFirst()).allSatisfy({ hypot($1.x - $0.x, $1.y - $0.y) >= 10 }) else { continue }
                     guard shared.count >= 3, try ctx.geometry(from: .lineString(shared)).length() > 60,
                           try gridBoundary.distance(to: ctx.point(shared.first!)) < 1e-6, try gridBoundary.distance(to: ctx.point(shared.last!)) < 1e-6 else { continue }
                     var drawn: [Coordinate] = []
