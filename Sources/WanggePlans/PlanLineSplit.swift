@@ -198,7 +198,8 @@ extension PlanEditor {
         if sides.count != 2 {
             let reason = sides.count < 2
                 ? "the line (snapped within \(Self.metres(snap))) does not cut \(code) in two: it must cross the grid from one edge to another; one side would be empty"
-                : "the line cuts \(code) into \(sides.count) pieces: a side would be in several pieces (draw a line that crosses the grid once, without loops)"
+                : "the line cuts \(code) into \(sides.count) pieces: a side would be in several pieces (draw a line that crosses the grid once, without loops"
+                    + (snap > 0 ? "; snapped within \(Self.metres(snap)), it may touch a nearby corner of the grid's edge: a smaller --snap keeps it off)" : ")")
             throw PlanEditRefused(edit: edit, reasons: [reason])
         }
         var area = [0.0, 0.0]
