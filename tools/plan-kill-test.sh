@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Kills `wangge plan checkout`, `plan import`, `plan undo` and `plan lock`/`unlock` with SIGKILL at
-# random moments and checks
+# Kills `wangge plan checkout`, `plan split --line`, `plan import`, `plan undo` and
+# `plan lock`/`unlock` with SIGKILL at random moments and checks
 # that the store is always at a whole version: the previous one or the new one, never between.
 # After each kill: `wangge plan log` opens it (rolling back a hot journal), SQLite's integrity
 # check passes, the feature layers and their R-trees hold exactly the current version's grids
@@ -50,27 +50,60 @@ print(n)
 PYEOF
 }
 
+# A split along a drawn line: a straight line through the first grid with 6 blocks or more that
+# crosses its outline exactly twice, 50 m beyond (longitude/latitude). It succeeds on version 1's
+# plan, which `checkout 1` brings back before every split below.
+read -r SPLIT_GRID SPLIT_LINE < <("$PY" - "$WORK/v1/grids.geojson" <<'PYEOF'
+import json, math, sys
+for f in json.load(open(sys.argv[1]))["features"]:
+    p, g = f["properties"], f["geometry"]
+    if g["type"] != "Polygon" or len(g["coordinates"]) != 1 or p.get("blocks", 0) < 6:
+        continue
+    ring = g["coordinates"][0]
+    cx = sum(c[0] for c in ring[:-1]) / (len(ring) - 1); cy = sum(c[1] for c in ring[:-1]) / (len(ring) - 1)
+    for angle in range(0, 180, 15):
+        dx, dy = math.cos(math.radians(angle)) * 0.2, math.sin(math.radians(angle)) * 0.2
+        p0, p1 = (cx - dx, cy - dy), (cx + dx, cy + dy)
+        ts = []
+        for (ax, ay), (bx, by) in zip(ring, ring[1:]):
+            rx, ry, sx, sy = p1[0] - p0[0], p1[1] - p0[1], bx - ax, by - ay
+            den = rx * sy - ry * sx
+            if den == 0: continue
+            t = ((ax - p0[0]) * sy - (ay - p0[1]) * sx) / den; u = ((ax - p0[0]) * ry - (ay - p0[1]) * rx) / den
+            if 0 <= t <= 1 and 0 <= u < 1: ts.append(t)
+        if len(ts) == 2:
+            m = 0.0005 / 0.4
+            a, b = min(ts) - m, max(ts) + m
+            print(p["code"], "LINESTRING (%.7f %.7f, %.7f %.7f)" % (p0[0] + a * (p1[0] - p0[0]), p0[1] + a * (p1[1] - p0[1]), p0[0] + b * (p1[0] - p0[0]), p0[1] + b * (p1[1] - p0[1])))
+            sys.exit(0)
+sys.exit("no grid with a straight line across it")
+PYEOF
+)
+
 versions=1; killed=0; hot=0; completed=0
 # How long each command takes here, to spread the kills over its whole run.
+t0=$(date +%s.%N); "$WANGGE" plan split "$SPLIT_GRID" --line "$SPLIT_LINE" --store "$STORE" --boundaries "$BOUNDARIES" >/dev/null; ts=$(date +%s.%N)
+ds=$(echo "$ts - $t0" | bc)
 t0=$(date +%s.%N); "$WANGGE" plan checkout 1 --store "$STORE" >/dev/null; t1=$(date +%s.%N)
 "$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES" >/dev/null; t2=$(date +%s.%N)
 "$WANGGE" plan undo --store "$STORE" >/dev/null; t3=$(date +%s.%N)
-versions=$(check 3 | tail -1)
+versions=$(check 4 | tail -1)
 dc=$(echo "$t1 - $t0" | bc); di=$(echo "$t2 - $t1" | bc); du=$(echo "$t3 - $t2" | bc)
-GRID=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT code FROM grids ORDER BY code LIMIT 1').fetchone()[0])" "$STORE")
-echo "checkout takes ${dc}s, import ${di}s, undo ${du}s; $RUNS kills follow"
+GRID=$("$PY" -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('SELECT code FROM grids WHERE code != ? ORDER BY code LIMIT 1', (sys.argv[2],)).fetchone()[0])" "$STORE" "$SPLIT_GRID")
+echo "checkout takes ${dc}s, split ${ds}s, import ${di}s, undo ${du}s; $RUNS kills follow (split $SPLIT_GRID along $SPLIT_LINE)"
 for ((k = 1; k <= RUNS; k++)); do
-  case $((k % 4)) in
+  case $((k % 5)) in
     1) d=$dc; cmd=("$WANGGE" plan checkout 1 --store "$STORE") ;;
-    2) d=$di; cmd=("$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES") ;;
-    3) d=$du; cmd=("$WANGGE" plan undo --store "$STORE") ;;
-    0) # lock the first grid, or unlock it when it is locked (a lock change: one short transaction)
+    2) d=$ds; cmd=("$WANGGE" plan split "$SPLIT_GRID" --line "$SPLIT_LINE" --store "$STORE" --boundaries "$BOUNDARIES") ;;
+    3) d=$di; cmd=("$WANGGE" plan import "$WORK/v1/grids.geojson" --store "$STORE" --boundaries "$BOUNDARIES") ;;
+    4) d=$du; cmd=("$WANGGE" plan undo --store "$STORE") ;;
+    0) # lock the first other grid, or unlock it when it is locked (a lock change: one short transaction)
        d=$dc
        locked=$("$PY" -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); t=db.execute(\"SELECT COUNT(*) FROM sqlite_master WHERE name='wangge_plan_locks'\").fetchone()[0]; print(db.execute('SELECT COUNT(*) FROM wangge_plan_locks').fetchone()[0] if t else 0)" "$STORE")
        if ((locked)); then cmd=("$WANGGE" plan unlock "$GRID" --store "$STORE"); else cmd=("$WANGGE" plan lock "$GRID" --store "$STORE"); fi ;;
   esac
   "${cmd[@]}" >/dev/null 2>&1 & pid=$!
-  if ((k % 4 < 2)); then
+  if ((k % 2 == 0)); then
     # Anywhere in the run.
     at=$(echo "scale=3; $d * $RANDOM / 32768 * 1.05" | bc)
     sleep "$at"

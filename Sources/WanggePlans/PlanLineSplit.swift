@@ -164,7 +164,14 @@ extension PlanEditor {
         var count: [Segment: Int] = [:]
         for b in blocks { for s in b.rings.flatMap(Segment.all) { count[s, default: 0] += 1 } }
         outline = outline.filter { count[Segment($0.0, $0.1)] == 1 }
-        let snapped = LineSnap(blocks.flatMap(\.rings)).snap(try toMetric.transform(line), tolerance: snap, outline: outline)
+        let edgeSnapped = LineSnap(blocks.flatMap(\.rings)).snapToEdges(try toMetric.transform(line), tolerance: snap)
+        let (snapped, farthest) = LineSnap.throughOutlineVertices(edgeSnapped, outline: outline)
+        if let f = farthest, f.metres > LineSnap.outlineReach(snap: snap) {
+            let at = try toWGS84.transform(f.at)
+            throw PlanEditRefused(edit: edit, reasons: [String(
+                format: "the line meets the village's outline at %.6f, %.6f, %.0f m from the outline's nearest vertex (at most %.0f m): end it at a corner of the outline, or inside the village",
+                at.x, at.y, f.metres, LineSnap.outlineReach(snap: snap))])
+        }
 
         // The blocks' edges and the line, noded together (snap-rounded to 1 µm, robust where the
         // line runs along an edge), then polygonized: faces, each in one block and on one side.
@@ -191,7 +198,8 @@ extension PlanEditor {
         if sides.count != 2 {
             let reason = sides.count < 2
                 ? "the line (snapped within \(Self.metres(snap))) does not cut \(code) in two: it must cross the grid from one edge to another; one side would be empty"
-                : "the line cuts \(code) into \(sides.count) pieces: a side would be in several pieces (draw a line that crosses the grid once, without loops)"
+                : "the line cuts \(code) into \(sides.count) pieces: a side would be in several pieces (draw a line that crosses the grid once, without loops"
+                    + (snap > 0 ? "; snapped within \(Self.metres(snap)), it may touch a nearby corner of the grid's edge: a smaller --snap keeps it off)" : ")")
             throw PlanEditRefused(edit: edit, reasons: [reason])
         }
         var area = [0.0, 0.0]
@@ -545,15 +553,22 @@ struct LineSnap {
         return Array(path.reversed())
     }
 
-    func snap(_ line: [Coordinate], tolerance: Double, outline: [(Coordinate, Coordinate)] = []) -> [Coordinate] {
-        Self.throughOutlineVertices(snapToEdges(line, tolerance: tolerance), outline: outline)
-    }
+    /// How far the line may be moved along the outline to meet it at a vertex: 25 m, or 5 × the
+    /// snap tolerance when that is more.
+    static func outlineReach(snap: Double) -> Double { max(25, 5 * snap) }
 
     /// Where the line crosses (or ends inside) a segment of the village's outline, it goes through
     /// that segment's nearer end instead.
-    static func throughOutlineVertices(_ line: [Coordinate], outline: [(Coordinate, Coordinate)]) -> [Coordinate] {
-        guard !outline.isEmpty, line.count >= 2 else { return line }
-        func nearerEnd(_ x: Coordinate, _ s: (Coordinate, Coordinate)) -> Coordinate { distance(x, s.0) <= distance(x, s.1) ? s.0 : s.1 }
+    /// Also the longest such move: where, and how far (metres).
+    static func throughOutlineVertices(_ line: [Coordinate], outline: [(Coordinate, Coordinate)])
+        -> (line: [Coordinate], farthest: (at: Coordinate, metres: Double)?) {
+        guard !outline.isEmpty, line.count >= 2 else { return (line, nil) }
+        var farthest: (at: Coordinate, metres: Double)?
+        func nearerEnd(_ x: Coordinate, _ s: (Coordinate, Coordinate)) -> Coordinate {
+            let end = distance(x, s.0) <= distance(x, s.1) ? s.0 : s.1
+            if farthest == nil || distance(x, end) > farthest!.metres { farthest = (x, distance(x, end)) }
+            return end
+        }
         var out: [Coordinate] = []
         func append(_ c: Coordinate) { if out.last != c { out.append(c) } }
         for k in line.indices {
@@ -570,7 +585,7 @@ struct LineSnap {
             }
             append(v)
         }
-        return out
+        return (out, farthest)
     }
 
     /// Where segment p→q crosses segment a–b strictly inside both: the parameter along p→q and the point.

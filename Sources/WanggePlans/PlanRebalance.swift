@@ -293,18 +293,27 @@ public struct PlanRebalance {
             return withinTolerance(load) ? (vb, grid, load) : nil
         }
 
-        /// Redraws the village into `n` grids if that is within tolerance, recording it; false if not.
+        /// Redraws the village into `n` grids if that is within tolerance and passes the checks,
+        /// recording it; false if not.
         mutating func redraw(_ village: String, into n: Int, outBefore: [String]) throws -> Bool {
             guard let (vb, grid, load) = redrawn(village, into: n) else { return false }
-            try apply(village, vb: vb, grid: grid, outBefore: outBefore, load: load, count: n)
+            let edited: PlanEditOutcome
+            do { edited = try built(village, vb: vb, grid: grid, count: n, on: current) } catch is PlanEditRefused { return false }
+            commit(village, vb: vb, grid: grid, edited: edited, outBefore: outBefore, load: load, count: n)
             return true
         }
 
-        /// Records a redraw: the village rebuilt (grid check and figures), its report line, its moves.
-        mutating func apply(_ village: String, vb: VillageBlocks, grid: [String], outBefore: [String], load: [String: Double], count: Int) throws {
+        /// The village rebuilt with `grid` on `plan` (unions, its grid check, figures); a failed
+        /// check throws `PlanEditRefused`.
+        func built(_ village: String, vb: VillageBlocks, grid: [String], count: Int, on plan: Plan) throws -> PlanEditOutcome {
+            try editor.reassign(plan, vb, to: grid, retiring: Set(vb.gridCodes.filter { !rebalance.locked.contains($0) }),
+                                edit: "rebalance: \(village) into \(count) grid(s)")
+        }
+
+        /// Records a built redraw: the plan, the village's report line, its moves.
+        mutating func commit(_ village: String, vb: VillageBlocks, grid: [String], edited: PlanEditOutcome, outBefore: [String],
+                             load: [String: Double], count: Int) {
             let before = hours(vb, vb.grid)
-            let edited = try editor.reassign(current, vb, to: grid, retiring: Set(vb.gridCodes.filter { !rebalance.locked.contains($0) }),
-                                             edit: "rebalance: \(village) into \(count) grid(s)")
             current = edited.plan
             for v in vb.grid.indices where vb.grid[v] != grid[v] { record(vb.ids[v], from: vb.grid[v], to: grid[v]) }
             let all = Set(load.keys).union(before.keys).sorted()
@@ -369,10 +378,20 @@ public struct PlanRebalance {
                         tried[v, default: []].insert(u)
                         continue
                     }
+                    // Both built before either is recorded: the district's total never changes alone.
+                    let eu: PlanEditOutcome, ev: PlanEditOutcome
+                    do {
+                        eu = try built(u, vb: ru.vb, grid: ru.grid, count: ku - 1, on: current)
+                        ev = try built(v, vb: rv.vb, grid: rv.grid, count: kv + 1, on: eu.plan)
+                    } catch is PlanEditRefused {
+                        tried[u, default: []].insert(v)
+                        tried[v, default: []].insert(u)
+                        continue
+                    }
                     let means = GridTransfer.clusterMeans(groups)
                     let outU = villages.first { $0.code == u }?.outBefore ?? [], outV = villages.first { $0.code == v }?.outBefore ?? []
-                    try apply(u, vb: ru.vb, grid: ru.grid, outBefore: outU, load: ru.load, count: ku - 1)
-                    try apply(v, vb: rv.vb, grid: rv.grid, outBefore: outV, load: rv.load, count: kv + 1)
+                    commit(u, vb: ru.vb, grid: ru.grid, edited: eu, outBefore: outU, load: ru.load, count: ku - 1)
+                    commit(v, vb: rv.vb, grid: rv.grid, edited: ev, outBefore: outV, load: rv.load, count: kv + 1)
                     var changed: [String] = []
                     for (vb, grid) in [(ru.vb, ru.grid), (rv.vb, rv.grid)] {
                         for n in vb.grid.indices where vb.grid[n] != grid[n] { changed.append(vb.ids[n]) }

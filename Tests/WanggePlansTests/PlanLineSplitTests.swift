@@ -5,7 +5,7 @@ import WanggeDistrict
 import WanggeGeoJSON
 import WanggeGeometry
 import WanggePartition
-import WanggePlans
+@testable import WanggePlans
 
 /// `plan split GRID --line`: on the bundled plan's real geometry, the two new grids tile the old
 /// one, each is one polygon, the blocks dissolve to them, the pieces' figures are what lies in
@@ -114,6 +114,23 @@ import WanggePlans
         let cuts = try Self.straightCuts(limit: 6)
         #expect(cuts.count == 6)
         for (k, cut) in cuts.enumerated() { try Self.checkStraightCut(cut, recordInStore: k == 0) }
+    }
+
+    /// Where the line crosses the village's outline it goes through the crossed segment's nearer
+    /// end, and says how far that is (the bundled outlines have a vertex every 25 m at most, so
+    /// this is checked on a drawn case: a 200 m segment crossed in its middle and near an end).
+    @Test func theLineMeetsTheOutlineAtItsNearerVertexAndSaysHowFar() {
+        let outline = [(Coordinate(0, 0), Coordinate(200, 0))]
+        let middle = LineSnap.throughOutlineVertices([Coordinate(100, -30), Coordinate(100, 50)], outline: outline)
+        #expect(middle.line == [Coordinate(100, -30), Coordinate(0, 0), Coordinate(100, 50)])
+        #expect(middle.farthest?.metres == 100 && middle.farthest?.at == Coordinate(100, 0))
+        let nearEnd = LineSnap.throughOutlineVertices([Coordinate(190, -5), Coordinate(190, 5)], outline: outline)
+        #expect(nearEnd.line == [Coordinate(190, -5), Coordinate(200, 0), Coordinate(190, 5)])
+        #expect(nearEnd.farthest?.metres == 10)
+        // Not crossing it: unchanged.
+        #expect(LineSnap.throughOutlineVertices([Coordinate(0, 5), Coordinate(200, 5)], outline: outline).line == [Coordinate(0, 5), Coordinate(200, 5)])
+        // How far it may move: 25 m, or 5 × the snap tolerance.
+        #expect(LineSnap.outlineReach(snap: 5) == 25 && LineSnap.outlineReach(snap: 10) == 50)
     }
 
     @Test func aLineAcrossALongEdgeBetweenTwoGridsPutsTheSameVertexIntoBoth() throws {
