@@ -296,13 +296,16 @@ public struct DistrictMap {
     /// How a page ends; `extra` goes right before it.
     static let pageEnd = "</body>\n</html>"
 
-    /// The lines grids follow, as three switchable layers: rivers (with streams and gullies),
-    /// ridges, streets. Vertices closer than the page's 0.01-unit precision are dropped.
+    /// The lines grids follow, as switchable layers: rivers (with streams and gullies), ridges,
+    /// streets, and courtyard edges (off at first). Vertices closer than the page's 0.01-unit
+    /// precision are dropped.
     func linesHTML(_ pr: Projection) -> String {
         let groups: [(id: String, kinds: Set<String>, style: String)] = [
             ("rivers", ["river", "stream", "gully"], "stroke=\"#3f7fca\" stroke-width=\"1\""),
             ("ridges", ["ridge"], "stroke=\"#a0703a\" stroke-width=\"0.7\" stroke-dasharray=\"5 3\""),
             ("streets", ["街", "巷", "乡道"], "stroke=\"#6d6d6d\" stroke-width=\"1.1\""),
+            // Off until asked for: the lines refinement cuts along (paths.geojson), dense in towns.
+            ("courtyards", ["courtyard"], "stroke=\"#b07a3c\" stroke-width=\"0.5\" stroke-dasharray=\"2 2\""),
         ]
         var out = "<g id=\"lines\" fill=\"none\" pointer-events=\"none\">\n"
         for group in groups {
@@ -358,7 +361,7 @@ html,body{margin:0;height:100%;overflow:hidden;background:#fbfaf6;font-family:"N
 <div id="panel">
 <h1>%TITLE%</h1>
 <form id="search"><input id="q" type="search" placeholder="网格编码、村/社区、乡镇或街巷名" size="24"> <button>查找</button> <button type="button" id="reset">全图</button></form>
-<div id="layers"><label><input type="checkbox" data-layer="rivers" checked>河流</label><label><input type="checkbox" data-layer="ridges" checked>山脊</label><label><input type="checkbox" data-layer="streets" checked>街巷</label></div>
+<div id="layers"><label><input type="checkbox" data-layer="rivers" checked>河流</label><label><input type="checkbox" data-layer="ridges" checked>山脊</label><label><input type="checkbox" data-layer="streets" checked>街巷</label><label><input type="checkbox" data-layer="courtyards">院落界</label></div>
 <div id="status"></div>
 <div id="legend"><b>%LEGENDTITLE%</b>%LEGEND%</div>
 </div>

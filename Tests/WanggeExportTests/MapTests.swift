@@ -48,6 +48,8 @@ import WanggeIO
         #expect(count("rivers") == kinds.filter { ["river", "stream", "gully"].contains($0) }.count && count("rivers") > 0)
         #expect(count("ridges") == kinds.filter { $0 == "ridge" }.count && count("ridges") > 0)
         #expect(count("streets") == kinds.filter { ["街", "巷", "乡道"].contains($0) }.count && count("streets") > 0)
+        #expect(count("courtyards") == kinds.filter { $0 == "courtyard" }.count && count("courtyards") > 0)
+        #expect(html.contains("data-layer=\"courtyards\">"))   // a box, not ticked at first
         #expect(html.contains("id=\"scale\"") && html.contains("data-mpu="))
     }
 
