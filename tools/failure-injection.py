@@ -917,27 +917,38 @@ def store_files(name: str) -> set[str]:
     return {name, name + "-wal", name + "-shm"}
 
 
-def read_cases(path: str) -> tuple[Optional[str], dict]:
-    """(problem, {case id: (status, level, last_seq)}). The problem: the file is missing, fails
-    SQLite's integrity check, or a case's history is not exactly transitions 1…last_seq."""
+def read_sound(path: str, what: str, read):
+    """(problem, read(connection)) for the SQLite file at `path`. The problem: the file is
+    missing, fails SQLite's integrity check, or cannot be read; `read` runs only on a sound file."""
     if not os.path.isfile(path):
-        return "store missing", {}
+        return f"{what} missing", None
     try:
         con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
         try:
             check = con.execute("PRAGMA integrity_check").fetchall()
             if check != [("ok",)]:
-                return f"integrity_check: {str(check[0][0])[:100]}", {}
-            broken = con.execute("""SELECT count(*) FROM cases c
-                WHERE last_seq <> (SELECT count(*) FROM transitions t WHERE t.case_id = c.id)
-                   OR last_seq <> (SELECT max(seq) FROM transitions t WHERE t.case_id = c.id)""").fetchone()[0]
-            orphans = con.execute("""SELECT count(*) FROM transitions t
-                WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = t.case_id)""").fetchone()[0]
-            rows = con.execute("SELECT id, status, level, last_seq FROM cases").fetchall()
+                return f"integrity_check: {str(check[0][0])[:100]}", None
+            return None, read(con)
         finally:
             con.close()
     except sqlite3.Error as e:
-        return f"cannot read the store: {e}", {}
+        return f"cannot read the {what}: {e}", None
+
+
+def read_cases(path: str) -> tuple[Optional[str], dict]:
+    """(problem, {case id: (status, level, last_seq)}). The problem: the file is missing, fails
+    SQLite's integrity check, or a case's history is not exactly transitions 1…last_seq."""
+    def read(con):
+        broken = con.execute("""SELECT count(*) FROM cases c
+            WHERE last_seq <> (SELECT count(*) FROM transitions t WHERE t.case_id = c.id)
+               OR last_seq <> (SELECT max(seq) FROM transitions t WHERE t.case_id = c.id)""").fetchone()[0]
+        orphans = con.execute("""SELECT count(*) FROM transitions t
+            WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = t.case_id)""").fetchone()[0]
+        return broken, orphans, con.execute("SELECT id, status, level, last_seq FROM cases").fetchall()
+    problem, got = read_sound(path, "store", read)
+    if problem:
+        return problem, {}
+    broken, orphans, rows = got
     if broken or orphans:
         return f"{broken} case(s) with a broken history, {orphans} orphan transition(s)", {}
     return None, {r[0]: (r[1], r[2], r[3]) for r in rows}
@@ -947,23 +958,17 @@ def read_accounts(path: str) -> tuple[Optional[str], dict]:
     """(problem, {name: (disabled, user_add lines, user_disable lines, user_enable lines)}). The
     problem: integrity, an account without its one user_add audit line, or such a line without
     its account (a change and its audit line are one transaction)."""
-    if not os.path.isfile(path):
-        return "accounts file missing", {}
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=30)
-        try:
-            check = con.execute("PRAGMA integrity_check").fetchall()
-            if check != [("ok",)]:
-                return f"integrity_check: {str(check[0][0])[:100]}", {}
-            accounts = dict(con.execute("SELECT name, disabled FROM accounts").fetchall())
-            lines: dict[tuple[str, str], int] = {}
-            for target, action, n in con.execute(
-                    "SELECT target, action, count(*) FROM audit WHERE action LIKE 'user_%' GROUP BY target, action"):
-                lines[(target, action)] = n
-        finally:
-            con.close()
-    except sqlite3.Error as e:
-        return f"cannot read the accounts file: {e}", {}
+    def read(con):
+        accounts = dict(con.execute("SELECT name, disabled FROM accounts").fetchall())
+        lines: dict[tuple[str, str], int] = {}
+        for target, action, n in con.execute(
+                "SELECT target, action, count(*) FROM audit WHERE action LIKE 'user_%' GROUP BY target, action"):
+            lines[(target, action)] = n
+        return accounts, lines
+    problem, got = read_sound(path, "accounts file", read)
+    if problem:
+        return problem, {}
+    accounts, lines = got
     state = {n: (d, lines.get((n, "user_add"), 0), lines.get((n, "user_disable"), 0), lines.get((n, "user_enable"), 0))
              for n, d in accounts.items()}
     without = [n for n, s in state.items() if s[1] != 1]
