@@ -547,6 +547,9 @@ public struct GridPlanner: Sendable {
                 let measured: (shared: Double, along: Bool)?
                 if let known = cache.pairs[key] {
                     measured = known
+                } else if !Self.mayShareEdge(blocks[a], envelopes[a], blocks[c], envelopes[c]) {
+                    cache.pairs[key] = .some(nil)
+                    continue
                 } else {
                     var common = try ring(a).intersection(try ring(c))
                     var shared = try common.length()
@@ -567,8 +570,18 @@ public struct GridPlanner: Sendable {
         return (out, along)
     }
 
-    /// Shared boundary of block pairs already measured, by block ids that change whenever a
-    /// block's polygon does (so a remembered pair is always the same two polygons).
+    /// Whether two blocks can share any boundary: some vertex of one within a little more than
+    /// the snapping tolerance below (1 cm) of the other's edges. Most pairs whose envelopes
+    /// meet share nothing, and this spares them GEOS's intersection.
+    static func mayShareEdge(_ a: Polygon, _ ea: Envelope, _ c: Polygon, _ ec: Envelope) -> Bool {
+        Proximity.someVertex(of: a.rings, within: 0.02, ofEdgesOf: c.rings, edgesEnvelope: ec)
+            || Proximity.someVertex(of: c.rings, within: 0.02, ofEdgesOf: a.rings, edgesEnvelope: ea)
+    }
+
+    /// Shared boundary of block pairs already measured, by block ids: a new id for every new
+    /// block (the pieces of a refined one). A neighbour of a refined block keeps its id though
+    /// it gains vertices (`insertingNewVertices`): they lie on the edge it shared with that
+    /// block alone, so what it shares with every other block measures the same.
     struct AdjacencyCache {
         struct Pair: Hashable { let a: Int, c: Int }
         /// The id of each block, by block index.
@@ -579,7 +592,6 @@ public struct GridPlanner: Sendable {
 
         init(_ count: Int) { ids = Array(0..<count); next = count }
 
-        mutating func changed(_ i: Int) { ids[i] = next; next += 1 }
         mutating func remove(_ i: Int) { ids.remove(at: i) }
         mutating func append(_ count: Int) { for _ in 0..<count { ids.append(next); next += 1 } }
     }

@@ -15,12 +15,16 @@ struct Refiner {
     /// along lower-order lines only).
     func refine(_ block: Polygon, points: [(Coordinate, Figures)]) throws -> (pieces: [Polygon], cut: [Coordinate]?) {
         let cutter = BlockCutter(rules: rules, context: context)
+        // Ends extended as for blocks. Lines that do not come near the block cannot change its
+        // faces: only those that do go to GEOS, and none at all when none does.
+        let envelope = Geometry.polygon(block).envelope!
         let lines = cutter.lines(near: block, categories: rules.refinement, index: lowerOrder)
+            .map { cutter.extend($0.points, by: rules.snapDistance) }
+            .filter { Proximity.line($0, within: 0.1, ofPolygon: block.rings, envelope: envelope) }
         if !lines.isEmpty {
-            // Ends extended as for blocks; line vertices within the cut tolerance of the block's
-            // corners put on them, as for a straight cut (no centimetre edges at the crossing).
-            let extended = lines.map { cutter.extend($0.points, by: rules.snapDistance) }
-            let network = try FaceNetwork(lines: extended, outline: block, context: context, gridSize: rules.gridSize,
+            // Line vertices within the cut tolerance of the block's corners put on them, as for a
+            // straight cut (no centimetre edges at the crossing).
+            let network = try FaceNetwork(lines: lines, outline: block, context: context, gridSize: rules.gridSize,
                                           snapTolerance: GridPlanner.cutSnapTolerance)
             let pieces = try cutter.mergeSlivers(network)
             if pieces.count >= 2 { return (pieces, nil) }
@@ -83,9 +87,10 @@ struct RefiningBlocks {
         }
         refinements += 1
         guard pieces.count >= 2 else { return false }
-        let before = blocks
+        // A neighbour gains the pieces' vertices on the edge it shared with the block; what it
+        // shares with any other block is unchanged, so its remembered pairs stay (see
+        // `AdjacencyCache`): only the pieces' pairs are measured.
         blocks = GridPlanner.insertingNewVertices(of: pieces, replacing: target, into: blocks)
-        for j in blocks.indices where j != target && blocks[j] != before[j] { cache.changed(j) }
         blocks.remove(at: target); refined.remove(at: target); cache.remove(target)
         blocks += pieces; refined += [Bool](repeating: true, count: pieces.count)
         cache.append(pieces.count)

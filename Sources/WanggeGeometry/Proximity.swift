@@ -1,0 +1,91 @@
+/// Plain planar nearness tests (metric coordinates), used to skip GEOS work that cannot change
+/// a result: pairs of polygons that cannot share an edge, lines that cannot reach a polygon.
+public enum Proximity {
+    /// Squared distance from `p` to the segment `a`–`b`.
+    public static func distanceSquared(_ p: Coordinate, toSegment a: Coordinate, _ b: Coordinate) -> Double {
+        let dx = b.x - a.x, dy = b.y - a.y
+        let len2 = dx * dx + dy * dy
+        var t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0
+        t = min(1, max(0, t))
+        let x = a.x + t * dx - p.x, y = a.y + t * dy - p.y
+        return x * x + y * y
+    }
+
+    /// Whether segments `a`–`b` and `c`–`d` cross or touch (orientation test; collinear
+    /// overlaps count).
+    public static func segmentsIntersect(_ a: Coordinate, _ b: Coordinate, _ c: Coordinate, _ d: Coordinate) -> Bool {
+        func orient(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Double {
+            (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
+        }
+        let d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d)
+        if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) { return true }
+        // Touching or collinear: some end lies on the other segment.
+        return distanceSquared(a, toSegment: c, d) == 0 || distanceSquared(b, toSegment: c, d) == 0
+            || distanceSquared(c, toSegment: a, b) == 0 || distanceSquared(d, toSegment: a, b) == 0
+    }
+
+    /// Whether some vertex of `rings` lies within `tolerance` of an edge of `edges` (rings,
+    /// closed). Two polygons can share a stretch of boundary only if this holds one way or the
+    /// other: the ends of a stretch two rings share are vertices of one of them — and after
+    /// snapping one to the other within the tolerance, still within it of the originals.
+    public static func someVertex(of rings: [[Coordinate]], within tolerance: Double,
+                                  ofEdgesOf edges: [[Coordinate]], edgesEnvelope e: Envelope) -> Bool {
+        let t2 = tolerance * tolerance
+        for ring in rings {
+            for v in ring where v.x >= e.minX - tolerance && v.x <= e.maxX + tolerance
+                && v.y >= e.minY - tolerance && v.y <= e.maxY + tolerance {
+                for r in edges {
+                    for k in 0..<(r.count - 1) {
+                        let a = r[k], b = r[k + 1]
+                        guard v.x >= min(a.x, b.x) - tolerance, v.x <= max(a.x, b.x) + tolerance,
+                              v.y >= min(a.y, b.y) - tolerance, v.y <= max(a.y, b.y) + tolerance else { continue }
+                        if distanceSquared(v, toSegment: a, b) <= t2 { return true }
+                    }
+                }
+            }
+        }
+        return false
+    }
+
+    /// Whether the polyline `line` comes within `tolerance` of the polygon with rings `rings`
+    /// (exterior first): a vertex inside it, or a segment within the tolerance of one of its
+    /// edges (crossing included).
+    public static func line(_ line: [Coordinate], within tolerance: Double, ofPolygon rings: [[Coordinate]],
+                            envelope e: Envelope) -> Bool {
+        let t2 = tolerance * tolerance
+        for k in 0..<max(0, line.count - 1) {
+            let p = line[k], q = line[k + 1]
+            guard max(p.x, q.x) >= e.minX - tolerance, min(p.x, q.x) <= e.maxX + tolerance,
+                  max(p.y, q.y) >= e.minY - tolerance, min(p.y, q.y) <= e.maxY + tolerance else { continue }
+            for r in rings {
+                for j in 0..<(r.count - 1) {
+                    let a = r[j], b = r[j + 1]
+                    guard max(p.x, q.x) >= min(a.x, b.x) - tolerance, min(p.x, q.x) <= max(a.x, b.x) + tolerance,
+                          max(p.y, q.y) >= min(a.y, b.y) - tolerance, min(p.y, q.y) <= max(a.y, b.y) + tolerance else { continue }
+                    if segmentsIntersect(p, q, a, b)
+                        || distanceSquared(p, toSegment: a, b) <= t2 || distanceSquared(q, toSegment: a, b) <= t2
+                        || distanceSquared(a, toSegment: p, q) <= t2 || distanceSquared(b, toSegment: p, q) <= t2 {
+                        return true
+                    }
+                }
+            }
+        }
+        // No segment near an edge: the line is wholly inside or wholly outside.
+        guard let first = line.first else { return false }
+        return contains(rings, first)
+    }
+
+    /// Even–odd point in polygon (rings, exterior first); a point on an edge may go either way.
+    public static func contains(_ rings: [[Coordinate]], _ c: Coordinate) -> Bool {
+        var inside = false
+        for ring in rings {
+            for k in 0..<(ring.count - 1) {
+                let a = ring[k], b = ring[k + 1]
+                if (a.y > c.y) != (b.y > c.y), c.x < a.x + (c.y - a.y) / (b.y - a.y) * (b.x - a.x) {
+                    inside.toggle()
+                }
+            }
+        }
+        return inside
+    }
+}
