@@ -134,6 +134,95 @@ public struct CoverageCheck {
     /// and the overlays — which fall back to snapping on such nearly coincident boundaries — are
     /// left for the plans that need them.
     public static func tilesExactly(parent: Geometry, members: [Geometry]) -> Bool {
+        guard let residual = unbalancedSegments(parent: parent, members: members) else { return false }
+        return residual.isEmpty
+    }
+
+    /// Whether `members` tile `parent` up to `tolerance` m², decided without an overlay. As in
+    /// `tilesExactly`, the members' boundary chains minus the parent's leave a residual chain
+    /// (here: where a vertex lies on one side of a shared edge only, a hair off it). It is closed,
+    /// so it splits into loops, and the members' winding numbers sum to the parent's everywhere
+    /// but inside them: any gap, overlap or part outside lies there. A loop holds at most its area
+    /// when it is simple, its envelope otherwise; when they add up to at most half the tolerance,
+    /// no such part can exceed it and the overlays would report nothing: true. False says
+    /// nothing; the overlays decide. Members must be valid.
+    public static func tiles(parent: Geometry, members: [Geometry], within tolerance: Double) -> Bool {
+        guard let residual = unbalancedSegments(parent: parent, members: members) else { return false }
+        if residual.isEmpty { return true }
+        guard tolerance > 0 else { return false }
+        // Directed edges of the residual, by vertex id (ids in first-seen order of sorted segments).
+        var ids: [VertexKey: Int] = [:]
+        var points: [Coordinate] = []
+        var out: [[Int]] = []
+        func id(_ x: UInt64, _ y: UInt64) -> Int {
+            let key = VertexKey(x: x, y: y)
+            if let i = ids[key] { return i }
+            ids[key] = points.count
+            points.append(Coordinate(Double(bitPattern: x), Double(bitPattern: y)))
+            out.append([])
+            return points.count - 1
+        }
+        for (s, count) in residual {
+            let low = id(s.x0, s.y0), high = id(s.x1, s.y1)
+            for _ in 0..<abs(count) { if count > 0 { out[low].append(high) } else { out[high].append(low) } }
+        }
+        // Walk it into loops: at every vertex as many edges leave as arrive, so a walk goes on
+        // until it meets its own path, and the loop it closes is cut off.
+        var held = 0.0
+        for start in points.indices {
+            var path = [start]
+            var onPath = [start: 0]
+            while let v = path.last {
+                guard let w = out[v].popLast() else {
+                    if path.count == 1 { break }
+                    return false   // not closed: leave it to the overlays
+                }
+                if let k = onPath[w] {
+                    held += Self.areaHeld(by: path[k...].map { points[$0] } + [points[w]])
+                    if held > tolerance / 2 || !held.isFinite { return false }
+                    for x in path[(k + 1)...] { onPath[x] = nil }
+                    path.removeSubrange((k + 1)...)
+                } else {
+                    onPath[w] = path.count
+                    path.append(w)
+                }
+            }
+        }
+        return true
+    }
+
+    /// At most the area where a closed loop's winding number is not 0: its area when it is
+    /// simple (its edges meet only end to end), else its envelope's.
+    static func areaHeld(by loop: [Coordinate]) -> Double {
+        var e = Envelope(minX: loop[0].x, minY: loop[0].y, maxX: loop[0].x, maxY: loop[0].y)
+        for c in loop { e.expand(toInclude: c) }
+        let n = loop.count - 1
+        guard n >= 3, n <= 64 else { return n < 3 ? 0 : e.width * e.height }
+        for i in 0..<n {
+            for j in (i + 1)..<n where j != i + 1 && !(i == 0 && j == n - 1) {
+                if Self.segmentsMeet(loop[i], loop[i + 1], loop[j], loop[j + 1]) { return e.width * e.height }
+            }
+        }
+        return abs(Self.signedArea(loop)) / 2
+    }
+
+    /// Whether two segments share a point (orientation signs; touching and collinear count).
+    static func segmentsMeet(_ a: Coordinate, _ b: Coordinate, _ c: Coordinate, _ d: Coordinate) -> Bool {
+        func orient(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Double {
+            (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
+        }
+        func within(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Bool {
+            min(p.x, q.x) <= r.x && r.x <= max(p.x, q.x) && min(p.y, q.y) <= r.y && r.y <= max(p.y, q.y)
+        }
+        let d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d)
+        if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) { return true }
+        return (d1 == 0 && within(c, d, a)) || (d2 == 0 && within(c, d, b))
+            || (d3 == 0 && within(a, b, c)) || (d4 == 0 && within(a, b, d))
+    }
+
+    /// The segments where the members' boundaries (exteriors counter-clockwise, holes
+    /// clockwise) and the parent's reversed do not cancel; nil when a ring is degenerate.
+    private static func unbalancedSegments(parent: Geometry, members: [Geometry]) -> [(SegmentKey, Int)]? {
         var balance: [SegmentKey: Int] = [:]
         func add(_ g: Geometry, _ sign: Int) -> Bool {
             let polygons = g.polygons
@@ -156,10 +245,14 @@ public struct CoverageCheck {
             }
             return true
         }
-        guard add(parent, -1) else { return false }
-        for m in members { guard add(m, 1) else { return false } }
-        return balance.values.allSatisfy { $0 == 0 }
+        guard add(parent, -1) else { return nil }
+        for m in members { guard add(m, 1) else { return nil } }
+        // In a fixed order (by end points), so the walk does not depend on hashing.
+        return balance.filter { $0.value != 0 }.map { ($0.key, $0.value) }
+            .sorted { ($0.0.x0, $0.0.y0, $0.0.x1, $0.0.y1) < ($1.0.x0, $1.0.y0, $1.0.x1, $1.0.y1) }
     }
+
+    private struct VertexKey: Hashable { let x: UInt64, y: UInt64 }
 
     /// Twice the signed area of a closed ring (shoelace), positive counter-clockwise.
     static func signedArea(_ ring: [Coordinate]) -> Double {
@@ -184,9 +277,10 @@ public struct CoverageCheck {
     }
 
     /// Overlaps, parts outside and gaps of valid `members` that should tile `parent`: none when
-    /// they tile it edge for edge (`tilesExactly`), else as the overlays find them.
+    /// they tile it edge for edge, or but for slivers that cannot reach the tolerance (`tiles(parent:members:within:)`),
+    /// else as the overlays find them.
     public func tilingIssues(parent: CoverageMember, members: [CoverageMember]) throws -> [CoverageIssue] {
-        if Self.tilesExactly(parent: parent.geometry, members: members.map(\.geometry)) { return [] }
+        if Self.tiles(parent: parent.geometry, members: members.map(\.geometry), within: tolerance) { return [] }
         return try overlaps(members) + gapsAndOutside(parent: parent, members: members)
     }
 

@@ -176,6 +176,12 @@ public struct Envelope: Hashable, Sendable {
         self.maxY = maxY
     }
 
+    /// The smallest envelope holding both.
+    public func union(_ o: Envelope) -> Envelope {
+        Envelope(minX: Swift.min(minX, o.minX), minY: Swift.min(minY, o.minY),
+                 maxX: Swift.max(maxX, o.maxX), maxY: Swift.max(maxY, o.maxY))
+    }
+
     public mutating func expand(toInclude c: Coordinate) {
         minX = Swift.min(minX, c.x); maxX = Swift.max(maxX, c.x)
         minY = Swift.min(minY, c.y); maxY = Swift.max(maxY, c.y)

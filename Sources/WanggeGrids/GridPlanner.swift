@@ -495,19 +495,8 @@ public struct GridPlanner: Sendable {
     /// Adds every point's figures to the block containing it; a point in no block (on an edge,
     /// or a little outside its village) goes to the nearest block by centroid and is counted.
     static func tally(_ points: [(Coordinate, Figures)], in blocks: [Polygon]) -> ([Figures], Int) {
-        var figures = [Figures](repeating: Figures(), count: blocks.count)
-        let envelopes = blocks.map { Geometry.polygon($0).envelope! }
-        let centroids = blocks.map(FaceNetwork.centroid)
-        var missed = 0
-        for (p, f) in points {
-            var home = blocks.indices.first { envelopes[$0].contains(p) && FaceNetwork.contains(blocks[$0], p) }
-            if home == nil, !blocks.isEmpty {
-                missed += 1
-                home = blocks.indices.min { hypot(centroids[$0].x - p.x, centroids[$0].y - p.y) < hypot(centroids[$1].x - p.x, centroids[$1].y - p.y) }
-            }
-            if let h = home { figures[h] = figures[h] + f }
-        }
-        return (figures, missed)
+        let homes = PointHomes(points, in: blocks)
+        return (homes.figures(points, blockCount: blocks.count), homes.missed.filter { $0 }.count)
     }
 
     /// Pairs of blocks sharing an edge (not just a point), with the shared length; and, per

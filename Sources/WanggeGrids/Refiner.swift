@@ -1,3 +1,4 @@
+import Foundation
 import WanggeGeometry
 import WanggePartition
 
@@ -44,6 +45,8 @@ struct RefiningBlocks {
     var cuts = BoundaryLineage()
     var refinements = 0
     var straightCuts = 0
+    /// Where each point is counted, from the first refinement on.
+    var homes: PointHomes?
 
     init(blocks: [Polygon], figures: [Figures]) {
         self.blocks = blocks
@@ -90,11 +93,18 @@ struct RefiningBlocks {
         // A neighbour gains the pieces' vertices on the edge it shared with the block; what it
         // shares with any other block is unchanged, so its remembered pairs stay (see
         // `AdjacencyCache`): only the pieces' pairs are measured.
+        let before = blocks
         blocks = GridPlanner.insertingNewVertices(of: pieces, replacing: target, into: blocks)
+        // Points near a neighbour that gained vertices are looked up again (see `PointHomes.recount`).
+        let reshaped = blocks.indices.filter { $0 != target && blocks[$0] != before[$0] }
+            .map { Geometry.polygon(blocks[$0]).envelope!.union(Geometry.polygon(before[$0]).envelope!) }
         blocks.remove(at: target); refined.remove(at: target); cache.remove(target)
         blocks += pieces; refined += [Bool](repeating: true, count: pieces.count)
         cache.append(pieces.count)
-        figures = GridPlanner.tally(points, in: blocks).0
+        var counted = homes ?? PointHomes(points, in: before)
+        counted.recount(points, in: blocks, removed: target, reshaped: reshaped)
+        figures = counted.figures(points, blockCount: blocks.count)
+        homes = counted
         return true
     }
 }
@@ -105,5 +115,63 @@ extension Regionalizer {
         var o = options
         o.restarts = min(o.restarts, GridPlanner.quickRestarts)
         return Regionalizer(options: o)
+    }
+}
+
+/// The block each point is counted in, as `GridPlanner.tally` counts it: the first block (in
+/// order) containing it, else — counted as missed — the nearest by centroid.
+struct PointHomes {
+    var block: [Int]
+    var missed: [Bool]
+
+    init(_ points: [(Coordinate, Figures)], in blocks: [Polygon]) {
+        let envelopes = blocks.map { Geometry.polygon($0).envelope! }
+        let centroids = blocks.map(FaceNetwork.centroid)
+        block = []; missed = []
+        block.reserveCapacity(points.count); missed.reserveCapacity(points.count)
+        for (p, _) in points {
+            let (home, miss) = Self.home(of: p, in: blocks, envelopes: envelopes, centroids: centroids)
+            block.append(home); missed.append(miss)
+        }
+    }
+
+    static func home(of p: Coordinate, in blocks: [Polygon], envelopes: [Envelope], centroids: [Coordinate]) -> (Int, Bool) {
+        if let h = blocks.indices.first(where: { envelopes[$0].contains(p) && FaceNetwork.contains(blocks[$0], p) }) {
+            return (h, false)
+        }
+        guard !blocks.isEmpty else { return (-1, true) }
+        let nearest = blocks.indices.min {
+            hypot(centroids[$0].x - p.x, centroids[$0].y - p.y) < hypot(centroids[$1].x - p.x, centroids[$1].y - p.y)
+        }!
+        return (nearest, true)
+    }
+
+    /// After block `removed` was replaced by pieces appended to `blocks` (and neighbours with
+    /// envelopes `reshaped` gained vertices): a point is looked up again only if it was in the
+    /// removed block, was missed, or lies in a reshaped envelope. Any other point's block
+    /// contains it still, and no block before it does (none did; the pieces come last): the same
+    /// answer as counting afresh, without testing every point against every block.
+    mutating func recount(_ points: [(Coordinate, Figures)], in blocks: [Polygon], removed: Int, reshaped: [Envelope]) {
+        var envelopes: [Envelope]?
+        var centroids: [Coordinate]?
+        for (i, (p, _)) in points.enumerated() {
+            let old = block[i]
+            if old != removed && !missed[i] && !reshaped.contains(where: { $0.contains(p) }) {
+                block[i] = old > removed ? old - 1 : old
+                continue
+            }
+            if envelopes == nil {
+                envelopes = blocks.map { Geometry.polygon($0).envelope! }
+                centroids = blocks.map(FaceNetwork.centroid)
+            }
+            (block[i], missed[i]) = Self.home(of: p, in: blocks, envelopes: envelopes!, centroids: centroids!)
+        }
+    }
+
+    /// Each block's figures, summed in point order.
+    func figures(_ points: [(Coordinate, Figures)], blockCount: Int) -> [Figures] {
+        var out = [Figures](repeating: Figures(), count: blockCount)
+        for (i, (_, f)) in points.enumerated() where block[i] >= 0 { out[block[i]] = out[block[i]] + f }
+        return out
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WanggeIO
 import WanggeGeometry
@@ -129,4 +130,53 @@ import WanggeGeometry
         #expect(!exact, "seed \(seed)")
         if seed % 5 != 4 { #expect(!issues.isEmpty, "seed \(seed)") }
     }
+
+    /// A vertex on one side of a shared edge only, a hair off it (as rounding to 7 decimals
+    /// leaves where a grid boundary was cut): no longer edge for edge, but the slivers it makes
+    /// cannot reach the tolerance, which the shortcut proves without an overlay.
+    @Test(arguments: UInt64(1)...5)
+    func aVertexAHairOffASharedEdgeTilesWithinTheTolerance(seed: UInt64) throws {
+        let (parent, cells) = Self.cells(nx: 4, ny: 3, seed: seed)
+        var members = cells
+        // cells[0] and cells[1] share cells[0]'s edge 2 → 3; a vertex 2 mm off its middle.
+        let a = members[0][2], b = members[0][3]
+        let length = hypot(b.x - a.x, b.y - a.y)
+        let off = Coordinate((a.x + b.x) / 2 - (b.y - a.y) / length * 0.002, (a.y + b.y) / 2 + (b.x - a.x) / length * 0.002)
+        members[0].insert(off, at: 3)
+        #expect(!CoverageCheck.tilesExactly(parent: parent, members: Self.polygons(members)))
+        #expect(CoverageCheck.tiles(parent: parent, members: Self.polygons(members), within: 1))
+        #expect(try overlayIssues(parent, Self.polygons(members)).isEmpty)
+        // With no tolerance, only an exact tiling passes.
+        #expect(!CoverageCheck.tiles(parent: parent, members: Self.polygons(members), within: 0))
+    }
+
+    /// Whatever is changed, "tiles within the tolerance" never hides what the overlays find.
+    @Test(arguments: UInt64(1)...60)
+    func withinTheToleranceNeverHidesWhatTheOverlaysFind(seed: UInt64) throws {
+        let (parent, cells) = Self.cells(nx: 3, ny: 2, seed: seed)
+        var members = cells
+        let shift = [0.0005, 0.05, 0.5, 2][Int(seed / 6 % 4)]
+        switch seed % 6 {
+        case 0: members.removeLast()                                                    // a gap
+        case 1: members.append(members[0])                                              // an overlap
+        case 2: members[2][1].x += shift                                                // a shared corner moved on one side
+        case 3: members[0][0] = Coordinate(members[0][0].x - shift, members[0][0].y - shift)  // out of the parent
+                members[0][members[0].count - 1] = members[0][0]
+        case 4: members[1].insert(Coordinate((members[1][0].x + members[1][1].x) / 2 + shift,
+                                             (members[1][0].y + members[1][1].y) / 2), at: 1)   // a vertex off an edge
+        default: members[0].insert(members[0][1], at: 1)                                 // a repeated vertex
+        }
+        let within = CoverageCheck.tiles(parent: parent, members: Self.polygons(members), within: 1)
+        let issues = try overlayIssues(parent, Self.polygons(members))
+        if within { #expect(issues.isEmpty, "seed \(seed): within, but \(issues)") }
+        if seed % 6 == 0 || seed % 6 == 1 { #expect(!within, "seed \(seed)") }
+    }
+
+    @Test func aLoopsAreaIsItsOwnWhenSimpleItsEnvelopesWhenNot() {
+        let sliver = [Coordinate(0, 0), Coordinate(100, 0), Coordinate(50, 0.001), Coordinate(0, 0)]
+        #expect(abs(CoverageCheck.areaHeld(by: sliver) - 0.05) < 1e-9)
+        let bowTie = [Coordinate(0, 0), Coordinate(10, 10), Coordinate(10, 0), Coordinate(0, 10), Coordinate(0, 0)]
+        #expect(CoverageCheck.areaHeld(by: bowTie) == 100)
+    }
 }
+

@@ -78,7 +78,7 @@ import WanggeGeometry
         return (blocks, houses)
     }
 
-    @Test func rememberedAdjacencyEqualsAdjacencyMeasuredAfreshAfterEveryRefinement() throws {
+    @Test func rememberedAdjacencyAndFiguresEqualThoseMeasuredAfreshAfterEveryRefinement() throws {
         let (blocks, houses) = lattice()
         var state = RefiningBlocks(blocks: blocks, figures: GridPlanner.tally(houses, in: blocks).0)
         // A courtyard edge across two blocks, and straight cuts elsewhere.
@@ -96,6 +96,8 @@ import WanggeGeometry
             #expect(fresh.edges.count >= state.blocks.count - 1)
             let heaviest = state.figures.indices.max { (state.figures[$0].households, $0) < (state.figures[$1].households, $1) }!
             #expect(try state.refine(heaviest, with: refiner, points: houses))
+            // Points looked up again only near the change: the same figures as counting afresh.
+            #expect(state.figures == GridPlanner.tally(houses, in: state.blocks).0, "round \(round)")
         }
         #expect(state.blocks.count >= 20)
         #expect(abs(state.blocks.map(\.planarArea).reduce(0, +) - 120_000) < 1e-6)
