@@ -17,12 +17,13 @@ struct Refiner {
     func refine(_ block: Polygon, points: [(Coordinate, Figures)]) throws -> (pieces: [Polygon], cut: [Coordinate]?) {
         let cutter = BlockCutter(rules: rules, context: context)
         // Ends extended as for blocks. Lines that do not come near the block cannot change its
-        // faces: only those that do go to GEOS, and none at all when none does.
+        // faces: only those that do go to GEOS, and none at all when none does, or when they
+        // cannot cut it (they enter and stop, or lie along its edge: `LineDivision`).
         let envelope = Geometry.polygon(block).envelope!
         let lines = cutter.lines(near: block, categories: rules.refinement, index: lowerOrder)
             .map { cutter.extend($0.points, by: rules.snapDistance) }
             .filter { Proximity.line($0, within: 0.1, ofPolygon: block.rings, envelope: envelope) }
-        if !lines.isEmpty {
+        if !lines.isEmpty, LineDivision.mayDivide(block, by: lines, tolerance: 0.06) {
             // Line vertices within the cut tolerance of the block's corners put on them, as for a
             // straight cut (no centimetre edges at the crossing).
             let network = try FaceNetwork(lines: lines, outline: block, context: context, gridSize: rules.gridSize,
