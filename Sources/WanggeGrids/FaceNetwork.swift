@@ -131,13 +131,23 @@ public struct FaceNetwork: Sendable {
             var near = Set<Int>()
             for (a, b) in zip(line, line.dropFirst()) {
                 let dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy
-                for i in cell(min(a.x, b.x) - margin)...cell(max(a.x, b.x) + margin) {
-                    for j in cell(min(a.y, b.y) - margin)...cell(max(a.y, b.y) + margin) {
-                        for k in buckets[key(i, j)] ?? [] where !near.contains(k) {
-                            let c = vertices[k]
-                            let t = len2 > 0 ? max(0, min(1, ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2)) : 0
-                            if hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) <= margin { near.insert(k) }
-                        }
+                func test(_ k: Int) {
+                    let c = vertices[k]
+                    let t = len2 > 0 ? max(0, min(1, ((c.x - a.x) * dx + (c.y - a.y) * dy) / len2)) : 0
+                    if hypot(a.x + t * dx - c.x, a.y + t * dy - c.y) <= margin { near.insert(k) }
+                }
+                let (i0, i1) = (cell(min(a.x, b.x) - margin), cell(max(a.x, b.x) + margin))
+                let (j0, j1) = (cell(min(a.y, b.y) - margin), cell(max(a.y, b.y) + margin))
+                // A long diagonal segment (a straight cut drawn well past its block) spans more
+                // cells than the ring has vertices: then test the vertices, not the cells.
+                if (i1 - i0 + 1).multipliedReportingOverflow(by: j1 - j0 + 1).partialValue > vertices.count
+                    || (i1 - i0 + 1).multipliedReportingOverflow(by: j1 - j0 + 1).overflow {
+                    for k in vertices.indices where !near.contains(k) { test(k) }
+                    continue
+                }
+                for i in i0...i1 {
+                    for j in j0...j1 {
+                        for k in buckets[key(i, j)] ?? [] where !near.contains(k) { test(k) }
                     }
                 }
             }
