@@ -151,7 +151,11 @@ public struct BlockCutter {
 
     /// The blocks of `polygon` cut by `lines`, in a canonical order (west → east by centroid).
     public func blocks(of polygon: Polygon, lines: [CuttingLine]) throws -> [Polygon] {
+        // Lines that do not come near the polygon (its envelope is all the index asked) cannot
+        // change its faces: GEOS's snap rounding indexes every line it is given.
+        let envelope = Geometry.polygon(polygon).envelope!
         let extended = lines.map { extend($0.points, by: rules.snapDistance) }
+            .filter { Proximity.line($0, within: 0.1, ofPolygon: polygon.rings, envelope: envelope) }
         // Lines are first snapped onto outline vertices within the writer's outline tolerance: a
         // street drawn a hair inside the outline then follows it there, instead of leaving a
         // millimetre sliver that stays joined to the block beyond the street's end as a spike

@@ -20,6 +20,20 @@ import WanggeGeometry
         #expect(blocks.map(area).sorted() == [2000, 2000, 3000, 3000])
     }
 
+    @Test func linesOutsideTheVillageChangeNothing() throws {
+        let cutter = BlockCutter(rules: .init(town: [.street], countryside: [.river], minimumBlockArea: 10), context: GEOSContext())
+        let cuts = [line(.street, [(50, -20), (50, 120)]), line(.street, [(-20, 40), (120, 40)])]
+        // Beyond the village: 1 m above its top edge, 3 m right of its right edge (neither
+        // reaches it extended by the snap distance), a ring around it, and one far off.
+        let outside = [line(.street, [(-20, 101), (120, 101)]), line(.street, [(103, -20), (103, 50)]),
+                       line(.street, [(-5, -5), (105, -5), (105, 105), (-5, 105), (-5, -5)]),
+                       line(.street, [(-30, 130), (130, 130)])]
+        let alone = try cutter.blocks(of: square, lines: cuts)
+        let with = try cutter.blocks(of: square, lines: cuts + outside)
+        #expect(with == alone)
+        #expect(try cutter.blocks(of: square, lines: outside).count == 1)
+    }
+
     @Test func aStreetStoppingTwoMetresShortStillCutsButADangleDoesNot() throws {
         let cutter = BlockCutter(rules: .init(town: [.street], countryside: [], snapDistance: 2, minimumBlockArea: 10), context: GEOSContext())
         // Stops 1.5 m short of the top edge and 1.5 m short of the bottom edge: still cuts in two.
