@@ -31,6 +31,24 @@ public final class GridSet: @unchecked Sendable {
     /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
     /// Mercator from the grids' extent.
     public init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
+        index = try GridIndex(grids: Self.items(collection))
+        var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
+        let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
+        self.metricCRS = metricCRS
+        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        let metric = try index.geometries.map { polys in
+            try polys.map { p in
+                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+            }
+        }
+        metricPolygons = metric
+        lattice = try MetricLattice(envelope: extent, to: toMetric)
+    }
+
+    /// What a set indexes of a grid layer: each feature with a polygonal geometry, as its
+    /// grid (code, names, village, worker) and polygons, in feature order.
+    static func items(_ collection: FeatureCollection) throws -> [(GridInfo, [Polygon])] {
         var items: [(GridInfo, [Polygon])] = []
         for (i, f) in collection.features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty else { continue }
@@ -44,19 +62,19 @@ public final class GridSet: @unchecked Sendable {
                                 villageCode: f.string("village_code"), worker: GridWorker(f))
             items.append((info, g.polygons))
         }
-        index = try GridIndex(grids: items)
-        var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
-        for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
-        let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
-        self.metricCRS = metricCRS
-        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
-        let metric = try index.geometries.map { polys in
-            try polys.map { p in
-                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
-            }
-        }
-        metricPolygons = metric
-        lattice = try MetricLattice(envelope: extent, to: toMetric)
+        return items
+    }
+
+    /// True when this set is what `init(collection:metricCRS:)` would build from `collection` in
+    /// `metricCRS`: the same grids (codes, names, villages, workers) with the same polygons — the
+    /// layer it was built from, or that layer with other properties (figures) rewritten. Such a
+    /// set can serve the layer as it is; building it again costs a transform of every vertex.
+    public func indexes(_ collection: FeatureCollection, metricCRS: CRS) -> Bool {
+        guard metricCRS == self.metricCRS, let items = try? Self.items(collection), items.count == grids.count else { return false }
+        // GridIndex orders its grids so.
+        let sorted = items.sorted { $0.0.code < $1.0.code }
+        for (k, item) in sorted.enumerated() where item.0 != grids[k] || item.1 != index.geometries[k] { return false }
+        return true
     }
 
     public convenience init(contentsOf path: String) throws {
