@@ -56,13 +56,14 @@ public struct PlanImport {
         let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
 
         // Reference per village: its vertices (exact WGS-84 originals kept, so a vertex snapped
-        // onto one goes back bit for bit) and its edges.
+        // onto one goes back bit for bit) and its edges — built only for a village where some
+        // grid is not as the current plan has it: elsewhere every vertex is one of the reference's
+        // own, nothing snaps, and transforming the district's 440,000 vertices was half an import.
         var references: [String: SnapReference] = [:]
         // The current grids' vertices in metres: an edited layer is mostly the same vertices, and
         // a transform is a pure function of its input, so each is looked up, not transformed again.
         var gridMetric: [Coordinate: Coordinate] = [:]
-        func add(_ g: Geometry, village: String, edges: Bool) throws {
-            var r = references[village] ?? SnapReference()
+        func add(_ g: Geometry, to r: inout SnapReference, edges: Bool) throws {
             for p in g.polygons {
                 for ring in p.rings {
                     let m = try toMetric.transform(ring)
@@ -70,24 +71,40 @@ public struct PlanImport {
                     if edges { r.rings.append(m) } else { for (c, w) in zip(m, ring) { gridMetric[w] = c } }
                 }
             }
-            references[village] = r
         }
-        for v in boundaries.villages { try add(v.geometry, village: v.code, edges: true) }
+        func gridVillage(_ f: Feature) -> String { f.string("village_code") ?? String(Plan.gridCode(f).prefix(12)) }
+        var blocksOf: [String: [Geometry]] = [:], gridsOf: [String: [Geometry]] = [:]
         for b in current.blocks.features {
             guard let vc = b.string("village_code"), let g = b.geometry else { continue }
-            try add(g, village: vc, edges: true)
+            blocksOf[vc, default: []].append(g)
         }
         for f in current.grids.features {
             guard let g = f.geometry else { continue }
-            try add(g, village: f.string("village_code") ?? String(Plan.gridCode(f).prefix(12)), edges: false)
+            gridsOf[gridVillage(f), default: []].append(g)
         }
+        let villageCodes = Set(boundaries.villages.map(\.code))
+        /// The village's reference: its outline, then its blocks, then its grids (the order every
+        /// tie is broken in); nil when the district and the plan have nothing of it.
+        func reference(_ village: String) throws -> SnapReference? {
+            if let r = references[village] { return r }
+            guard villageCodes.contains(village) || blocksOf[village] != nil || gridsOf[village] != nil else { return nil }
+            var r = SnapReference()
+            for v in boundaries.villages where v.code == village { try add(v.geometry, to: &r, edges: true) }
+            for g in blocksOf[village] ?? [] { try add(g, to: &r, edges: true) }
+            for g in gridsOf[village] ?? [] { try add(g, to: &r, edges: false) }
+            references[village] = r
+            return r
+        }
+        let currentByCode = Dictionary(current.grids.features.map { (Plan.gridCode($0), $0) }, uniquingKeysWith: { a, _ in a })
 
         var features = input.features
         var snapped: [String] = []
         for (i, f) in features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty, g.typeName == "Polygon" || g.typeName == "MultiPolygon" else { continue }
-            let village = f.string("village_code") ?? String(Plan.gridCode(f).prefix(12))
-            guard let reference = references[village] else { continue }
+            let village = gridVillage(f)
+            // A grid as the plan has it, in the same village: its vertices are its reference's own.
+            if let c = currentByCode[Plan.gridCode(f)], c.geometry == g, gridVillage(c) == village { continue }
+            guard let reference = try reference(village) else { continue }
             var changed = false
             let out = try g.mapSequences { (ring: [Coordinate]) throws -> [Coordinate] in
                 var result: [Coordinate] = []
