@@ -168,9 +168,9 @@ public enum AddressTable {
             if rowEnd > start && bytes[rowEnd - 1] == 0x0D { rowEnd -= 1 }
             defer { start = end + 1 }
             if rowEnd == start { continue }
-            let fields = fields(bytes[start..<rowEnd])
+            let (buffer, fields) = fields(bytes, start..<rowEnd)
             if columns.isEmpty {
-                columns = Dictionary(fields.enumerated().map { (String(decoding: $1, as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
+                columns = Dictionary(fields.enumerated().map { (String(decoding: buffer[$1], as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
                 for required in ["id", "lon", "lat", "village_code", "households"] where columns[required] == nil {
                     throw BoundaryDataError(file: file, message: "line 1: the header has no \"\(required)\" column")
                 }
@@ -179,12 +179,12 @@ public enum AddressTable {
                 continue
             }
             func text(_ column: Int?) -> String? {
-                column.flatMap { $0 < fields.count ? String(decoding: fields[$0], as: UTF8.self) : nil }
+                column.flatMap { $0 < fields.count ? String(decoding: buffer[fields[$0]], as: UTF8.self) : nil }
             }
             func int(_ k: Int) throws -> Int {
                 guard let c = counts[k].column, c < fields.count, !fields[c].isEmpty else { return 0 }
                 var v = 0
-                for b in fields[c] {
+                for b in buffer[fields[c]] {
                     guard b >= 0x30 && b <= 0x39, v < Int.max / 10 - 10 else {
                         throw BoundaryDataError(file: file, message: "line \(lineNumber): \(counts[k].name) is \"\(text(c) ?? "")\", not a whole number ≥ 0")
                     }
@@ -208,11 +208,25 @@ public enum AddressTable {
         return out
     }
 
-    /// One row's fields: slices of the row itself when it has no double quote (the generator's
-    /// rows: nothing copied), else `split`'s unquoted copies.
-    static func fields(_ row: ArraySlice<UInt8>) -> [ArraySlice<UInt8>] {
-        if row.contains(0x22) { return split(row).map { $0[...] } }
-        return row.split(separator: 0x2C, omittingEmptySubsequences: false)
+    /// One row's fields as ranges of a buffer: of the file itself when the row has no double
+    /// quote (the generator's rows: nothing copied), else of `split`'s unquoted copies joined.
+    static func fields(_ bytes: [UInt8], _ row: Range<Int>) -> (buffer: [UInt8], fields: [Range<Int>]) {
+        var ranges: [Range<Int>] = []
+        if bytes[row].contains(0x22) {
+            var joined: [UInt8] = []
+            for field in split(bytes[row]) {
+                ranges.append(joined.count..<(joined.count + field.count))
+                joined += field
+            }
+            return (joined, ranges)
+        }
+        var from = row.lowerBound
+        for i in row where bytes[i] == 0x2C {
+            ranges.append(from..<i)
+            from = i + 1
+        }
+        ranges.append(from..<row.upperBound)
+        return (bytes, ranges)
     }
 
     /// One CSV row into fields, honouring double quotes ("" inside quotes is a quote).
