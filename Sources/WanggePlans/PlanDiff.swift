@@ -66,8 +66,9 @@ public struct PlanDiff: Sendable {
                                model: WorkloadModel = .standard, after: PlanMeasure? = nil) throws -> PlanDiff {
         var d = PlanDiff()
         let crs = boundaries.profile.metricCRS
-        let la = try GridLocator(GridSet(collection: a.grids, metricCRS: crs))
         let lb = try PlanMeasure.locator(after, for: b.grids, metricCRS: crs)
+        // Most grids are the same in both: their metric shapes are taken from b's set.
+        let la = try GridLocator(GridSet(collection: a.grids, metricCRS: crs, reusing: lb.gridSet))
 
         // Grids by code.
         let ga = Dictionary(a.grids.features.map { (Plan.gridCode($0), $0) }, uniquingKeysWith: { x, _ in x })
