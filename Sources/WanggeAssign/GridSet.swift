@@ -27,10 +27,43 @@ public final class GridSet: @unchecked Sendable {
     public var grids: [GridInfo] { index.grids }
     /// Each grid's polygons in `metricCRS` (index order).
     public let metricPolygons: [[Polygon]]
+    /// The WGS-84 extent of the grids' outer rings (what `lattice` covers).
+    let extent: Envelope
 
     /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
     /// Mercator from the grids' extent.
-    public init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
+    public convenience init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
+        try self.init(collection: collection, metricCRS: metricCRS, reusing: nil)
+    }
+
+    /// The same, `reusing` a set of another version of the layer (a plan before its edit): the
+    /// metric polygons of grids it has with the same code and the same polygons, and its lattice
+    /// over the same extent, are taken from it — what transforming them again would give, since a
+    /// transform is a pure function of its input — instead of transforming every vertex again.
+    public init(collection: FeatureCollection, metricCRS: CRS?, reusing other: GridSet?) throws {
+        index = try GridIndex(grids: Self.items(collection))
+        var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
+        for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
+        let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
+        self.metricCRS = metricCRS
+        self.extent = extent
+        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
+        let same = other.flatMap { $0.metricCRS == metricCRS ? $0 : nil }
+        var sameByCode: [String: Int] = [:]
+        for (k, g) in (same?.grids ?? []).enumerated() where sameByCode[g.code] == nil { sameByCode[g.code] = k }
+        let metric = try zip(index.grids, index.geometries).map { grid, polys in
+            if let same, let k = sameByCode[grid.code], same.index.geometries[k] == polys { return same.metricPolygons[k] }
+            return try polys.map { p in
+                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+            }
+        }
+        metricPolygons = metric
+        if let same, same.extent == extent { lattice = same.lattice } else { lattice = try MetricLattice(envelope: extent, to: toMetric) }
+    }
+
+    /// What a set indexes of a grid layer: each feature with a polygonal geometry, as its
+    /// grid (code, names, village, worker) and polygons, in feature order.
+    static func items(_ collection: FeatureCollection) throws -> [(GridInfo, [Polygon])] {
         var items: [(GridInfo, [Polygon])] = []
         for (i, f) in collection.features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty else { continue }
@@ -44,19 +77,19 @@ public final class GridSet: @unchecked Sendable {
                                 villageCode: f.string("village_code"), worker: GridWorker(f))
             items.append((info, g.polygons))
         }
-        index = try GridIndex(grids: items)
-        var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
-        for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
-        let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
-        self.metricCRS = metricCRS
-        let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
-        let metric = try index.geometries.map { polys in
-            try polys.map { p in
-                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
-            }
-        }
-        metricPolygons = metric
-        lattice = try MetricLattice(envelope: extent, to: toMetric)
+        return items
+    }
+
+    /// True when this set is what `init(collection:metricCRS:)` would build from `collection` in
+    /// `metricCRS`: the same grids (codes, names, villages, workers) with the same polygons — the
+    /// layer it was built from, or that layer with other properties (figures) rewritten. Such a
+    /// set can serve the layer as it is; building it again costs a transform of every vertex.
+    public func indexes(_ collection: FeatureCollection, metricCRS: CRS) -> Bool {
+        guard metricCRS == self.metricCRS, let items = try? Self.items(collection), items.count == grids.count else { return false }
+        // GridIndex orders its grids so.
+        let sorted = items.sorted { $0.0.code < $1.0.code }
+        for (k, item) in sorted.enumerated() where item.0 != grids[k] || item.1 != index.geometries[k] { return false }
+        return true
     }
 
     public convenience init(contentsOf path: String) throws {

@@ -1,6 +1,7 @@
 // The only file that talks to PROJ. Each object owns its own PJ_CONTEXT: PROJ contexts are not
 // thread-safe, and Swift Testing (like any caller) may run work in parallel.
 import CPROJ
+import Synchronization
 import WanggeGeometry
 
 /// Owns one PROJ context. Not Sendable on purpose: a PJ_CONTEXT must be used by one thread at a
@@ -109,6 +110,39 @@ final class PROJContext {
 
 private final class LogBuffer { var lines: [String] = [] }
 
+/// The operation PROJ chose for each (source, target) pair already set up in this process, as the
+/// PROJ string of the normalised pipeline. Why: `proj_create_crs_to_crs` looks both CRSs and the
+/// candidate operations up in proj.db on a fresh context every time (7–10 ms; an edit of the plan
+/// made five of them); creating the chosen pipeline from its string takes about 0.1 ms, and it is
+/// the same operation — PROJ instantiates every operation from its PROJ string. Only a single
+/// operation is kept: a set of alternatives (chosen point by point by area of use) has no PROJ
+/// string and is looked up afresh each time. Strings only, so the cache is shared by threads;
+/// every transformer still owns its context.
+enum PROJOperations {
+    private static let pipelines = Mutex<[String: String]>([:])
+
+    private static func key(_ source: String, _ target: String) -> String { source + "\u{1}" + target }
+
+    static func pipeline(from source: String, to target: String) -> String? {
+        pipelines.withLock { $0[key(source, target)] }
+    }
+
+    static func remember(_ pj: OpaquePointer, from source: String, to target: String, context: PROJContext) {
+        // proj_as_proj_string returns NULL for what has no PROJ string (a set of alternatives);
+        // the message it logs is not an error of the caller's.
+        guard let text = proj_as_proj_string(context.handle, pj, PJ_PROJ_5, nil) else {
+            _ = context.errorMessage(code: 0)
+            proj_errno_reset(pj)
+            return
+        }
+        let pipeline = String(cString: text)
+        pipelines.withLock { $0[key(source, target)] = pipeline }
+    }
+
+    /// Forgets every pipeline (tests: the first set-up of a pair again).
+    static func reset() { pipelines.withLock { $0.removeAll() } }
+}
+
 /// A PROJ transformation between two PROJ-known CRSs, with lon/lat (x/y) axis order on both
 /// sides. Not Sendable: it owns a PJ_CONTEXT; make one per thread or task.
 ///
@@ -132,6 +166,10 @@ public final class PROJTransformer {
             throw .projCreationFailed(source: source.description, target: target.description,
                                       message: "GCJ-02 and BD-09 are not PROJ CRSs; use CoordinateTransform")
         }
+        if let pipeline = PROJOperations.pipeline(from: s, to: t), let pj = proj_create(context.handle, pipeline) {
+            self.pj = pj
+            return
+        }
         guard let raw = proj_create_crs_to_crs(context.handle, s, t, nil) else {
             throw .projCreationFailed(source: source.description, target: target.description,
                                       message: context.errorMessage(code: proj_context_errno(context.handle)))
@@ -144,6 +182,7 @@ public final class PROJTransformer {
                                       message: context.errorMessage(code: proj_context_errno(context.handle)))
         }
         pj = normalized
+        PROJOperations.remember(normalized, from: s, to: t, context: context)
     }
 
     deinit { proj_destroy(pj) }

@@ -155,6 +155,9 @@ public enum AddressTable {
     public static func parse(_ bytes: [UInt8], file: String) throws -> [AddressRecord] {
         var out: [AddressRecord] = []
         var columns: [String: Int] = [:]
+        // The columns read, as field indices (resolved once from the header, not per row).
+        var id: Int?, lonColumn: Int?, latColumn: Int?, village: Int?
+        var counts: [(name: String, column: Int?)] = []
         var lineNumber = 0
         var start = 0
         while start < bytes.count {
@@ -165,42 +168,65 @@ public enum AddressTable {
             if rowEnd > start && bytes[rowEnd - 1] == 0x0D { rowEnd -= 1 }
             defer { start = end + 1 }
             if rowEnd == start { continue }
-            let fields = split(bytes[start..<rowEnd])
+            let (buffer, fields) = fields(bytes, start..<rowEnd)
             if columns.isEmpty {
-                columns = Dictionary(fields.enumerated().map { (String(decoding: $1, as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
+                columns = Dictionary(fields.enumerated().map { (String(decoding: buffer[$1], as: UTF8.self), $0) }, uniquingKeysWith: { a, _ in a })
                 for required in ["id", "lon", "lat", "village_code", "households"] where columns[required] == nil {
                     throw BoundaryDataError(file: file, message: "line 1: the header has no \"\(required)\" column")
                 }
+                (id, lonColumn, latColumn, village) = (columns["id"], columns["lon"], columns["lat"], columns["village_code"])
+                counts = ["households", "residents", "elderly_alone", "disabled", "low_income", "key_persons"].map { ($0, columns[$0]) }
                 continue
             }
-            func text(_ name: String) -> String? {
-                columns[name].flatMap { $0 < fields.count ? String(decoding: fields[$0], as: UTF8.self) : nil }
+            func text(_ column: Int?) -> String? {
+                column.flatMap { $0 < fields.count ? String(decoding: buffer[fields[$0]], as: UTF8.self) : nil }
             }
-            func int(_ name: String) throws -> Int {
-                guard let c = columns[name], c < fields.count, !fields[c].isEmpty else { return 0 }
+            func int(_ k: Int) throws -> Int {
+                guard let c = counts[k].column, c < fields.count, !fields[c].isEmpty else { return 0 }
                 var v = 0
-                for b in fields[c] {
+                for b in buffer[fields[c]] {
                     guard b >= 0x30 && b <= 0x39, v < Int.max / 10 - 10 else {
-                        throw BoundaryDataError(file: file, message: "line \(lineNumber): \(name) is \"\(text(name) ?? "")\", not a whole number ≥ 0")
+                        throw BoundaryDataError(file: file, message: "line \(lineNumber): \(counts[k].name) is \"\(text(c) ?? "")\", not a whole number ≥ 0")
                     }
                     v = v * 10 + Int(b - 0x30)
                 }
                 return v
             }
-            guard let lon = text("lon").flatMap(Double.init), let lat = text("lat").flatMap(Double.init),
+            guard let lon = text(lonColumn).flatMap(Double.init), let lat = text(latColumn).flatMap(Double.init),
                   lon.isFinite, lat.isFinite, abs(lon) <= 180, abs(lat) <= 90 else {
-                throw BoundaryDataError(file: file, message: "line \(lineNumber): lon/lat \"\(text("lon") ?? "")\", \"\(text("lat") ?? "")\" are not valid coordinates")
+                throw BoundaryDataError(file: file, message: "line \(lineNumber): lon/lat \"\(text(lonColumn) ?? "")\", \"\(text(latColumn) ?? "")\" are not valid coordinates")
             }
             out.append(AddressRecord(
-                id: text("id") ?? "", position: Coordinate(lon, lat), villageCode: text("village_code") ?? "",
-                households: try int("households"), residents: try int("residents"),
-                elderlyAlone: try int("elderly_alone"), disabled: try int("disabled"), lowIncome: try int("low_income"),
-                keyPersons: try int("key_persons")))
+                id: text(id) ?? "", position: Coordinate(lon, lat), villageCode: text(village) ?? "",
+                households: try int(0), residents: try int(1),
+                elderlyAlone: try int(2), disabled: try int(3), lowIncome: try int(4),
+                keyPersons: try int(5)))
         }
         if columns.isEmpty {
             throw BoundaryDataError(file: file, message: "the file is empty (no header row); an address table needs at least id, lon, lat, village_code, households")
         }
         return out
+    }
+
+    /// One row's fields as ranges of a buffer: of the file itself when the row has no double
+    /// quote (the generator's rows: nothing copied), else of `split`'s unquoted copies joined.
+    static func fields(_ bytes: [UInt8], _ row: Range<Int>) -> (buffer: [UInt8], fields: [Range<Int>]) {
+        var ranges: [Range<Int>] = []
+        if bytes[row].contains(0x22) {
+            var joined: [UInt8] = []
+            for field in split(bytes[row]) {
+                ranges.append(joined.count..<(joined.count + field.count))
+                joined += field
+            }
+            return (joined, ranges)
+        }
+        var from = row.lowerBound
+        for i in row where bytes[i] == 0x2C {
+            ranges.append(from..<i)
+            from = i + 1
+        }
+        ranges.append(from..<row.upperBound)
+        return (bytes, ranges)
     }
 
     /// One CSV row into fields, honouring double quotes ("" inside quotes is a quote).

@@ -60,12 +60,15 @@ public struct PlanDiff: Sendable {
     public var gridsNamed: [String] { (added + removed + changed.map(\.code)).sorted() }
 
     /// Compares `a` (before) with `b` (after).
+    /// - Parameter after: `b`'s grids as already indexed and measured from the same boundaries and
+    ///   layers (`PlanImport.Outcome.measured`); used only where it serves `b.grids` and `model`.
     public static func compute(_ a: Plan, _ b: Plan, boundaries: DistrictBoundaries, layers: DistrictLayers,
-                               model: WorkloadModel = .standard) throws -> PlanDiff {
+                               model: WorkloadModel = .standard, after: PlanMeasure? = nil) throws -> PlanDiff {
         var d = PlanDiff()
         let crs = boundaries.profile.metricCRS
-        let la = try GridLocator(GridSet(collection: a.grids, metricCRS: crs))
-        let lb = try GridLocator(GridSet(collection: b.grids, metricCRS: crs))
+        let lb = try PlanMeasure.locator(after, for: b.grids, metricCRS: crs)
+        // Most grids are the same in both: their metric shapes are taken from b's set.
+        let la = try GridLocator(GridSet(collection: a.grids, metricCRS: crs, reusing: lb.gridSet))
 
         // Grids by code.
         let ga = Dictionary(a.grids.features.map { (Plan.gridCode($0), $0) }, uniquingKeysWith: { x, _ in x })
@@ -105,16 +108,16 @@ public struct PlanDiff: Sendable {
         d.flows = flows.keys.sorted().map { flows[$0]! }
 
         // Villages: grid counts and hours, from the workload model on each plan.
-        func hoursByVillage(_ l: GridLocator) throws -> [String: (grids: Int, hours: Double)] {
+        func hoursByVillage(_ l: GridLocator, measured: [GridFigures]? = nil) throws -> [String: (grids: Int, hours: Double)] {
             var out: [String: (grids: Int, hours: Double)] = [:]
-            for f in try WorkloadCalculator.figures(locator: l, boundaries: boundaries, layers: layers, model: model) {
+            for f in try measured ?? WorkloadCalculator.figures(locator: l, boundaries: boundaries, layers: layers, model: model) {
                 let h = WorkloadCalculator.hours(f, model: model).total
                 let old = out[f.villageCode] ?? (0, 0)
                 out[f.villageCode] = (old.grids + 1, old.hours + h)
             }
             return out
         }
-        let va = try hoursByVillage(la), vb = try hoursByVillage(lb)
+        let va = try hoursByVillage(la), vb = try hoursByVillage(lb, measured: after?.figures(for: b.grids, metricCRS: crs, model: model))
         for v in boundaries.villages {
             let x = va[v.code] ?? (0, 0), y = vb[v.code] ?? (0, 0)
             // Hours compared at the precision they are printed with.

@@ -36,6 +36,8 @@ public struct PlanImport {
         public var snapped: [String]
         /// Blocks whose grid_code changed (id, from, to).
         public var blocksMoved: [(id: String, from: String, to: String)]
+        /// `plan`'s grids as the import indexed and measured them, for `PlanDiff` and `PlanSummary`.
+        public var measured: PlanMeasure
     }
 
     /// Snaps `grids` to `current`'s blocks and the villages, validates them, and gives the new plan
@@ -54,40 +56,60 @@ public struct PlanImport {
         let toWGS84 = try PROJTransformer(from: metricCRS, to: .wgs84)
 
         // Reference per village: its vertices (exact WGS-84 originals kept, so a vertex snapped
-        // onto one goes back bit for bit) and its edges.
+        // onto one goes back bit for bit) and its edges — built only for a village where some
+        // grid is not as the current plan has it: elsewhere every vertex is one of the reference's
+        // own, nothing snaps, and transforming the district's 440,000 vertices was half an import.
         var references: [String: SnapReference] = [:]
-        func add(_ g: Geometry, village: String, edges: Bool) throws {
-            var r = references[village] ?? SnapReference()
+        // The current grids' vertices in metres: an edited layer is mostly the same vertices, and
+        // a transform is a pure function of its input, so each is looked up, not transformed again.
+        var gridMetric: [Coordinate: Coordinate] = [:]
+        func add(_ g: Geometry, to r: inout SnapReference, edges: Bool) throws {
             for p in g.polygons {
                 for ring in p.rings {
                     let m = try toMetric.transform(ring)
                     for (c, w) in zip(m, ring) where r.exact[c] == nil { r.exact[c] = w }
-                    if edges { r.rings.append(m) }
+                    if edges { r.rings.append(m) } else { for (c, w) in zip(m, ring) { gridMetric[w] = c } }
                 }
             }
-            references[village] = r
         }
-        for v in boundaries.villages { try add(v.geometry, village: v.code, edges: true) }
+        func gridVillage(_ f: Feature) -> String { f.string("village_code") ?? String(Plan.gridCode(f).prefix(12)) }
+        var blocksOf: [String: [Geometry]] = [:], gridsOf: [String: [Geometry]] = [:]
         for b in current.blocks.features {
             guard let vc = b.string("village_code"), let g = b.geometry else { continue }
-            try add(g, village: vc, edges: true)
+            blocksOf[vc, default: []].append(g)
         }
         for f in current.grids.features {
             guard let g = f.geometry else { continue }
-            try add(g, village: f.string("village_code") ?? String(Plan.gridCode(f).prefix(12)), edges: false)
+            gridsOf[gridVillage(f), default: []].append(g)
         }
+        let villageCodes = Set(boundaries.villages.map(\.code))
+        /// The village's reference: its outline, then its blocks, then its grids (the order every
+        /// tie is broken in); nil when the district and the plan have nothing of it.
+        func reference(_ village: String) throws -> SnapReference? {
+            if let r = references[village] { return r }
+            guard villageCodes.contains(village) || blocksOf[village] != nil || gridsOf[village] != nil else { return nil }
+            var r = SnapReference()
+            for v in boundaries.villages where v.code == village { try add(v.geometry, to: &r, edges: true) }
+            for g in blocksOf[village] ?? [] { try add(g, to: &r, edges: true) }
+            for g in gridsOf[village] ?? [] { try add(g, to: &r, edges: false) }
+            references[village] = r
+            return r
+        }
+        let currentByCode = Dictionary(current.grids.features.map { (Plan.gridCode($0), $0) }, uniquingKeysWith: { a, _ in a })
 
         var features = input.features
         var snapped: [String] = []
         for (i, f) in features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty, g.typeName == "Polygon" || g.typeName == "MultiPolygon" else { continue }
-            let village = f.string("village_code") ?? String(Plan.gridCode(f).prefix(12))
-            guard let reference = references[village] else { continue }
+            let village = gridVillage(f)
+            // A grid as the plan has it, in the same village: its vertices are its reference's own.
+            if let c = currentByCode[Plan.gridCode(f)], c.geometry == g, gridVillage(c) == village { continue }
+            guard let reference = try reference(village) else { continue }
             var changed = false
             let out = try g.mapSequences { (ring: [Coordinate]) throws -> [Coordinate] in
                 var result: [Coordinate] = []
                 for w in ring {
-                    let m = try toMetric.transform(w)
+                    let m = try gridMetric[w] ?? toMetric.transform(w)
                     if reference.exact[m] != nil { result.append(w); continue }
                     guard let s = reference.snap(m, tolerance: tolerance) else { result.append(w); continue }
                     changed = true
@@ -104,14 +126,22 @@ public struct PlanImport {
         let report = try GridValidation().run(edited, boundaries: boundaries)
         guard report.passed else { throw PlanImportRejected(file: file, problems: report.problems) }
 
-        let (blocks, moved) = try Self.reassign(current.blocks, to: edited, metricCRS: metricCRS, context: GEOSContext())
+        // One index of the new grids serves the blocks' reassignment, the figures, and then the
+        // caller's diff and summary (the figures written change none of what it indexes).
+        let locator = try GridLocator(GridSet(collection: edited, metricCRS: metricCRS))
+        let (blocks, moved) = try Self.reassign(current.blocks, to: locator, context: GEOSContext())
         var grids = edited
+        var figures: [GridFigures]?
         if let layers {
             let old = Dictionary(current.grids.features.map { (Plan.gridCode($0), $0.geometry) }, uniquingKeysWith: { a, _ in a })
             let reshaped = Set(edited.features.filter { old[Plan.gridCode($0)] != .some($0.geometry) }.map(Plan.gridCode))
-            grids = try Self.refreshFigures(edited, codes: reshaped, blocks: blocks, boundaries: boundaries, layers: layers)
+            if !reshaped.isEmpty {
+                figures = try WorkloadCalculator.figures(locator: locator, boundaries: boundaries, layers: layers, model: .standard)
+                grids = try Self.writeFigures(figures!, into: edited, codes: reshaped, metricPolygons: locator.gridSet, blocks: blocks)
+            }
         }
-        return Outcome(plan: Plan(grids: grids, blocks: blocks), snapped: snapped.sorted(), blocksMoved: moved)
+        return Outcome(plan: Plan(grids: grids, blocks: blocks), snapped: snapped.sorted(), blocksMoved: moved,
+                       measured: PlanMeasure(locator: locator, figures: figures, model: .standard))
     }
 
     /// The figure properties a partition writes (workload, households, residents, flagged,
@@ -134,6 +164,13 @@ public struct PlanImport {
         // One grid set serves the figures and the metric shapes (each PROJ set-up costs milliseconds).
         let set = try GridSet(collection: measured, metricCRS: boundaries.profile.metricCRS)
         let figures = try WorkloadCalculator.figures(locator: GridLocator(set), boundaries: boundaries, layers: pointLayers, model: model)
+        return try writeFigures(figures, into: grids, codes: codes, metricPolygons: set, blocks: blocks, model: model)
+    }
+
+    /// The figure properties of the grids in `codes` set from `figures` (and `set`'s metric
+    /// shapes); see `refreshFigures`.
+    static func writeFigures(_ figures: [GridFigures], into grids: FeatureCollection, codes: Set<String>, metricPolygons set: GridSet,
+                             blocks: FeatureCollection, model: WorkloadModel = .standard) throws -> FeatureCollection {
         let byCode = Dictionary(figures.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
         let metricByCode = Dictionary(zip(set.grids.map(\.code), set.metricPolygons), uniquingKeysWith: { a, _ in a })
         var blockCount: [String: Int] = [:]
@@ -163,10 +200,9 @@ public struct PlanImport {
 
     /// Each block goes to the grid of its village holding a point inside it (GEOS point on surface,
     /// placed by `GridLocator`, the project's one point-to-grid rule).
-    static func reassign(_ blocks: FeatureCollection, to grids: FeatureCollection, metricCRS: CRS,
+    static func reassign(_ blocks: FeatureCollection, to locator: GridLocator,
                          context: GEOSContext) throws -> (FeatureCollection, [(id: String, from: String, to: String)]) {
         guard !blocks.features.isEmpty else { return (blocks, []) }
-        let locator = try GridLocator(GridSet(collection: grids, metricCRS: metricCRS))
         var out = blocks
         var moved: [(id: String, from: String, to: String)] = []
         for (i, b) in blocks.features.enumerated() {

@@ -25,8 +25,13 @@ public enum PlanSummary {
 
     /// Every grid's figures, recomputed (with `villages`, only those villages' grids, from their
     /// own addresses and incidents — the same figures for them, less work).
+    /// - Parameter measured: the plan's grids as already measured from the same boundaries and
+    ///   layers (`PlanImport.Outcome.measured`); used for the whole plan when it serves its grids.
     public static func report(_ plan: Plan, boundaries: DistrictBoundaries, layers: DistrictLayers, villages: Set<String>? = nil,
-                              model: WorkloadModel = .standard) throws -> WorkloadReport {
+                              model: WorkloadModel = .standard, measured: PlanMeasure? = nil) throws -> WorkloadReport {
+        if villages == nil, let figures = measured?.figures(for: plan.grids, metricCRS: boundaries.profile.metricCRS, model: model) {
+            return WorkloadReport(figures: figures, model: model)
+        }
         var grids = plan.grids, points = layers
         if let villages {
             grids.features = grids.features.filter { villages.contains($0.string("village_code") ?? String(Plan.gridCode($0).prefix(12))) }

@@ -130,13 +130,13 @@ struct PlanImportCommand: ParsableCommand {
         let district = try DistrictBoundaries.load(directory: options.boundaries)
         let layers = try DistrictLayers.load(directory: options.boundaries, lines: false)
         let (current, plan, r, outcome) = try options.book.importGrids(file, tolerance: metres, boundaries: district, layers: layers, stamp: options.stamp(message ?? ""))
-        let diff = try PlanDiff.compute(plan, outcome.plan, boundaries: district, layers: layers)
+        let diff = try PlanDiff.compute(plan, outcome.plan, boundaries: district, layers: layers, after: outcome.measured)
         print("recorded version \(r.version) (parent \(current.version)): \(outcome.snapped.count) grid(s) snapped, \(outcome.blocksMoved.count) block(s) moved")
         print(diff.text(before: "version \(current.version)", after: "version \(r.version)"), terminator: "")
         let touched = (diff.added + diff.changed.map(\.code)).sorted()
         if !touched.isEmpty {
             print("figures of the new and changed grids (recomputed):")
-            print(PlanSummary.gridLines(try PlanSummary.report(outcome.plan, boundaries: district, layers: layers), codes: touched), terminator: "")
+            print(PlanSummary.gridLines(try PlanSummary.report(outcome.plan, boundaries: district, layers: layers, measured: outcome.measured), codes: touched), terminator: "")
         }
     }
 }

@@ -163,6 +163,38 @@ private func districtGrid(_ n: Int) -> [Coordinate] {
     }
 }
 
+/// A pair set up again is created from the pipeline string PROJ chose the first time
+/// (`PROJOperations`): it must be the same operation, coordinate for coordinate.
+@Suite(.serialized) struct PROJOperationReuseTests {
+    @Test func aPairSetUpAgainTransformsBitForBitAsTheFirstAndIsCreatedFromItsPipeline() throws {
+        let metric = districtGrid(25)
+        let shawan = try PROJTransformer(from: .wgs84, to: .shawanMetric).transform(metric)
+        for (source, target, points) in [(CRS.wgs84, CRS.shawanMetric, metric), (.shawanMetric, .wgs84, shawan),
+                                         (.wgs84, .epsg(4544), metric), (.wgs84, .epsg(3857), metric)] {
+            PROJOperations.reset()
+            let first = try PROJTransformer(from: source, to: target)
+            let again = try PROJTransformer(from: source, to: target)
+            #expect(try first.transform(points) == again.transform(points), "\(source) → \(target)")
+            #expect(try points.map { try first.transform($0) } == points.map { try again.transform($0) })
+            // A point PROJ refuses is refused by both, naming the input.
+            if source == .wgs84 {
+                #expect(throws: CRSError.self) { try again.transform(Coordinate(103.6, 95)) }
+            }
+        }
+        // The district's transverse Mercator is one operation: it is kept, as its pipeline.
+        PROJOperations.reset()
+        _ = try PROJTransformer(from: .wgs84, to: .shawanMetric)
+        let pipeline = PROJOperations.pipeline(from: CRS.wgs84.projDefinition!, to: CRS.shawanMetric.projDefinition!)
+        #expect(pipeline?.contains("+proj=tmerc") == true)
+    }
+
+    @Test func anUnknownCRSIsRefusedWithPROJsMessageEveryTime() {
+        for _ in 0..<2 {
+            #expect { _ = try PROJTransformer(from: .wgs84, to: .epsg(999_999)) } throws: { "\($0)".contains("not found") }
+        }
+    }
+}
+
 @Suite struct GeometryTransformTests {
     @Test func transformsEveryCoordinateAndKeepsStructure() throws {
         let ring = [Coordinate(103.5, 29.3), Coordinate(103.6, 29.3), Coordinate(103.6, 29.4), Coordinate(103.5, 29.3)]
