@@ -92,11 +92,14 @@ run() {
         rate=$(grep -o 'exec/s: [0-9]*' "$log" | tail -1 | sed 's/exec.s: //')
     fi
     local cpu
-    cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$cpu_file" 2>/dev/null)
+    # The last line: /usr/bin/time writes "Command exited with non-zero status N" above it when the
+    # fuzzer stops on a finding or an interrupt.
+    cpu=$(tail -n 1 "$cpu_file" | awk '{ printf "%.0f", $1 + $2 }' 2>/dev/null)
     rm -f "$cpu_file"
     local crashes=$((after - before))
     [ "$crashes" -lt 0 ] && crashes=0
-    [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && crashes=1   # a finding whose artifact is missing
+    # A finding whose artifact is missing; not a run stopped by hand (SIGINT: "run interrupted").
+    [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ] && ! grep -q 'libFuzzer: run interrupted' "$log" && crashes=1
     local per_cpu="?"
     [ -n "$execs" ] && [ "${cpu:-0}" -gt 0 ] && per_cpu=$((execs / cpu))
     echo "$t$LOG_SUFFIX: executions=${execs:-?} exec/s=${rate:-?} cpu_s=${cpu:-?} exec/cpu_s=$per_cpu new_units=${units:-?} crashes=$crashes exit=$rc"
