@@ -10,23 +10,49 @@ public final class GridSet: @unchecked Sendable {
     /// Built on first use: only a point outside every grid needs it, and building it is most of
     /// a one-shot command's load time (`case add`, `geocode` of one address).
     public var nearest: NearestGrid {
-        nearestLock.withLock {
+        lazily.withLock {
             if let built = nearestBuilt { return built }
-            let built = NearestGrid(metricPolygons: metricPolygons)
+            let toMetric = metricTransform()
+            let built = NearestGrid(polygons: index.geometries) { ends in Self.checked { try toMetric.transform(ends) } }
             nearestBuilt = built
             return built
         }
     }
-    private let nearestLock = NSLock()
-    private var nearestBuilt: NearestGrid?
     /// The metric CRS of `nearest` (Shawan transverse Mercator).
     public let metricCRS: CRS
     /// WGS-84 → `metricCRS` around the grids, without PROJ per point.
     public let lattice: MetricLattice
 
     public var grids: [GridInfo] { index.grids }
-    /// Each grid's polygons in `metricCRS` (index order).
-    public let metricPolygons: [[Polygon]]
+    /// Each grid's polygons in `metricCRS` (index order). Made on first use: areas and the village
+    /// rule need it, assigning points by geometry does not — and on a big grid file it is as large
+    /// as the grids themselves.
+    public var metricPolygons: [[Polygon]] {
+        lazily.withLock {
+            if let made = metricPolygonsMade { return made }
+            let toMetric = metricTransform()
+            let made = index.geometries.map { polys in
+                polys.map { p in
+                    Self.checked { Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) }) }
+                }
+            }
+            metricPolygonsMade = made
+            return made
+        }
+    }
+    private let lazily = NSLock()
+    private var nearestBuilt: NearestGrid?
+    private var metricPolygonsMade: [[Polygon]]?
+
+    /// A transform of its own for each lazy build (PROJ objects are used from one thread at a time).
+    private func metricTransform() -> CoordinateTransform {
+        Self.checked { try CoordinateTransform(from: .wgs84, to: metricCRS) }
+    }
+
+    /// PROJ work `init` has already done once on the same coordinates (deterministic): it cannot fail here.
+    private static func checked<T>(_ body: () throws -> T) -> T {
+        do { return try body() } catch { preconditionFailure("metric transform failed after succeeding in GridSet.init: \(error)") }
+    }
 
     /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
     /// Mercator from the grids' extent.
@@ -50,12 +76,11 @@ public final class GridSet: @unchecked Sendable {
         let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
         self.metricCRS = metricCRS
         let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
-        let metric = try index.geometries.map { polys in
-            try polys.map { p in
-                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
-            }
+        // Every vertex is taken to metres once here, ring by ring, and nothing kept: a grid file the
+        // metric CRS cannot take is refused now, not when `nearest` or `metricPolygons` is first used.
+        for polys in index.geometries {
+            for p in polys { for ring in p.rings { _ = try toMetric.transform(ring) } }
         }
-        metricPolygons = metric
         lattice = try MetricLattice(envelope: extent, to: toMetric)
     }
 
