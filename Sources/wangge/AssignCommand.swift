@@ -49,27 +49,16 @@ struct AssignCommand: ParsableCommand {
         // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
         let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
             ? try DistrictBoundaries.load(directory: boundaries) : nil
-        // The check runs on the other core while the points are assigned; nothing is committed
-        // to --out unless it passes.
-        let collection = try GridFile.load(grids, boundaries: district, validate: false)
-        let gridPath = grids, validate = !noValidate
-        let gridCheck = Background { if validate { try GridFile.requireValid(collection, path: gridPath, boundaries: district) } }
-        // Standard output cannot be taken back: there the check comes first.
-        if out == "-" { try gridCheck.value() }
-        let sink: AtomicWriter, source: InputFile, summary: AssignSummary, pipeline: AssignPipeline
-        do {
-            (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
-        } catch {
-            try gridCheck.value()  // an invalid grid file is the cause to report, if it is one
-            throw error
-        }
+        // The check runs first, before the point index is built: beside it, on a big grid file, the
+        // two needed their memory at the same time (a pass is remembered, so usually it is quick).
+        let collection = try GridFile.load(grids, boundaries: district, validate: !noValidate)
+        let (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
         if summary.rows == 0 && summary.skipped > 0 {
             throw AssignError.input("\(source.displayName): none of its \(summary.skipped) row(s) could be read (see the lines above); \(out == "-" ? "nothing written" : "\(out) left as it was")")
         }
         if strict && summary.skipped > 0 {
             throw AssignError.input("\(source.displayName): \(summary.skipped) row(s) skipped and --strict given; \(out == "-" ? "output incomplete" : "\(out) left as it was")")
         }
-        try gridCheck.value()
         try sink.commit()
         let seconds = Date().timeIntervalSince(started)
         let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
