@@ -49,16 +49,31 @@ struct AssignCommand: ParsableCommand {
         // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
         let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
             ? try DistrictBoundaries.load(directory: boundaries) : nil
-        // The check runs first, before the point index is built: beside it, on a big grid file, the
-        // two needed their memory at the same time (a pass is remembered, so usually it is quick).
-        let collection = try GridFile.load(grids, boundaries: district, validate: !noValidate)
-        let (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
+        // The check runs on the other core while the index is built and the points assigned; nothing
+        // is committed to --out unless it passes. It runs first where its answer cannot wait (standard
+        // output cannot be taken back) and on a big grid file, whose check and index side by side
+        // needed their memory at the same time (docs/RELIABILITY.md, "Memory on big inputs").
+        let collection = try GridFile.load(grids, boundaries: district, validate: false)
+        let gridPath = grids, validate = !noValidate
+        let checkFirst = out == "-" || vertexCount(collection) > Self.bigGridFile
+        if validate && checkFirst { try GridFile.requireValid(collection, path: gridPath, boundaries: district) }
+        let gridCheck = Background {
+            if validate && !checkFirst { try GridFile.requireValid(collection, path: gridPath, boundaries: district) }
+        }
+        let sink: AtomicWriter, source: InputFile, summary: AssignSummary, pipeline: AssignPipeline
+        do {
+            (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
+        } catch {
+            try gridCheck.value()  // an invalid grid file is the cause to report, if it is one
+            throw error
+        }
         if summary.rows == 0 && summary.skipped > 0 {
             throw AssignError.input("\(source.displayName): none of its \(summary.skipped) row(s) could be read (see the lines above); \(out == "-" ? "nothing written" : "\(out) left as it was")")
         }
         if strict && summary.skipped > 0 {
             throw AssignError.input("\(source.displayName): \(summary.skipped) row(s) skipped and --strict given; \(out == "-" ? "output incomplete" : "\(out) left as it was")")
         }
+        try gridCheck.value()
         try sink.commit()
         let seconds = Date().timeIntervalSince(started)
         let line = String(format: "wangge assign: %d rows (%d inside, %d on an edge, %d outside), %d skipped; %@; %.2f s, %.0f rows/s\n",
@@ -72,6 +87,10 @@ struct AssignCommand: ParsableCommand {
             StandardError.write("wangge assign: warning: \(w)\n")
         }
     }
+
+    /// Vertices above which a grid file is checked before its index is built rather than beside it:
+    /// about 30 MB of GeoJSON (the bundled plan has 112 thousand).
+    static let bigGridFile = 1_000_000
 
     /// Reads every point and writes its grid into a staged --out (not yet committed).
     private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?, crs inputCRS: CRS,
@@ -107,6 +126,13 @@ struct AssignCommand: ParsableCommand {
         }
         if terminal { StandardError.write("\r\u{1B}[K") }
         return (sink, source, summary, pipeline)
+    }
+}
+
+/// Every grid's coordinates: a grid file's size without its properties.
+private func vertexCount(_ collection: FeatureCollection) -> Int {
+    collection.features.reduce(0) { n, f in
+        n + (f.geometry?.polygons.reduce(0) { $0 + $1.rings.reduce(0) { $0 + $1.count } } ?? 0)
     }
 }
 
