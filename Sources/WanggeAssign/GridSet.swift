@@ -24,9 +24,8 @@ public final class GridSet: @unchecked Sendable {
     public let lattice: MetricLattice
 
     public var grids: [GridInfo] { index.grids }
-    /// Each grid's polygons in `metricCRS` (index order). Made on first use: areas and the village
-    /// rule need it, assigning points by geometry does not — and on a big grid file it is as large
-    /// as the grids themselves.
+    /// Each grid's polygons in `metricCRS` (index order): made while loading, or on first use
+    /// (`MetricCopy`).
     public var metricPolygons: [[Polygon]] {
         lazily.withLock {
             if let made = metricPolygonsMade { return made }
@@ -54,9 +53,19 @@ public final class GridSet: @unchecked Sendable {
         do { return try body() } catch { preconditionFailure("metric transform failed after succeeding in GridSet.init: \(error)") }
     }
 
+    /// When `metricPolygons` is made. Areas and the village rule need it; assigning points by
+    /// geometry does not (the nearest-grid search takes only the outline to metres), and on a big
+    /// grid file it is as large as the grids themselves.
+    public enum MetricCopy: Sendable {
+        /// While loading, in the same pass that checks every vertex can be taken to metres.
+        case now
+        /// On first use; loading still takes every vertex to metres once, keeping nothing.
+        case onFirstUse
+    }
+
     /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
     /// Mercator from the grids' extent.
-    public init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
+    public init(collection: FeatureCollection, metricCRS: CRS? = nil, metricPolygons copy: MetricCopy = .now) throws {
         var items: [(GridInfo, [Polygon])] = []
         for (i, f) in collection.features.enumerated() {
             guard let g = f.geometry, !g.polygons.isEmpty else { continue }
@@ -76,10 +85,19 @@ public final class GridSet: @unchecked Sendable {
         let metricCRS = metricCRS ?? .localTransverseMercator(around: extent)
         self.metricCRS = metricCRS
         let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
-        // Every vertex is taken to metres once here, ring by ring, and nothing kept: a grid file the
-        // metric CRS cannot take is refused now, not when `nearest` or `metricPolygons` is first used.
-        for polys in index.geometries {
-            for p in polys { for ring in p.rings { _ = try toMetric.transform(ring) } }
+        // Every vertex is taken to metres here, so a grid file the metric CRS cannot take is refused
+        // now, not when `nearest` or `metricPolygons` is first used.
+        switch copy {
+        case .now:
+            metricPolygonsMade = try index.geometries.map { polys in
+                try polys.map { p in
+                    Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+                }
+            }
+        case .onFirstUse:
+            for polys in index.geometries {
+                for p in polys { for ring in p.rings { _ = try toMetric.transform(ring) } }
+            }
         }
         lattice = try MetricLattice(envelope: extent, to: toMetric)
     }

@@ -95,7 +95,7 @@ struct AssignCommand: ParsableCommand {
     /// Reads every point and writes its grid into a staged --out (not yet committed).
     private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?, crs inputCRS: CRS,
                            started: Date) throws -> (AtomicWriter, InputFile, AssignSummary, AssignPipeline) {
-        let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
+        let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS, metricPolygons: .onFirstUse)
         var options = AssignOptions()
         options.crs = inputCRS
         options.lonColumn = lonColumn

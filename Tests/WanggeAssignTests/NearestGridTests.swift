@@ -42,4 +42,11 @@ import WanggeGeometry
         }
         #expect(checked > 100)
     }
+
+    /// `assign` loads without the metric copy; made on first use it is the one made while loading.
+    @Test func metricCopyOnFirstUseEqualsTheOneMadeWhileLoading() throws {
+        let lazy = try GridSet(collection: Fixture.collection, metricPolygons: .onFirstUse)
+        #expect(lazy.metricPolygons == Fixture.set.metricPolygons)
+        #expect(lazy.nearest.t.edges == Fixture.set.nearest.t.edges)
+    }
 }
