@@ -63,11 +63,22 @@ public final class GridIndex: @unchecked Sendable {
     struct Tables {
         /// ≥ 0: whole cell inside that grid; −1: whole cell outside; ≤ −2: edge cell −2 − value.
         var cells: [Int32] = []
+        /// Every ring's vertices one after another, grid by grid: edge v runs from `vertices[v]` to
+        /// `vertices[v + 1]` (never across the end of a ring; degenerate edges are left out).
+        var vertices: [SIMD2<Double>] = []
         var edgeStart: [Int32] = [0]
-        var edgeCoords: [SIMD4<Double>] = []
-        var edgeGrid: [Int32] = []
-        var refX: [Double] = [], refY: [Double] = []
+        /// Edge cell m's edges are `edges[edgeStart[m]..<edgeStart[m + 1]]`.
+        var edges: [CellEdge] = []
+        /// The reference point's x; its y is the centre line of the cell's row.
+        var refX: [Double] = []
         var refOwner: [Int32] = []
+    }
+    /// One edge as listed in a cell: 8 bytes, where a copy of its coordinates took 36. On a big
+    /// grid file these lists were the largest thing built (an edge is listed in every cell it touches).
+    struct CellEdge {
+        /// Its first vertex (into `Tables.vertices`).
+        var vertex: Int32
+        var grid: Int32
     }
     let t: Tables
 
@@ -80,14 +91,14 @@ public final class GridIndex: @unchecked Sendable {
         let sorted = unsorted.sorted { $0.0.code < $1.0.code }
         grids = sorted.map(\.0)
         geometries = sorted.map(\.1)
-        // Extent, finiteness and the number of edges; the edges themselves are read from the
-        // polygons again as the raster is filled, never held in a list of their own (on a big grid
-        // file that list was the largest thing built).
-        var edgeCount = 0
+        // Extent, finiteness and the number of vertices and edges. The edges are read from the
+        // vertex array as the raster is filled, never copied into a list of their own.
+        var edgeCount = 0, vertexCount = 0
         var bx0 = Double.infinity, by0 = Double.infinity, bx1 = -Double.infinity, by1 = -Double.infinity
         for (g, polys) in geometries.enumerated() {
             for p in polys {
                 for ring in p.rings where ring.count >= 2 {
+                    vertexCount += ring.count
                     for i in 0..<(ring.count - 1) {
                         let a = ring[i], b = ring[i + 1]
                         guard a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { throw .nonFiniteGrid(grids[g].code) }
@@ -99,6 +110,8 @@ public final class GridIndex: @unchecked Sendable {
             }
         }
         guard edgeCount > 0 else { throw .noGrids }
+        // Vertices and places are numbered with Int32.
+        guard vertexCount < Int(Int32.max) else { throw .input("the grid file has more than \(Int32.max) vertices") }
         minX = bx0; minY = by0; maxX = bx1; maxY = by1
         let bw = Swift.max(bx1 - bx0, 1e-9), bh = Swift.max(by1 - by0, 1e-9)
         let target = Double(targetCells ?? Swift.min(Swift.max(edgeCount * 4, 4096), 4_000_000))
@@ -107,7 +120,12 @@ public final class GridIndex: @unchecked Sendable {
         ny = Swift.max(1, Int((bh / side).rounded(.up)))
         cellW = bw / Double(nx); cellH = bh / Double(ny)
         invW = 1 / cellW; invH = 1 / cellH
-        t = GridIndex.build(geometries, edgeCount: edgeCount, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
+        var vertices: [SIMD2<Double>] = []
+        vertices.reserveCapacity(vertexCount)
+        for polys in geometries {
+            for p in polys { for ring in p.rings where ring.count >= 2 { for c in ring { vertices.append(SIMD2(c.x, c.y)) } } }
+        }
+        t = GridIndex.build(geometries, vertices: vertices, Frame(minX: minX, minY: minY, invW: invW, invH: invH, nx: nx, ny: ny),
                             cellW: cellW, cellH: cellH, gridCount: grids.count)
     }
 
@@ -120,36 +138,34 @@ public final class GridIndex: @unchecked Sendable {
     @inline(__always) func column(_ x: Double) -> Int { Swift.min(nx - 1, Swift.max(0, Int((x - minX) * invW))) }
     @inline(__always) func row(_ y: Double) -> Int { Swift.min(ny - 1, Swift.max(0, Int((y - minY) * invH))) }
 
-    /// Every edge (x0, y0, x1, y1) of `geometries` with its grid, degenerate ones left out; the
-    /// k-th edge called is edge k.
-    private static func forEachEdge(_ geometries: [[Polygon]], _ body: (SIMD4<Double>, Int32) -> Void) {
+    /// Every edge (x0, y0, x1, y1) of `geometries` with its first vertex (numbered as in
+    /// `Tables.vertices`) and its grid, degenerate ones left out.
+    private static func forEachEdge(_ geometries: [[Polygon]], _ body: (SIMD4<Double>, CellEdge) -> Void) {
+        var base = 0
         for (g, polys) in geometries.enumerated() {
             for p in polys {
                 for ring in p.rings where ring.count >= 2 {
                     for i in 0..<(ring.count - 1) {
                         let a = ring[i], b = ring[i + 1]
-                        if a != b { body(SIMD4(a.x, a.y, b.x, b.y), Int32(g)) }
+                        if a != b { body(SIMD4(a.x, a.y, b.x, b.y), CellEdge(vertex: Int32(base + i), grid: Int32(g))) }
                     }
+                    base += ring.count
                 }
             }
         }
     }
 
-    /// The edges by cell (CSR over all cells): cell i's places are `start[i]..<start[i + 1]`, each
-    /// with the edge's coordinates, its grid and its number.
+    /// The edges by cell (CSR over all cells): cell i's edges are `edges[start[i]..<start[i + 1]]`.
     private struct CellEdges {
         var start: [Int32]
-        var coords: [SIMD4<Double>]
-        var grid: [Int32]
-        var edge: [Int32]
+        var edges: [CellEdge]
         /// Cells with at least one edge.
         var edgeCells: Int
     }
 
-    /// Every cell an edge's bounding box touches keeps the edge, and edge cells are numbered in cell
-    /// order: so the edges are written once, straight into their final place (cell order, edge
-    /// order within a cell). `edge` names the edge of each place, for the sweep to meet each edge
-    /// once a row.
+    /// Every cell an edge's bounding box touches lists the edge, and edge cells are numbered in cell
+    /// order: so each listing is written once, straight into its final place (cell order, edge
+    /// order within a cell).
     private static func cellEdges(_ geometries: [[Polygon]], _ frame: Frame) -> CellEdges {
         let nx = frame.nx, cells = frame.nx * frame.ny
         var count = [Int32](repeating: 0, count: cells)
@@ -166,18 +182,13 @@ public final class GridIndex: @unchecked Sendable {
             if count[i] > 0 { edgeCells += 1 }
         }
         for i in 0..<cells { count[i] = start[i] }   // now each cell's next free place
-        let places = Int(start[cells])
-        var out = CellEdges(start: start, coords: [SIMD4<Double>](repeating: .zero, count: places),
-                            grid: [Int32](repeating: 0, count: places), edge: [Int32](repeating: 0, count: places),
+        var out = CellEdges(start: start, edges: [CellEdge](repeating: CellEdge(vertex: 0, grid: 0), count: Int(start[cells])),
                             edgeCells: edgeCells)
-        var k: Int32 = 0
-        forEachEdge(geometries) { e, g in
+        forEachEdge(geometries) { e, listed in
             forCells(e) { cell in
-                let j = Int(count[cell])
-                out.coords[j] = e; out.grid[j] = g; out.edge[j] = k
+                out.edges[Int(count[cell])] = listed
                 count[cell] += 1
             }
-            k += 1
         }
         return out
     }
@@ -185,13 +196,16 @@ public final class GridIndex: @unchecked Sendable {
     /// A reference x on the row's centre line `y` in the cell starting at `x0`: clear of every
     /// crossing of the line and of every edge of the cell, so its owner is decided by parity alone.
     private static func referenceX(cellStart x0: Double, cellW: Double, y: Double, column c: Int, _ frame: Frame,
-                                   crossings xs: [(Double, Int32)], edges: ArraySlice<SIMD4<Double>>) -> Double {
+                                   crossings xs: [(Double, Int32)], edges: ArraySlice<CellEdge>, _ vertices: [SIMD2<Double>]) -> Double {
         var rx = x0 + 0.5 * cellW
         for f in [0.5, 0.3125, 0.6875, 0.1875, 0.8125, 0.40625, 0.59375, 0.09375, 0.90625] {
             rx = x0 + f * cellW
             let tol = 1e-9 * cellW
             let clearOfCrossings = !xs.contains { abs($0.0 - rx) <= tol }
-            let clearOfEdges = edges.allSatisfy { e in Orientation.orient(e.x, e.y, e.z, e.w, rx, y) != 0 }
+            let clearOfEdges = edges.allSatisfy { e in
+                let a = vertices[Int(e.vertex)], b = vertices[Int(e.vertex) + 1]
+                return Orientation.orient(a.x, a.y, b.x, b.y, rx, y) != 0
+            }
             if clearOfCrossings && clearOfEdges && frame.column(rx) == c { break }
         }
         return rx
@@ -199,17 +213,19 @@ public final class GridIndex: @unchecked Sendable {
 
     /// The tables by a sweep of each row's centre line: its crossings in x order, with their grid,
     /// give the owner of every cell without edges, and the owner of each edge cell's reference point.
-    private static func build(_ geometries: [[Polygon]], edgeCount: Int, _ frame: Frame, cellW: Double, cellH: Double, gridCount: Int) -> Tables {
+    private static func build(_ geometries: [[Polygon]], vertices: [SIMD2<Double>], _ frame: Frame, cellW: Double, cellH: Double,
+                              gridCount: Int) -> Tables {
         let nx = frame.nx, ny = frame.ny, minX = frame.minX, minY = frame.minY
         let ce = cellEdges(geometries, frame)
         let start = ce.start
         var t = Tables()
         t.cells = Array(repeating: -1, count: nx * ny)
         t.edgeStart.reserveCapacity(ce.edgeCells + 1)
-        t.refX.reserveCapacity(ce.edgeCells); t.refY.reserveCapacity(ce.edgeCells); t.refOwner.reserveCapacity(ce.edgeCells)
+        t.refX.reserveCapacity(ce.edgeCells); t.refOwner.reserveCapacity(ce.edgeCells)
 
         var parity = [UInt8](repeating: 0, count: gridCount)
-        var seen = [Int32](repeating: -1, count: edgeCount)
+        // The row that last met each edge (by its first vertex), so a row meets each edge once.
+        var seen = [Int32](repeating: -1, count: vertices.count)
         var nextMixed: Int32 = 0
         for r in 0..<ny {
             let y = minY + (Double(r) + 0.5) * cellH
@@ -217,12 +233,12 @@ public final class GridIndex: @unchecked Sendable {
             for c in 0..<nx {
                 let cell = r * nx + c
                 for j in Int(start[cell])..<Int(start[cell + 1]) {
-                    let k = Int(ce.edge[j])
-                    if seen[k] == Int32(r) { continue }
-                    seen[k] = Int32(r)
-                    let e = ce.coords[j]
-                    if (e.y > y) != (e.w > y) {
-                        xs.append((e.x + (y - e.y) * (e.z - e.x) / (e.w - e.y), ce.grid[j]))
+                    let listed = ce.edges[j], v = Int(listed.vertex)
+                    if seen[v] == Int32(r) { continue }
+                    seen[v] = Int32(r)
+                    let a = vertices[v], b = vertices[v + 1]
+                    if (a.y > y) != (b.y > y) {
+                        xs.append((a.x + (y - a.y) * (b.x - a.x) / (b.y - a.y), listed.grid))
                     }
                 }
             }
@@ -248,16 +264,16 @@ public final class GridIndex: @unchecked Sendable {
                     continue
                 }
                 let rx = referenceX(cellStart: x0, cellW: cellW, y: y, column: c, frame, crossings: xs,
-                                    edges: ce.coords[Int(start[cell])..<Int(start[cell + 1])])
+                                    edges: ce.edges[Int(start[cell])..<Int(start[cell + 1])], vertices)
                 advance(to: rx)
                 t.cells[cell] = -2 - nextMixed
                 nextMixed += 1
-                t.refX.append(rx); t.refY.append(y); t.refOwner.append(owner())
+                t.refX.append(rx); t.refOwner.append(owner())
                 t.edgeStart.append(start[cell + 1])
             }
         }
-        t.edgeCoords = ce.coords
-        t.edgeGrid = ce.grid
+        t.edges = ce.edges
+        t.vertices = vertices
         return t
     }
 
@@ -265,41 +281,44 @@ public final class GridIndex: @unchecked Sendable {
     @inline(__always)
     public func locate(_ x: Double, _ y: Double) -> Location {
         guard x >= minX, x <= maxX, y >= minY, y <= maxY else { return .outside }
-        let v = t.cells[row(y) * nx + column(x)]
+        let r = row(y)
+        let v = t.cells[r * nx + column(x)]
         if v >= 0 { return .inside(Int(v)) }
         if v == -1 { return .outside }
-        return locateInEdgeCell(Int(-2 - v), x, y)
+        return locateInEdgeCell(Int(-2 - v), row: r, x, y)
     }
 
     @inline(__always)
-    private func locateInEdgeCell(_ m: Int, _ px: Double, _ py: Double) -> Location {
+    private func locateInEdgeCell(_ m: Int, row r: Int, _ px: Double, _ py: Double) -> Location {
         let lo = Int(t.edgeStart[m]), hi = Int(t.edgeStart[m + 1])
-        let rx = t.refX[m], ry = t.refY[m]
+        // The same expression as the build's centre line, so the same double.
+        let rx = t.refX[m], ry = minY + (Double(r) + 0.5) * cellH
         // Parities as a tiny inline set: grids whose boundary R→P crossed an odd number of times.
         var flipped: (Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32) = (-1, -1, -1, -1, -1, -1, -1, -1)
         var overflow: [Int32] = []
         var onEdge = Int32.max
-        t.edgeCoords.withUnsafeBufferPointer { ec in
-            t.edgeGrid.withUnsafeBufferPointer { eg in
+        t.edges.withUnsafeBufferPointer { listed in
+            t.vertices.withUnsafeBufferPointer { vs in
                 withUnsafeMutableBytes(of: &flipped) { fb in
                     let f = fb.bindMemory(to: Int32.self)
                     for j in lo..<hi {
-                        let e = ec[j]
-                        let oP = Orientation.orient(e.x, e.y, e.z, e.w, px, py)
+                        let v = Int(listed[j].vertex)
+                        let a = vs[v], b = vs[v + 1]
+                        let oP = Orientation.orient(a.x, a.y, b.x, b.y, px, py)
                         if oP == 0 {
-                            if px >= Swift.min(e.x, e.z), px <= Swift.max(e.x, e.z),
-                               py >= Swift.min(e.y, e.w), py <= Swift.max(e.y, e.w) {
-                                onEdge = Swift.min(onEdge, eg[j])
+                            if px >= Swift.min(a.x, b.x), px <= Swift.max(a.x, b.x),
+                               py >= Swift.min(a.y, b.y), py <= Swift.max(a.y, b.y) {
+                                onEdge = Swift.min(onEdge, listed[j].grid)
                             }
                             continue
                         }
-                        let oR = Orientation.orient(e.x, e.y, e.z, e.w, rx, ry)
+                        let oR = Orientation.orient(a.x, a.y, b.x, b.y, rx, ry)
                         if oR == oP { continue }
                         // A vertex exactly on the line R–P counts as lying to its left.
-                        let sA = Orientation.orient(rx, ry, px, py, e.x, e.y) >= 0
-                        let sB = Orientation.orient(rx, ry, px, py, e.z, e.w) >= 0
+                        let sA = Orientation.orient(rx, ry, px, py, a.x, a.y) >= 0
+                        let sB = Orientation.orient(rx, ry, px, py, b.x, b.y) >= 0
                         if sA == sB { continue }
-                        let g = eg[j]
+                        let g = listed[j].grid
                         var placed = false
                         for s in 0..<8 {
                             if f[s] == g { f[s] = -1; placed = true; break }
@@ -317,19 +336,19 @@ public final class GridIndex: @unchecked Sendable {
             }
         }
         if onEdge != Int32.max { return .edge(Int(onEdge)) }
-        let r = t.refOwner[m]
+        let owner = t.refOwner[m]
         var rFlipped = false
         var entered = Int32.max
         withUnsafeBytes(of: flipped) { fb in
             for g in fb.bindMemory(to: Int32.self) where g >= 0 {
-                if g == r { rFlipped = true } else { entered = Swift.min(entered, g) }
+                if g == owner { rFlipped = true } else { entered = Swift.min(entered, g) }
             }
         }
         for g in overflow {
-            if g == r { rFlipped = true } else { entered = Swift.min(entered, g) }
+            if g == owner { rFlipped = true } else { entered = Swift.min(entered, g) }
         }
         if entered != Int32.max { return .inside(Int(entered)) }
-        if r >= 0, !rFlipped { return .inside(Int(r)) }
+        if owner >= 0, !rFlipped { return .inside(Int(owner)) }
         return .outside
     }
 }

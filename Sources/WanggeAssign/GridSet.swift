@@ -10,37 +10,73 @@ public final class GridSet: @unchecked Sendable {
     /// Built on first use: only a point outside every grid needs it, and building it is most of
     /// a one-shot command's load time (`case add`, `geocode` of one address).
     public var nearest: NearestGrid {
-        nearestLock.withLock {
+        lazily.withLock {
             if let built = nearestBuilt { return built }
-            let built = NearestGrid(metricPolygons: metricPolygons)
+            let toMetric = metricTransform()
+            let built = NearestGrid(polygons: index.geometries) { ends in Self.checked { try toMetric.transform(ends) } }
             nearestBuilt = built
             return built
         }
     }
-    private let nearestLock = NSLock()
-    private var nearestBuilt: NearestGrid?
     /// The metric CRS of `nearest` (Shawan transverse Mercator).
     public let metricCRS: CRS
     /// WGS-84 → `metricCRS` around the grids, without PROJ per point.
     public let lattice: MetricLattice
 
     public var grids: [GridInfo] { index.grids }
-    /// Each grid's polygons in `metricCRS` (index order).
-    public let metricPolygons: [[Polygon]]
+    /// Each grid's polygons in `metricCRS` (index order): made while loading, or on first use
+    /// (`MetricCopy`).
+    public var metricPolygons: [[Polygon]] {
+        lazily.withLock {
+            if let made = metricPolygonsMade { return made }
+            let toMetric = metricTransform()
+            let made = index.geometries.map { polys in
+                polys.map { p in
+                    Self.checked { Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) }) }
+                }
+            }
+            metricPolygonsMade = made
+            return made
+        }
+    }
+    private let lazily = NSLock()
+    private var nearestBuilt: NearestGrid?
+    private var metricPolygonsMade: [[Polygon]]?
     /// The WGS-84 extent of the grids' outer rings (what `lattice` covers).
     let extent: Envelope
 
+    /// A transform of its own for each lazy build (PROJ objects are used from one thread at a time).
+    private func metricTransform() -> CoordinateTransform {
+        Self.checked { try CoordinateTransform(from: .wgs84, to: metricCRS) }
+    }
+
+    /// PROJ work `init` has already done once on the same coordinates (deterministic): it cannot fail here.
+    private static func checked<T>(_ body: () throws -> T) -> T {
+        do { return try body() } catch { preconditionFailure("metric transform failed after succeeding in GridSet.init: \(error)") }
+    }
+
+    /// When `metricPolygons` is made. Areas and the village rule need it; assigning points by
+    /// geometry does not (the nearest-grid search takes only the outline to metres), and on a big
+    /// grid file it is as large as the grids themselves.
+    public enum MetricCopy: Sendable {
+        /// While loading, in the same pass that checks every vertex can be taken to metres.
+        case now
+        /// On first use; loading still takes every vertex to metres once, keeping nothing.
+        case onFirstUse
+    }
+
     /// `metricCRS`: the district's (`DistrictProfile.metricCRS`); nil derives a local transverse
     /// Mercator from the grids' extent.
-    public convenience init(collection: FeatureCollection, metricCRS: CRS? = nil) throws {
-        try self.init(collection: collection, metricCRS: metricCRS, reusing: nil)
+    public convenience init(collection: FeatureCollection, metricCRS: CRS? = nil, metricPolygons copy: MetricCopy = .now) throws {
+        try self.init(collection: collection, metricCRS: metricCRS, reusing: nil, metricPolygons: copy)
     }
 
     /// The same, `reusing` a set of another version of the layer (a plan before its edit): the
     /// metric polygons of grids it has with the same code and the same polygons, and its lattice
     /// over the same extent, are taken from it — what transforming them again would give, since a
     /// transform is a pure function of its input — instead of transforming every vertex again.
-    public init(collection: FeatureCollection, metricCRS: CRS?, reusing other: GridSet?) throws {
+    public init(collection: FeatureCollection, metricCRS: CRS?, reusing other: GridSet?,
+                metricPolygons copy: MetricCopy = .now) throws {
         index = try GridIndex(grids: Self.items(collection))
         var extent = Envelope(minX: .infinity, minY: .infinity, maxX: -.infinity, maxY: -.infinity)
         for polys in index.geometries { for p in polys { for c in p.exterior { extent.expand(toInclude: c) } } }
@@ -49,15 +85,23 @@ public final class GridSet: @unchecked Sendable {
         self.extent = extent
         let toMetric = try CoordinateTransform(from: .wgs84, to: metricCRS)
         let same = other.flatMap { $0.metricCRS == metricCRS ? $0 : nil }
-        var sameByCode: [String: Int] = [:]
-        for (k, g) in (same?.grids ?? []).enumerated() where sameByCode[g.code] == nil { sameByCode[g.code] = k }
-        let metric = try zip(index.grids, index.geometries).map { grid, polys in
-            if let same, let k = sameByCode[grid.code], same.index.geometries[k] == polys { return same.metricPolygons[k] }
-            return try polys.map { p in
-                Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+        // Every vertex is taken to metres here (or was, by the set reused), so a grid file the
+        // metric CRS cannot take is refused now, not when `nearest` or `metricPolygons` is first used.
+        switch copy {
+        case .now:
+            var sameByCode: [String: Int] = [:]
+            for (k, g) in (same?.grids ?? []).enumerated() where sameByCode[g.code] == nil { sameByCode[g.code] = k }
+            metricPolygonsMade = try zip(index.grids, index.geometries).map { grid, polys in
+                if let same, let k = sameByCode[grid.code], same.index.geometries[k] == polys { return same.metricPolygons[k] }
+                return try polys.map { p in
+                    Polygon(exterior: try toMetric.transform(p.exterior), holes: try p.holes.map { try toMetric.transform($0) })
+                }
+            }
+        case .onFirstUse:
+            for polys in index.geometries {
+                for p in polys { for ring in p.rings { _ = try toMetric.transform(ring) } }
             }
         }
-        metricPolygons = metric
         if let same, same.extent == extent { lattice = same.lattice } else { lattice = try MetricLattice(envelope: extent, to: toMetric) }
     }
 

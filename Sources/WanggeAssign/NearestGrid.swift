@@ -24,12 +24,21 @@ public final class NearestGrid: @unchecked Sendable {
     let n: Int
 
     /// `metricPolygons[i]`: grid i's polygons in a metric CRS (index order = `GridIndex` order).
-    public init(metricPolygons: [[Polygon]], resolution: Int = 128) {
+    public convenience init(metricPolygons: [[Polygon]], resolution: Int = 128) {
+        self.init(polygons: metricPolygons, toMetric: { $0 }, resolution: resolution)
+    }
+
+    /// `polygons[i]`: grid i's polygons as the grid file has them (index order = `GridIndex` order);
+    /// `toMetric` takes coordinates of them to the metric CRS distances are measured in. Which edges
+    /// two grids share is decided on the file's own coordinates, and only the others — the outline,
+    /// a small part of the edges — are taken to metres: a metric copy of every grid was as large
+    /// as the grids themselves.
+    public init(polygons: [[Polygon]], toMetric: ([Coordinate]) throws -> [Coordinate], resolution: Int = 128) rethrows {
         var t = Tables()
         // Every edge as (ring, position): 8 bytes an edge, read from the rings when needed, instead of
-        // a copy of its coordinates; on a big grid file the copy was the largest thing built.
+        // a copy of its coordinates.
         var rings: [[Coordinate]] = [], ringGrid: [Int32] = []
-        for (g, polys) in metricPolygons.enumerated() {
+        for (g, polys) in polygons.enumerated() {
             for p in polys { for ring in p.rings where ring.count >= 2 { rings.append(ring); ringGrid.append(Int32(g)) } }
         }
         var ids: [UInt64] = []
@@ -41,16 +50,25 @@ public final class NearestGrid: @unchecked Sendable {
             return SIMD4(ring[i].x, ring[i].y, ring[i + 1].x, ring[i + 1].y)
         }
         let shared = NearestGrid.sharedEdges(count: ids.count) { edge(ids[$0]) }
-        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
         // Degenerate coverage (every edge shared): keep everything.
         let keepAll = !shared.contains(false)
+        var ends: [Coordinate] = []
         for (k, id) in ids.enumerated() where keepAll || !shared[k] {
-            let e = edge(id)
-            t.edges.append(e); t.edgeGrid.append(ringGrid[Int(id >> 32)])
-            x0 = Swift.min(x0, e.x, e.z); x1 = Swift.max(x1, e.x, e.z)
-            y0 = Swift.min(y0, e.y, e.w); y1 = Swift.max(y1, e.y, e.w)
+            let ring = rings[Int(id >> 32)], i = Int(id & 0xFFFF_FFFF)
+            ends.append(ring[i]); ends.append(ring[i + 1])
+            t.edgeGrid.append(ringGrid[Int(id >> 32)])
         }
         ids = []
+        let metricEnds = try toMetric(ends)
+        ends = []
+        var x0 = Double.infinity, y0 = Double.infinity, x1 = -Double.infinity, y1 = -Double.infinity
+        t.edges.reserveCapacity(t.edgeGrid.count)
+        for k in t.edgeGrid.indices {
+            let a = metricEnds[2 * k], b = metricEnds[2 * k + 1]
+            t.edges.append(SIMD4(a.x, a.y, b.x, b.y))
+            x0 = Swift.min(x0, a.x, b.x); x1 = Swift.max(x1, a.x, b.x)
+            y0 = Swift.min(y0, a.y, b.y); y1 = Swift.max(y1, a.y, b.y)
+        }
         // Consecutive boundary edges (ring order) in chains of up to 16 with a bounding box:
         // the rasters list chains, a query opens a chain only if its box is close enough.
         var k = 0

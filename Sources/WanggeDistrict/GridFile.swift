@@ -26,6 +26,8 @@ public enum GridFile {
             let key = PassedChecks.key(grids: collection, district: boundaries, salt: "grid-check v1 tolerance \(tolerance)")
             if PassedChecks.contains(key) { return }
             problems = try GridValidation(tolerance: tolerance).run(collection, boundaries: boundaries).problems.map(\.description)
+            // Its GEOS pieces are freed; their pages go back before the caller builds on the grids.
+            FreedMemory.giveBack()
             if problems.isEmpty { PassedChecks.remember(key) }
         } else {
             problems = structuralProblems(collection)

@@ -49,13 +49,17 @@ struct AssignCommand: ParsableCommand {
         // boundaries directory is there, otherwise each grid on its own (code, geometry, validity).
         let district = FileManager.default.fileExists(atPath: FilePath.join(boundaries, "villages.geojson"))
             ? try DistrictBoundaries.load(directory: boundaries) : nil
-        // The check runs on the other core while the points are assigned; nothing is committed
-        // to --out unless it passes.
+        // The check runs on the other core while the index is built and the points assigned; nothing
+        // is committed to --out unless it passes. It runs first where its answer cannot wait (standard
+        // output cannot be taken back) and on a big grid file, whose check and index side by side
+        // needed their memory at the same time (docs/RELIABILITY.md, "Memory on big inputs").
         let collection = try GridFile.load(grids, boundaries: district, validate: false)
         let gridPath = grids, validate = !noValidate
-        let gridCheck = Background { if validate { try GridFile.requireValid(collection, path: gridPath, boundaries: district) } }
-        // Standard output cannot be taken back: there the check comes first.
-        if out == "-" { try gridCheck.value() }
+        let checkFirst = out == "-" || vertexCount(collection) > Self.bigGridFile
+        if validate && checkFirst { try GridFile.requireValid(collection, path: gridPath, boundaries: district) }
+        let gridCheck = Background {
+            if validate && !checkFirst { try GridFile.requireValid(collection, path: gridPath, boundaries: district) }
+        }
         let sink: AtomicWriter, source: InputFile, summary: AssignSummary, pipeline: AssignPipeline
         do {
             (sink, source, summary, pipeline) = try assignAll(collection, district: district, crs: inputCRS, started: started)
@@ -84,10 +88,14 @@ struct AssignCommand: ParsableCommand {
         }
     }
 
+    /// Vertices above which a grid file is checked before its index is built rather than beside it:
+    /// about 30 MB of GeoJSON (the bundled plan has 112 thousand).
+    static let bigGridFile = 1_000_000
+
     /// Reads every point and writes its grid into a staged --out (not yet committed).
     private func assignAll(_ collection: FeatureCollection, district: DistrictBoundaries?, crs inputCRS: CRS,
                            started: Date) throws -> (AtomicWriter, InputFile, AssignSummary, AssignPipeline) {
-        let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS)
+        let set = try GridSet(collection: collection, metricCRS: district?.profile.metricCRS, metricPolygons: .onFirstUse)
         var options = AssignOptions()
         options.crs = inputCRS
         options.lonColumn = lonColumn
@@ -118,6 +126,13 @@ struct AssignCommand: ParsableCommand {
         }
         if terminal { StandardError.write("\r\u{1B}[K") }
         return (sink, source, summary, pipeline)
+    }
+}
+
+/// Every grid's coordinates: a grid file's size without its properties.
+private func vertexCount(_ collection: FeatureCollection) -> Int {
+    collection.features.reduce(0) { n, f in
+        n + (f.geometry?.polygons.reduce(0) { $0 + $1.rings.reduce(0) { $0 + $1.count } } ?? 0)
     }
 }
 
