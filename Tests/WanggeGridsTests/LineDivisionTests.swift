@@ -1,5 +1,6 @@
 import Testing
 import WanggeGeometry
+import WanggeIO
 @testable import WanggeGrids
 
 /// The count that spares GEOS must never say "cannot cut" where GEOS's faces say it does.
@@ -59,24 +60,12 @@ import WanggeGeometry
     func neverNoWhereGEOSCuts(seed: UInt64) throws {
         let l = Polygon(exterior: [Coordinate(0, 0), Coordinate(300, 0), Coordinate(300, 100), Coordinate(100, 100),
                                    Coordinate(100, 250), Coordinate(0, 250), Coordinate(0, 0)])
-        var rng = SplitMix(seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<40 {
             let lines = (0..<(1 + Int(rng.next() % 3))).map { _ in
                 (0..<(2 + Int(rng.next() % 3))).map { _ in Coordinate(Double(rng.next() % 3200) / 10 - 10, Double(rng.next() % 2700) / 10 - 10) }
             }
             if try faces(l, lines) >= 2 { #expect(may(l, lines), "seed \(seed): \(lines)") }
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

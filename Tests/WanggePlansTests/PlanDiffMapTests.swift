@@ -21,12 +21,7 @@ import WanggeGeometry
 
     @Test func aMergeIsDrawnAsOneReshapedGridItsTwoOldLinesAndTheBlocksAndAddressesThatMove() throws {
         let book = try Bundled.store("diff-map")
-        let (_, a, b) = PlanImportTests.neighbours()
-        let ctx = GEOSContext()
-        var edited = Bundled.plan.grids
-        edited.features.removeAll { Plan.gridCode($0) == Plan.gridCode(b) }
-        let k = edited.features.firstIndex { Plan.gridCode($0) == Plan.gridCode(a) }!
-        edited.features[k].geometry = try ctx.geometry(from: a.geometry!).union(ctx.geometry(from: b.geometry!)).value()
+        let (edited, a, b) = try PlanImportTests.mergedNeighbours()
         let file = try Bundled.write(edited, Bundled.temporaryDirectory("diff-map-in"))
         let r = try book.importGrids(file, tolerance: 0.5, boundaries: Bundled.boundaries, layers: Bundled.layers, stamp: Bundled.stamp("merged", 4))
         let after = try book.plan().1

@@ -25,6 +25,18 @@ import WanggeWorkload
         fatalError("no two adjacent grids in one village")
     }
 
+    /// The bundled plan's grids with `neighbours()`' two merged into the first, as a QGIS user
+    /// merges two features.
+    static func mergedNeighbours() throws -> (grids: FeatureCollection, a: Feature, b: Feature) {
+        let (_, a, b) = neighbours()
+        let ctx = GEOSContext()
+        var edited = Bundled.plan.grids
+        edited.features.removeAll { Plan.gridCode($0) == Plan.gridCode(b) }
+        let k = edited.features.firstIndex { Plan.gridCode($0) == Plan.gridCode(a) }!
+        edited.features[k].geometry = try ctx.geometry(from: a.geometry!).union(ctx.geometry(from: b.geometry!)).value()
+        return (edited, a, b)
+    }
+
     @Test func aSharedVertexMovedBy20cmSnapsBackAndTheImportIsTheSamePlan() throws {
         let book = try Bundled.store("move-vertex")
         let (_, a, b) = Self.neighbours()

@@ -11,12 +11,7 @@ import WanggeWorkload
 @Suite(.serialized) struct PlanMeasureTests {
     @Test func theImportsMeasureServesItsPlanAndGivesTheDiffAndSummaryTheyWouldBuild() throws {
         // Two neighbouring grids of a village merged in "QGIS".
-        let (_, a, b) = PlanImportTests.neighbours()
-        let ctx = GEOSContext()
-        var edited = Bundled.plan.grids
-        edited.features.removeAll { Plan.gridCode($0) == Plan.gridCode(b) }
-        let k = edited.features.firstIndex { Plan.gridCode($0) == Plan.gridCode(a) }!
-        edited.features[k].geometry = try ctx.geometry(from: a.geometry!).union(ctx.geometry(from: b.geometry!)).value()
+        let (edited, a, b) = try PlanImportTests.mergedNeighbours()
         let o = try PlanImport().run(grids: edited, file: "merged.geojson", current: Bundled.plan, boundaries: Bundled.boundaries, layers: Bundled.layers)
         let crs = Bundled.boundaries.profile.metricCRS
 
