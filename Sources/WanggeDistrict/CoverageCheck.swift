@@ -200,24 +200,10 @@ public struct CoverageCheck {
         guard n >= 3, n <= 64 else { return n < 3 ? 0 : e.width * e.height }
         for i in 0..<n {
             for j in (i + 1)..<n where j != i + 1 && !(i == 0 && j == n - 1) {
-                if Self.segmentsMeet(loop[i], loop[i + 1], loop[j], loop[j + 1]) { return e.width * e.height }
+                if Proximity.segmentsIntersect(loop[i], loop[i + 1], loop[j], loop[j + 1]) { return e.width * e.height }
             }
         }
         return abs(Self.signedArea(loop)) / 2
-    }
-
-    /// Whether two segments share a point (orientation signs; touching and collinear count).
-    static func segmentsMeet(_ a: Coordinate, _ b: Coordinate, _ c: Coordinate, _ d: Coordinate) -> Bool {
-        func orient(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Double {
-            (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
-        }
-        func within(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Bool {
-            min(p.x, q.x) <= r.x && r.x <= max(p.x, q.x) && min(p.y, q.y) <= r.y && r.y <= max(p.y, q.y)
-        }
-        let d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d)
-        if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) { return true }
-        return (d1 == 0 && within(c, d, a)) || (d2 == 0 && within(c, d, b))
-            || (d3 == 0 && within(a, b, c)) || (d4 == 0 && within(a, b, d))
     }
 
     /// The segments where the members' boundaries (exteriors counter-clockwise, holes

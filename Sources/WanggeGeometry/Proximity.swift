@@ -11,17 +11,19 @@ public enum Proximity {
         return x * x + y * y
     }
 
-    /// Whether segments `a`–`b` and `c`–`d` cross or touch (orientation test; collinear
-    /// overlaps count).
+    /// Whether segments `a`–`b` and `c`–`d` share a point: a proper crossing, or an end on the
+    /// other segment (orientation signs; touching and collinear overlaps count).
     public static func segmentsIntersect(_ a: Coordinate, _ b: Coordinate, _ c: Coordinate, _ d: Coordinate) -> Bool {
         func orient(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Double {
             (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x)
         }
+        func within(_ p: Coordinate, _ q: Coordinate, _ r: Coordinate) -> Bool {
+            min(p.x, q.x) <= r.x && r.x <= max(p.x, q.x) && min(p.y, q.y) <= r.y && r.y <= max(p.y, q.y)
+        }
         let d1 = orient(c, d, a), d2 = orient(c, d, b), d3 = orient(a, b, c), d4 = orient(a, b, d)
         if ((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0)) { return true }
-        // Touching or collinear: some end lies on the other segment.
-        return distanceSquared(a, toSegment: c, d) == 0 || distanceSquared(b, toSegment: c, d) == 0
-            || distanceSquared(c, toSegment: a, b) == 0 || distanceSquared(d, toSegment: a, b) == 0
+        return (d1 == 0 && within(c, d, a)) || (d2 == 0 && within(c, d, b))
+            || (d3 == 0 && within(a, b, c)) || (d4 == 0 && within(a, b, d))
     }
 
     /// Whether some vertex of `rings` lies within `tolerance` of an edge of `edges` (rings,
