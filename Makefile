@@ -35,6 +35,7 @@ leakcheck: deps
 # targets, pipes and devices, and twice at once (docs/RELIABILITY.md). Needs root for tmpfs.
 reliability: release
 	WANGGE=.build/release/wangge tools/failure-injection.py $(if $(QUICK),--quick,)
+	WANGGE=.build/release/wangge tools/audit-kill-test.py $(if $(QUICK),10,50)
 
 # libFuzzer on the input parsers (GeoJSON, assign CSV/GeoJSON, address matcher, WKB): builds the
 # fuzzers into .build-fuzz, runs each for FUZZ_SECONDS and prints executions and crashes per

@@ -4,7 +4,8 @@
 Each run: start the server (release build) on one data directory, time until /health answers,
 post cases from THREADS clients (each body with a unique description) for a random 0.2-1.5 s,
 SIGKILL the server mid-load, and check the store with Python's sqlite3: every case the server
-acknowledged (201) is there with its transition, and no description is stored twice.
+acknowledged (201) is there with its transition, and no description is stored twice; every stored
+case has exactly one case_create line in the accounts file (none waits in the store's outbox).
 Usage: tools/server_kill_test.py [RUNS] [THREADS]      (WANGGE=path/to/wangge, PORT=…)
 """
 import json, os, random, signal, sqlite3, subprocess, sys, tempfile, threading, time, urllib.request, shutil
@@ -70,18 +71,31 @@ for run in range(RUNS):
     rows = db.execute("SELECT id, description FROM cases WHERE description LIKE 'kill-run %'").fetchall()
     transitions = dict(db.execute("SELECT case_id, count(*) FROM transitions GROUP BY case_id").fetchall())
     integrity = db.execute("PRAGMA integrity_check").fetchone()[0]
+    identity = db.execute("SELECT id FROM store_identity").fetchone()[0]
+    last_line = db.execute("SELECT max(id) FROM audit_outbox").fetchone()[0] or 0
     db.close()
+    # Each registration's audit line: written with the case (the store's outbox), copied into the
+    # accounts file by the restarted server before it answers (the file's mark for the store moves
+    # with the copy).
+    adb = sqlite3.connect(os.path.join(data, "accounts.sqlite"))
+    created = dict(adb.execute("SELECT target, count(*) FROM audit WHERE action = 'case_create' GROUP BY target").fetchall())
+    mark = (adb.execute("SELECT copied_through FROM audit_sources WHERE store = ?", (identity,)).fetchone() or (0,))[0]
+    adb.close()
+    waiting = last_line - mark
     by_description = {}
     for i, d in rows: by_description.setdefault(d, []).append(i)
     twice = [d for d, ids in by_description.items() if len(ids) > 1]
     lost = [d for d, i in acknowledged.items() if by_description.get(d) != [i]]
     half = [i for i, _ in rows if transitions.get(i, 0) != 1]
-    if lost or twice or half or integrity != "ok":
-        sys.exit(f"run {run}: lost {lost[:3]} twice {twice[:3]} half-written {half[:3]} integrity {integrity}")
+    unaudited = [i for i, _ in rows if created.get(i, 0) != 1]
+    strays = sorted(set(created) - {i for i, _ in rows})
+    if lost or twice or half or integrity != "ok" or unaudited or strays or waiting:
+        sys.exit(f"run {run}: lost {lost[:3]} twice {twice[:3]} half-written {half[:3]} integrity {integrity}; "
+                 f"cases without exactly one audit line {unaudited[:3]}, lines without a case {strays[:3]}, {waiting} line(s) not copied")
     killed_in_flight = len(rows) - sum(1 for d in by_description if d in acknowledged)
 server.send_signal(signal.SIGTERM); server.wait()
 restarts.sort()
-print(f"{RUNS} kills; {len(acknowledged)} cases acknowledged, all present once with their transition; "
+print(f"{RUNS} kills; {len(acknowledged)} cases acknowledged, all present once with their transition and one audit line; "
       f"{killed_in_flight} more committed but not acknowledged (the kill came before the answer); "
       f"restart to serving: median {restarts[len(restarts)//2]*1000:.0f} ms, max {restarts[-1]*1000:.0f} ms (first start {first*1000:.0f} ms)")
 shutil.rmtree(data)

@@ -1,6 +1,7 @@
 // What the server needs of an accounts store, as one interface: the SQLite file of WanggeStore
 // (`AccountStore`) is one backend; another (PostgreSQL for a prefecture, docs/SCALING.md) adds a
 // type that conforms, without touching the handlers.
+import WanggeCases
 
 /// How many failed logins are allowed for one name from one address, and over what window.
 public struct LoginThrottle: Sendable, Equatable {
@@ -46,5 +47,12 @@ public protocol AccountStoring: AnyObject, Sendable {
     func logout(token: String, audit: AuditEntry) throws(AccountError)
     func record(_ entry: AuditEntry) throws(AccountError)
     func record(_ entries: [AuditEntry]) throws(AccountError)
+    /// The last outbox line of case store `store` (its `auditIdentity`) in the log; 0: none.
+    func auditCopied(from store: String) throws(AccountError) -> Int64
+    /// Appends the lines of case store `store`'s outbox past its mark and moves the mark, in one
+    /// transaction (lines at or below the mark — copied by a drain running at once — are skipped).
+    /// Returns the lines appended.
+    @discardableResult
+    func copyAudit(_ lines: [PendingAuditLine], from store: String) throws(AccountError) -> Int
     func audit(after: Int64, limit: Int) throws(AccountError) -> [AuditEntry]
 }

@@ -15,9 +15,14 @@ public struct AuditEntry: Hashable, Sendable {
     /// The peer address (or the first X-Forwarded-For hop behind a trusted proxy); "cli" from the CLI.
     public var address: String
     public var detail: String
+    /// Where a line copied from another store came from (`cases:STORE:ID`, see `AuditOutbox`):
+    /// a line with an origin already in the log is not appended again. Not in `json`.
+    public var origin: String?
 
-    public init(seq: Int64 = 0, at: Int64, actor: String, action: AuditAction, target: String, address: String, detail: String = "") {
+    public init(seq: Int64 = 0, at: Int64, actor: String, action: AuditAction, target: String, address: String, detail: String = "",
+                origin: String? = nil) {
         self.seq = seq; self.at = at; self.actor = actor; self.action = action; self.target = target; self.address = address; self.detail = detail
+        self.origin = origin
     }
 
     /// Deterministic JSON, keys in a fixed order; the time as ISO 8601 UTC.

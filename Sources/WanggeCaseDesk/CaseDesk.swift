@@ -43,14 +43,32 @@ public enum CaseDesk {
     }
 
     /// One ladder step from the CLI: with accounts, judged by the actor's account (as the
-    /// server judges it) and written to the audit log (address "cli"); without, as the district.
+    /// server judges it) and audited (address "cli"); without, as the district. The audit line is
+    /// written with the step into the store's outbox, then copied into the accounts file.
     public static func perform(_ action: CaseAction, on id: String, at now: CaseTime, actor: String, note: String, extendHours: Double?,
                                ladder: CaseLadder, store: CaseStore, accounts path: String) throws -> (CaseRecord, CaseTransition) {
         let account = try Self.actor(named: actor, accounts: path)
-        let (c, t) = try store.perform(action, on: id, at: now, actor: actor, note: note, extendHours: extendHours, ladder: ladder, rights: account?.0)
-        try account?.1.record(AuditEntry(at: now.seconds, actor: actor, action: .caseTransition, target: id, address: "cli",
-                                         detail: "\(action.rawValue) \(t.fromLevel?.rawValue ?? "-")→\(t.toLevel.rawValue)"))
+        let (c, t) = try store.perform(action, on: id, at: now, actor: actor, note: note, extendHours: extendHours, ladder: ladder, rights: account?.0,
+                                       audit: account.map { _ in CaseAudit(at: now.seconds, address: "cli") })
+        if let accounts = account?.1 { drainAudit(store, into: accounts) }
         return (c, t)
+    }
+
+    /// `case tick` with accounts beside the store: each escalation audited as the server's are.
+    public static func tick(store: CaseStore, at now: CaseTime, ladder: CaseLadder, accounts path: String) throws -> [(CaseRecord, [CaseTransition])] {
+        let accounts = try FileManager.default.fileExists(atPath: path) ? AccountStore(path: path) : nil
+        let audited = try accounts.map { try $0.count() > 0 } ?? false
+        let due = try store.tick(now: now, ladder: ladder, audit: audited ? CaseAudit(at: now.seconds, address: "cli") : nil)
+        if audited, let accounts { drainAudit(store, into: accounts) }
+        return due
+    }
+
+    /// Copies the store's waiting audit lines into the accounts file. A failure is told, not
+    /// thrown: the step is made and its line waits in the store's outbox for the next copy.
+    static func drainAudit(_ store: CaseStore, into accounts: AccountStore) {
+        do { try AuditOutbox.drain(store, into: accounts) } catch {
+            StandardError.write("warning: the audit line is kept in \(store.path) and copied to \(accounts.path) by the next step: \(error)\n")
+        }
     }
 
     public static func now(_ text: String?) throws(CaseError) -> CaseTime {

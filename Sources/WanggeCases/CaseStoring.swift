@@ -27,7 +27,11 @@ public struct NewCase: Sendable {
     public var record: CaseRecord
     public var actor: String
     public var note: String
-    public init(record: CaseRecord, actor: String, note: String) { self.record = record; self.actor = actor; self.note = note }
+    /// Audit the registration (a line in the store's outbox, in the same transaction); nil: not audited.
+    public var audit: CaseAudit?
+    public init(record: CaseRecord, actor: String, note: String, audit: CaseAudit? = nil) {
+        self.record = record; self.actor = actor; self.note = note; self.audit = audit
+    }
 }
 
 /// Cases on the ladder and their transitions. Every command is one transaction (the case read,
@@ -36,16 +40,24 @@ public struct NewCase: Sendable {
 public protocol CaseStoring: AnyObject, Sendable {
     /// Registers a new case; an empty id gets the next free one, chosen inside the transaction.
     @discardableResult
-    func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition)
+    func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder, audit: CaseAudit?) throws(CaseError) -> (CaseRecord, CaseTransition)
     /// Several new cases in one transaction, each refused on its own; answers in order.
     func addAll(_ items: [NewCase], ladder: CaseLadder) throws(CaseError) -> [Result<(CaseRecord, CaseTransition), CaseError>]
     /// One step on the ladder, judged (with `rights`) against the case as read inside the transaction.
     @discardableResult
     func perform(_ action: CaseAction, on id: String, at time: CaseTime, actor: String, note: String,
-                 extendHours: Double?, ladder: CaseLadder, rights: CaseActor?) throws(CaseError) -> (CaseRecord, CaseTransition)
+                 extendHours: Double?, ladder: CaseLadder, rights: CaseActor?, audit: CaseAudit?) throws(CaseError) -> (CaseRecord, CaseTransition)
     func importCases(_ items: [(CaseRecord, [CaseTransition])]) throws(CaseError) -> (added: Int, alreadyPresent: Int)
     /// Every case past its level's deadline one step up; idempotent at one `now`.
-    func tick(now: CaseTime, ladder: CaseLadder) throws(CaseError) -> [(CaseRecord, [CaseTransition])]
+    /// With `audit`, each escalation's line goes to the outbox in the same transaction.
+    func tick(now: CaseTime, ladder: CaseLadder, audit: CaseAudit?) throws(CaseError) -> [(CaseRecord, [CaseTransition])]
+    /// The store's identity (random, made with the store): with an outbox line's id, the line's
+    /// origin in the accounts file.
+    var auditIdentity: String { get }
+    /// The outbox's lines after `id`, oldest first, at most `limit`.
+    func pendingAudit(after id: Int64, limit: Int) throws(CaseError) -> [PendingAuditLine]
+    /// Removes the outbox's lines up to and including `id` (they are in the accounts file).
+    func removeAudit(through id: Int64) throws(CaseError)
     func record(_ id: String) throws(CaseError) -> CaseRecord?
     func history(_ id: String) throws(CaseError) -> [CaseTransition]
     func count() throws(CaseError) -> Int

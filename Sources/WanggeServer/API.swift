@@ -69,10 +69,15 @@ public struct API: Sendable {
 
     /// Audit lines written at once share one transaction (group commit).
     let auditBatcher: AuditBatcher
+    /// Case changes' audit lines, from the case store's outbox into the accounts file.
+    let auditDrain: AuditDrain?
 
     public init(state: ServerState) {
         self.state = state
         auditBatcher = AuditBatcher(store: state.accounts)
+        auditDrain = state.cases.map { AuditDrain(cases: $0.store, accounts: state.accounts) }
+        // Lines a killed server left in the outbox; a failure here is retried by every case change.
+        try? auditDrain?.drain()
     }
 
     public static let prefix = "/api/v1"

@@ -68,6 +68,49 @@ final class CaseBatcher: Sendable {
     }
 }
 
+/// Copies the case store's waiting audit lines (written with each case change, `CaseAudit`) into
+/// the accounts file, on a queue of its own: a request is answered once its change and line are
+/// committed in the case store (the line cannot be lost from there), and the copies of many
+/// requests share one accounts transaction. Nudges coalesce; `drain()` copies everything waiting
+/// before it returns (the audit log's reader, the timer, start-up).
+final class AuditDrain: @unchecked Sendable {
+    private let cases: any CaseStoring
+    private let accounts: any AccountStoring
+    private let queue = DispatchQueue(label: "wangge.audit-drain")
+    // `lock` guards `scheduled`; `mark` is touched only on `queue`.
+    private let lock = NSLock()
+    private var scheduled = false
+    private var mark: Int64?
+
+    init(cases: any CaseStoring, accounts: any AccountStoring) {
+        self.cases = cases; self.accounts = accounts
+    }
+
+    /// Copies soon, off the caller's path; a failure is left for the next copy (the timer's logs it).
+    func nudge() {
+        let schedule = lock.withLock { () -> Bool in
+            if scheduled { return false }
+            scheduled = true
+            return true
+        }
+        guard schedule else { return }
+        queue.async {
+            self.lock.withLock { self.scheduled = false }
+            try? self.copy()
+        }
+    }
+
+    /// Copies everything waiting now.
+    func drain() throws { try queue.sync { try copy() } }
+
+    private func copy() throws {
+        do { mark = try AuditOutbox.drain(cases, into: accounts, after: mark).mark } catch {
+            mark = nil   // read it again next time
+            throw error
+        }
+    }
+}
+
 /// Audit lines, committed together.
 final class AuditBatcher: Sendable {
     private let commit: GroupCommit<AuditEntry, Void, AccountError>

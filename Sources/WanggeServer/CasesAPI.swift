@@ -136,9 +136,9 @@ extension API {
             let record = CaseRecord(id: "", type: type, category: o["category"]?.stringValue ?? "", description: o["description"]?.stringValue ?? "",
                                     location: placed.location, townshipCode: p.townshipCode, villageCode: p.villageCode, gridCode: p.gridCode,
                                     gridWorker: p.gridWorker, deadline: now, reportedAt: now, source: "api")
-            let (r, _) = try cases.batcher.add(NewCase(record: record, actor: caller.account.name, note: o["note"]?.stringValue ?? ""))
-            let auditFailure = audit(caller, .caseCreated, target: r.id, detail: "\(type.rawValue) in grid \(r.gridCode ?? "-")")
-            if let auditFailure { return .error(500, "case \(r.id) was registered, but its audit line could not be written: \(auditFailure)") }
+            let (r, _) = try cases.batcher.add(NewCase(record: record, actor: caller.account.name, note: o["note"]?.stringValue ?? "",
+                                                       audit: CaseAudit(at: clock(), address: caller.address)))
+            copyAuditLines()
             return .jsonText(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds) + "\n", status: 201)
         }
     }
@@ -186,12 +186,20 @@ extension API {
         return caseError {
             let now = cases.now()
             let (r, t) = try cases.store.perform(action, on: caseID, at: now, actor: caller.account.name, note: o["note"]?.stringValue ?? "",
-                                                 extendHours: o["hours"]?.doubleValue, ladder: cases.ladder, rights: caller.actor)
-            if let failure = audit(caller, .caseTransition, target: caseID, detail: "\(action.rawValue) \(t.fromLevel?.rawValue ?? "-")→\(t.toLevel.rawValue)") {
-                return .error(500, "case \(caseID) was changed (\(action.rawValue)), but its audit line could not be written: \(failure)")
-            }
+                                                 extendHours: o["hours"]?.doubleValue, ladder: cases.ladder, rights: caller.actor,
+                                                 audit: CaseAudit(at: clock(), address: caller.address))
+            copyAuditLines()
             return .jsonText("{\"case\":\(r.json(now: now, marginSeconds: cases.ladder.deadlines.yellowMarginSeconds)),\"transition\":\(t.json)}\n")
         }
+    }
+}
+
+extension API {
+    /// The change's audit line is in the case store's outbox, committed with the change; the
+    /// drain copies it into the accounts file in a moment, with its neighbours'. A failed copy
+    /// loses nothing (the line waits; the next copy takes it, and the timer logs the failure).
+    func copyAuditLines() {
+        auditDrain?.nudge()
     }
 }
 

@@ -10,18 +10,13 @@ import WanggeStore
 public enum EscalationTimer {
     /// One tick at `now`: the cases escalated (id and the levels it went through).
     @discardableResult
-    static func tick(_ cases: CaseService, audit: AuditBatcher?, now: CaseTime) throws(CaseError) -> [(id: String, levels: [CaseLevel])] {
-        let moved = try cases.store.tick(now: now, ladder: cases.ladder)
-        var out: [(id: String, levels: [CaseLevel])] = []
-        for (record, transitions) in moved {
-            out.append((record.id, transitions.map(\.toLevel)))
-            for t in transitions {
-                // A failed audit line is logged by the caller's loop; the escalation itself stands.
-                try? audit?.record(AuditEntry(at: now.seconds, actor: AutoEscalation.actor, action: .caseTransition, target: record.id,
-                                              address: "server", detail: "escalate \(t.fromLevel?.rawValue ?? "-")→\(t.toLevel.rawValue) (deadline passed)"))
-            }
-        }
-        return out
+    /// Each escalation's audit line is written with it (the case store's outbox), then copied
+    /// into the accounts file with any line still waiting; a failed copy is thrown after the
+    /// escalations stand, for the loop to log.
+    static func tick(_ cases: CaseService, audit: AuditDrain?, now: CaseTime) throws -> [(id: String, levels: [CaseLevel])] {
+        let moved = try cases.store.tick(now: now, ladder: cases.ladder, audit: audit.map { _ in CaseAudit(at: now.seconds, address: "server") })
+        try audit?.drain()
+        return moved.map { ($0.0.id, $0.1.map(\.toLevel)) }
     }
 
     /// Ticks every `seconds` until cancelled (the server's stop cancels it).
@@ -29,12 +24,12 @@ public enum EscalationTimer {
         guard seconds > 0, let cases = api.state.cases else { return }
         while !Task.isCancelled {
             do {
-                let moved = try tick(cases, audit: api.auditBatcher, now: cases.now())
+                let moved = try tick(cases, audit: api.auditDrain, now: cases.now())
                 if !moved.isEmpty {
                     logger.notice("escalated", metadata: ["cases": "\(moved.count)", "ids": "\(moved.prefix(10).map(\.id).joined(separator: ","))"])
                 }
             } catch {
-                logger.error("automatic escalation failed", metadata: ["error": "\(error)"])
+                logger.error("automatic escalation or the copy of its audit lines failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: .seconds(seconds))
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import WanggeAccounts
+import WanggeCases
 import WanggeIO
 
 /// The accounts file (DATA/accounts.sqlite): accounts, sessions (by the SHA-256 of their token),
@@ -151,6 +152,23 @@ public final class AccountStore: @unchecked Sendable {
         try write { db in for e in entries { try Self.append(db, e) } }
     }
 
+    public func auditCopied(from store: String) throws(AccountError) -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT copied_through FROM audit_sources WHERE store = ?", arguments: [store]) ?? 0 }
+    }
+
+    @discardableResult
+    public func copyAudit(_ lines: [PendingAuditLine], from store: String) throws(AccountError) -> Int {
+        try write { db in
+            let mark = try Int64.fetchOne(db, sql: "SELECT copied_through FROM audit_sources WHERE store = ?", arguments: [store]) ?? 0
+            let fresh = lines.filter { $0.id > mark }
+            guard let last = fresh.last else { return 0 }
+            for line in fresh { try Self.append(db, AuditOutbox.entry(line, store: store)) }
+            try db.execute(sql: "INSERT INTO audit_sources (store, copied_through) VALUES (?, ?) ON CONFLICT(store) DO UPDATE SET copied_through = excluded.copied_through",
+                           arguments: [store, last.id])
+            return fresh.count
+        }
+    }
+
     /// The audit log in order of appending: lines after `after` (a seq), at most `limit`.
     public func audit(after: Int64 = 0, limit: Int = 1000) throws(AccountError) -> [AuditEntry] {
         try read { db in
@@ -162,8 +180,9 @@ public final class AccountStore: @unchecked Sendable {
     }
 
     static func append(_ db: Database, _ e: AuditEntry) throws {
-        try db.execute(sql: "INSERT INTO audit (at, at_utc, actor, action, target, address, detail) VALUES (?,?,?,?,?,?,?)",
-                       arguments: [e.at, UTCTime.iso8601(e.at), e.actor, e.action.rawValue, e.target, e.address, e.detail])
+        // OR IGNORE: a line whose origin is already in the log (the unique index) is a copy.
+        try db.execute(sql: "INSERT OR IGNORE INTO audit (at, at_utc, actor, action, target, address, detail, origin) VALUES (?,?,?,?,?,?,?,?)",
+                       arguments: [e.at, UTCTime.iso8601(e.at), e.actor, e.action.rawValue, e.target, e.address, e.detail, e.origin])
     }
 
     /// At most one password check per core at a time: a flood of logins queues here instead of
@@ -228,6 +247,18 @@ enum AccountSchema {
                     address TEXT NOT NULL,
                     detail TEXT NOT NULL DEFAULT ''
                 );
+                """)
+        }
+        // Lines copied from a case store's outbox (AuditOutbox): how far each store's outbox is
+        // copied, moved in the copy's transaction; and each line's origin, unique, as a second guard.
+        m.registerMigration("v2 audit copied from case stores") { db in
+            try db.execute(sql: """
+                ALTER TABLE audit ADD COLUMN origin TEXT;
+                CREATE UNIQUE INDEX audit_origin ON audit(origin) WHERE origin IS NOT NULL;
+                CREATE TABLE audit_sources (
+                    store TEXT PRIMARY KEY NOT NULL,    -- a case store's identity
+                    copied_through INTEGER NOT NULL     -- its last outbox id in the log
+                ) WITHOUT ROWID;
                 """)
         }
         return m

@@ -12,6 +12,7 @@ public final class CaseStore: @unchecked Sendable {
     // DatabasePool is itself thread-safe; the class only adds immutable configuration.
     let pool: DatabasePool
     public let path: String
+    public let auditIdentity: String
 
     /// Opens (creating when missing) the store at `path` and brings its schema up to date.
     public init(path: String) throws(CaseError) {
@@ -25,6 +26,9 @@ public final class CaseStore: @unchecked Sendable {
                 throw CaseError(.store, "it is an SQLite file but not a case store (tables: \(tables.joined(separator: ", "))) — is it the right file?", file: path)
             }
             try CaseSchema.migrator.migrate(pool)
+        }
+        auditIdentity = try pool.storeRead({ db in try String.fetchOne(db, sql: "SELECT id FROM store_identity") ?? "" }) {
+            CaseError(.store, $0, file: path)
         }
     }
 
@@ -43,8 +47,8 @@ public final class CaseStore: @unchecked Sendable {
     /// Registers a new case (ladder's `report`); its id is given, or the next free `D000001`-style
     /// id when `case.id` is empty (chosen inside the transaction, so two desks never share one).
     @discardableResult
-    public func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder) throws(CaseError) -> (CaseRecord, CaseTransition) {
-        try transaction { db in try Self.add(db, newCase, actor: actor, note: note, ladder: ladder) }
+    public func add(_ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder, audit: CaseAudit? = nil) throws(CaseError) -> (CaseRecord, CaseTransition) {
+        try transaction { db in try Self.add(db, newCase, actor: actor, note: note, ladder: ladder, audit: audit) }
     }
 
     /// Several new cases in one transaction (one fsync for all: a server's group commit), each in
@@ -57,7 +61,7 @@ public final class CaseStore: @unchecked Sendable {
                 var added: (CaseRecord, CaseTransition)?
                 do {
                     try db.inSavepoint {
-                        added = try Self.add(db, item.record, actor: item.actor, note: item.note, ladder: ladder)
+                        added = try Self.add(db, item.record, actor: item.actor, note: item.note, ladder: ladder, audit: item.audit)
                         return .commit
                     }
                     out.append(.success(added!))
@@ -69,13 +73,14 @@ public final class CaseStore: @unchecked Sendable {
         }
     }
 
-    static func add(_ db: Database, _ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder) throws -> (CaseRecord, CaseTransition) {
+    static func add(_ db: Database, _ newCase: CaseRecord, actor: String, note: String, ladder: CaseLadder, audit: CaseAudit?) throws -> (CaseRecord, CaseTransition) {
         var c = newCase
         if c.id.isEmpty { c.id = try nextID(db) }
         if try Self.exists(db, c.id) { throw CaseError(.duplicateCase, "case \(c.id) is already in the store", caseID: c.id) }
         let (r, t) = try ladder.report(c, actor: actor, note: note)
         try Self.insert(db, r)
         try Self.insert(db, t)
+        if let audit { try Self.queue(db, audit, t, action: CaseAuditText.createAction, detail: CaseAuditText.created(r)) }
         return (r, t)
     }
 
@@ -94,13 +99,14 @@ public final class CaseStore: @unchecked Sendable {
     /// the case as read inside the transaction.
     @discardableResult
     public func perform(_ action: CaseAction, on id: String, at time: CaseTime, actor: String, note: String,
-                        extendHours: Double? = nil, ladder: CaseLadder, rights: CaseActor? = nil) throws(CaseError) -> (CaseRecord, CaseTransition) {
+                        extendHours: Double? = nil, ladder: CaseLadder, rights: CaseActor? = nil, audit: CaseAudit? = nil) throws(CaseError) -> (CaseRecord, CaseTransition) {
         try transaction { db in
             guard let c = try Self.fetchCase(db, id) else { throw CaseError.noSuchCase(id) }
             if let rights { try CaseRights.check(rights, action, c) }
             let (r, t) = try ladder.apply(action, to: c, at: time, actor: actor, note: note, extendHours: extendHours)
             try Self.update(db, r)
             try Self.insert(db, t)
+            if let audit { try Self.queue(db, audit, t, action: CaseAuditText.transitionAction, detail: CaseAuditText.step(t)) }
             return (r, t)
         }
     }
@@ -122,7 +128,7 @@ public final class CaseStore: @unchecked Sendable {
 
     /// The automatic escalation at `now` (`AutoEscalation.due`), applied in one transaction.
     /// Only cases that can be due are read (open, on the clock, below the top, past deadline).
-    public func tick(now: CaseTime, ladder: CaseLadder) throws(CaseError) -> [(CaseRecord, [CaseTransition])] {
+    public func tick(now: CaseTime, ladder: CaseLadder, audit: CaseAudit? = nil) throws(CaseError) -> [(CaseRecord, [CaseTransition])] {
         try transaction { db in
             let candidates = try Self.fetchCases(db, sql: """
                 SELECT * FROM cases WHERE status IN ('reported','accepted','escalated','returned')
@@ -131,10 +137,39 @@ public final class CaseStore: @unchecked Sendable {
             let due = AutoEscalation.due(candidates, now: now, ladder: ladder)
             for (c, ts) in due {
                 try Self.update(db, c)
-                for t in ts { try Self.insert(db, t) }
+                for t in ts {
+                    try Self.insert(db, t)
+                    if let audit { try Self.queue(db, audit, t, action: CaseAuditText.transitionAction, detail: CaseAuditText.escalation(t)) }
+                }
             }
             return due
         }
+    }
+
+    // MARK: the audit outbox
+
+    public func pendingAudit(after id: Int64 = 0, limit: Int = 1000) throws(CaseError) -> [PendingAuditLine] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_outbox WHERE id > ? ORDER BY id LIMIT ?", arguments: [id, max(0, limit)]).map { row in
+                PendingAuditLine(id: row["id"], at: row["at"], actor: row["actor"], action: row["action"], target: row["target"],
+                                 address: row["address"], detail: row["detail"])
+            }
+        }
+    }
+
+    /// The outbox's oldest line still kept (copied or not); nil when empty.
+    public func oldestAuditLine() throws(CaseError) -> Int64? {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT min(id) FROM audit_outbox") }
+    }
+
+    public func removeAudit(through id: Int64) throws(CaseError) {
+        try transaction { db in try db.execute(sql: "DELETE FROM audit_outbox WHERE id <= ?", arguments: [id]) }
+    }
+
+    /// The audit line of transition `t`, into the outbox in the caller's transaction.
+    static func queue(_ db: Database, _ audit: CaseAudit, _ t: CaseTransition, action: String, detail: String) throws {
+        try db.cachedStatement(sql: "INSERT INTO audit_outbox (at, actor, action, target, address, detail) VALUES (?,?,?,?,?,?)")
+            .execute(arguments: [audit.at, t.actor, action, t.caseID, audit.address, detail])
     }
 
     // MARK: queries
@@ -390,6 +425,24 @@ enum CaseSchema {
             try db.execute(sql: "CREATE TABLE case_sequence (prefix TEXT PRIMARY KEY NOT NULL, last INTEGER NOT NULL) WITHOUT ROWID")
             let last = try String.fetchOne(db, sql: "SELECT id FROM cases WHERE id GLOB 'D[0-9]*' ORDER BY length(id) DESC, id DESC LIMIT 1")
             try db.execute(sql: "INSERT INTO case_sequence (prefix, last) VALUES ('D', ?)", arguments: [last.flatMap { Int($0.dropFirst()) } ?? 0])
+        }
+        // The audit lines of changes made with accounts, until they are in the accounts file
+        // (CaseAudit.swift). AUTOINCREMENT: an id is never handed out twice, even after the rows
+        // before it are removed; with the store's random identity it names a line's origin.
+        m.registerMigration("v3 audit outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE store_identity (id TEXT NOT NULL);
+                INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
+                CREATE TABLE audit_outbox (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,                -- Unix seconds
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    address TEXT NOT NULL,
+                    detail TEXT NOT NULL DEFAULT ''
+                );
+                """)
         }
         return m
     }

@@ -278,10 +278,13 @@ struct CaseCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Escalate every open case whose level's deadline has passed (what a timer runs; idempotent).")
         @OptionGroup var common: CaseStoreOptions
+        @Option(help: "The server's accounts file (default: accounts.sqlite beside --store). With accounts in it, each escalation is audited.")
+        var accounts: String?
 
         func run() throws {
             let (store, ladder, now) = try common.open()
-            let due = try store.tick(now: now, ladder: ladder)
+            let due = try CaseDesk.tick(store: store, at: now, ladder: ladder,
+                                        accounts: accounts ?? FilePath.join(FilePath.directory(of: common.store), "accounts.sqlite"))
             for (c, ts) in due {
                 print("\(c.id): escalated \(ts.map { "\($0.fromLevel?.rawValue ?? "-") → \($0.toLevel.rawValue) at \($0.time)" }.joined(separator: ", "))")
             }

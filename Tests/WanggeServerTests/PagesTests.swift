@@ -197,7 +197,7 @@ final class LockedIDs: @unchecked Sendable {
         guard let intake = Fixture.state.cases?.intake else { Issue.record("no case desk"); return }
         let cases = CaseService(store: store, intake: intake, ladder: CaseLadder())
         let accounts = try AccountStore(path: dir + "/accounts.sqlite")
-        let audit = AuditBatcher(store: accounts)
+        let audit = AuditDrain(cases: store, accounts: accounts)
         let reported = CaseTime(iso8601: "2026-11-01T09:00:00+08:00")!
         let record = CaseRecord(id: "", type: .dispute, category: "邻里纠纷", description: "", location: CaseLocation(address: "文昌巷1号"),
                                 townshipCode: "511111001", villageCode: "511111001001", gridCode: "511111001001001", deadline: reported, reportedAt: reported)
