@@ -194,10 +194,12 @@ def full_disk_series(d, store, accounts_base):
 
 
 def main():
-    if not os.path.exists(GRIDS):
-        sys.exit(f"no grid file at {GRIDS}: run the README's first command (make demo) or set GRIDS")
+    global GRIDS
     d = tempfile.mkdtemp(prefix="wangge-audit-kill-")
     try:
+        if not os.path.exists(GRIDS):   # no plan from the README's first command: partition one
+            run([WANGGE, "partition", "--boundaries", BOUNDARIES, "--out", os.path.join(d, "plan")])
+            GRIDS = os.path.join(d, "plan", "grids.geojson")
         store = prepare(d, RUNS + 120)
         accounts = os.path.join(d, "accounts.sqlite")
         problems = kill_series(d, store, accounts)
