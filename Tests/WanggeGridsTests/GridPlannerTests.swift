@@ -165,3 +165,20 @@ import WanggeGeometry
         }
     }
 }
+
+/// A grid as the union of its blocks: edges cancelled where the blocks are a coverage, the
+/// general union otherwise (GridPlanner.coverageUnion says which).
+@Suite struct GridUnionTests {
+    @Test func onlyOneValidPolygonIsTakenFromTheCoverageUnion() throws {
+        let ctx = GEOSContext()
+        let tiled = try ctx.geometry(wkt: "MULTIPOLYGON (((0 0, 2 0, 2 1, 0 1, 0 0)), ((2 0, 4 0, 4 1, 2 1, 2 0)), ((0 1, 2 1, 4 1, 4 2, 0 2, 0 1)))")
+        let u = try #require(GridPlanner.coverageUnion(tiled))
+        #expect(try ctx.geometry(from: u).equals(tiled.unaryUnion()))
+        // a shared edge with a vertex on one side only; overlapping blocks; blocks meeting at a point
+        for wkt in ["MULTIPOLYGON (((0 0, 2 0, 2 1, 0 1, 0 0)), ((2 0, 4 0, 4 1, 2 1, 2 0)), ((0 1, 4 1, 4 2, 0 2, 0 1)))",
+                    "MULTIPOLYGON (((0 0, 2 0, 2 2, 0 2, 0 0)), ((1 1, 3 1, 3 3, 1 3, 1 1)))",
+                    "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 1, 0 0)), ((1 1, 2 1, 2 2, 1 2, 1 1)))"] {
+            #expect(GridPlanner.coverageUnion(try ctx.geometry(wkt: wkt)) == nil, "\(wkt)")
+        }
+    }
+}

@@ -49,6 +49,13 @@ extension GEOSGeometryHandle {
         return try context.makeGeometry("GEOSUnaryUnionPrec_r") { GEOSUnaryUnionPrec_r($0, pointer, gridSize) }
     }
 
+    /// Union of a polygonal coverage — polygons that do not overlap and whose shared edges have
+    /// the same vertices — by cancelling the edges they share, without noding (GEOS checks that
+    /// the area is kept and throws when the input was not such a coverage).
+    public func coverageUnion() throws -> GEOSGeometryHandle {
+        try context.makeGeometry("GEOSCoverageUnion_r") { GEOSCoverageUnion_r($0, pointer) }
+    }
+
     // All predicates return 2 on exception.
     public func intersects(_ other: GEOSGeometryHandle) throws -> Bool {
         try relation("GEOSIntersects_r", other, GEOSIntersects_r)

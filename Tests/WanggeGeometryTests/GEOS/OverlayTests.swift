@@ -32,6 +32,22 @@ import Testing
         #expect(try g.unaryUnion().area() == 7)
     }
 
+    @Test func coverageUnionCancelsSharedEdgesAndRefusesWhatIsNoCoverage() throws {
+        // Three cells around a fourth's hole: shared edges with the same vertices.
+        let cells = try context.geometry(wkt: "MULTIPOLYGON (((0 0, 2 0, 2 1, 0 1, 0 0)), ((2 0, 4 0, 4 1, 2 1, 2 0)), ((0 1, 2 1, 4 1, 4 3, 0 3, 0 1), (1 1.5, 3 1.5, 3 2.5, 1 2.5, 1 1.5)))")
+        let u = try cells.coverageUnion()
+        #expect(try u.value().polygons.count == 1 && u.area() == 10)
+        #expect(try u.equals(cells.unaryUnion()))
+        #expect(try u.value().polygons[0].rings.count == 2)   // the hole kept
+        // A shared edge whose vertices differ (2 1 on one side only) is not: refused.
+        let unmatched = try context.geometry(wkt: "MULTIPOLYGON (((0 0, 2 0, 2 1, 0 1, 0 0)), ((2 0, 4 0, 4 1, 2 1, 2 0)), ((0 1, 4 1, 4 3, 0 3, 0 1)))")
+        #expect(throws: (any Error).self) { _ = try unmatched.coverageUnion() }
+        // Overlapping parts are not a coverage either, and GEOS does not notice (the area is
+        // kept): the parts come back apart, which is why GridPlanner takes one valid polygon only.
+        let overlapping = try context.geometry(wkt: "MULTIPOLYGON (((0 0, 2 0, 2 2, 0 2, 0 0)), ((1 1, 3 1, 3 3, 1 3, 1 1)))")
+        #expect(try overlapping.coverageUnion().value().polygons.count == 2)
+    }
+
     @Test func predicatesFollowBoundarySemantics() throws {
         let cell = try context.geometry(from: .polygon(square(0, 0, 2, 2)))
         let neighbour = try context.geometry(from: .polygon(square(2, 0, 4, 2)))
