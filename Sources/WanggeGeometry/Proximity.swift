@@ -49,6 +49,48 @@ public enum Proximity {
         return false
     }
 
+    /// The boundary two simple polygons share, as the segments both have — when that is all of
+    /// it: nil when some vertex of one lies within `tolerance` of the other's edges without being
+    /// one of its vertices (an overlap or near-overlap of segments that differ, which only an
+    /// overlay measures). Otherwise every stretch the rings share is such a segment: its ends are
+    /// vertices of one ring lying on the other, hence vertices of both, and a segment of a simple
+    /// ring holds no other vertex of it. Segments in the order of `a`'s rings.
+    public static func sharedSegments(_ a: [[Coordinate]], _ ea: Envelope, _ c: [[Coordinate]], _ ec: Envelope,
+                                      tolerance: Double) -> [(Coordinate, Coordinate)]? {
+        struct Segment: Hashable {
+            let p: Coordinate, q: Coordinate
+            init(_ u: Coordinate, _ v: Coordinate) {
+                (p, q) = (u.x, u.y) < (v.x, v.y) ? (u, v) : (v, u)
+            }
+        }
+        let verticesA = Set(a.joined()), verticesC = Set(c.joined())
+        func strays(_ rings: [[Coordinate]], of others: Set<Coordinate>, near edges: [[Coordinate]], _ e: Envelope) -> Bool {
+            let t2 = tolerance * tolerance
+            for ring in rings {
+                for v in ring where v.x >= e.minX - tolerance && v.x <= e.maxX + tolerance
+                    && v.y >= e.minY - tolerance && v.y <= e.maxY + tolerance && !others.contains(v) {
+                    for r in edges {
+                        for k in 0..<(r.count - 1) {
+                            let p = r[k], q = r[k + 1]
+                            guard v.x >= min(p.x, q.x) - tolerance, v.x <= max(p.x, q.x) + tolerance,
+                                  v.y >= min(p.y, q.y) - tolerance, v.y <= max(p.y, q.y) + tolerance else { continue }
+                            if distanceSquared(v, toSegment: p, q) <= t2 { return true }
+                        }
+                    }
+                }
+            }
+            return false
+        }
+        if strays(a, of: verticesC, near: c, ec) || strays(c, of: verticesA, near: a, ea) { return nil }
+        var segmentsC = Set<Segment>()
+        for r in c { for k in 0..<max(0, r.count - 1) { segmentsC.insert(Segment(r[k], r[k + 1])) } }
+        var out: [(Coordinate, Coordinate)] = []
+        for r in a {
+            for k in 0..<max(0, r.count - 1) where segmentsC.contains(Segment(r[k], r[k + 1])) { out.append((r[k], r[k + 1])) }
+        }
+        return out
+    }
+
     /// Whether the polyline `line` comes within `tolerance` of the polygon with rings `rings`
     /// (exterior first): a vertex inside it, or a segment within the tolerance of one of its
     /// edges (crossing included).

@@ -550,6 +550,18 @@ public struct GridPlanner: Sendable {
                 } else if !Self.mayShareEdge(blocks[a], envelopes[a], blocks[c], envelopes[c]) {
                     cache.pairs[key] = .some(nil)
                     continue
+                } else if let segments = Proximity.sharedSegments(blocks[a].rings, envelopes[a], blocks[c].rings, envelopes[c], tolerance: 0.02) {
+                    // The common case: what the two share is segments both have (the face network
+                    // and the cuts' vertices given to neighbours make them so), measured without
+                    // an overlay. No vertex lies within 2 cm of the other's edges unless it is one
+                    // of its vertices, so snapping at 1 cm (below) would change nothing either.
+                    // Anything else — segments overlapping that differ, a vertex a hair off the
+                    // other's edge — goes to GEOS below.
+                    let shared = segments.reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
+                    measured = shared > minimumSharedEdge
+                        ? (shared, try band.map { try $0.lengthOutside(ctx.geometry(from: .multiLineString(segments.map { [$0.0, $0.1] }))) <= 0.01 } ?? false)
+                        : nil
+                    cache.pairs[key] = .some(measured)
                 } else {
                     var common = try ring(a).intersection(try ring(c))
                     var shared = try common.length()
@@ -610,9 +622,15 @@ public struct GridPlanner: Sendable {
     /// The shared edge of two blocks, by the category of the line each stretch lies on.
     static func classifySharedEdge(_ a: Polygon, _ c: Polygon, lineage: BoundaryLineage, cuts: BoundaryLineage,
                                    context ctx: GEOSContext) throws -> [(String, Double)] {
+        var lines: [[Coordinate]] = []
+        // Segments both have, when that is all they share (Proximity.sharedSegments; snapping
+        // at 1 cm would change nothing then); else the snapped overlay.
+        let ea = Geometry.polygon(a).envelope!, ec = Geometry.polygon(c).envelope!
+        if let segments = Proximity.sharedSegments(a.rings, ea, c.rings, ec, tolerance: 0.02) {
+            return tally(segments.map { [$0.0, $0.1] }, lineage: lineage, cuts: cuts)
+        }
         let ringsC = try ctx.geometry(from: .multiLineString(c.rings))
         let shared = try ctx.geometry(from: .multiLineString(a.rings)).snapped(to: ringsC, tolerance: 0.01).intersection(ringsC).value()
-        var lines: [[Coordinate]] = []
         func collect(_ g: Geometry) {
             switch g {
             case .lineString(let l): lines.append(l)
@@ -622,6 +640,11 @@ public struct GridPlanner: Sendable {
             }
         }
         collect(shared)
+        return tally(lines, lineage: lineage, cuts: cuts)
+    }
+
+    /// Length of `lines` by the kind of line each segment lies on, kinds sorted.
+    private static func tally(_ lines: [[Coordinate]], lineage: BoundaryLineage, cuts: BoundaryLineage) -> [(String, Double)] {
         var out: [String: Double] = [:]
         for l in lines {
             for (p, q) in zip(l, l.dropFirst()) {
