@@ -1,6 +1,6 @@
 // What changes between two plans, as a planner asks it: which grids appear, disappear or change
-// shape, which blocks and addresses change grid, and what each village gains or loses in grids
-// and hours. Grids are matched by code; addresses are placed by GridLocator's one rule.
+// shape, which blocks, addresses and incidents change grid, and what each village gains or loses
+// in grids and hours. Grids are matched by code; addresses are placed by GridLocator's one rule.
 import Foundation
 import WanggeAssign
 import WanggeDistrict
@@ -25,11 +25,18 @@ public struct PlanDiff: Sendable {
         public var to: String
     }
 
+    /// What goes from one grid to another ("" for no grid): addresses with their households,
+    /// and incidents.
     public struct Flow: Sendable, Equatable {
         public var from: String
         public var to: String
         public var addresses: Int
         public var households: Int
+        public var incidents: Int
+
+        public init(from: String, to: String, addresses: Int, households: Int, incidents: Int = 0) {
+            self.from = from; self.to = to; self.addresses = addresses; self.households = households; self.incidents = incidents
+        }
     }
 
     public struct VillageChange: Sendable, Equatable {
@@ -50,10 +57,13 @@ public struct PlanDiff: Sendable {
     public var addressesMoved: [Move] = []
     public var flows: [Flow] = []
     public var householdsMoved = 0
+    /// Incidents whose grid differs (placed by the same rule as addresses).
+    public var incidentsMoved: [Move] = []
     public var villages: [VillageChange] = []
 
     public var isEmpty: Bool {
-        added.isEmpty && removed.isEmpty && changed.isEmpty && blocksMoved.isEmpty && addressesMoved.isEmpty && villages.isEmpty
+        added.isEmpty && removed.isEmpty && changed.isEmpty && blocksMoved.isEmpty && addressesMoved.isEmpty && incidentsMoved.isEmpty
+            && villages.isEmpty
     }
 
     /// Every grid code the diff names (added, removed or changed), sorted.
@@ -93,18 +103,29 @@ public struct PlanDiff: Sendable {
         }
         d.blocksMoved.sort { $0.id < $1.id }
 
-        // Addresses: the grid each plan puts them in.
+        // Addresses and incidents: the grid each plan puts them in.
         var flows: [String: Flow] = [:]
-        for r in layers.addresses {
-            let ka = la.grid(at: r.position, village: r.villageCode), kb = lb.grid(at: r.position, village: r.villageCode)
+        func move(at position: Coordinate, village: String) -> (from: String, to: String)? {
+            let ka = la.grid(at: position, village: village), kb = lb.grid(at: position, village: village)
             let from = ka.map { la.grids[$0].code } ?? "", to = kb.map { lb.grids[$0].code } ?? ""
-            guard from != to else { continue }
-            d.addressesMoved.append(Move(id: r.id, from: from, to: to))
+            return from == to ? nil : (from, to)
+        }
+        func flow(_ m: (from: String, to: String), _ change: (inout Flow) -> Void) {
+            change(&flows["\(m.from)>\(m.to)", default: Flow(from: m.from, to: m.to, addresses: 0, households: 0)])
+        }
+        for r in layers.addresses {
+            guard let m = move(at: r.position, village: r.villageCode) else { continue }
+            d.addressesMoved.append(Move(id: r.id, from: m.from, to: m.to))
             d.householdsMoved += r.households
-            flows["\(from)>\(to)", default: Flow(from: from, to: to, addresses: 0, households: 0)].addresses += 1
-            flows["\(from)>\(to)"]!.households += r.households
+            flow(m) { $0.addresses += 1; $0.households += r.households }
+        }
+        for i in layers.incidents {
+            guard let m = move(at: i.position, village: i.villageCode) else { continue }
+            d.incidentsMoved.append(Move(id: i.id, from: m.from, to: m.to))
+            flow(m) { $0.incidents += 1 }
         }
         d.addressesMoved.sort { $0.id < $1.id }
+        d.incidentsMoved.sort { $0.id < $1.id }
         d.flows = flows.keys.sorted().map { flows[$0]! }
 
         // Villages: grid counts and hours, from the workload model on each plan.
@@ -133,7 +154,8 @@ public struct PlanDiff: Sendable {
     public func text(before: String, after: String, limit: Int = 20) -> String {
         if isEmpty { return "\(before) → \(after): no change\n" }
         var s = "\(before) → \(after): \(added.count) grid(s) added, \(removed.count) removed, \(changed.count) changed; "
-            + "\(blocksMoved.count) block(s) and \(addressesMoved.count) address(es) (\(householdsMoved) households) change grid\n"
+            + "\(blocksMoved.count) block(s), \(addressesMoved.count) address(es) (\(householdsMoved) households) and "
+            + "\(incidentsMoved.count) incident(s) change grid\n"
         func list<T>(_ title: String, _ xs: [T], _ line: (T) -> String) {
             guard !xs.isEmpty else { return }
             s += title + ":\n"
@@ -147,7 +169,9 @@ public struct PlanDiff: Sendable {
                    c.geometryChanged ? ", geometry changed" : "")
         }
         list("blocks moved", blocksMoved) { "\($0.id)  \($0.from) → \($0.to)" }
-        list("addresses changing grid", flows) { "\($0.from.isEmpty ? "(none)" : $0.from) → \($0.to.isEmpty ? "(none)" : $0.to): \($0.addresses) addresses, \($0.households) households" }
+        list("addresses and incidents changing grid", flows) {
+            "\($0.from.isEmpty ? "(none)" : $0.from) → \($0.to.isEmpty ? "(none)" : $0.to): \($0.addresses) addresses, \($0.households) households, \($0.incidents) incidents"
+        }
         list("villages", villages) { v in
             String(format: "%@ %@  grids %d → %d, hours %.2f → %.2f (%+.2f)", v.code, v.name, v.gridsBefore, v.gridsAfter,
                    v.hoursBefore, v.hoursAfter, v.hoursAfter - v.hoursBefore)
@@ -167,7 +191,8 @@ public struct PlanDiff: Sendable {
         s += ",\"blocks_moved\":" + moves(blocksMoved)
         s += ",\"addresses_moved\":" + moves(addressesMoved)
         s += ",\"households_moved\":\(householdsMoved)"
-        s += ",\"address_flows\":[" + flows.map { "{\"from\":\(q($0.from)),\"to\":\(q($0.to)),\"addresses\":\($0.addresses),\"households\":\($0.households)}" }.joined(separator: ",") + "]"
+        s += ",\"incidents_moved\":" + moves(incidentsMoved)
+        s += ",\"flows\":[" + flows.map { "{\"from\":\(q($0.from)),\"to\":\(q($0.to)),\"addresses\":\($0.addresses),\"households\":\($0.households),\"incidents\":\($0.incidents)}" }.joined(separator: ",") + "]"
         s += ",\"villages\":[" + villages.map { "{\"code\":\(q($0.code)),\"name\":\(q($0.name)),\"grids_before\":\($0.gridsBefore),\"grids_after\":\($0.gridsAfter),\"hours_before\":\(n($0.hoursBefore)),\"hours_after\":\(n($0.hoursAfter))}" }.joined(separator: ",") + "]"
         return s + "}\n"
     }

@@ -1,5 +1,6 @@
 // The diff as a planner looks at it: a map of the area that changed — grids added, reshaped and
-// removed, the blocks that changed grid, the old and the new grid lines, the addresses that move —
+// removed, the blocks that changed grid, the old and the new grid lines, the addresses and
+// incidents that move —
 // with the villages around for context, a legend and a scale bar. SVG on its own, or in an HTML
 // page with the summary; nothing is fetched.
 import Foundation
@@ -19,6 +20,7 @@ public struct PlanDiffMap {
         public static let oldLine = "#d7301f"
         public static let newLine = "#111111"
         public static let address = "#6a3d9a"
+        public static let incident = "#01665e"
     }
 
     public let diff: PlanDiff
@@ -27,6 +29,8 @@ public struct PlanDiffMap {
     public let boundaries: DistrictBoundaries
     /// Address positions by id (the records `PlanDiff` names in `addressesMoved`).
     public let addressPositions: [String: Coordinate]
+    /// Incident positions by id (those in `incidentsMoved`).
+    public let incidentPositions: [String: Coordinate]
 
     public init(diff: PlanDiff, before: Plan, after: Plan, boundaries: DistrictBoundaries, layers: DistrictLayers) {
         self.diff = diff
@@ -37,6 +41,10 @@ public struct PlanDiffMap {
         var positions: [String: Coordinate] = [:]
         for r in layers.addresses where moved.contains(r.id) { positions[r.id] = r.position }
         addressPositions = positions
+        let movedIncidents = Set(diff.incidentsMoved.map(\.id))
+        var incidents: [String: Coordinate] = [:]
+        for i in layers.incidents where movedIncidents.contains(i.id) { incidents[i.id] = i.position }
+        incidentPositions = incidents
     }
 
     /// The map as SVG, titled `title` (e.g. "version 3 → version 5").
@@ -98,6 +106,10 @@ public struct PlanDiffMap {
             points.append(.point(try t.transform(p)))
         }
         map.layer("addresses-moved", points, style: .init(fill: Colour.address, radius: 1.6))
+        // Incidents over them, larger and dark teal (red is the old lines): fewer, each one a case.
+        let incidentPoints = try diff.incidentsMoved.compactMap { m in try incidentPositions[m.id].map { Geometry.point(try t.transform($0)) } }
+        map.layer("incidents-moved", incidentPoints, style: .init(fill: Colour.incident, radius: 2.4),
+                  titles: diff.incidentsMoved.filter { incidentPositions[$0.id] != nil }.map { "incident \($0.id): \($0.from) → \($0.to)" })
 
         // Labels: the grids named (their code's last three digits are the grid's number in its
         // village), and the villages.
@@ -134,6 +146,7 @@ public struct PlanDiffMap {
             ("原网格线 old grid line", .init(stroke: Colour.oldLine, strokeWidth: 2.2)),
             ("新网格线 new grid line", .init(stroke: Colour.newLine, strokeWidth: 1)),
             ("换网格的地址 address changing grid (\(diff.addressesMoved.count), \(diff.householdsMoved) 户)", .init(fill: Colour.address)),
+            ("换网格的事件 incident changing grid (\(diff.incidentsMoved.count))", .init(fill: Colour.incident)),
         ]
     }
 

@@ -234,6 +234,7 @@ extension API {
         s += ",\"grids_changed\":[" + changed.map { "{\"code\":\(q($0.code)),\"area_before_m2\":\(n($0.areaBefore)),\"area_after_m2\":\(n($0.areaAfter))}" }.joined(separator: ",") + "]"
         s += ",\"blocks_moved\":[" + blocks.map { "{\"id\":\(q($0.id)),\"from\":\(q($0.from)),\"to\":\(q($0.to))}" }.joined(separator: ",") + "]"
         s += ",\"addresses_moved\":\(flows.reduce(0) { $0 + $1.addresses }),\"households_moved\":\(flows.reduce(0) { $0 + $1.households })"
+            + ",\"incidents_moved\":\(flows.reduce(0) { $0 + $1.incidents })"
         s += ",\"villages\":[" + villages.map { "{\"code\":\(q($0.code)),\"name\":\(q($0.name)),\"grids_before\":\($0.gridsBefore),\"grids_after\":\($0.gridsAfter),\"hours_before\":\(n($0.hoursBefore)),\"hours_after\":\(n($0.hoursAfter))}" }.joined(separator: ",") + "]"
         return s + "}\n"
     }

@@ -33,6 +33,8 @@ import WanggeGeometry
         #expect(n["old-grid-lines"] == 2 && n["new-grid-lines"] == 1)
         #expect(n["blocks-moved"] == d.blocksMoved.count && d.blocksMoved.count > 0)
         #expect(n["addresses-moved"] == d.addressesMoved.count && d.addressesMoved.count > 0)
+        #expect(n["incidents-moved"] == d.incidentsMoved.count && d.incidentsMoved.count > 0)
+        #expect(svg.contains("incident changing grid (\(d.incidentsMoved.count))"))
         // Drawn around the change: far fewer grids than the district's 204 (unchanged ones for context).
         #expect((n["grids-unchanged"] ?? 0) > 0 && (n["grids-unchanged"] ?? 0) < 60, "\(n)")
         // Labels: the merged grid and the removed one (✕), by their numbers in the village.
@@ -50,6 +52,7 @@ import WanggeGeometry
             .svg(title: "same")
         let n = Self.counts(svg)
         #expect(n["grids-unchanged"] == Bundled.plan.grids.features.count)
-        #expect(n["grids-reshaped"] == 0 && n["blocks-moved"] == 0 && n["addresses-moved"] == 0 && n["old-grid-lines"] == 0)
+        #expect(n["grids-reshaped"] == 0 && n["blocks-moved"] == 0 && n["addresses-moved"] == 0 && n["incidents-moved"] == 0
+                && n["old-grid-lines"] == 0)
     }
 }

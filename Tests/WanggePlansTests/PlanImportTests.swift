@@ -117,6 +117,12 @@ import WanggeWorkload
         #expect(d.villages.map(\.code) == [village] && d.villages[0].gridsBefore - d.villages[0].gridsAfter == 1)
         #expect(Set(d.addressesMoved.map(\.to)) == [Plan.gridCode(a)] && Set(d.addressesMoved.map(\.from)) == [Plan.gridCode(b)])
         #expect(d.addressesMoved.count == fb.records)
+        // Incidents too: every one of the removed grid's, and no other.
+        #expect(d.incidentsMoved.count == fb.incidentCount && fb.incidentCount > 0, "\(fb.incidentCount)")
+        #expect(d.incidentsMoved.allSatisfy { $0.from == Plan.gridCode(b) && $0.to == Plan.gridCode(a) })
+        #expect(d.flows == [PlanDiff.Flow(from: Plan.gridCode(b), to: Plan.gridCode(a), addresses: fb.records,
+                                          households: fb.households, incidents: fb.incidentCount)])
+        #expect(d.text(before: "1", after: "2").contains("\(fb.incidentCount) incident(s) change grid"))
         #expect(d.json(before: "1", after: "2").contains("\"grids_removed\":[\"\(Plan.gridCode(b))\"]"))
     }
 
