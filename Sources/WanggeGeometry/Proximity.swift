@@ -63,32 +63,43 @@ public enum Proximity {
                 (p, q) = (u.x, u.y) < (v.x, v.y) ? (u, v) : (v, u)
             }
         }
-        let verticesA = Set(a.joined()), verticesC = Set(c.joined())
-        func strays(_ rings: [[Coordinate]], of others: Set<Coordinate>, near edges: [[Coordinate]], _ e: Envelope) -> Bool {
+        // Only what lies where the envelopes meet matters: a vertex near the other's edge lies in
+        // both (give or take the tolerance), and so does a segment both have. Neighbouring blocks
+        // overlap in a strip along their common edge, so most vertices are passed over here.
+        let box = Envelope(minX: max(ea.minX, ec.minX) - tolerance, minY: max(ea.minY, ec.minY) - tolerance,
+                           maxX: min(ea.maxX, ec.maxX) + tolerance, maxY: min(ea.maxY, ec.maxY) + tolerance)
+        guard box.minX <= box.maxX, box.minY <= box.maxY else { return [] }
+        func inBox(_ v: Coordinate) -> Bool { v.x >= box.minX && v.x <= box.maxX && v.y >= box.minY && v.y <= box.maxY }
+        /// The edges of `rings` that come within the tolerance of the box.
+        func edges(_ rings: [[Coordinate]]) -> [(Coordinate, Coordinate)] {
+            var out: [(Coordinate, Coordinate)] = []
+            for r in rings {
+                for k in 0..<max(0, r.count - 1) {
+                    let p = r[k], q = r[k + 1]
+                    if max(p.x, q.x) >= box.minX - tolerance, min(p.x, q.x) <= box.maxX + tolerance,
+                       max(p.y, q.y) >= box.minY - tolerance, min(p.y, q.y) <= box.maxY + tolerance { out.append((p, q)) }
+                }
+            }
+            return out
+        }
+        let edgesA = edges(a), edgesC = edges(c)
+        let verticesA = Set(edgesA.lazy.flatMap { [$0.0, $0.1] }.filter(inBox))
+        let verticesC = Set(edgesC.lazy.flatMap { [$0.0, $0.1] }.filter(inBox))
+        func strays(_ vertices: Set<Coordinate>, of others: Set<Coordinate>, near edges: [(Coordinate, Coordinate)]) -> Bool {
             let t2 = tolerance * tolerance
-            for ring in rings {
-                for v in ring where v.x >= e.minX - tolerance && v.x <= e.maxX + tolerance
-                    && v.y >= e.minY - tolerance && v.y <= e.maxY + tolerance && !others.contains(v) {
-                    for r in edges {
-                        for k in 0..<(r.count - 1) {
-                            let p = r[k], q = r[k + 1]
-                            guard v.x >= min(p.x, q.x) - tolerance, v.x <= max(p.x, q.x) + tolerance,
-                                  v.y >= min(p.y, q.y) - tolerance, v.y <= max(p.y, q.y) + tolerance else { continue }
-                            if distanceSquared(v, toSegment: p, q) <= t2 { return true }
-                        }
-                    }
+            for v in vertices where !others.contains(v) {
+                for (p, q) in edges {
+                    guard v.x >= min(p.x, q.x) - tolerance, v.x <= max(p.x, q.x) + tolerance,
+                          v.y >= min(p.y, q.y) - tolerance, v.y <= max(p.y, q.y) + tolerance else { continue }
+                    if distanceSquared(v, toSegment: p, q) <= t2 { return true }
                 }
             }
             return false
         }
-        if strays(a, of: verticesC, near: c, ec) || strays(c, of: verticesA, near: a, ea) { return nil }
+        if strays(verticesA, of: verticesC, near: edgesC) || strays(verticesC, of: verticesA, near: edgesA) { return nil }
         var segmentsC = Set<Segment>()
-        for r in c { for k in 0..<max(0, r.count - 1) { segmentsC.insert(Segment(r[k], r[k + 1])) } }
-        var out: [(Coordinate, Coordinate)] = []
-        for r in a {
-            for k in 0..<max(0, r.count - 1) where segmentsC.contains(Segment(r[k], r[k + 1])) { out.append((r[k], r[k + 1])) }
-        }
-        return out
+        for (p, q) in edgesC where inBox(p) && inBox(q) { segmentsC.insert(Segment(p, q)) }
+        return edgesA.filter { inBox($0.0) && inBox($0.1) && segmentsC.contains(Segment($0.0, $0.1)) }
     }
 
     /// Whether the polyline `line` comes within `tolerance` of the polygon with rings `rings`

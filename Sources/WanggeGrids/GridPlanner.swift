@@ -559,7 +559,7 @@ public struct GridPlanner: Sendable {
                     // other's edge — goes to GEOS below.
                     let shared = segments.reduce(0) { $0 + hypot($1.1.x - $1.0.x, $1.1.y - $1.0.y) }
                     measured = shared > minimumSharedEdge
-                        ? (shared, try band.map { try $0.lengthOutside(ctx.geometry(from: .multiLineString(segments.map { [$0.0, $0.1] }))) <= 0.01 } ?? false)
+                        ? (shared, try band.map { try $0.holds(segments, but: 0.01, context: ctx) } ?? false)
                         : nil
                     cache.pairs[key] = .some(measured)
                 } else {

@@ -36,6 +36,21 @@ struct OutlineBand {
         self.pieces = pieces
     }
 
+    /// Whether no more than `slack` metres of `segments` lie outside the strip
+    /// (`lengthOutside(segments) <= slack`). Segments clear of every piece's envelope are
+    /// outside whole: when they alone measure more than `slack`, the answer needs no overlay —
+    /// the common case, an edge between two blocks inside the village.
+    func holds(_ segments: [(Coordinate, Coordinate)], but slack: Double, context ctx: GEOSContext) throws -> Bool {
+        var clear = 0.0
+        for (p, q) in segments {
+            let e = Envelope(minX: min(p.x, q.x), minY: min(p.y, q.y), maxX: max(p.x, q.x), maxY: max(p.y, q.y))
+            guard !pieces.contains(where: { $0.envelope.intersects(e) }) else { continue }
+            clear += hypot(q.x - p.x, q.y - p.y)
+            if clear > slack { return false }
+        }
+        return try lengthOutside(ctx.geometry(from: .multiLineString(segments.map { [$0.0, $0.1] }))) <= slack
+    }
+
     /// Length of `lines` outside the strip.
     func lengthOutside(_ lines: GEOSGeometryHandle) throws -> Double {
         guard let e = try lines.value().envelope else { return 0 }
