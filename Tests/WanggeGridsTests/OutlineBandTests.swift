@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WanggeGeometry
+import WanggeIO
 @testable import WanggeGrids
 
 /// The strip along a village outline: the quick answer without an overlay is the overlay's answer.
@@ -22,11 +23,8 @@ import WanggeGeometry
         }
         ring.append(ring[0])
         let band = try OutlineBand([Polygon(exterior: ring)], context: ctx)
-        var state: UInt64 = 7
-        func random() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53)
-        }
+        var rng = SplitMix64(seed: 7)
+        func random() -> Double { rng.nextDouble() }
         var inside = 0, outside = 0
         for _ in 0..<300 {
             var segments: [(Coordinate, Coordinate)] = []
