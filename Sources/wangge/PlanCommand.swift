@@ -144,7 +144,7 @@ struct PlanImportCommand: ParsableCommand {
 struct PlanDiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diff",
-        abstract: "What changes from A to B (grids, blocks, addresses, villages' grids and hours), as text, JSON or a map.",
+        abstract: "What changes from A to B (grids, blocks, addresses, incidents, villages' grids and hours), as text, JSON or a map.",
         discussion: """
             A and B are versions of the store, or plans on disk: a `wangge partition --out` directory, a grid \
             GeoJSON file or a GeoPackage. --map draws the area that changed (SVG, or an HTML page with the \
