@@ -119,6 +119,37 @@ import WanggeGeometry
         #expect(strict == [Coordinate(0, 4e-8), Coordinate(-5e-5, 0), Coordinate(-5e-5, -5e-5), Coordinate(0, -5e-5), Coordinate(0, 4e-8)])
         #expect(try ctx.geometry(from: .polygon(Polygon(exterior: strict))).validity().isValid)
     }
+
+    /// Two grids meet at a corner where the edge between them has two vertices 9.5 mm apart
+    /// (511111100003 at --households-per-grid 120), rounded to one 10⁻⁷° step apart. The spike
+    /// test alone drops Q from one grid and P from the other (each ring meets the pair from its
+    /// own side), and the grids overlap by a thin triangle on each edge (1.3 m²). With the pair
+    /// merged first, both keep the same vertex and the edges they share are the same.
+    @Test func aRoundedNearPairAtACornerIsMergedTheSameWayInBothGrids() throws {
+        let s = Coordinate(103.5466918, 29.3947106), q = Coordinate(103.5468618, 29.3946627)
+        let p = Coordinate(103.5468618, 29.3946628), t = Coordinate(103.5479578, 29.3935426)
+        // Grid A runs S → Q → P → T, grid B the other way; each closed by a vertex of its own side.
+        let a = [s, q, p, t, Coordinate(103.5479578, 29.3920000), Coordinate(103.5460000, 29.3930000)]
+        let b = [t, p, q, s, Coordinate(103.5466918, 29.3960000), Coordinate(103.5480000, 29.3950000)]
+        // The spike test alone: the two grids disagree.
+        let aloneA = OutlineFaithfulProjection.cleaned(a + [a[0]]), aloneB = OutlineFaithfulProjection.cleaned(b + [b[0]])
+        #expect(aloneA.contains(p) != aloneB.contains(p) && aloneA.contains(q) != aloneB.contains(q))
+        // Merged first: the pair becomes its smaller vertex (by x, then y) in both.
+        let merge = OutlineFaithfulProjection.nearPairs(in: [a, b])
+        #expect(merge == [p: q])
+        // A vertex of the village outline (or a junction put on it) is the one kept; two such, neither.
+        #expect(OutlineFaithfulProjection.nearPairs(in: [a, b], keeping: [p]) == [q: p])
+        #expect(OutlineFaithfulProjection.nearPairs(in: [a, b], keeping: [p, q]).isEmpty)
+        let ringA = OutlineFaithfulProjection.cleaned(a.map { merge[$0] ?? $0 } + [a[0]])
+        let ringB = OutlineFaithfulProjection.cleaned(b.map { merge[$0] ?? $0 } + [b[0]])
+        #expect(Array(ringA.prefix(3)) == [s, q, t] && Array(ringB.prefix(3)) == [t, q, s])
+        let ctx = GEOSContext()
+        let overlap = try ctx.geometry(from: .polygon(Polygon(exterior: ringA))).intersection(ctx.geometry(from: .polygon(Polygon(exterior: ringB)))).area()
+        #expect(overlap == 0)
+        // Vertices a whole step and a half apart, or two steps, are left alone.
+        #expect(OutlineFaithfulProjection.nearPairs(in: [[s, Coordinate(s.x + 1.5e-7, s.y), t]]).isEmpty)
+        #expect(OutlineFaithfulProjection.nearPairs(in: [[s, Coordinate(s.x + 1e-7, s.y + 1e-7), t]]).count == 1)
+    }
 }
 
 /// The check on the default plan, in the suite that already holds it (no second partition).
