@@ -25,8 +25,20 @@ public enum GazetteerBuilder {
     public static func build(boundaries dir: String, grids gridsPath: String?, validateGrids: Bool = true) throws -> Gazetteer {
         let district = try DistrictBoundaries.load(directory: dir)
         func path(_ n: String) -> String { (dir as NSString).appendingPathComponent(n) }
-        // Points get their grid by the one rule every command uses (`GridLocator`).
-        let gridFile = try gridsPath.map { try GridFile.load($0, boundaries: district, validate: validateGrids) }
+        // Points get their grid by the one rule every command uses (`GridLocator`). The grid file's
+        // stamp (below) comes from the bytes read: a pipe (<(cat f), /dev/stdin) is empty after.
+        var gridsStamp: String?
+        let gridFile = try gridsPath.map { path -> FeatureCollection in
+            guard let bytes = try Self.bytesOfPipe(path) else {
+                let collection = try GridFile.load(path, boundaries: district, validate: validateGrids)
+                gridsStamp = try FNV1a.stamp(ofFile: path)
+                return collection
+            }
+            gridsStamp = FNV1a.stamp(of: bytes)
+            let collection = try GeoJSONReader().readFeatureCollection(Data(bytes), fileName: path)
+            if validateGrids { try GridFile.requireValid(collection, path: path, boundaries: district) }
+            return collection
+        }
         let locator = try gridFile.map { try GridLocator(GridSet(collection: $0, metricCRS: district.profile.metricCRS)) }
         let grids = GridLookup(locator: locator)
 
@@ -58,9 +70,24 @@ public enum GazetteerBuilder {
         // the grids were redrawn since (`GazetteerFreshness`).
         if let gridsPath {
             g.meta += [MetaRow(key: "grids_path", value: gridsPath),
-                       MetaRow(key: "grids_stamp", value: try FNV1a.stamp(ofFile: gridsPath))]
+                       MetaRow(key: "grids_stamp", value: gridsStamp ?? "")]
         }
         return g
+    }
+
+    /// Everything `path` holds when it is a pipe or a device (read once, here); nil for a regular
+    /// file, which is read where it is.
+    static func bytesOfPipe(_ path: String) throws -> [UInt8]? {
+        var info = stat()
+        // Missing or a regular file: the loader reads it (and names what is wrong).
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG else { return nil }
+        let input = try InputFile(path: path)
+        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try input.read(into: raw) } }.get()
+            if n == 0 { return bytes }
+            bytes += chunk[0..<n]
+        }
     }
 
     /// The grid of a point (none without a grid file), by the rule every command uses.

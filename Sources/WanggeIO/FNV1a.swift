@@ -32,7 +32,18 @@ extension FNV1a {
             size += n
             for b in chunk[0..<n] { h.mix(UInt64(b)) }
         }
-        let hex = String(h.value, radix: 16)
+        return stampText(size: size, hash: h.value)
+    }
+
+    /// `stamp(ofFile:)` of bytes already read (a pipe cannot be read twice).
+    public static func stamp(of bytes: [UInt8]) -> String {
+        var h = FNV1a()
+        for b in bytes { h.mix(UInt64(b)) }
+        return stampText(size: bytes.count, hash: h.value)
+    }
+
+    private static func stampText(size: Int, hash: UInt64) -> String {
+        let hex = String(hash, radix: 16)
         return "\(size):" + String(repeating: "0", count: 16 - hex.count) + hex
     }
 }

@@ -116,5 +116,8 @@ private func texts(_ rs: [RecordReader.Record]) -> [String?] {
         // FNV-1a 64 of "abc", computed by a three-line Python reference.
         #expect(try FNV1a.stamp(ofFile: dir.file("a")) == "3:e71fa2190541574b")
         #expect(throws: IOError.self) { try FNV1a.stamp(ofFile: dir.file("missing")) }
+        // Bytes already read (a pipe's) stamp as the file holding them does.
+        #expect(FNV1a.stamp(of: Array("abc".utf8)) == "3:e71fa2190541574b")
+        #expect(FNV1a.stamp(of: []) == "0:cbf29ce484222325")
     }
 }
