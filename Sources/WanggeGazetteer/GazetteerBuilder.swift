@@ -81,13 +81,7 @@ public enum GazetteerBuilder {
         var info = stat()
         // Missing or a regular file: the loader reads it (and names what is wrong).
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG else { return nil }
-        let input = try InputFile(path: path)
-        var bytes: [UInt8] = [], chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = try chunk.withUnsafeMutableBytes { raw in Result { () throws(IOError) in try input.read(into: raw) } }.get()
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
-        }
+        return try InputFile.read(path)
     }
 
     /// The grid of a point (none without a grid file), by the rule every command uses.
